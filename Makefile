@@ -1,0 +1,45 @@
+# Hearth: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+# This environment sets PYTHONDONTWRITEBYTECODE; precompiled files make every start ~3x faster.
+UV_VERSION := 0.13.9
+TOOLS := $(HOME)/.cache/hearth-tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+HEARTH := .venv/bin/hearth
+
+.PHONY: help setup run test lint bench clean
+
+help:
+	@echo "make run    set up, load the demo organisation and serve it at http://127.0.0.1:8000"
+	@echo "make test   set up and run the whole suite (SQLite, PostgreSQL + Redis, browser, lint)"
+	@echo "make bench  run the benchmarks and print the figures"
+
+$(TOOLS)/bin/uv:
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q "uv==$(UV_VERSION)"
+
+setup: $(UV)
+	$(UV) sync --locked --compile-bytecode -q
+
+run: setup
+	$(HEARTH) migrate --no-input -v 0
+	$(HEARTH) seed_demo --if-empty
+	@$(HEARTH) demo_accounts
+	$(HEARTH) serve --host 127.0.0.1 --port 8000
+
+test: setup
+	bash scripts/test.sh
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+
+bench: setup
+	bash scripts/bench.sh
+
+clean:
+	rm -rf .venv data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,25 @@
+"""The ASGI entry point: HTTP through Django, websockets through Channels.
+
+Later apps add their websocket routes to ``websocket_urlpatterns`` in
+``hearth/routing.py``.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hearth.settings")
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.core.asgi import get_asgi_application
+
+django_application = get_asgi_application()
+
+from hearth.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -1,0 +1,15 @@
+"""The ``hearth`` command: the project's manage.py (``hearth migrate``, ``hearth seed_demo``, …)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hearth.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

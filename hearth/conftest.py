@@ -1,0 +1,82 @@
+"""The shared cast for Hearth's tests.
+
+- ``member``: Robin, an ordinary member — the person most features are for.
+- ``volunteer``: Sam, who hosts things and passes concerns on, but is not staff.
+- ``peer_worker``: Priya, staff who calls people and sees contact details when needed.
+- ``counsellor``: Dr Okafor, staff.
+- ``coordinator``: Jo, who runs the service: roles, settings, the audit log.
+- ``outsider``: Kit, another member with no special relationship to anyone — the
+  person every "can't see someone else's things" test signs in as.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hearth.members.models import Member, Role, RoleGrant
+
+PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_member(db: None) -> Callable[..., Member]:
+    def make(display_name: str, *roles: str, email: str | None = None, **fields: Any) -> Member:
+        email = email or f"{display_name.lower().replace(' ', '.')}@example.org"
+        person = Member.objects.create_user(email, PASSWORD, display_name=display_name, **fields)
+        for role in roles:
+            RoleGrant.objects.create(member=person, role=role)
+        return person
+
+    return make
+
+
+@pytest.fixture
+def member(make_member: Callable[..., Member]) -> Member:
+    return make_member("Robin", phone="07700 900123", pronouns="she/her")
+
+
+@pytest.fixture
+def volunteer(make_member: Callable[..., Member]) -> Member:
+    return make_member("Sam", Role.VOLUNTEER)
+
+
+@pytest.fixture
+def peer_worker(make_member: Callable[..., Member]) -> Member:
+    return make_member("Priya", Role.PEER_WORKER, Role.VOLUNTEER)
+
+
+@pytest.fixture
+def counsellor(make_member: Callable[..., Member]) -> Member:
+    return make_member("Dr Okafor", Role.COUNSELLOR)
+
+
+@pytest.fixture
+def coordinator(make_member: Callable[..., Member]) -> Member:
+    return make_member("Jo", Role.COORDINATOR)
+
+
+@pytest.fixture
+def outsider(make_member: Callable[..., Member]) -> Member:
+    return make_member("Kit")
+
+
+@pytest.fixture
+def client_for() -> Callable[[Member | None], Client]:
+    """A test client signed in as that person (or anonymous for None)."""
+
+    def make(person: Member | None) -> Client:
+        client = Client()
+        if person is not None:
+            client.force_login(person)
+        return client
+
+    return make

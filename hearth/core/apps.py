@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "hearth.core"
+    label = "core"
+    verbose_name = "Hearth core"
+
+    def ready(self) -> None:
+        # Registers audit wording and periodic jobs.
+        from hearth.core import actions, tasks  # noqa: F401

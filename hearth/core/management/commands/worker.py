@@ -1,0 +1,48 @@
+"""``hearth worker``: runs background tasks and the periodic-job scheduler in one process.
+
+It is django-tasks-db's ``db_worker`` (which claims queued tasks from the
+database and shuts down cleanly on SIGTERM) plus a scheduler thread that
+enqueues due periodic jobs (see :mod:`hearth.core.scheduler`). Run as many as
+you like: each slot of a periodic job is claimed by exactly one of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.db import close_old_connections
+from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
+
+from hearth.core import scheduler
+
+logger = logging.getLogger("hearth.worker")
+
+
+class Command(DBWorkerCommand):
+    help = "Run background tasks and periodic jobs (reminders, escalations, housekeeping)."
+
+    def add_arguments(self, parser: Any) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--tick", type=float, default=5.0, help="Seconds between scheduler checks.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+        thread = threading.Thread(target=self._schedule, args=(stop, options["tick"]), daemon=True, name="scheduler")
+        thread.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
+            thread.join(timeout=10)
+
+    def _schedule(self, stop: threading.Event, tick: float) -> None:
+        while not stop.is_set():
+            try:
+                scheduler.tick()
+            except Exception:  # keep scheduling after a database hiccup
+                logger.exception("scheduler tick failed")
+            finally:
+                close_old_connections()
+            stop.wait(tick)

@@ -1,0 +1,84 @@
+"""Organisation-wide records: settings, the audit log and scheduled jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class OrganisationSettings(models.Model):
+    """The one row of settings a coordinator edits in the app (not the environment).
+
+    Use :meth:`load`; there is never more than one row (pk=1).
+    """
+
+    open_signup = models.BooleanField(
+        default=False,
+        help_text="Anyone can create an account with a confirmed email address. Off: invitation links only.",
+    )
+    require_staff_two_factor = models.BooleanField(
+        default=False,
+        help_text="Peer workers, counsellors and coordinators must set up two-factor sign-in before using Hearth.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "organisation settings"
+
+    def __str__(self) -> str:
+        return "Organisation settings"
+
+    @classmethod
+    def load(cls) -> OrganisationSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class AuditEntry(models.Model):
+    """One sensitive read or action: who did what to whom, and when.
+
+    Entries hold ids and plain facts, never copies of personal data, so erasing
+    a member leaves the entry meaningful ("a former member") without keeping
+    their name. Rendered for people by :func:`hearth.core.audit.describe`.
+    """
+
+    action = models.CharField(max_length=80, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The person the entry is about, when there is one.",
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    data: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PeriodicJob(models.Model):
+    """When each registered periodic job is next due.
+
+    The worker claims a due job with a conditional UPDATE on ``due_at`` (see
+    :mod:`hearth.core.scheduler`), so two workers never run the same slot.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    due_at = models.DateTimeField(db_index=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

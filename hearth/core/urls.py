@@ -1,0 +1,13 @@
+from django.urls import path
+
+from hearth.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("help/", views.need_help_now, name="help"),
+    path("healthz", views.health, name="health"),
+    path("staff/audit/", views.audit_log, name="audit_log"),
+    path("staff/settings/", views.organisation_settings, name="settings"),
+]

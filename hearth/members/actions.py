@@ -1,0 +1,284 @@
+"""Every change to members, roles, invitations and consent goes through here.
+
+``check_*`` functions validate and authorise; ``do_*`` functions change state
+atomically and write the audit entry. Views, commands and (later) the API call
+these and nothing else.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hearth.core import audit
+from hearth.core.errors import ActionError
+from hearth.core.mail import send_templated_email_on_commit
+from hearth.core.models import OrganisationSettings
+from hearth.members import consent, policy
+from hearth.members.models import Consent, Invitation, Member, Role, RoleGrant, normalise_email
+from hearth.members.policy import Perm
+
+audit.register(
+    {
+        "members.account.created": "{subject} joined ({via})",
+        "members.account.deleted": "A member deleted their account (former id {member_id})",
+        "members.email.confirmed": "{subject} confirmed their email address",
+        "members.invitation.created": "{actor} created an invitation link",
+        "members.invitation.revoked": "{actor} withdrew an invitation link",
+        "members.role.granted": "{actor} gave {subject} the {role} role",
+        "members.role.revoked": "{actor} removed the {role} role from {subject}",
+        "members.contact.viewed": "{actor} viewed the contact details of {subject}",
+        "members.data.exported": "{subject} downloaded their data",
+        "members.consent.changed": "{subject} now shares {kind} with: {audience}",
+        "members.two_factor.enabled": "{subject} turned on two-factor sign-in",
+        "members.two_factor.disabled": "{subject} turned off two-factor sign-in",
+    }
+)
+
+MAX_OPEN_INVITATIONS = 20
+CONFIRMATION_MAX_AGE = timedelta(days=3)
+_CONFIRM_SALT = "hearth.members.confirm-email"
+
+
+# --- Joining -------------------------------------------------------------------
+
+
+def check_email_free(email: str) -> None:
+    if Member.objects.filter(email=normalise_email(email)).exists():
+        raise ActionError("An account already uses this email address. If it's yours, sign in instead.")
+
+
+def check_display_name_free(display_name: str, *, exclude: Member | None = None) -> None:
+    qs = Member.objects.annotate(lname=Lower("display_name")).filter(lname=display_name.strip().lower())
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    if qs.exists():
+        raise ActionError("Someone here already uses that display name. Please choose another.")
+
+
+def do_create_invitation(actor: Member, note: str = "") -> Invitation:
+    policy.require(actor, Perm.INVITE)
+    now = timezone.now()
+    open_count = Invitation.objects.filter(
+        created_by=actor, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).count()
+    if open_count >= MAX_OPEN_INVITATIONS:
+        raise ActionError(f"You have {open_count} unused invitation links. Withdraw some before making more.")
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            token=secrets.token_urlsafe(24),
+            created_by=actor,
+            note=note.strip(),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.HEARTH_INVITATION_DAYS),
+        )
+        audit.log_action("members.invitation.created", actor=actor, obj=invitation)
+    return invitation
+
+
+def do_revoke_invitation(actor: Member, invitation: Invitation) -> None:
+    if invitation.created_by_id != actor.pk:
+        raise ActionError("Only the person who made an invitation link can withdraw it.")
+    if invitation.state() != "open":
+        raise ActionError("That link can no longer be used, so there's nothing to withdraw.")
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit.log_action("members.invitation.revoked", actor=actor, obj=invitation)
+
+
+def check_invitation_usable(invitation: Invitation | None) -> Invitation:
+    messages = {
+        "used": "This invitation link has already been used. Ask the person who sent it for a new one.",
+        "revoked": "This invitation link was withdrawn. Ask the person who sent it for a new one.",
+        "expired": "This invitation link has expired. Ask the person who sent it for a new one.",
+    }
+    if invitation is None:
+        raise ActionError("We don't recognise this invitation link. Check it was copied in full.")
+    state = invitation.state()
+    if state != "open":
+        raise ActionError(messages[state])
+    return invitation
+
+
+def do_sign_up_with_invitation(token: str, *, email: str, display_name: str, password: str) -> Member:
+    """Create an account from an invitation; the link is used up in the same transaction."""
+    email = normalise_email(email)
+    with transaction.atomic():
+        # IMMEDIATE transactions (SQLite) and FOR UPDATE (PostgreSQL) make the
+        # state check and the "used" write one step: a link works once.
+        invitation = check_invitation_usable(Invitation.objects.select_for_update().filter(token=token).first())
+        check_email_free(email)
+        check_display_name_free(display_name)
+        try:
+            member = Member.objects.create_user(
+                email,
+                password,
+                display_name=display_name.strip(),
+                invited_by=invitation.created_by,
+                email_confirmed_at=None,
+            )
+        except IntegrityError:
+            raise ActionError("That email address or display name was just taken. Please try again.") from None
+        invitation.used_at = timezone.now()
+        invitation.used_by = member
+        invitation.save(update_fields=["used_at", "used_by"])
+        audit.log_action("members.account.created", actor=member, subject=member, data={"via": "invitation"})
+    return member
+
+
+def do_open_sign_up(*, email: str, display_name: str, password: str) -> Member | None:
+    """Start an open sign-up; the account works once the emailed link is followed.
+
+    For someone else's address we say the same thing on screen and email the
+    owner instead, so the form never reveals who is a member here.
+    Returns the new (inactive) member, or None when the address was taken.
+    """
+    if not OrganisationSettings.load().open_signup:
+        raise ActionError("Joining is by invitation here. Ask a member or the team for an invitation link.")
+    email = normalise_email(email)
+    with transaction.atomic():
+        if Member.objects.filter(email=email).exists():
+            send_templated_email_on_commit(email, "members/email/already_member", {})
+            return None
+        check_display_name_free(display_name)
+        member = Member.objects.create_user(email, password, display_name=display_name.strip(), is_active=False)
+        token = signing.dumps({"id": member.pk, "email": email}, salt=_CONFIRM_SALT)
+        send_templated_email_on_commit(email, "members/email/confirm", {"token": token, "member": member})
+        audit.log_action("members.account.created", actor=member, subject=member, data={"via": "open sign-up"})
+    return member
+
+
+def do_confirm_email(token: str) -> Member:
+    try:
+        payload = signing.loads(token, salt=_CONFIRM_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ActionError("This confirmation link has expired. Please sign up again.") from None
+    except signing.BadSignature:
+        raise ActionError("We don't recognise this confirmation link. Check it was copied in full.") from None
+    with transaction.atomic():
+        member = Member.objects.select_for_update().filter(pk=payload["id"], email=payload["email"]).first()
+        if member is None:
+            raise ActionError("This confirmation link is for an account that no longer exists.")
+        if member.email_confirmed_at is None:
+            member.email_confirmed_at = timezone.now()
+            member.is_active = True
+            member.save(update_fields=["email_confirmed_at", "is_active"])
+            audit.log_action("members.email.confirmed", actor=member, subject=member)
+    return member
+
+
+# --- Profile and consent ---------------------------------------------------------
+
+PROFILE_FIELDS = ("display_name", "pronouns", "age_band", "gender", "phone", "contact_notes")
+PREFERENCE_FIELDS = ("text_size", "email_notifications")
+
+
+def do_update_profile(member: Member, changes: dict[str, Any]) -> None:
+    unknown = set(changes) - set(PROFILE_FIELDS) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    if "display_name" in changes:
+        changes["display_name"] = changes["display_name"].strip()
+        check_display_name_free(changes["display_name"], exclude=member)
+    for field, value in changes.items():
+        setattr(member, field, value)
+    member.save(update_fields=list(changes))
+
+
+def do_set_consent(member: Member, kind_key: str, audience_key: str) -> None:
+    kind = consent.get_kind(kind_key)
+    if kind is None or kind.audience(audience_key) is None:
+        raise ActionError("That sharing choice isn't available. Please pick one of the options shown.")
+    with transaction.atomic():
+        Consent.objects.update_or_create(member=member, kind=kind_key, defaults={"audience": audience_key})
+        audit.log_action(
+            "members.consent.changed",
+            actor=member,
+            subject=member,
+            data={"kind": kind.title.lower(), "audience": kind.audience(audience_key).label},  # type: ignore[union-attr]
+        )
+
+
+# --- Roles and contact details -------------------------------------------------------
+
+
+def do_grant_role(actor: Member, member: Member, role: str) -> None:
+    policy.require(actor, Perm.MANAGE_ROLES)
+    if role == Role.MEMBER or role not in Role.values:
+        raise ActionError("Choose a role to give: volunteer, peer worker, counsellor or coordinator.")
+    with transaction.atomic():
+        _, created = RoleGrant.objects.get_or_create(member=member, role=role, defaults={"granted_by": actor})
+        if created:
+            audit.log_action(
+                "members.role.granted", actor=actor, subject=member, data={"role": Role(role).label.lower()}
+            )
+    member.__dict__.pop("roles", None)
+
+
+def do_revoke_role(actor: Member, member: Member, role: str) -> None:
+    policy.require(actor, Perm.MANAGE_ROLES)
+    with transaction.atomic():
+        if role == Role.COORDINATOR:
+            coordinators = RoleGrant.objects.select_for_update().filter(role=Role.COORDINATOR, member__is_active=True)
+            if coordinators.count() <= 1 and coordinators.filter(member=member).exists():
+                raise ActionError(
+                    "Every organisation needs at least one coordinator. Give someone else the role first."
+                )
+        deleted, _ = RoleGrant.objects.filter(member=member, role=role).delete()
+        if deleted:
+            audit.log_action(
+                "members.role.revoked", actor=actor, subject=member, data={"role": Role(role).label.lower()}
+            )
+    member.__dict__.pop("roles", None)
+
+
+def do_view_contact_details(actor: Member, member: Member) -> dict[str, str]:
+    """Contact details for staff with a need; the read itself is audited."""
+    policy.require(actor, Perm.VIEW_CONTACT_DETAILS)
+    audit.log_action("members.contact.viewed", actor=actor, subject=member)
+    return {"email": member.email, "phone": member.phone, "contact_notes": member.contact_notes}
+
+
+# --- Two-factor sign-in -------------------------------------------------------------
+
+
+def confirmed_totp_device(member: Member) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=member, confirmed=True).first()
+
+
+def do_start_totp(member: Member) -> TOTPDevice:
+    """A fresh unconfirmed device; any earlier unconfirmed one is replaced."""
+    TOTPDevice.objects.filter(user=member, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=member, name="Authenticator app", confirmed=False)
+
+
+def do_confirm_totp(member: Member, code: str) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=member, confirmed=False).first()
+    if device is None:
+        raise ActionError("Start again: the set-up code has expired.")
+    if not device.verify_token(code.replace(" ", "")):
+        raise ActionError("That code didn't match. Check the time on your phone is right and try the newest code.")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=member, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit.log_action("members.two_factor.enabled", actor=member, subject=member)
+    return device
+
+
+def do_disable_totp(member: Member) -> None:
+    if policy.is_staff(member) and OrganisationSettings.load().require_staff_two_factor:
+        raise ActionError("Your organisation requires two-factor sign-in for staff, so it can't be turned off.")
+    with transaction.atomic():
+        deleted, _ = TOTPDevice.objects.filter(user=member).delete()
+        if deleted:
+            audit.log_action("members.two_factor.disabled", actor=member, subject=member)

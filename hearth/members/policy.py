@@ -1,0 +1,67 @@
+"""Who may do what: the one place Hearth answers that question.
+
+Views, actions, templates (``{% if user|can:"core.view_audit" %}``) and
+consumers ask :func:`can` or :func:`require`; nothing else compares roles.
+Add a permission by adding a line to ``RULES``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from hearth.members.models import Role
+
+STAFF = frozenset({Role.PEER_WORKER, Role.COUNSELLOR, Role.COORDINATOR})
+SUPPORTERS = STAFF | {Role.VOLUNTEER}
+EVERYONE = frozenset(Role)
+
+
+class Perm(StrEnum):
+    INVITE = "members.invite"
+    VIEW_MEMBER_LIST = "members.view_list"
+    VIEW_CONTACT_DETAILS = "members.view_contact_details"
+    MANAGE_ROLES = "members.manage_roles"
+    VIEW_AUDIT_LOG = "core.view_audit_log"
+    MANAGE_ORGANISATION = "core.manage_organisation"
+
+
+RULES: dict[Perm, frozenset[str]] = {
+    # Anyone here can bring a friend: growth is by word of mouth.
+    Perm.INVITE: EVERYONE,
+    # Volunteers see who is around so they can pass concerns on, but not contact details.
+    Perm.VIEW_MEMBER_LIST: SUPPORTERS,
+    # Staff with a need to reach someone; every view is audited.
+    Perm.VIEW_CONTACT_DETAILS: STAFF,
+    Perm.MANAGE_ROLES: frozenset({Role.COORDINATOR}),
+    Perm.VIEW_AUDIT_LOG: frozenset({Role.COORDINATOR}),
+    Perm.MANAGE_ORGANISATION: frozenset({Role.COORDINATOR}),
+}
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """The roles of a signed-in, active person; none for anyone else."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return frozenset(user.roles)
+
+
+def can(user: Any, perm: Perm | str) -> bool:
+    allowed = RULES[Perm(perm)]
+    return not allowed.isdisjoint(roles_of(user))
+
+
+def require(user: Any, perm: Perm | str) -> None:
+    if not can(user, perm):
+        raise PermissionDenied
+
+
+def is_staff(user: Any) -> bool:
+    """Peer workers, counsellors and coordinators: the people who can require two-factor sign-in."""
+    return not STAFF.isdisjoint(roles_of(user))
+
+
+def is_supporter(user: Any) -> bool:
+    return not SUPPORTERS.isdisjoint(roles_of(user))

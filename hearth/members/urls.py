@@ -1,0 +1,48 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from hearth.members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("signin/", views.sign_in, name="signin"),
+    path("signin/verify/", views.verify_two_factor, name="verify"),
+    path("signout/", views.sign_out, name="signout"),
+    path("join/", views.open_sign_up, name="signup"),
+    path("join/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("join/<str:token>/", views.join_with_invitation, name="join"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="members/password_reset.html",
+            email_template_name="members/email/password_reset.txt",
+            subject_template_name="members/email/password_reset_subject.txt",
+            success_url=reverse_lazy("members:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="members/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="members/password_reset_confirm.html",
+            success_url=reverse_lazy("members:signin"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path("me/", views.profile, name="profile"),
+    path("me/preferences/", views.preferences, name="preferences"),
+    path("me/sharing/", views.consent_centre, name="consent"),
+    path("me/invitations/", views.invitations, name="invitations"),
+    path("me/security/", views.security, name="two_factor"),
+    path("me/data/", views.download_data, name="data"),
+    path("me/delete/", views.delete_account, name="delete"),
+    path("people/", views.member_list, name="member_list"),
+    path("people/<int:member_id>/", views.member_detail, name="member_detail"),
+    path("people/<int:member_id>/roles/", views.change_role, name="change_role"),
+]

@@ -1,0 +1,224 @@
+"""Hearth's one settings module, driven by the environment.
+
+Laptop defaults: SQLite (WAL) under ``data/``, the in-memory channel layer, the
+database task queue and the console email backend — no other service needed.
+Set ``DATABASE_URL`` for PostgreSQL and ``REDIS_URL`` for the Redis channel
+layer. ``HEARTH_MODE=production`` refuses to start without a real
+``SECRET_KEY`` and ``ALLOWED_HOSTS``. Every variable is listed in
+``.env.example`` and the README.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from hearth.conf import env_bool, env_int, env_json, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("HEARTH_DATA_DIR", str(BASE_DIR / "data")))
+
+HEARTH_MODE = env_str("HEARTH_MODE", "development")
+if HEARTH_MODE not in {"development", "production"}:
+    raise ImproperlyConfigured(f"HEARTH_MODE must be 'development' or 'production' (got {HEARTH_MODE!r}).")
+PRODUCTION = HEARTH_MODE == "production"
+
+# A fixed key is fine on a laptop: nothing there is worth forging. Production
+# must bring its own (checked below).
+_DEV_SECRET_KEY = "hearth-development-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+SECRET_KEY = env_secret("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+if PRODUCTION:
+    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "HEARTH_MODE=production needs a real SECRET_KEY (50+ random characters), "
+            "set in SECRET_KEY or in a file named by SECRET_KEY_FILE."
+        )
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "HEARTH_MODE=production needs ALLOWED_HOSTS: the comma-separated host names this service answers to."
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off when HEARTH_MODE=production.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks_db",
+    "hearth.core",
+    "hearth.members",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hearth.members.middleware.StaffTwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "hearth.urls"
+ASGI_APPLICATION = "hearth.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hearth.core.context_processors.organisation",
+            ],
+            "builtins": ["hearth.members.templatetags.policy"],
+        },
+    }
+]
+
+# --- Database -----------------------------------------------------------------
+# SQLite by default, in WAL mode with synchronous=FULL so an acknowledged write
+# survives a crash; IMMEDIATE transactions so two writers queue on the lock
+# instead of failing with "database is locked" when one upgrades a read.
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
+_sqlite_default = f"sqlite:///{DATA_DIR / 'hearth.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL", _sqlite_default)
+try:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DATABASE_URL.startswith("sqlite") else 60)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database address Hearth understands: {exc}") from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;",
+    }
+    _db["TEST"] = {"NAME": env_str("HEARTH_TEST_SQLITE", "") or None}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Channels -----------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("HEARTH_REDIS_PREFIX", "hearth")},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Tasks --------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Auth ---------------------------------------------------------------------
+AUTH_USER_MODEL = "members.Member"
+LOGIN_URL = "members:signin"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+OTP_TOTP_ISSUER = env_str("HEARTH_ORG_NAME", "Hearth")
+
+SESSION_COOKIE_AGE = env_int("HEARTH_SESSION_DAYS", 14, minimum=1) * 86400
+SESSION_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Nothing from outside the server: no CDNs, no trackers, no inline script.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("HEARTH_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("HEARTH_HSTS_SECONDS", 31536000, minimum=0)
+
+# --- Email --------------------------------------------------------------------
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 15
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hearth <hearth@localhost>")
+
+# --- The organisation ---------------------------------------------------------
+HEARTH_ORG_NAME = env_str("HEARTH_ORG_NAME", "Hearth Community")
+HEARTH_BASE_URL = env_str("HEARTH_BASE_URL", "http://127.0.0.1:8000")
+HEARTH_INVITATION_DAYS = env_int("HEARTH_INVITATION_DAYS", 14, minimum=1)
+# Crisis resources are per organisation; the defaults are the UK's. Set
+# HEARTH_CRISIS_RESOURCES to a JSON list of {"name", "contact", "how", "hours"}.
+HEARTH_CRISIS_RESOURCES = env_json("HEARTH_CRISIS_RESOURCES", None)
+HEARTH_EMERGENCY_NUMBER = env_str("HEARTH_EMERGENCY_NUMBER", "999")
+
+# --- Internationalisation and static files -------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The whole suite, as `make test` and CI run it:
+#   1. lint (ruff, mypy)
+#   2. unit and integration tests on SQLite with the in-memory channel layer
+#   3. the same tests on PostgreSQL with the Redis channel layer (throwaway servers, started here)
+#   4. browser tests (Playwright driving Debian's Chromium) against a real uvicorn server
+# Installs what it needs from Debian when missing. Prints one closing line with the totals.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+T0=$(date +%s)
+stamp() { printf '[%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
+
+WORK=$(mktemp -d /tmp/hearth-test.XXXXXX)
+chmod 755 "$WORK"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+
+need=()
+[ -n "$PGBIN" ] && [ -x "$PGBIN/postgres" ] || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v chromium >/dev/null || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "Missing system packages: ${need[*]}. Install them (e.g. sudo apt-get install ${need[*]}) and run again." >&2
+    exit 1
+  fi
+  stamp "installing ${need[*]} from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" fonts-dejavu-core >/dev/null
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+
+free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PGPORT=$(free_port); REDISPORT=$(free_port)
+PG_PID=""; REDIS_PID=""
+cleanup() {
+  [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
+  if [ -n "$PG_PID" ]; then
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || kill "$PG_PID" 2>/dev/null || true
+    else "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true; fi
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres "$WORK"
+as_pg "$PGBIN/initdb" -D "$WORK/pg" -A trust -U postgres --no-sync -E UTF8 >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+PG_PID=$(head -1 "$WORK/pg/postmaster.pid")
+redis-server --bind 127.0.0.1 --port "$REDISPORT" --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+until .venv/bin/python -c "import redis,sys; redis.Redis(port=$REDISPORT).ping()" 2>/dev/null; do sleep 0.1; done
+stamp "PostgreSQL (port $PGPORT) and Redis (port $REDISPORT) are up"
+
+status=0
+stamp "lint"
+.venv/bin/ruff check . || status=1
+.venv/bin/ruff format --check . >/dev/null || { echo "ruff format would change files: run .venv/bin/ruff format ." >&2; status=1; }
+.venv/bin/mypy || status=1
+
+run_pytest() {  # name, then pytest args
+  local name=$1; shift
+  stamp "pytest: $name"
+  .venv/bin/pytest -p no:cacheprovider --junitxml="$WORK/junit-$name.xml" "$@" || status=1
+}
+run_pytest sqlite -n 2 hearth
+DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/hearth" REDIS_URL="redis://127.0.0.1:$REDISPORT/0" \
+  run_pytest postgres -n 2 hearth
+HEARTH_E2E_REDIS_URL="redis://127.0.0.1:$REDISPORT/1" DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest browser e2e
+
+.venv/bin/python scripts/junit_total.py "$WORK"/junit-*.xml
+stamp "done"
+exit $status
