@@ -1,5 +1,11 @@
-"""Websocket routes, one list for the whole project (apps append their own)."""
+"""Websocket routes, one list for the whole project (apps add their own lines here)."""
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from django.urls import path
+
+from hearth.core.consumers import NotificationConsumer
+
+websocket_urlpatterns: list[Any] = [
+    path("ws/me/", NotificationConsumer.as_asgi()),
+]

@@ -67,7 +67,7 @@ run_pytest() {  # name, then pytest args
 run_pytest sqlite -n 2 hearth
 DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/hearth" REDIS_URL="redis://127.0.0.1:$REDISPORT/0" \
   run_pytest postgres -n 2 hearth
-HEARTH_E2E_REDIS_URL="redis://127.0.0.1:$REDISPORT/1" DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest browser e2e
+DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest browser e2e
 
 .venv/bin/python scripts/junit_total.py "$WORK"/junit-*.xml
 stamp "done"

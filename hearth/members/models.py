@@ -97,7 +97,11 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(Lower("display_name"), name="unique_display_name_ci"),
+            models.UniqueConstraint(
+                Lower("display_name"),
+                name="unique_display_name_ci",
+                violation_error_message="Someone here already uses that display name. Please choose another.",
+            ),
         ]
 
     def __str__(self) -> str:

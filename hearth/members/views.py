@@ -133,13 +133,18 @@ def verify_two_factor(request: HttpRequest) -> HttpResponse:
         return redirect("members:signin")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["code"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            # django-otp doubles the wait after each wrong code, against guessing.
+            form.add_error("code", "Too many wrong codes in a row. Wait a little, then try the newest code.")
+        elif device.verify_token(form.cleaned_data["code"]):
             if not request.user.is_authenticated:
                 login(request, member, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
             request.session.pop(_PENDING, None)
             return redirect(pending["next"] if pending else "core:home")
-        form.add_error("code", "That code didn't work. Wait for a new one and try again.")
+        else:
+            form.add_error("code", "That code didn't work. Wait for a new one and try again.")
     return render(request, "members/verify.html", {"form": form})
 
 

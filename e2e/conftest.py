@@ -1,0 +1,158 @@
+"""Browser tests: a real uvicorn server with the demo organisation, driven by Debian's Chromium.
+
+Run in their own pytest process (Playwright's sync API and asyncio tests don't
+mix): ``DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest e2e``. `make test` does.
+
+Fixtures:
+- ``live_server_url``: the base URL of a server started once per session on a
+  fresh SQLite database (in a temp dir) with ``hearth seed_demo`` loaded.
+- ``page``: a Playwright page in a fresh browser context (own cookies); console
+  errors and failed requests are collected in ``page_errors`` and fail the test.
+- ``new_page``: a factory for more pages (a second person in the same test).
+- :func:`sign_in` and :func:`assert_accessible` helpers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "hearth-demo-2026"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _hearth(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-m", "hearth.cli", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def server_env() -> Iterator[dict[str, str]]:
+    data = tempfile.mkdtemp(prefix="hearth-e2e-")
+    env = {
+        **os.environ,
+        "HEARTH_DATA_DIR": data,
+        "DATABASE_URL": f"sqlite:///{data}/e2e.sqlite3",
+        "HEARTH_MODE": "development",
+        "DEBUG": "false",
+    }
+    for name in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
+    yield env
+    shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server_url(server_env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
+    env = {**server_env, "HEARTH_BASE_URL": f"http://127.0.0.1:{port}"}
+    _hearth("migrate", "--no-input", env=env)
+    _hearth("seed_demo", env=env)
+    _hearth("collectstatic", "--no-input", "-v", "0", env=env)
+    log = open(Path(env["HEARTH_DATA_DIR"]) / "server.log", "w")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310 (our own loopback server)
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                raise RuntimeError("the e2e server did not start:\n" + (Path(env["HEARTH_DATA_DIR"]) / "server.log").read_text()) from None
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page_errors() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def new_page(browser: Browser, page_errors: list[str]) -> Iterator[Callable[..., Page]]:
+    contexts = []
+
+    def make(**context_options: Any) -> Page:
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("console", lambda msg: page_errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: page_errors.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda req: page_errors.append(f"request failed: {req.url} {req.failure}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Page], page_errors: list[str]) -> Iterator[Page]:
+    yield new_page()
+    assert page_errors == [], "the browser reported errors"
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{base_url}/signin/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core (bundled with axe-playwright-python, nothing downloaded): no serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    summary = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+    assert not bad, f"accessibility violations on {page.url}:\n{summary}"

@@ -1,0 +1,57 @@
+"""The base websocket consumer: authenticate, check access, join groups, forward.
+
+Subclasses implement :meth:`groups_for`, which runs the app's access helper for
+the signed-in member and returns the channel-layer groups they may join (or
+raises ``PermissionDenied`` / ``Http404`` to refuse). Events arrive from
+:func:`hearth.core.events.send_event_on_commit` and are forwarded unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from hearth.core.events import member_group
+
+# Close codes the browser sees (4000-4999 are for applications).
+CLOSE_NOT_SIGNED_IN = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+class EventConsumer(AsyncJsonWebsocketConsumer):
+    joined: list[str]
+
+    def groups_for(self, member: Any, **url_kwargs: Any) -> list[str]:
+        """The groups this member may follow on this socket; refuse by raising."""
+        return [member_group(member.pk)]
+
+    async def connect(self) -> None:
+        self.joined = []
+        member = self.scope.get("user")
+        if member is None or not member.is_authenticated or not member.is_active:
+            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            return
+        try:
+            groups = await database_sync_to_async(self.groups_for)(member, **self.scope["url_route"]["kwargs"])
+        except (PermissionDenied, Http404):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.joined = groups
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def hearth_event(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])
+
+
+class NotificationConsumer(EventConsumer):
+    """``/ws/me/``: the signed-in member's own events (notifications, alerts)."""

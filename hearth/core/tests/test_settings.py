@@ -1,0 +1,83 @@
+"""The settings module refuses unsafe production configuration and reads the environment strictly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hearth import conf
+
+GOOD_KEY = "k3y-" + "abcdefghij0123456789ABCDEFGHIJ" * 2
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HEARTH_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL"))}
+    clean["HEARTH_DATA_DIR"] = env.pop("HEARTH_DATA_DIR", "/tmp/hearth-settings-test")
+    return subprocess.run(
+        [sys.executable, "-c", "import hearth.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'])"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_laptop_defaults_need_no_configuration():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "channels.layers.InMemoryChannelLayer"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ALLOWED_HOSTS": "care.example.org"}, "needs a real SECRET_KEY"),
+        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "care.example.org"}, "needs a real SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_KEY}, "needs ALLOWED_HOSTS"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "*"}, "needs ALLOWED_HOSTS"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "care.example.org", "DEBUG": "true"}, "DEBUG must be off"),
+    ],
+)
+def test_production_refuses_unsafe_configuration(env, message):
+    result = load_settings(HEARTH_MODE="production", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_starts_with_a_real_key_and_hosts(tmp_path):
+    key_file = tmp_path / "secret"
+    key_file.write_text(GOOD_KEY)
+    result = load_settings(HEARTH_MODE="production", SECRET_KEY_FILE=str(key_file), ALLOWED_HOSTS="care.example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "False"
+
+
+def test_database_and_redis_urls_switch_backends():
+    result = load_settings(DATABASE_URL="postgres://u:p@db.internal:5432/hearth", REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1:] == ["django.db.backends.postgresql", "channels_redis.core.RedisChannelLayer"]
+
+
+@pytest.mark.parametrize(("env", "message"), [({"DEBUG": "perhaps"}, "true or false"), ({"HEARTH_MODE": "staging"}, "HEARTH_MODE")])
+def test_bad_values_fail_loudly(env, message):
+    result = load_settings(**env)
+    assert result.returncode != 0 and message in result.stderr
+
+
+def test_env_helpers(monkeypatch, tmp_path):
+    monkeypatch.setenv("X_INT", "12")
+    assert conf.env_int("X_INT", 3) == 12
+    monkeypatch.setenv("X_INT", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        conf.env_int("X_INT", 3)
+    monkeypatch.setenv("X_LIST", "a.org, b.org,,")
+    assert conf.env_list("X_LIST") == ["a.org", "b.org"]
+    monkeypatch.setenv("X_JSON", "[1, 2")
+    with pytest.raises(ImproperlyConfigured, match="valid JSON"):
+        conf.env_json("X_JSON", None)
+    monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="cannot be read"):
+        conf.env_secret("X_SECRET")
