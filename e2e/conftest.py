@@ -94,7 +94,9 @@ def live_server_url(server_env: dict[str, str]) -> Iterator[str]:
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 log.close()
-                raise RuntimeError("the e2e server did not start:\n" + (Path(env["HEARTH_DATA_DIR"]) / "server.log").read_text()) from None
+                raise RuntimeError(
+                    "the e2e server did not start:\n" + (Path(env["HEARTH_DATA_DIR"]) / "server.log").read_text()
+                ) from None
             time.sleep(0.1)
     yield url
     proc.terminate()
@@ -124,9 +126,20 @@ def new_page(browser: Browser, page_errors: list[str]) -> Iterator[Callable[...,
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
-        page.on("console", lambda msg: page_errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+        page.on(
+            "console",
+            lambda msg: page_errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None,
+        )
         page.on("pageerror", lambda exc: page_errors.append(f"page error: {exc}"))
-        page.on("requestfailed", lambda req: page_errors.append(f"request failed: {req.url} {req.failure}"))
+        # ERR_ABORTED is the browser cancelling a request because the test moved on to another page.
+        page.on(
+            "requestfailed",
+            lambda req: (
+                None
+                if "ERR_ABORTED" in (req.failure or "")
+                else page_errors.append(f"request failed: {req.url} {req.failure}")
+            ),
+        )
         return page
 
     yield make
@@ -154,5 +167,7 @@ def assert_accessible(page: Page) -> None:
 
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    summary = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+    summary = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in bad
+    )
     assert not bad, f"accessibility violations on {page.url}:\n{summary}"

@@ -44,7 +44,9 @@ def test_coordinator_sees_team_pages(page: Page, live_server_url: str) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_narrow_phone_screen_has_no_sideways_scrolling(new_page, page_errors, live_server_url: str, scheme: str) -> None:
+def test_narrow_phone_screen_has_no_sideways_scrolling(
+    new_page, page_errors, live_server_url: str, scheme: str
+) -> None:
     page = new_page(viewport={"width": 320, "height": 640}, color_scheme=scheme)
     sign_in(page, live_server_url, "member@example.org")
     for path in ("/", "/me/", "/help/"):
