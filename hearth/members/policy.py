@@ -26,6 +26,10 @@ class Perm(StrEnum):
     MANAGE_ROLES = "members.manage_roles"
     VIEW_AUDIT_LOG = "core.view_audit_log"
     MANAGE_ORGANISATION = "core.manage_organisation"
+    START_GROUP = "community.start_group"
+    REVIEW_GROUP_PROPOSALS = "community.review_group_proposals"
+    VIEW_GROUP_COVERAGE = "community.view_group_coverage"
+    COVER_GROUPS = "community.cover_groups"
 
 
 RULES: dict[Perm, frozenset[str]] = {
@@ -38,6 +42,14 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.MANAGE_ROLES: frozenset({Role.COORDINATOR}),
     Perm.VIEW_AUDIT_LOG: frozenset({Role.COORDINATOR}),
     Perm.MANAGE_ORGANISATION: frozenset({Role.COORDINATOR}),
+    # Any member may propose a group; supporters can start one without a review.
+    Perm.START_GROUP: SUPPORTERS,
+    # Approving, declining or asking for changes to a member's group proposal.
+    Perm.REVIEW_GROUP_PROPOSALS: frozenset({Role.PEER_WORKER, Role.COORDINATOR}),
+    # Which groups have no experienced supporter with energy around lately (group-level rules are in community/access.py).
+    Perm.VIEW_GROUP_COVERAGE: STAFF,
+    # Who counts as an experienced supporter when a group's coverage is worked out.
+    Perm.COVER_GROUPS: SUPPORTERS,
 }
 
 
@@ -51,6 +63,11 @@ def roles_of(user: Any) -> frozenset[str]:
 def can(user: Any, perm: Perm | str) -> bool:
     allowed = RULES[Perm(perm)]
     return not allowed.isdisjoint(roles_of(user))
+
+
+def roles_with(perm: Perm | str) -> frozenset[str]:
+    """The roles that hold ``perm``: for queries over many people ("which supporters were active?")."""
+    return RULES[Perm(perm)]
 
 
 def require(user: Any, perm: Perm | str) -> None:

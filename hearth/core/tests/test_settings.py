@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -15,10 +17,16 @@ GOOD_KEY = "k3y-" + "abcdefghij0123456789ABCDEFGHIJ" * 2
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HEARTH_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL"))}
-    clean["HEARTH_DATA_DIR"] = env.pop("HEARTH_DATA_DIR", "/tmp/hearth-settings-test")
+    """Import the settings in a fresh interpreter with only ``env`` set (a laptop's empty environment otherwise)."""
+    prefixes = ("HEARTH_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    clean["HEARTH_DATA_DIR"] = str(Path(tempfile.gettempdir()) / "hearth-settings-test")
     return subprocess.run(
-        [sys.executable, "-c", "import hearth.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'])"],
+        [
+            sys.executable,
+            "-c",
+            "import hearth.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'])",
+        ],
         env={**clean, **env},
         capture_output=True,
         text=True,
@@ -61,7 +69,9 @@ def test_database_and_redis_urls_switch_backends():
     assert result.stdout.split()[1:] == ["django.db.backends.postgresql", "channels_redis.core.RedisChannelLayer"]
 
 
-@pytest.mark.parametrize(("env", "message"), [({"DEBUG": "perhaps"}, "true or false"), ({"HEARTH_MODE": "staging"}, "HEARTH_MODE")])
+@pytest.mark.parametrize(
+    ("env", "message"), [({"DEBUG": "perhaps"}, "true or false"), ({"HEARTH_MODE": "staging"}, "HEARTH_MODE")]
+)
 def test_bad_values_fail_loudly(env, message):
     result = load_settings(**env)
     assert result.returncode != 0 and message in result.stderr

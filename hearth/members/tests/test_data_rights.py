@@ -60,7 +60,11 @@ def _rows_containing(needles: list[str]) -> list[str]:
     """Every text or JSON value in every table that contains one of ``needles``."""
     found = []
     for model in apps.get_models():
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField, models.JSONField))]
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+        ]
         for obj in model._base_manager.all():
             for field in fields:
                 value = json.dumps(getattr(obj, field.attname), default=str)

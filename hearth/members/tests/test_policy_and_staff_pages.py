@@ -60,7 +60,9 @@ def test_staff_pages_answer_only_to_those_allowed(request, client_for, name, kwa
     assert status == (200 if who in EXPECTED[perm] else 403)
 
 
-@pytest.mark.parametrize("name", ["members:member_list", "core:audit_log", "core:settings", "members:profile", "members:data"])
+@pytest.mark.parametrize(
+    "name", ["members:member_list", "core:audit_log", "core:settings", "members:profile", "members:data"]
+)
 def test_anonymous_visitors_are_sent_to_sign_in(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and response["Location"].startswith(reverse("members:signin"))
@@ -112,7 +114,9 @@ def test_coordinator_grants_and_removes_roles_with_audit(client_for, coordinator
 @pytest.mark.parametrize("who", ["member", "volunteer", "peer_worker", "counsellor"])
 def test_only_coordinators_change_roles(request, client_for, who, outsider):
     person = request.getfixturevalue(who)
-    response = client_for(person).post(reverse("members:change_role", args=[outsider.pk]), {"role": "coordinator", "grant": "on"})
+    response = client_for(person).post(
+        reverse("members:change_role", args=[outsider.pk]), {"role": "coordinator", "grant": "on"}
+    )
     assert response.status_code in (403, 404)
     assert "coordinator" not in Member.objects.get(pk=outsider.pk).roles
 

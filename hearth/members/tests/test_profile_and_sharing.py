@@ -10,7 +10,14 @@ from hearth.members import consent
 def test_member_updates_profile(client_for, member):
     response = client_for(member).post(
         reverse("members:profile"),
-        {"display_name": "Robin B", "pronouns": "she/they", "age_band": "25-34", "gender": "", "phone": "", "contact_notes": ""},
+        {
+            "display_name": "Robin B",
+            "pronouns": "she/they",
+            "age_band": "25-34",
+            "gender": "",
+            "phone": "",
+            "contact_notes": "",
+        },
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -26,7 +33,8 @@ def test_profile_rejects_a_taken_display_name_and_keeps_the_old_one(client_for, 
 
 def test_profile_rejects_oversize_and_odd_values(client_for, member):
     response = client_for(member).post(
-        reverse("members:profile"), {"display_name": "Robin", "pronouns": "x" * 31, "phone": "call me maybe", "age_band": "12-15"}
+        reverse("members:profile"),
+        {"display_name": "Robin", "pronouns": "x" * 31, "phone": "call me maybe", "age_band": "12-15"},
     )
     page = text(response)
     assert "at most 30 characters" in page
@@ -57,6 +65,8 @@ def test_changing_a_sharing_choice_is_saved_and_audited(client_for, member):
 
 
 def test_unknown_sharing_choice_is_refused(client_for, member):
-    response = client_for(member).post(reverse("members:consent"), {"kind": "profile.gender", "audience": "the world"}, follow=True)
+    response = client_for(member).post(
+        reverse("members:consent"), {"kind": "profile.gender", "audience": "the world"}, follow=True
+    )
     assert "isn't available" in text(response)
     assert consent.audience_for(member, "profile.gender") == consent.NOBODY
