@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "hearth.core",
     "hearth.members",
+    "hearth.safety",
 ]
 
 MIDDLEWARE = [

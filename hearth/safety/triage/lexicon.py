@@ -1,0 +1,941 @@
+"""The triage lexicon: every pattern the classifier knows, as data.
+
+Patterns are written against the normalised text (see ``normalize.py``):
+lower case, no apostrophes ("dont", "im", "ive", "ill"), abbreviations
+expanded ("tonight", "going to", "right now", "for real").
+
+Each :class:`Rule` has a *kind* that says what the match means; the engine in
+``rules.py`` decides the risk level from the kinds that survive the context
+checks (negation, past tense, jokes, who the subject is). Keeping the words
+here and the logic there means adding a phrase never needs a code change.
+
+Kinds
+-----
+crisis on their own:
+    ``intent``   a future/now suicidal act ("going to end it", "about to od");
+                 the subject decides whose: I/he/she -> crisis, "you" -> ignored
+    ``act``      harm happening now or already taken ("took 30 tablets")
+    ``goodbye``  an unmistakable final message ("this is my last post")
+    ``harm_other`` stated intent to seriously hurt another person
+crisis in combination (see ``rules.decide``):
+    ``ideation`` wanting to die / suicidal thoughts (concern alone)
+    ``means``    means at hand or a plan ("saved up my tablets", "the rope")
+    ``time``     a when ("tonight", "after everyone is asleep", "on friday")
+    ``farewell`` a soft goodbye cue ("thanks for everything", "bye x")
+    ``ambiguous_act`` "doing it now" - only with a risk context
+    ``welfare``  someone has gone quiet ("phone is off", "not answering")
+    ``denial``   "no plans", "not going to do anything" - caps combinations
+concern:
+    ``passive``  passive ideation ("wish I could not wake up")  (weight 2)
+    ``concern``  burden, hopelessness, recent self-harm, urges, unsafe at
+                 home, stopping meds, voices                      (weight 2)
+    ``weak``     struggling, lonely, falling apart                (weight 1)
+flags: ``hostility``, ``substance``, ``practical``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One lexicon entry: a regex (normalised text) and what a match means."""
+
+    key: str
+    kind: str
+    label: str
+    pattern: str
+    joke_prone: bool = False  # hyperbole-prone phrase: a "lol" with no "for real" cancels it
+
+
+# ----------------------------------------------------------------- fragments
+SELF = r"(?:my|him|her|them|your|our)sel(?:f|ves)"
+FUT = (
+    r"(?:going to|about to|planning (?:to|on)|plan to|planned to|ready to|decided to|will|ill|shall|"
+    r"intend to|intending to|gonna|finally going to|tonight i will|tonight ill)"
+)
+ADV = r"(?:(?:just|finally|actually|really|definitely|seriously|properly|probably|gonna|going to)\s+)*"
+SUICIDE_ACT = (
+    rf"(?:kill {SELF}|kill (?:me|myself) off|end (?:it all|it|my life|(?:his|her|their) (?:own )?life|"
+    rf"everything|things|this)(?! with)|take (?:my|his|her|their) (?:own )?life|kms|ctb|catch the bus|"
+    rf"unalive(?: {SELF}|(?! (?:my|his|her|him|them|you|the|that|this|everyone)\b))|commit suicide|commit|od|overdose|hang {SELF}|top {SELF}|off {SELF}|"
+    rf"jump (?:off|from|in front of)|sewer slide|slit (?:my|his|her|their) wrists?|drown {SELF}|"
+    rf"(?:make sure|making sure) (?:i|he|she|they) (?:dont|never|do not|doesnt) wake up|"
+    rf"not be (?:here|around|alive)(?: anymore| tomorrow| much longer| for long| by)|"
+    rf"swallow (?:all|the lot|everything|them all)|take (?:all|the lot|them all|every one) of (?:my|the|them)|"
+    rf"take (?:all|the lot|them all)\b|finish (?:it|it all|myself off|things)\b(?= *(?:tonight|today|now|for good|this time|$|[.!\n]))|"
+    rf"(?:ending|end) it (?:tonight|today|now|at midnight|this weekend))"
+)
+PILLS = (
+    r"(?:pills|tablets|tabs|meds|medication|paracetamol|paracetemol|ibuprofen|painkillers|codeine|"
+    r"co-codamol|cocodamol|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|olanzapine|"
+    r"lithium|diazepam|zopiclone|sleeping pills|insulin|antidepressants|propranolol|amitriptyline|"
+    r"tramadol|morphine|oxy\w*|pregabalin|gabapentin|venlafaxine|valium|xanax)"
+)
+QTY = (
+    r"(?:all(?: of)?|the whole|a whole|loads of|a load of|a lot of|lots of|a bunch of|a handful of|"
+    r"handfuls of|every|too many|the rest of|double|triple|\d{2,}|about \d+|like \d+|around \d+|over \d+|"
+    r"(?:twenty|thirty|forty|fifty|a hundred)|(?:two|three|four) (?:boxes|packets|strips|packs))"
+)
+THIRD = (
+    r"(?:he|she|they|hes|shes|theyre|theyve|hed|shed|theyd|his|her|their|my (?:friend|mate|son|"
+    r"daughter|brother|sister|mum|mom|dad|partner|wife|husband|boyfriend|girlfriend|bf|gf|nan|"
+    r"grandad|cousin|flatmate|housemate|kid|child)|someone|somebody|a member|another member)"
+)
+INSULT = (
+    r"(?:idiots?|morons?|losers?|pathetic|stupid|dickheads?|pricks?|twats?|wankers?|cunts?|bitch(?:es)?|"
+    r"scumbags?|scum|arseholes?|assholes?|knobheads?|tossers?|retard(?:ed|s)?|freaks?|creeps?|"
+    r"clowns?|cretins?|snowflakes?|sheep|(?:a )?(?:fucking |fkn )?joke|weak|smug (?:git|prick|twat|\w+)|gits?|"
+    r"imbeciles?|muppets?|cowards?|trolls?|waste of (?:space|oxygen|air|skin)|"
+    r"piece of (?:shit|crap|work)|disgusting|vile|nutters?|psychos?|attention seekers?|"
+    r"fucking useless|useless|worthless|ugly|fat (?:cow|pig|slob|bitch)|liars?|lying \w+|"
+    r"spineless \w+|sad little \w+|nonce|degenerates?|parasites?|vermin)"
+)
+VIOLENT = r"(?:kill|unalive|stab|murder|shoot|strangle|knife|glass|batter|run over|burn)"
+VICTIM = (
+    r"(?:him|her|them|you|you all|everyone|someone|somebody|people|that (?:guy|bloke|man|woman|lad|"
+    r"girl|prick|bastard|twat|cow|bitch|idiot)|the (?:bastard|bloke|guy|man|woman|prick|lot of them)|"
+    r"(?:my|his|her|their) (?:dad|stepdad|step dad|mum|mom|stepmum|brother|sister|ex|boss|husband|"
+    r"wife|partner|boyfriend|girlfriend|neighbour|neighbor|landlord|flatmate|housemate|teacher|"
+    r"manager|uncle|aunt|cousin))"
+)
+DRUGS = (
+    r"(?:drink|drinking|drank|drunk|booze|boozing|alcohol|vodka|wine|beer|beers|cans|cider|gin|whisky|"
+    r"whiskey|rum|spirits|pints|weed|cannabis|skunk|joint|joints|spliff|spliffs|coke|cocaine|ket|"
+    r"ketamine|mdma|molly|pills|heroin|smack|crack|spice|meth|speed|drugs|gear|benzos|xanax|valium|"
+    r"using|high|stoned|wasted|sober|clean)"
+)
+
+RULES: tuple[Rule, ...] = (
+    # ------------------------------------------------------------ intent (crisis)
+    Rule("intent_future", "intent", "intent to act", rf"\b{FUT}\s+{ADV}(?:to\s+)?{SUICIDE_ACT}"),
+    Rule(
+        "intent_tonight",
+        "intent",
+        "intent to act",
+        r"\b(?:tonight|today|this weekend|tomorrow)(?:s| is) the (?:night|day)\b",
+    ),
+    Rule(
+        "intent_kms",
+        "intent",
+        'slang for suicide ("kms")',
+        r"\b(?:kms|ctb)\b(?= *(?:tonight|today|right now|for real))",
+        joke_prone=True,
+    ),
+    Rule(
+        "intent_ending_when",
+        "intent",
+        "ending it at a set time",
+        r"\b(?:ending|finishing) (?:it all|it|things|my life)\b(?=[^.!?\n]{0,15}\b(?:tonight|today|at midnight|tomorrow|"
+        r"this weekend|right now|at \d))|\b(?:tonight|today|at midnight|tomorrow|this weekend|at \d+)\b[^.!?\n]{0,25}"
+        r"\b(?:ending|end|finishing|finish) (?:it all|it|things|my life)\b(?! with)",
+    ),
+    Rule(
+        "intent_wont_see",
+        "intent",
+        "won't live to see a date",
+        r"\b(?:wont|will not|not going to|never going to|not gonna) (?:see|make it to|reach|live to see|be alive (?:for|at|on))"
+        r" (?:it|my (?:birthday|\d+\w*)|christmas|tomorrow|the morning|morning|next (?:week|year|month)|another (?:day|year|"
+        r"christmas|birthday)|the (?:weekend|new year))\b",
+    ),
+    Rule(
+        "intent_scared_of_self",
+        "intent",
+        "afraid of what they are about to do",
+        r"\b(?:scared|afraid|terrified|frightened) (?:of )?what (?:im|i am|i|i might|i will|ill) (?:about to|going to|might|"
+        r"will|could)? ?do(?: to myself)?\b(?= *(?:tonight|right now|now|$|[.!\n]))",
+    ),
+    Rule(
+        "intent_decided",
+        "intent",
+        "decision made",
+        r"\b(?:ive|i have|i) (?:decided|made (?:up )?my (?:mind|decision)|made the decision)\b(?= [^.!?\n]{0,40}"
+        r"(?:end|die|kill|go|not (?:be|going)|around|it|tonight))",
+    ),
+    Rule(
+        "intent_not_around",
+        "intent",
+        "won't be around",
+        r"\b(?:im|i am|i will|ill|i|ive) (?:not going to|wont|will not|not gonna|wont still) (?:be (?:around|here|alive)|"
+        r"make it (?:to|through|past))(?:\s+\w+)?\s+(?:much|for long|by|to see|past|after|next|tomorrow|christmas|"
+        r"the weekend|my birthday|another|when|in the morning|come|anymore)",
+    ),
+    Rule(
+        "intent_this_time",
+        "intent",
+        "intent to act",
+        r"\b(?:this time|tonight|for real this time) (?:im|i am|i will|ill) (?:going to )?"
+        r"(?:do it|go through with it|end it|not (?:fail|stop|bottle it))",
+    ),
+    # ------------------------------------------------------------ act (crisis)
+    Rule(
+        "act_taken",
+        "act",
+        "overdose taken",
+        rf"\b(?:took|taken|swallowed|downed|necked|had|ate|take|taking|swallowing)\s+(?:\w+\s+){{0,2}}?"
+        rf"{QTY}\s+(?:\w+\s+){{0,4}}?(?:of\s+)?(?:(?:my|the|these|his|her|her|mums|mum's|dads)\s+)?{PILLS}",
+    ),
+    Rule(
+        "act_taken2",
+        "act",
+        "overdose taken",
+        r"\b(?:took|taken|swallowed|downed)\s+(?:about |like |around |over )?\d{2,}\b",
+    ),
+    Rule(
+        "act_od",
+        "act",
+        "overdose taken",
+        r"\b(?:ive|i have|i|just|he|she|they|hes|shes|theyve|has|have)\s+(?:just\s+|already\s+)?(?:odd|oded|od|"
+        r"overdosed|taken an overdose|took an overdose|taken an od|took an od)\b",
+    ),
+    Rule(
+        "act_cutting_now",
+        "act",
+        "self-harm happening now",
+        r"\b(?:(?:im|i am|i|been|currently|just)\s+)?(?:cutting|burning|hurting|harming|bleeding)\b(?:\s+\w+){0,3}?\s+"
+        r"(?:right now|now|at the moment|as i type|as we speak)",
+    ),
+    Rule(
+        "act_blade_now",
+        "act",
+        "means in hand now",
+        r"\b(?:holding|have|got|ive got|with)\s+(?:the|a|my)\s+(?:blade|razor|knife|rope|noose|belt|pills|"
+        r"tablets|gun)\s+(?:in my hand|right now|now|ready|round my neck|at my wrist|against)",
+    ),
+    Rule(
+        "act_bleeding",
+        "act",
+        "injury now",
+        r"\b(?:blood (?:everywhere|wont stop|will not stop|is pouring|all over)|cant stop (?:the )?bleeding|"
+        r"(?:went|cut|gone) (?:too |way too |a lot )?deep(?:er)?(?: than)?|need(?:s)? stitches|"
+        r"bleeding (?:a lot|heavily|badly|loads))",
+    ),
+    Rule(
+        "act_at_edge",
+        "act",
+        "at the place now",
+        r"\b(?:standing|stood|sat|sitting|waiting|am|im)\s+(?:on|at|by|near)\s+(?:the\s+)?(?:edge|ledge|bridge|"
+        r"roof|rooftop|platform|tracks|railway|cliff|motorway bridge)\b(?=[^.!?\n]{0,40}(?:right now|now|"
+        r"tonight|train|jump|over|bye|goodbye|end))",
+    ),
+    Rule(
+        "act_injury",
+        "act",
+        "injury just done",
+        r"\bjust (?:\w+ )?(?:cut|burned|burnt|hurt|harmed|stabbed|scalded|hit) (?:myself|my (?:arm|wrist|leg|thigh|skin)s?)"
+        r"\b(?=[^\n]{0,80}\b(?:bad|deep|blood|bleeding|stitches|blister\w*|wont stop|cant stop|hospital|a and e|on purpose))",
+    ),
+    Rule(
+        "act_not_accident",
+        "act",
+        "deliberate overdose/injury",
+        r"\b(?:it )?(?:wasnt|was not|isnt|is not) an accident\b|\bon purpose this time\b",
+    ),
+    Rule(
+        "act_drank_and_took",
+        "act",
+        "overdose taken",
+        r"\b(?:took|taken|swallowed)\s+(?:all|the rest of|every one of)\s+(?:my|the|his|her)\s+\w+",
+    ),
+    # ------------------------------------------------------------ goodbye (crisis)
+    Rule(
+        "goodbye_last_post",
+        "goodbye",
+        "final message",
+        r"(?:^|[.!?\n] *)(?:final|last) (?:message|post|goodbye)\b|"
+        r"\b(?:this is|this will be|thisll be|this is going to be|probably) (?:my|the) (?:last|final) "
+        r"(?:post|message|msg|time (?:posting|writing|here)|goodbye|words)",
+    ),
+    Rule(
+        "goodbye_letters",
+        "goodbye",
+        "goodbye letters written",
+        r"\b(?:written|wrote|left|finished) (?:\w+ ){0,2}(?:letters?|notes?|a note) (?:for|to) "
+        r"(?:my (?:mum|mom|dad|family|kids|children|son|daughter|sister|brother|wife|husband|partner|parents)|everyone|"
+        r"each of)",
+    ),
+    Rule(
+        "goodbye_finds_me",
+        "goodbye",
+        "arranging to be found",
+        r"\b(?:the one (?:who|to) finds? me|(?:finds|find|found) (?:me|my body) (?:dead|in the morning|first)|"
+        r"(?:ring|call|tell|let) (?:her|him|them|my \w+|someone) (?:know )?(?:afterwards|after(?: its done| im gone)|"
+        r"when its done|when im gone))",
+    ),
+    Rule(
+        "goodbye_note",
+        "goodbye",
+        "suicide note",
+        r"\b(?:suicide note|goodbye (?:letter|note|message|video)s?|final (?:letter|note|goodbye)|"
+        r"by the time (?:you|anyone|someone) (?:reads?|sees?|finds?) this|"
+        r"see (?:you|you all|everyone) on the other side|goodbye forever|this is goodbye|"
+        r"said my goodbyes|saying my (?:last |final )?goodbyes|my affairs (?:are )?in order|"
+        r"(?:put|sorted|getting) my affairs in order)",
+    ),
+    Rule(
+        "goodbye_say",
+        "goodbye",
+        "saying goodbye to the group",
+        r"\b(?:just )?(?:wanted|want|need|needed) to say (?:a (?:last |final )?)?(?:goodbye|bye|thank you and goodbye)"
+        r"(?= (?:to )?(?:you all|everyone|all|the group|you|this group|yall|everybody|guys))",
+    ),
+    Rule(
+        "goodbye_care_for",
+        "goodbye",
+        "arranging care of pets/people after they are gone",
+        r"\b(?:look after|take care of|take|have|feed|mind|care for|rehome|re-home|find a home for) my "
+        r"(?:dog|cat|cats|dogs|kids|children|son|daughter|plants|rabbit|hamster|fish|bird|pets?|baby|boy|girl)"
+        r"\b[^.!?\n]{0,40}?(?:when im gone|after im gone|if anything happens|for me (?:after|when|please)|"
+        r"once im gone|when i go|after (?:tonight|today|this weekend|friday|saturday|sunday))",
+    ),
+    Rule(
+        "goodbye_wont_need",
+        "goodbye",
+        "won't need my things",
+        r"\b(?:i )?(?:wont|will not|dont|do not) (?:need|be needing) (?:\w+ ){0,3}?(?:anymore|any more|after|"
+        r"where im going|much longer)\b",
+    ),
+    Rule(
+        "goodbye_no_point_keeping",
+        "goodbye",
+        "giving possessions away",
+        r"\b(?:no point (?:in )?keeping|giving (?:my|away my) (?:account|stuff|things|games|clothes|guitar|"
+        r"books) (?:away |to (?:whoever|anyone|someone))|giving (?:all )?(?:my|away my) (?:things|stuff|belongings) (?:away|to)|"
+        r"who (?:wants|gets) my (?:stuff|things)|(?:left|leaving) (?:you|everyone) my)",
+    ),
+    # ------------------------------------------------------------ harm to others (crisis + hostility)
+    Rule(
+        "harm_other",
+        "harm_other",
+        "intent to seriously hurt someone",
+        rf"\b(?:im going to|i am going to|going to|im gonna|ill|i will|i swear ill|i swear i will|about to|"
+        rf"planning to|gonna)\s+(?:fucking\s+|actually\s+|really\s+|finally\s+)?{VIOLENT}\s+{VICTIM}\b",
+        joke_prone=True,
+    ),
+    Rule(
+        "harm_other_veiled",
+        "harm_other",
+        "veiled threat to hurt someone",
+        r"\b(?:ill|i will|im going to) be waiting (?:outside|for (?:you|him|her|them))\b[^.!?\n]{0,60}"
+        r"|\b(?:you|he|she|they) (?:wont|will not) (?:be )?walk(?:ing)? away\b|\b(?:ill|i will|im going to) make "
+        r"(?:sure )?(?:you|him|her|them) (?:pay|suffer|regret|bleed)\b",
+        joke_prone=True,
+    ),
+    # ------------------------------------------------------------ ideation (concern; crisis with means/time)
+    Rule(
+        "ideation_want",
+        "ideation",
+        "wants to die / kill self",
+        rf"\b(?:want|wants|wanted|wanting|need|needs|desperate|going) to (?:just )?(?:kill {SELF}|end (?:it all|it|my life|"
+        rf"everything)(?! with)|die|be dead|unalive {SELF}|kms|ctb|not exist|take my (?:own )?life|"
+        rf"overdose|od)\b",
+        joke_prone=True,
+    ),
+    Rule(
+        "ideation_thinking",
+        "ideation",
+        "thinking about suicide",
+        rf"\b(?:thinking|thought|think|thoughts|dreaming|fantasi[sz]ing|obsessing) (?:about|of) "
+        rf"(?:ending (?:it|my life|things|everything)|killing {SELF}|suicide|unaliving|dying|taking my (?:own )?life|"
+        rf"death|overdosing|jumping|not being here|ctb|sewer slide|how to (?:do it|end it|die)|crashing|clipping|"
+        rf"driving (?:off|into)|swerving|stepping (?:out )?in front of|walking into (?:the sea|traffic|the river))",
+    ),
+    Rule(
+        "ideation_suicidal",
+        "ideation",
+        "suicidal",
+        r"\b(?:suicidal|suicide (?:thoughts|ideation|attempt)|thoughts of suicide|considering suicide|sewer slide|"
+        r"unalive|unaliving|ctb|kms|killing myself|kill myself|ending it all|ending my life)\b"
+        r"(?!\s+(?:prevention|awareness|squad|bereavement|rates?|statistics|hotline|line|helpline|training|"
+        r"and self harm|survivors?|loss))(?![^.!?\n]{0,25}\b(?:mean|means|on here|tiktok|word|thing\?))",
+        joke_prone=True,
+    ),
+    Rule(
+        "ideation_wish_dead",
+        "ideation",
+        "wishes to be dead",
+        r"\b(?:wish|wished|wishing) (?:i|id) (?:was|were|could be) dead\b|\bready to die\b|\bwant it all to end\b|"
+        r"\bwant (?:it|everything|the pain) to (?:end|stop) (?:for good|forever|permanently)",
+    ),
+    Rule(
+        "ideation_how_to",
+        "ideation",
+        "researching method",
+        rf"\b(?:how (?:many|much) {PILLS}|how to (?:tie a|hang|overdose|kill {SELF}|end it)|lethal dose|"
+        rf"painless (?:way|ways|method)|quickest way to die|best way to (?:die|kill))",
+    ),
+    # ------------------------------------------------------------ means / plan (combination)
+    Rule(
+        "means_ready",
+        "means",
+        "means at hand",
+        rf"\b(?:{PILLS}|rope|noose|ligature|blade|blades|razor|razors|knife|gun|belt|charcoal|bleach)\s+"
+        rf"(?:are |is )?(?:lined up|ready|saved|saved up|stockpiled|stashed|counted|hidden|laid out|in front of me|"
+        rf"in my (?:hand|pocket|bag|drawer)|in the (?:garage|shed|drawer|loft|car|bathroom)|(?:out )?on the (?:desk|table|"
+        rf"side|bed)|out|next to me|beside me|here)",
+    ),
+    Rule(
+        "means_with",
+        "means",
+        "with means at hand",
+        r"\b(?:with|got|have) (?:the|a|my|some) (?:razors?|blades?|knife|rope|noose|belt)\b|"
+        r"\b(?:locked|sat|sitting|hiding) in (?:the|my) (?:bathroom|room|car|garage)\b(?=[^.!?\n]{0,40}\b(?:razor|blade|"
+        r"knife|pills|tablets|rope))|\b(?:going|heading|walking|driving|gone|went) (?:up )?to the (?:cliffs?|bridge|"
+        r"tracks|railway|edge|roof|multi ?storey|top of)",
+    ),
+    Rule(
+        "means_edge",
+        "means",
+        "at a high place",
+        r"\b(?:standing|stood|sat|sitting|am|im) (?:on|at) (?:the )?(?:edge|ledge|bridge|roof|rooftop|tracks|railway|"
+        r"cliff|cliffs|platform)\b",
+    ),
+    Rule(
+        "means_have",
+        "means",
+        "means at hand",
+        rf"\b(?:got|have|ive got|bought|ordered|collected|kept back|kept|put aside|set aside|hidden|hid|saved up|saving up|been saving|stockpiling|stockpiled|"
+        rf"hoarding|hoarded|counted out|found|looking at|staring at|holding)\s+(?:\w+\s+){{0,2}}?(?:the\s+|a\s+|some\s+|"
+        rf"my\s+|enough\s+|all\s+(?:the\s+|my\s+|of\s+my\s+)?|a (?:month|week|load|stash|box|pile)\s+of\s+(?:my\s+)?)?"
+        rf"(?:rope|noose|ligature|blades?|razors?|{PILLS}|gun|charcoal)\b",
+    ),
+    Rule(
+        "means_enough",
+        "means",
+        "enough to die",
+        rf"\benough\s+(?:\w+\s+)?{PILLS}\s+to\b|\benough\s+to\s+(?:do it|end it|kill me|not wake up|die)\b",
+    ),
+    Rule(
+        "means_place",
+        "means",
+        "a method/place",
+        r"\b(?:the|that|a) (?:rope|noose)\b|\b(?:next|the next|a|the) train\b(?= [^.!?\n]{0,20}(?:and|then|over|bye|"
+        r"goodbye|end))|\bjump(?:ing)? (?:off|from|in front of)\b",
+    ),
+    Rule(
+        "plan_have",
+        "means",
+        "a plan",
+        r"\b(?:i have|ive got|i\s?ve got|got|made|i know|worked out|figured out|sorted)\s+(?:a|the|my)\s+plan\b|"
+        r"\bi know (?:how|when|where) (?:im going to|ill|i will|to) (?:do it|end it)\b|"
+        r"\bplan(?:ned|ning)? (?:how|when) (?:to|ill|im going to) (?:do it|end it|die)\b|"
+        r"\bwritten my will\b",
+    ),
+    # ------------------------------------------------------------ time (combination)
+    Rule(
+        "time_tonight",
+        "time",
+        "a time",
+        r"\b(?:tonight|this evening|later tonight|before (?:morning|the morning|tomorrow|the weekend)|"
+        r"this weekend|tomorrow|at midnight|by (?:tomorrow|morning|the weekend))\b",
+    ),
+    Rule(
+        "time_when_alone",
+        "time",
+        "when alone",
+        r"\b(?:after|when|once|as soon as)\s+(?:everyone|every one|everybody|they|the kids|my (?:wife|husband|"
+        r"partner|parents|mum|dad|family|flatmates?)|the (?:house|flat) )\s*(?:is |are |s |have |has )?(?:\w+ )?"
+        r"(?:asleep|in bed|gone|out|left|at work|away|empty|goes? to bed|go out)",
+    ),
+    Rule(
+        "time_day",
+        "time",
+        "a day",
+        r"\b(?:on |this |next |by |come )(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+        r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+        r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) (?:im|ill|i will|its|night)\b|"
+        r"\b(?:when|after|while|once) [^.!?\n]{0,30}(?:is|are|s) (?:at|out|away|asleep)\b",
+    ),
+    Rule("time_now", "time", "right now", r"\b(?:right now|as we speak|as i type|now or never)\b"),
+    # ------------------------------------------------------------ farewell / finality (combination)
+    Rule(
+        "farewell_thanks",
+        "farewell",
+        "farewell",
+        r"\b(?:thank(?:s| you)(?: all| everyone| guys| you all)? for (?:everything|trying|all you did|being there|"
+        r"all your help)|sorry (?:for everything|to everyone|everyone|for being (?:a|such)|to (?:my|all))|"
+        r"(?:look after|take care of) (?:yourselves|each other)|i love you all|love you all|love you (?:bye|x)|"
+        r"(?:bye|goodbye)(?: (?:everyone|all|guys|yall|you all|forever|x+))?\s*(?:x+\s*)?$|"
+        r"goodbye (?:everyone|all|guys|world|yall|you all|friends|everybody)|youve all been (?:so )?(?:lovely|kind|"
+        r"amazing|great|good|wonderful)|(?:its|it is) (?:better|easier) this way|for the best this way|"
+        r"(?:this is me|im just) saying (?:thanks|thank you|goodbye|bye)|just wanted (?:someone|somebody|you all|you) to know|"
+        r"(?:dont|do not) tell (?:my|anyone|them)|the last thing i (?:needed|had|wanted) to (?:do|finish|sort)|"
+        r"so long|farewell|that is it from me|thats (?:it|all) from me|its been (?:nice|good|real) knowing|"
+        r"tell (?:my|them|everyone|her|him) (?:i|that i) (?:love|loved|am sorry|was sorry)|"
+        r"please (?:dont|do not) blame (?:yourselves|yourself|anyone)|"
+        r"you were the only (?:good|one|thing)|goodbye to (?:you all|everyone|the group|this group|all))",
+    ),
+    Rule(
+        "farewell_finality",
+        "farewell",
+        "finality",
+        r"\b(?:(?:and )?(?:its|it is|itll be) (?:all )?over\b|(?:im|i am) not coming back\b|(?:i|ive|i have) had enough\b|"
+        r"(?:ive|i have) sorted (?:everything|it all|my affairs)|(?:im|i am) done\s*(?:[.!\n]|$|with (?:it all|"
+        r"everything|life|living|this world|existing|this life))|its all sorted|everything is sorted|"
+        r"i cant do this anymore|no one talk me out of it|dont (?:try to )?(?:talk me out|stop me)|"
+        r"its (?:time|my time)\s*(?:[.!\n]|$)|ready to go|giv(?:e|en|ing) away (?:all )?my|gave away (?:all )?my|"
+        r"if anything happens(?: to me)?)",
+    ),
+    Rule(
+        "ambiguous_do_it",
+        "ambiguous_act",
+        "doing it now",
+        r"\b(?:doing it|do it|going to do it|gonna do it|about to do it|going through with it)\s+"
+        r"(?:now|right now|tonight|today|soon|this time|for real)\b|\bdoing it\s*(?:[.!\n]|$)",
+    ),
+    Rule(
+        "welfare_quiet",
+        "welfare",
+        "has gone quiet",
+        r"\b(?:(?:phone|phones) (?:is |s )?(?:off|dead|going (?:straight )?to voicemail)|"
+        r"(?:gone|went) (?:quiet|silent|offline|dark)|(?:not|isnt|stopped) (?:answering|replying|responding|reading)|"
+        r"cant (?:reach|get hold of|get through to|contact) (?:him|her|them)|havent heard (?:from|back)|"
+        r"hasnt (?:replied|answered|been online|responded)|no (?:reply|answer|response) from|"
+        r"what (?:do|should) (?:we|i) do|who do i (?:call|ring)|(?:has )?any(?:one|body) heard from|showing (?:as )?offline|"
+        r"(?:know|got) (?:his|her|their) (?:real name|address)|where (?:he|she|they) lives?)",
+    ),
+    # ------------------------------------------------------------ denial (caps combinations)
+    Rule(
+        "denial_no_plan",
+        "denial",
+        "denies plan",
+        r"\b(?:no (?:plans?|intention|intent)|not (?:planning|going to|gonna) (?:to )?(?:do|act on) (?:anything|it|them)|"
+        r"(?:wont|will not|not going to|never) (?:do|act on) (?:anything|it|them)|not acting on|i would never|id never|"
+        r"(?:im|i am) safe|(?:im|i am) not (?:in danger|at risk|going to act)|"
+        r"promised (?:\w+ ){0,3}(?:i wouldnt|i wont|not to|i would not|i will not))",
+    ),
+    # ------------------------------------------------------------ passive ideation (concern)
+    Rule(
+        "passive_not_wake",
+        "passive",
+        "wishes not to wake up",
+        r"\b(?:not|never|dont|didnt|wouldnt|wont) (?:to )?wake up\b|\bsleep (?:forever|and never wake)\b",
+    ),
+    Rule(
+        "passive_not_here",
+        "passive",
+        "doesn't want to be here",
+        r"\b(?:dont|do not|didnt|dont really|dont even|no longer|not) (?:want|wanna|wish|wanting) (?:to )?(?:be here|be alive|exist|live|"
+        r"be around|carry on|go on|keep going|wake up|do this anymore|be on this earth|be in this world)|"
+        r"\b(?:want|wish|wanted) (?:to|i could) (?:just )?(?:disappear|vanish|stop existing|not exist|fade away|"
+        r"cease to exist|not be here|not be alive|go to sleep (?:and|forever))|"
+        r"\bwish i (?:wasnt|was not|hadnt been|had never been|didnt) (?:here|alive|born|exist)",
+    ),
+    Rule(
+        "passive_better_off",
+        "passive",
+        "others better off without them",
+        r"\b(?:better off|happier|easier) (?:without me|if i (?:was|were|wasnt|werent|was not|were not|died|"
+        r"disappeared|was gone|were gone)|with me gone|when im gone)|\bbetter off dead\b|"
+        r"\b(?:would|wouldnt|would not|might) (?:be happier|even notice|notice|care|matter|miss me)\b[^.!?\n]{0,20}"
+        r"\bif i (?:was|were|wasnt|werent|died|disappeared|vanished|wasnt here|was gone|got hit)|"
+        r"\b(?:nobody|no one|noone|none of them) would (?:notice|care|miss me|even notice)|"
+        r"\b(?:better|fine|happier|easier|okay|ok)\b(?: \w+){0,2} without me\b|"
+        r"\b(?:easier|better|simpler|happier)\b[^.!?\n]{0,25}\bif i (?:just )?(?:disappeared|was gone|were gone|wasnt here|"
+        r"werent here|wasnt around|died|didnt exist|wasnt alive|never woke up)|"
+        r"\b(?:family|familys|kids|everyone|everyones|they|theyd|people|everybody|you lot|wife|husband|partner)"
+        r"(?: \w+){0,3} (?:would be|be|is|are|d be)? ?better off\b|\bbetter off (?:with|if)\b[^.!?\n]{0,20}\b(?:but me|not me|"
+        r"someone else|without)",
+    ),
+    Rule(
+        "passive_comfort",
+        "passive",
+        "finds the idea of death comforting",
+        r"\b(?:thought|idea|prospect) of (?:not existing|dying|being dead|not being here|not waking up|death|ending it|"
+        r"it all ending) (?:is|feels|sounds|seems) (?:\w+ )?(?:comforting|appealing|nice|peaceful|tempting|like a relief|"
+        r"good)|\bonly (?:thing|reason|one|person) (?:keeping me|im still|that keeps me|i stay) (?:here|alive|going)|"
+        r"\b(?:only|just) (?:here|alive|staying) (?:for|because of) (?:my|the)\b|"
+        r"\bpart of me (?:wouldnt mind|wants to die|hopes|still wishes|wishes|wants it to|agrees)|"
+        r"\bwish(?:es|ed)? it (?:had )?worked\b|\bwish i (?:had )?(?:succeeded|died|gone through with it)|"
+        r"\b(?:dont|do not|wouldnt) care if i (?:wake up|live|die|woke up|lived|died)|\bhope i (?:dont|never) wake|"
+        r"\b(?:cant|cannot|struggle to) (?:think of|find|see) (?:a|any|one) reason to (?:stay|live|keep going|carry on|"
+        r"be here|stay alive)|\b(?:understand|get) why (?:he|she|they|people|someone) (?:did it|do it|would do it|ended it)|"
+        r"\b(?:id|i would|i wouldnt|wouldnt|would not|id not) (?:not )?mind if (?:the lord|god|i) (?:took me|died|didnt wake)|"
+        r"\b(?:die|go|pass) in my sleep\b|\bwaiting it out\b|\b(?:some days|sometimes) i (?:nearly|almost) "
+        r"(?:listen|believe (?:them|it)|do it|give in)",
+    ),
+    Rule(
+        "passive_wouldnt_mind",
+        "passive",
+        "wouldn't mind dying",
+        r"\b(?:wouldnt|would not|would not really|wouldnt really) (?:mind|care) if i (?:died|didnt wake|got hit|"
+        r"wasnt here|never woke)|\bif i (?:got hit by|was hit by|walked in front of) a (?:bus|car|train|lorry)\b|"
+        r"\b(?:waiting|wait) (?:to die|for death|for it all to end)\b|\bno (?:reason|point) (?:to|in) (?:live|living|"
+        r"being alive|being here|going on|carry on|carrying on|staying)|\bwhats the point (?:of|in) (?:me|living|"
+        r"life|being here|carrying on|going on|anything|any of it|it all)|\bwhat is the point of me\b|"
+        r"\blife (?:isnt|is not|aint) worth (?:living|it)|\bnot worth living\b|\bdeserve to (?:die|be dead|suffer)\b|"
+        r"\bwant to die\b|\bwanna die\b|\bi want out\b|\bpointless (?:living|existing|being alive)",
+    ),
+    # ------------------------------------------------------------ concern
+    Rule(
+        "burden",
+        "concern",
+        "feels like a burden",
+        r"\b(?:a|such a|just a|being a|like a|the) (?:burden|weight|drain) (?:on|to|for)\b|\b(?:im|i am|feel like|"
+        r"feel|being) (?:such |just |nothing but |only )?(?:a )?burden\b|\bburden(?:ing)? (?:everyone|them|my)\b",
+    ),
+    Rule(
+        "hopeless",
+        "concern",
+        "hopelessness",
+        r"\bhopeless(?:ness)?\b(?! (?:at|with|romantic|case))|\bno hope\b|\bnothing (?:will|is (?:ever )?going to|ever|is ever going to) "
+        r"(?:get|gets|change) (?:better)?|\bnever (?:going to|gonna|will) get better\b|\bcant see (?:a|any) "
+        r"(?:way out|way through|future|point|end to|light|way forward)|"
+        r"\b(?:dont|cant|do not|cannot) see the (?:point|sense) (?:of|in) (?:getting up|anything|living|going on|carrying on|"
+        r"it all|trying|any of it|life)|\b(?:dont|do not) think (?:im|i am|ill|i will|i can) (?:ever )?(?:get(?:ting)?|make it|"
+        r"come|coming|survive|last) (?:out of|through|much longer)|\b(?:dont|do not) know how (?:im meant to|im supposed to|to|"
+        r"i can|ill|im going to) (?:keep going|go on|carry on|survive|get through (?:this|another))|\b(?:not|never) (?:getting|get|going to get|coming) (?:out of|through) this\b|\bno way out\b|\bno future\b|"
+        r"\b(?:feel like|thinking of|just want to|ready to|about to) giv(?:e|ing) up(?: on (?:everything|life|it all))?|"
+        r"\bgiv(?:e|ing) up on (?:everything|life|myself|it all)\b|\bi give up\b|\bcant see it getting better\b|"
+        r"\b(?:everything|life|it all|living|existing|everything i do) (?:feels|is|seems) (?:so )?(?:pointless|"
+        r"meaningless|hopeless)|\bwhats the point\s*(?:anymore|[?.!\n',]|$)|\bno point (?:anymore|in anything)|"
+        r"\bnothing to live for\b|\bnothing left\b|\brunning out of (?:reasons|hope)\b",
+    ),
+    Rule(
+        "self_harm",
+        "concern",
+        "self-harm",
+        r"\bself ?harm(?:ed|ing)?\b|\bsh(?= (?:again|last night|yesterday|today|urges?|this (?:week|morning)|"
+        r"relapse|scars?|wounds?))|\b(?:relapsed?|urges?|urge to) (?:on |with |and )?(?:sh|self harm|cut|cutting)\b|"
+        r"\bcut (?:myself|my (?:arms?|wrists?|legs?|thighs?|stomach|skin))\b|\bcutting (?:myself|again|my)\b|"
+        r"\bcut again\b|\bcut (?:last night|yesterday|today|this morning|this week|on \w+day)\b|\b(?:burn(?:ed|t|ing)?|scratch(?:ed|ing)?|hurt(?:ing)?|hit(?:ting)?|punch(?:ed|ing)?|"
+        r"starv(?:e|ed|ing)|bit(?:ing)?|carv(?:e|ed|ing)) (?:myself|my (?:arms?|wrists?|legs?|skin|thighs?))\b|"
+        r"\bhurt myself\b|\bharm(?:ed|ing)? myself\b|\bfresh (?:cuts|wounds|scars)\b|\bcuts on my\b",
+    ),
+    Rule(
+        "urges",
+        "concern",
+        "urges",
+        r"\burges?\b(?= [^.!?\n]{0,30}(?:strong|bad|back|cut|hurt|sh|harm|die|resist|fighting|holding))|"
+        r"\b(?:fighting|resisting|holding off|holding on|riding out) (?:the )?urges?\b|"
+        r"\b(?:really |so )?want(?:ed)? to (?:cut|hurt myself|sh|self harm|harm myself)\b|\bstrong urges?\b",
+    ),
+    Rule(
+        "unsafe_home",
+        "concern",
+        "unsafe at home",
+        r"\b(?:dont|do not|never) feel safe\b|\bnot safe (?:at home|here|with (?:him|her|them)|in my (?:own )?(?:home|house|flat))|"
+        r"\b(?:scared|afraid|terrified|frightened) (?:to (?:go|be) (?:home|back)|of (?:him|her|my (?:dad|stepdad|mum|"
+        r"partner|husband|boyfriend|ex)))|\b(?:he|she|they|my \w+) (?:\w+ )?(?:hit|hits|hitting|beat|beats|"
+        r"threatened|threatening|threatens|strangled|choked|chokes|grabbed|pushed|shoved) me\b|"
+        r"\block(?:ed)? (?:my|the) (?:bedroom )?door (?:at night|because|so)|\bthrowing things\b|"
+        r"\b(?:threw|throws|throwing) (?:\w+ ){0,2}at me\b|\bdoor (?:wedged|barricaded)|\bwedged the door\b|"
+        r"\bdomestic (?:abuse|violence)\b|\babusive (?:partner|relationship|husband|boyfriend|dad|home)",
+    ),
+    Rule(
+        "meds_stopped",
+        "concern",
+        "stopped medication",
+        rf"\b(?:stopped|stop|quit|coming off|came off|come off|ditched|binned|not taking|stopped taking|havent taken|"
+        rf"flushed|ran out of|run out of|running out of)\s+(?:taking\s+)?(?:all\s+)?(?:my\s+)?{PILLS}\b(?![^.!?\n]{{0,40}}(?:slowly|taper|with my (?:gp|doctor)|"
+        rf"doctor (?:said|agreed)|gp (?:said|agreed)))|\bcold turkey\b",
+    ),
+    Rule(
+        "voices",
+        "concern",
+        "command voices / distress",
+        r"\bvoices? (?:are |is |keep |keeps )?(?:telling|tell|saying) me\b|\bdark (?:thoughts|place)\b|"
+        r"\bthe thoughts are back\b|\bslipping back\b|\bback (?:to|in) (?:that|a) (?:dark )?place\b|"
+        r"\b(?:feel|feeling) like (?:that|i did) again\b|\bspiral(?:ling)?\b|\bback in the same (?:hole|place|dark place)\b|"
+        r"\b(?:feels?|feeling) (?:exactly |just )?like (?:it did )?(?:back then|last time|before)\b|\bits happening again\b|"
+        r"\b(?:scared|frightened|terrified|afraid) of (?:my own (?:head|mind|thoughts)|my thoughts|myself|what i might do)\b",
+    ),
+    Rule(
+        "crisis_words",
+        "concern",
+        "distress signal",
+        r"\b(?:at|reached) (?:my )?breaking point\b|\bcant (?:cope|go on|take (?:it|this|any ?more|much more)|"
+        r"do this anymore|keep going|carry on)\b|\bfalling apart\b|\bno one to talk to\b|\bgot no one\b|"
+        r"\bhave no one\b|\b(?:nobody|no one) (?:cares about me|has messaged|to talk to|i can talk to|to call)\b|\bworthless\b|\bempty inside\b",
+    ),
+    # ------------------------------------------------------------ weak distress
+    Rule(
+        "weak_struggling",
+        "weak",
+        "struggling badly",
+        r"\bstruggling\b|\b(?:really|so|very|completely|totally|not) (?:not )?(?:ok|okay|alright)\b|\bim not (?:ok|okay)\b|"
+        r"\bbreaking down\b|\bcant stop (?:crying|shaking)\b|\bcrying (?:constantly|all the time|every day|all day|"
+        r"every night)\b|\b(?:a|such a) mess\b|\blosing my mind\b|\bbarely (?:hanging on|holding on|coping|eating|sleeping)\b|"
+        r"\bnot been right\b|\b(?:it|that|this|my head|my thoughts) (?:frightens|scares|terrifies) me\b|\bim scared\s*[.!]|\bhate myself\b|\bhate my life\b|\bcant face\b|\bnumb\b|"
+        r"\bexhausted (?:by|of) (?:everything|life)\b|\btired of (?:everything|life|living|existing|being alive|it all)\b|"
+        r"\bso tired of\b|\bfailure\b|\bdrowning\b|\bsinking\b|\bmessage me\b|\bplease help\b",
+    ),
+    Rule(
+        "weak_alone",
+        "weak",
+        "isolated",
+        r"\b(?:so|really|completely|totally|very) (?:alone|lonely|isolated)\b|\blonely\b|\bisolated\b|"
+        r"\bhavent (?:spoken|talked) to (?:anyone|a soul|anybody|another person|a single person|a person)|"
+        r"\bhavent (?:left|been out of) the (?:flat|house|room)|\bphone (?:doesnt|never) rings?\b|\bno friends\b|\bnobody (?:has )?(?:messaged|called|"
+        r"texted|noticed)|\b(?:in|left) my room for\b",
+    ),
+    Rule(
+        "past_attempt",
+        "weak",
+        "past attempt",
+        r"\b(?:tried|attempted) (?:to )?(?:kill myself|end (?:it|my life)|suicide|take my (?:own )?life|od|overdose)|"
+        r"\bmy (?:last|first|previous) attempt\b",
+    ),
+    # ------------------------------------------------------------ hostility
+    Rule(
+        "host_you_insult",
+        "hostility",
+        "insult aimed at someone",
+        rf"\b(?:you|youre|you are|your|you lot|you all|yall|all of you|ur|you absolute|you fucking)\b(?:\s+(?!not\b|never\b|arent\b|feel\b|"
+        rf"feeling\b|think\b|felt\b|worry\b|were\b|might\b)\w+){{0,3}}?\s+{INSULT}\b|\b{INSULT}\s+(?:like you|of you)\b",
+    ),
+    Rule(
+        "host_group_insult",
+        "hostility",
+        "insult aimed at a group",
+        rf"\b(?:mods?|moderators?|admins?|people like (?:you|them|that)|the lot of you|you people|everyone (?:here|in this)|"
+        rf"this group|these people|(?:all )?(?:\w+ )?(?:immigrants|foreigners|gays|women|men|muslims|jews|christians))\s+"
+        rf"(?:are|r|is)\s+(?:\w+\s+){{0,2}}?{INSULT}",
+    ),
+    Rule(
+        "host_exclaim",
+        "hostility",
+        "insult",
+        r"(?:^|[.!?\n]\s*)(?:(?:bunch of|fucking|absolute|total|you|you fucking|pathetic|stupid)\s+)*(?:wankers|idiots|"
+        r"losers|morons|pricks|twats|scumbags|muppets|clowns|cowards|cunts|tossers|knobheads)\s*(?:[.!?\n]|$)",
+    ),
+    Rule(
+        "host_imperative",
+        "hostility",
+        "abuse/harassment",
+        r"\b(?:shut (?:up|your (?:mouth|face|gob))|fuck off|piss off|sod off|get lost|go (?:away and )?die|drop dead|kys|"
+        r"(?:go )?(?:kill|hang|neck|rope|off) yourself|die in a (?:fire|ditch|hole)|(?:nobody|no one|noone) (?:likes|wants|"
+        r"cares about|asked) (?:you|your)|everyone (?:here )?hates you|hope (?:you|you all|yall|you lot) (?:die|rot|suffer|"
+        r"burn|get (?:cancer|hit|run over))|you should (?:just )?(?:die|kys|kill yourself|disappear|be ashamed)|"
+        r"i know where you live|watch your back|ill (?:find|get) you|youll (?:regret|pay for) (?:this|it)|"
+        r"(?:go|get) back to (?:your|where you) \w+|do us all a favou?r|unalive (?:yourself|yourselves)|grow up\b|every (?:\w+ )?(?:bastard|prick|twat|idiot|wanker|cunt)s?\b|"
+        r"nobody wants to hear (?:about )?(?:your|you)|go cry about it|cry me a river|man up\b|watch yourself\b|"
+        r"i know where you (?:work|are|sleep)|(?:you|watching you) (?:embarrass|humiliate|make a fool of) yourself|"
+        r"thanks for nothing|you pack of \w+|(?:the )?lot of you\b(?=[^.!?\n]{0,3}$)|typical (?:woman|women|man|men|"
+        r"bloke|female|lefty|snowflake|millennial|boomer)|playing the victim|drama queen)",
+    ),
+    Rule(
+        "host_exclusion",
+        "hostility",
+        "hostility to a group",
+        r"\b(?:gay|gays|trans|black|muslim|muslims|jewish|fat|disabled|autistic|foreign|immigrant|asian|polish|"
+        r"lesbian|bi|queer|old) (?:people|lads|men|women|folk|members|ones|blokes)? ?(?:shouldnt|should not|dont belong|"
+        r"need to (?:leave|go|get out)|should be (?:banned|kicked|removed)|arent welcome|ruin)\b",
+    ),
+    Rule(
+        "host_threat",
+        "hostility",
+        "threat of violence",
+        r"\b(?:ill|i will|im going to|going to|gonna|im gonna|i swear ill|about to)\s+(?:\w+\s+)?(?:smack|punch|hit|batter|deck|slap|kick|stab|kill|murder|hurt|beat|knock out|"
+        r"glass|strangle|shoot|headbutt|lamp|chin|floor|leather|throttle|bottle)\s+(?:him|her|them|you|you all|that \w+|"
+        r"some(?:one|body)|every(?:one|body)|any(?:one|body)|people|whoever|the (?:next|bastard|prick|bloke|guy)|"
+        r"(?:my|his|her) (?!back|head|hands?|legs?|arms?|knees?|foot|feet|neck|face|wrists?|shoulder|body|self|brain|"
+        r"chances|ankle|toe)\w+)\b",
+        joke_prone=True,
+    ),
+    Rule(
+        "host_slur",
+        "hostility",
+        "slur",
+        r"\b(?:faggots?|fags|trannys?|trannies|retards|pakis?|n[i1]gg(?:er|a)s?|spastics?|spazz?|chinks?|kikes?|"
+        r"gypos?|pikeys?|dykes?|wogs?)\b",
+    ),
+    # ------------------------------------------------------------ substance
+    Rule(
+        "sub_to_cope",
+        "substance",
+        "using to cope",
+        r"\b(?:drinking|drink|drank|drunk|boozing|using|smoking|smoked|vaping|taking|popping|sniffing|getting (?:drunk|high|"
+        r"wasted|smashed)|got (?:drunk|high|wasted|smashed)|had (?:a few|loads|like \d+|\d+) \w+|used)\s+"
+        r"(?:\w+\s+){0,4}?to (?:cope|forget|numb|sleep|get through|switch (?:my head )?off|switch off|feel (?:normal|"
+        r"nothing|something|ok|okay|better)|block (?:it|everything) out|take the edge off|escape|blot|wind down|unwind|"
+        r"relax|calm down|quiet|stop thinking)",
+    ),
+    Rule(
+        "sub_noun_problem",
+        "substance",
+        "drink/drug use is a problem",
+        r"\b(?:drink|drinking|booze|alcohol|coke|cocaine|weed|ket|gambling|spice|gear|pills|vodka|wine|gin)s? "
+        r"(?:is |s |are )?(?:creeping back|getting (?:worse|out of hand|bad)|out of (?:hand|control)|a problem|taking over)|"
+        r"\b(?:back|been|am|im) on the (?:vodka|drink|booze|gin|wine|gear|spice|coke|pills|bottle|cans|sauce)\b|"
+        r"\b(?:on|using|smoking|taking|doing) (?:the )?(?:spice|gear|coke|weed|crack|heroin|ket|booze|vodka) again\b|"
+        r"\b(?:cutting down|cut down|trying to cut down|quit|quitting|stopping|giving up) (?:on )?(?:the )?(?:drink|drinking|"
+        r"booze|alcohol|weed|smoking weed|coke)\b|\bdry january\b|\bhangxiety\b|\bmorning after drinking\b|"
+        r"\b(?:thinking about|trying) (?:going|getting|to get|to stay) sober\b|\bcravings?\b"
+        r"|\b(?:taking|took|using) (?:extra|more|double) (?:codeine|tramadol|painkillers|pills|diazepam|valium)\b|"
+        r"\b(?:codeine|tramadol|painkillers|pills|diazepam)\b[^.!?\n]{0,40}\btakes? the edge off\b|"
+        r"\b(?:ive |i )?had a few\s*[.!,]|\b(?:im|i am|so|still) (?:drunk|wasted|hammered|smashed|high|stoned)\b|"
+        r"^(?:drunk|wasted|hammered|smashed|high|stoned)\s*[.!]|\b(?:coming|came|come|getting) off (?:the )?(?:gear|booze|"
+        r"drink|heroin|methadone|subutex|benzos|coke|spice)\b",
+    ),
+    Rule(
+        "sub_habit",
+        "substance",
+        "drinking/using habit",
+        r"\b(?:been|started|keep|kept|cant stop|can not stop|back on the|back to)\s+(?:drinking|using|boozing|getting "
+        r"(?:drunk|high|wasted|smashed|stoned)|smoking (?:weed|crack)|sniffing|the (?:drink|booze|bottle|gear|coke))|"
+        r"\b(?:drinking|using|drunk|high|stoned|wasted) (?:every (?:night|day|morning)|all (?:day|night|the time)|again|"
+        r"heavily|too much|alone|in the morning|before work|since|most (?:days|nights|evenings))\b|"
+        r"\b(?:smoking|smoke|smoked) (?:weed|skunk|spliffs?|joints?) (?:all|every|constantly|non stop|24/7|morning)",
+    ),
+    Rule(
+        "sub_binge",
+        "substance",
+        "heavy drinking",
+        r"\b(?:drank|drink|downed|necked|finished|had) (?:a whole|the whole|a full|an entire|two|three|nearly a|"
+        r"most of a) (?:bottle|litre|crate|box) of\b|\bdr[ai]nk (?:until|till|til|myself|so much|way too much)\b|"
+        r"\bblack(?:ed)? out\b|\bblackout (?:drunk)?\b|\bbottle of (?:vodka|wine|gin|whisky|whiskey|rum|cider) "
+        r"(?:a|every|each) (?:night|day)|\b(?:\d+|six|eight|ten|twelve) (?:cans|pints|beers)\b[^.!?\n]{0,30}"
+        r"(?:to forget|alone|every|again|on my own)|\bhung ?over (?:again|every)|\bneed a (?:drink|joint|fix|line)\b",
+    ),
+    Rule(
+        "sub_relapse",
+        "substance",
+        "relapse",
+        r"\b(?:fell|fallen|falling) off the wagon\b|\brelapsed? (?:on|with|into|back (?:on|into)) (?:drink|drinking|"
+        r"alcohol|booze|drugs|weed|coke|heroin|gear|crack|spice|ket)|\b(?:used|using|drinking|drank) again\b|"
+        r"\brelapsed?\b(?=[^.!?\n]{0,50}\b(?:clean|sober|drink|drank|booze|used|using|weed|coke|heroin|vodka|wine|"
+        r"cans|pints|gear|sobriety))|\brelapsed?\b(?![^.!?\n]{0,30}\b(?:cut|cutting|sh|self harm|harm|burn))|\b(?:clean|sober)\b[^.!?\n]{0,40}\brelapsed?\b|\bbroke my sobriety\b",
+    ),
+    Rule(
+        "sub_withdrawal",
+        "substance",
+        "withdrawal / early sobriety",
+        r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|couple of) days? (?:clean|sober|dry|off "
+        r"(?:the )?(?:booze|drink|drinking|weed|coke|drugs|alcohol|gear|heroin|crack))\b|\b(?:day|night) \d+ (?:off|of|"
+        r"without) (?:the )?(?:booze|drink|drinking|weed|coke|drugs|alcohol|gear)|\b(?:the )?shakes\b(?=[^.!?\n]{0,40}"
+        r"(?:booze|drink|alcohol|withdrawal))|\b(?:alcohol|drug|opiate|heroin|booze) withdrawal|\bclucking\b|\brattling\b|"
+        r"\bcomedown\b|\bdetox(?:ing)?\b",
+    ),
+    Rule(
+        "sub_drugs",
+        "substance",
+        "drug use",
+        r"\b(?:did|doing|done|took|taking|take|had|snorted|snorting|bought|buying|scored|smoked|smoking|injecting|"
+        r"injected|on)\s+(?:some\s+|a (?:line|bag|gram|few lines|bump) of\s+|lines of\s+|loads of\s+)?(?:coke|cocaine|ket|"
+        r"ketamine|mdma|molly|speed|heroin|crack|spice|meth|benzos|street valium|gear)\b|\bcant (?:cope|sleep|function|"
+        r"get through \w+|face \w+) without (?:a drink|drink|booze|weed|a joint|a spliff|drugs|my (?:weed|gear))",
+    ),
+    # ------------------------------------------------------------ practical
+    Rule(
+        "prac_housing",
+        "practical",
+        "housing",
+        r"\bevict(?:ed|ion|ing)?\b|\bsection (?:21|8)\b|\bbailiffs?\b|\brepossess\w*|\bhomeless(?:ness)?\b|"
+        r"\bsofa ?surf\w*|\b(?:rent )?arrears\b|\blandlords?\b|\brent money\b|\brents? (?:is |are )?(?:\w+ ){0,2}"
+        r"(?:behind|overdue|late|going up)|\bbehind (?:on|with) (?:the |my )?(?:rent|bills|payments|mortgage)|"
+        r"\bsleeping (?:in the car|rough|on the streets)|\bdamp\b|\bmould\b|\bhousing (?:officer|benefit|association|list|team|"
+        r"application|support)|\bcouncil (?:house|housing|flat)\b|\bkick(?:ed|ing)? me out\b|\bnowhere to (?:live|stay|go)\b",
+    ),
+    Rule(
+        "prac_money",
+        "practical",
+        "money/debt/bills",
+        r"\b(?:cant|cannot|couldnt|unable to|struggling to|can not|how (?:do|will|can) i) (?:afford|pay)\b|\bdebts?\b|"
+        r"\boverdraft\b|\bloan sharks?\b|\bpayday loans?\b|\bccj\b|\b(?:gas|electric|electricity|energy|water|phone|"
+        r"council tax) bills?\b|\bcouncil tax\b|\bbills? (?:piling|i cant|are|to pay)\b|\b(?:im|i am|flat|totally) "
+        r"(?:broke|skint)\b|\bno money\b|\bmoney (?:worries|problems|troubles|is tight)\b|\b£\s?\d+ (?:until|till|to last)\b|"
+        r"\b(?:grants?|hardship fund)\b|\b(?:pay|paying|afford) (?:my|the) (?:bills?|rent)\b|\bstudent loans?\b|"
+        r"\bcredit cards?\b|\b(?:care home )?fees\b|\bbank (?:has|closed|shut)|\bmortgage\b|\bprepayment meter\b|\bemergency (?:loan|payment|fund)",
+    ),
+    Rule(
+        "prac_benefits",
+        "practical",
+        "benefits",
+        r"\bmy benefits\b|\bbenefits? (?:got|were|have been|has been|stopped|cut|sanctioned|claim|office|letter|appeal|"
+        r"advisor|adviser|form)\b|\bon benefits\b|\bclaim(?:ing)? benefits\b|\buniversal credit\b|\b(?:my|the) uc\b|"
+        r"\buc (?:payment|claim|journal|advance|work coach)\b|\bpip\b|\besa\b|\bdla\b|\bjsa\b|\bdwp\b|\bjob ?centre\b|"
+        r"\bsanction(?:ed|s)?\b|\b(?:carers|attendance|housing|child|pension) (?:allowance|benefit|credit)\b|"
+        r"\btax credits?\b|\bwork capability\b|\bassessment letter\b|\bmandatory reconsideration\b",
+    ),
+    Rule(
+        "prac_food",
+        "practical",
+        "food",
+        r"\bfood ?banks?\b|\bfood (?:parcels?|vouchers?)\b|\b(?:ran|run|running) out of (?:food|money|gas|electric|credit)\b|"
+        r"\bno food\b|\bcant afford (?:food|to eat)\b|\bnothing (?:in the|to) (?:fridge|eat)\b",
+    ),
+    Rule(
+        "prac_work_legal",
+        "practical",
+        "employment/legal/forms",
+        r"\b(?:lost|losing|lose) my job\b|\b(?:got|been|was|being|getting) (?:sacked|fired|made redundant|laid off)\b|"
+        r"\bredundan\w+|\bunemployed\b|\bout of work\b|\bneed (?:a|to find a|to get a) job\b|\bjob ?hunting\b|"
+        r"\btribunal\b|\blost (?:the|my) job\b|\bcapability (?:meeting|hearing|review)|\bsick (?:days|leave|note|pay)\b|"
+        r"\bfit note\b|\boccupational health\b|\bgrievance\b|\b(?:pip|benefits?|council|councils|assessment|application|"
+        r"housing|tax|claim|financial|medical|esa|uc|dwp|passport|court|insurance|blue badge|carers) (?:\w+ )?forms?\b|\bappeal (?:letter|form)\b|\b(?:fill|filling|fill in|filling in|fill out|filling out|do|doing) "
+        r"(?:in |out )?(?:the|my|this|a|these|those) (?:\w+ )?forms?\b|\bsolicitor\b|\blegal (?:letter|aid|advice)\b|"
+        r"\bcourt (?:letter|summons|date|case|order)\b|\bsummons\b|\bdisciplinary\b|\bzero hours\b|\bimmigration\b|"
+        r"\bvisa\b|\bhome office\b",
+    ),
+)
+
+# ----------------------------------------------------------------- context cues
+# Negators that, shortly before a match in the same clause, cancel it.
+NEGATION = (
+    r"\b(?:not|never|no|dont|do not|didnt|wont|wouldnt|isnt|arent|aint|cant|cannot|no longer|nor|without|"
+    r"nothing like|far from|stopped)\b(?!\s+(?:one|body|sure|certain|know|idea|stop|help|cope|wait|matter|"
+    r"longer|more|point|hope|doubt|reason|think|see|even|mean))"
+)
+# Sentence-level markers that put a statement in the past.
+PAST = (
+    r"\b(?:\d+|a few|few|couple of|two|three|four|five|six|seven|eight|nine|ten|many|several|some) "
+    r"(?:years?|yrs|months?|decades?) ago\b|\b(?:years|months|decades|a long time|ages) ago\b|\bused to\b|"
+    r"\bback (?:then|in (?:the day|\d{4}|school|uni|college|my)|when)\b|\bin (?:my )?(?:teens|twenties|thirties|"
+    r"20s|30s|teenage years|younger days|school days)\b|\bwhen i was (?:a |younger|at|little|\d+|in|sixteen|"
+    r"seventeen|fifteen|fourteen|thirteen|a teenager)|\bat the time\b|\bin (?:19|20)\d\d\b|\blast year\b|"
+    r"\bin the past\b|\bat my (?:lowest|worst)\b|\bonce upon\b|\b(?:haven|havent|have not) (?:done|felt|been|cut|"
+    r"harmed) (?:it |that |like that )?(?:in|for) (?:years|months|ages|a long time|over)|\bthat was (?:years|"
+    r"months|a long time)|\bwhen i was|\bi was (?:in|at) (?:a|my) (?:dark|bad|low)"
+)
+# Words that anchor a clause in the present despite a past marker nearby.
+PRESENT = (
+    r"\b(?:now|today|tonight|lately|recently|again|at the moment|right now|this (?:week|morning|evening)|"
+    r"these days|currently|still|anymore|tomorrow)\b"
+)
+# Signs the writer is recovered / speaking from a safe distance.
+RECOVERY = (
+    r"\b(?:(?:im|i am) (?:in a )?(?:much |so much |far |way )?(?:better|good|great|happier|safe) "
+    r"(?:place|now|these days)|doing (?:really |so )?(?:well|great|brilliantly|amazing|ok|okay) now|"
+    r"(?:\d+|two|three|four|five|six|ten) (?:years?|months?) (?:clean|sober|free|on)|so glad i (?:was wrong|didnt|"
+    r"stayed|reached out)|recovered|recovery|happy to (?:talk|chat|help)|it gets better|proof (?:it|that)|"
+    r"now i (?:run|volunteer|help|work|have|am|m)|today im|(?:i|im) volunteer|i survived)\b"
+)
+JOKE = r"(?:\blol+\b|\blmf?ao+\b|\bhaha\w*|\bhehe\w*|\bjoking\b|\bjoke\b|\bmuahaha\w*|\brofl\b|:p|\bxd\b|\bkidding\b)"
+SERIOUS = (
+    r"\b(?:for real|no joke|not (?:a )?joke|not joking|not kidding|i mean it|deadly serious|im serious|"
+    r"seriously|this isnt a joke|this is not a joke)\b"
+)
+# Contexts where "die"/"dying"/"dead"/"kill" is figurative.
+IDIOM = (
+    r"\b(?:battery|batteries|phone|charger|charging|wifi|laptop|%|percent|embarrass\w*|cringe\w*|bored\w*|"
+    r"boredom|laugh\w*|hungry|starving for|heat|hot|exam|exams|essay|assignment|homework|deadline|traffic|queue|"
+    r"meeting|spreadsheet|excel|work tomorrow|monday morning|hangover|hanging|cringing|mortified|dying to (?:see|"
+    r"know|try|meet|hear|go)|to die for|kill(?:ing|ed)? it|kill for|kill time|killing time|"
+    r"(?:is|are|was|were) killing me|dead tired|dead on my feet|legs are dead|im dead|i died|deceased)\b"
+)
+GAMING = (
+    r"\b(?:game|games|gaming|lobby|server|raid|fortnite|minecraft|among us|cod|"
+    r"call of duty|xbox|playstation|ps5|steam|discord game|respawn|noob|gg|pvp|teammates|squad|zombies)\b"
+)
+FICTION = (
+    r"\b(?:film|movie|series|episode|season finale|show|book|novel|character|plot|documentary|news|article|"
+    r"reporter|headline|podcast|play|musical|soap|drama|anime|manga|netflix|bbc|storyline|story about)\b"
+)
+# A reported insult or threat aimed at the writer, or a rebuke of one.
+REPORTED = (
+    r"\b(?:called|calls|calling|call|told|tells|telling|said|says|saying|messaged|dm(?:ed|d)?|sent|wrote|"
+    r"commented|screamed|shouted|yelled|keeps|kept|threatened|threatening)\s+(?:me|us|people|him|her|them|"
+    r"others|everyone|someone|members?)\b|\b(?:stop|quit|please dont|dont)\s+(?:telling|calling|saying)\b|"
+    r"\bbeing called\b|\bgot called\b|\bget called\b|\bwas called\b|\bim being\b"
+)
+# Subject pronouns, used to work out whose act a bare phrase describes.
+SUBJECT = (
+    r"\b(?:(?P<first>any(?:one|body) else|i|im|ive|id|ill|me|my|myself|we|were)|(?P<second>you|youre|youve|youd|youll|your|"
+    r"yourself|anyone|anybody|people who|those who|someone who)|(?P<third>he|she|they|hes|shes|theyre|theyve|"
+    r"hed|shed|theyd|him|her|them|his|their|friend|mate|son|daughter|brother|sister|mum|mom|dad|partner|wife|"
+    r"husband|boyfriend|girlfriend|bf|gf|nan|grandad|cousin|flatmate|housemate|kid|child|member|someone|"
+    r"somebody|character|man|woman|guy|bloke|girl|lad|teen|student)s?)\b"
+)
+THIRD_PERSON = THIRD

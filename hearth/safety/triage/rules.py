@@ -1,0 +1,336 @@
+"""The triage engine: find lexicon matches, vet them in context, decide.
+
+Pipeline for one message:
+
+1. ``normalize`` (quoted lines and lyric quotes set aside, text-speak expanded).
+2. One pass over the text with a single combined regex per rule group; every
+   match is a *hit* with the rule that produced it.
+3. Each hit is vetted against its context. A hit is dropped, with a reason
+   that names the words, when it is
+
+   * negated shortly before, in the same clause ("not suicidal", "I'd never"),
+   * in a sentence with a past marker and no present anchor ("years ago",
+     "used to", "back then"), or the message is a recovery story,
+   * hyperbole: a joke marker nearby with no "for real", or an idiom context
+     ("phone on 2%", "die of embarrassment", a game lobby),
+   * addressed to the reader ("if you're thinking of ending it, call...") or
+     about someone in a film/news story,
+   * for flags: a reported insult aimed at the writer, or somebody else's
+     drinking.
+
+4. ``decide`` turns the surviving kinds into a risk level: direct crisis kinds
+   win; weaker kinds become crisis only in combination (ideation + means,
+   ideation + a time, several farewell cues...); otherwise concern when the
+   weighted distress reaches a threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .normalize import normalize
+
+_F = re.MULTILINE
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A lexicon match that survived its context checks."""
+
+    kind: str
+    label: str
+    words: str
+    person: str  # "first" | "third"
+
+
+# The rules compiled once, at import. Each rule gets its own pattern: Python's
+# regex engine scans literal-prefixed patterns quickly, and one pattern per
+# rule keeps overlapping matches from different rules (a "tonight" inside an
+# intent phrase) visible to both.
+_COMPILED: tuple[tuple[lx.Rule, re.Pattern[str]], ...] = tuple((r, re.compile(r.pattern, _F)) for r in lx.RULES)
+
+_NEG_RE = re.compile(lx.NEGATION)
+_PAST_RE = re.compile(lx.PAST)
+_PRESENT_RE = re.compile(lx.PRESENT)
+_RECOVERY_RE = re.compile(lx.RECOVERY)
+_JOKE_RE = re.compile(lx.JOKE)
+_SERIOUS_RE = re.compile(lx.SERIOUS)
+_IDIOM_RE = re.compile(lx.IDIOM)
+_GAMING_RE = re.compile(lx.GAMING)
+_FICTION_RE = re.compile(lx.FICTION)
+_REPORTED_RE = re.compile(lx.REPORTED)
+_SUBJECT_RE = re.compile(lx.SUBJECT)
+_OBJECT_PREP_RE = re.compile(r"\b(?:for|to|with|about|from|at|of|on|after|caring for|by|like)\s+$")
+_TOLD_TO_RE = re.compile(
+    r"\b(?:telling|told|tells|tell|said|saying|says|asked|asking|dming|messaging)\s+(?:me|us|people|him|her|"
+    r"them|someone|everyone)\s+to\s+$"
+)
+_TRIVIAL_IF_RE = re.compile(
+    r"\bif (?:he|she|they|you|anyone|somebody|someone|my \w+) (?:\w+ ){0,2}?(?:eats?|touch(?:es)?|takes?|uses?|"
+    r"borrows?|drinks?|finish(?:es)?|spoils?|steals?|nicks?|moves?|breaks?|wears?|forgets?|plays?|does that|says that|"
+    r"mentions?|leaves?|puts?|washes|shrinks?|loses?|tells?)\b"
+)
+_TOPIC_RE = re.compile(r"\b(?:(?:content|trigger) warnings?|tw|cw)\b[^.!?\n]{0,25}$")
+_ANNIVERSARY_RE = re.compile(r"\bago (?:today|tonight|this week)\b")
+_AFFIRM_RE = re.compile(
+    r"^\s*(?:yeah|yes|yep|yup|same|me too|this|every day|all the time|i do|honestly yes|literally me|"
+    r"relatable|100%|so much this|same here)\b"
+)
+_PROFESSIONAL_RE = re.compile(
+    r"\b(?:im|i am) (?:a|an) (?:support worker|social worker|nurse|gp|doctor|counsell?or|"
+    r"housing officer|teacher|volunteer|key worker|manager at)\b"
+)
+_PAST_VERB_RE = re.compile(r"\b(?:was|were|tried|attempted|thought|felt|had|did|went|used|wanted|cut)\b")
+_SENT_END_RE = re.compile(r"[.!?\n]+")
+_CLAUSE_END_RE = re.compile(r"[,;:.!?\n()]+|\s(?:but|though|although|however|except|whereas|yet|so)\s|\s-\s")
+
+# Kinds vetted for risk context (negation, past, person).
+_RISK_KINDS = frozenset(
+    {
+        "intent",
+        "act",
+        "goodbye",
+        "harm_other",
+        "ideation",
+        "means",
+        "farewell",
+        "ambiguous_act",
+        "passive",
+        "concern",
+        "weak",
+    }
+)
+# Kinds where a joke/idiom context means hyperbole rather than risk.
+_FIGURATIVE_KINDS = frozenset({"ideation", "passive", "harm_other", "intent"})
+# Kinds whose subject matters: "you" means a supportive reply, "he/she" a third party.
+_PERSON_KINDS = frozenset({"intent", "ideation", "act", "passive", "means", "substance", "practical", "concern"})
+_CONCERN_WEIGHT = {"passive": 2, "concern": 2, "ideation": 2, "means": 1, "weak": 1, "farewell": 1}
+
+
+def _spans(text: str, boundary: re.Pattern[str]) -> list[int]:
+    """Start offsets of the segments that ``boundary`` separates."""
+    return [0] + [m.end() for m in boundary.finditer(text)]
+
+
+def _segment(starts: list[int], text: str, pos: int) -> tuple[int, int]:
+    i = bisect_right(starts, pos) - 1
+    end = starts[i + 1] if i + 1 < len(starts) else len(text)
+    return starts[i], end
+
+
+def _person(before: str) -> str:
+    """Whose act is this: the last subject pronoun before the match decides."""
+    person = "first"
+    for m in _SUBJECT_RE.finditer(before):
+        if m.lastgroup == "third" and _OBJECT_PREP_RE.search(before, 0, m.start()):
+            continue  # "caring for dad is ..." - dad is an object, not the subject
+        person = m.lastgroup or "first"
+    return person
+
+
+@dataclass
+class _Context:
+    """Per-message facts shared by every hit's checks."""
+
+    text: str
+    sentences: list[int]
+    clauses: list[int]
+    recovery: bool
+
+
+def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> Hit | None:
+    """Return a Hit if the match means what the rule says in this context."""
+    text, kind = ctx.text, rule.kind
+    words = m.group(0).strip()
+    s0, s1 = _segment(ctx.sentences, text, m.start())
+    c0, c1 = _segment(ctx.clauses, text, m.start())
+    sentence = text[s0:s1]
+    before = text[max(c0, m.start() - 40) : m.start()]
+    person = "first"
+
+    if kind in _RISK_KINDS or kind in ("substance", "hostility"):
+        neg = _NEG_RE.search(before)
+        if neg and kind not in ("farewell",):
+            dropped.append(f'negated: "{neg.group(0)} … {words}"')
+            return None
+    if kind != "hostility":
+        past = _PAST_RE.search(sentence)
+        clause = _ANNIVERSARY_RE.sub(" ", text[c0 : max(c1, m.end())])
+        if past and not _PRESENT_RE.search(clause):
+            dropped.append(f'past: "{words}" ("{past.group(0)}")')
+            return None
+        if (
+            ctx.recovery
+            and kind in ("ideation", "passive", "concern", "weak", "substance", "means")
+            and _PAST_VERB_RE.search(sentence)
+            and not _PRESENT_RE.search(sentence)
+        ):
+            dropped.append(f'recovery story: "{words}"')
+            return None
+    if kind in _PERSON_KINDS:
+        person = _person(text[max(c0, m.start() - 60) : m.start()])
+        if kind in ("ideation", "concern") and _TOPIC_RE.search(text, max(0, m.start() - 40), m.start()):
+            dropped.append(f'content warning, a topic not a state: "{words}"')
+            return None
+        if kind in ("ideation", "intent", "passive") and _TOLD_TO_RE.search(text, max(0, m.start() - 40), m.start()):
+            dropped.append(f'reported speech, someone told them: "{words}"')
+            return None
+        if kind == "practical":
+            person = "first"  # "how do you fill in a PIP form?" is still the writer's need
+        if person == "second":
+            dropped.append(f'addressed to the reader: "{words}"')
+            return None
+        if person == "third" and kind == "substance":
+            dropped.append(f'someone else\'s: "{words}"')
+            return None
+        if person == "third" and _FICTION_RE.search(sentence):
+            dropped.append(f'film/news: "{words}"')
+            return None
+    if kind in _FIGURATIVE_KINDS or rule.joke_prone:
+        window = text[max(0, m.start() - 80) : m.end() + 80]
+        joke = _JOKE_RE.search(window)
+        if joke and (rule.joke_prone or kind == "harm_other") and not _SERIOUS_RE.search(text):
+            dropped.append(f'joke: "{words}" ("{joke.group(0)}")')
+            return None
+        trivial = _TRIVIAL_IF_RE.search(sentence) if kind in ("harm_other", "hostility") else None
+        if trivial:
+            dropped.append(f'hyperbole over a trifle: "{words}" ("{trivial.group(0)}")')
+            return None
+        figurative = kind in ("ideation", "passive", "harm_other") or (kind == "intent" and rule.joke_prone)
+        idiom = _IDIOM_RE.search(sentence) if figurative else None
+        if idiom and not _SERIOUS_RE.search(text):
+            dropped.append(f'idiom: "{words}" ("{idiom.group(0)}")')
+            return None
+        if kind == "harm_other" and _GAMING_RE.search(sentence):
+            dropped.append(f'game talk: "{words}"')
+            return None
+    if kind == "hostility":
+        rep = _REPORTED_RE.search(text[max(c0 - 40, 0, s0) : m.start()]) or _REPORTED_RE.search(before)
+        if rep:
+            dropped.append(f'reported, not written at anyone: "{words}" ("{rep.group(0)}")')
+            return None
+        if rule.joke_prone and _GAMING_RE.search(sentence):
+            dropped.append(f'game talk: "{words}"')
+            return None
+    return Hit(kind, rule.label, words, person)
+
+
+def find_hits(raw: str) -> tuple[list[Hit], list[str]]:
+    """All vetted hits for a message, plus the reasons hits were dropped."""
+    norm = normalize(raw)
+    text = norm.text
+    dropped: list[str] = []
+    if norm.quoted_lines:
+        dropped.append(f"ignored {norm.quoted_lines} quoted line(s)")
+    for lyric in norm.masked_lyrics:
+        dropped.append(f'quoted lyric/film line ignored: "{lyric[:40]}"')
+    ctx = _Context(text, _spans(text, _SENT_END_RE), _spans(text, _CLAUSE_END_RE), bool(_RECOVERY_RE.search(text)))
+    hits = _scan(ctx, dropped)
+    if norm.quoted:
+        # A quoted post counts as the writer's own when they agree with it
+        # ("> anyone else just waiting to die?" / "yeah. every day"), or when the
+        # writer is alarmed about its author ("has anyone heard from Dan??").
+        alarmed = any(h.kind == "welfare" for h in hits)
+        if alarmed or _AFFIRM_RE.search(text):
+            qtext = normalize(norm.quoted).text
+            qctx = _Context(qtext, _spans(qtext, _SENT_END_RE), _spans(qtext, _CLAUSE_END_RE), False)
+            qdropped: list[str] = []
+            quoted_hits = [h for h in _scan(qctx, qdropped) if h.kind not in FLAG_KINDS]
+            person = "third" if alarmed else "first"
+            hits += [Hit(h.kind, f"{h.label} (quoted post)", h.words, person) for h in quoted_hits]
+    if _PROFESSIONAL_RE.search(text):
+        hits = [h for h in hits if h.kind != "practical"]
+        dropped.append("practical: writer is asking as a professional")
+    return hits, dropped
+
+
+FLAG_KINDS = frozenset({"hostility", "substance", "practical"})
+
+
+def _scan(ctx: _Context, dropped: list[str]) -> list[Hit]:
+    hits: list[Hit] = []
+    for rule, pattern in _COMPILED:
+        for m in pattern.finditer(ctx.text):
+            hit = _vet(rule, m, ctx, dropped)
+            if hit is not None:
+                hits.append(hit)
+    return hits
+
+
+def _first(hits: list[Hit], *kinds: str) -> Hit | None:
+    return next((h for h in hits if h.kind in kinds), None)
+
+
+def _q(h: Hit) -> str:
+    return f'{h.label} ("{h.words}")' + (" [third person]" if h.person == "third" else "")
+
+
+def decide(hits: list[Hit]) -> tuple[str, list[str]]:
+    """Risk level from the surviving hits, with the reasons that decided it."""
+    reasons: list[str] = []
+    kinds = {h.kind for h in hits}
+    denial = _first(hits, "denial")
+
+    for kind in ("act", "intent", "goodbye", "harm_other"):
+        h = _first(hits, kind)
+        if h:
+            reasons.append(f"crisis: {_q(h)}")
+    ideation = next((h for h in hits if h.kind in ("ideation", "passive") and h.person == "first"), None)
+    any_ideation = _first(hits, "ideation", "passive")
+    means, time = _first(hits, "means"), _first(hits, "time")
+    farewells = {h.words for h in hits if h.kind == "farewell"}
+    farewell = _first(hits, "farewell")
+    self_harm = next((h for h in hits if h.kind == "concern" and h.label == "self-harm"), None)
+    risky_context = ideation or means or self_harm
+    distress = sum(_CONCERN_WEIGHT.get(h.kind, 0) for h in hits if h.kind not in ("farewell", "means"))
+    substance = _first(hits, "substance")
+
+    if not reasons:
+        if (ideation or any_ideation) and means and not denial:
+            who = ideation or any_ideation
+            assert who is not None
+            reasons.append(f"crisis: {_q(who)} with means/plan ({_q(means)})")
+        elif ideation and ideation.kind == "ideation" and time and not denial:
+            reasons.append(f'crisis: {_q(ideation)} with a time ("{time.words}")')
+        elif means and (time or farewell) and not denial:
+            other = time or farewell
+            assert other is not None
+            reasons.append(f'crisis: {_q(means)} with "{other.words}"')
+        elif len(farewells) >= 2:
+            reasons.append("crisis: goodbye cues (" + ", ".join(f'"{w}"' for w in sorted(farewells)) + ")")
+        elif farewell and risky_context:
+            reasons.append(f'crisis: goodbye cue ("{farewell.words}") with {_q(risky_context)}')
+        elif "ambiguous_act" in kinds and (risky_context or farewell or distress >= 2 or substance):
+            act = _first(hits, "ambiguous_act")
+            other = risky_context or farewell or substance or next(h for h in hits if h.kind in _CONCERN_WEIGHT)
+            if act and other:
+                reasons.append(f'crisis: "{act.words}" with "{other.words}"')
+        elif "welfare" in kinds and (any_ideation or farewell or means):
+            quiet = _first(hits, "welfare")
+            other = any_ideation or farewell or means
+            if quiet and other:
+                reasons.append(f'crisis: "{quiet.words}" after "{other.words}"')
+    if reasons:
+        for extra in (means, time):
+            if extra and extra.words not in " ".join(reasons):
+                reasons.append(f"context: {_q(extra)}")
+        if denial:
+            reasons.append(f'noted but not decisive: denial ("{denial.words}")')
+        return "crisis", reasons
+
+    score = 0
+    seen: set[str] = set()
+    for h in hits:
+        w = _CONCERN_WEIGHT.get(h.kind, 0)
+        if w and h.words not in seen:
+            seen.add(h.words)
+            score += w
+            reasons.append(f"{'concern' if w > 1 else 'distress'}: {_q(h)}")
+    if score >= 2:
+        if denial:
+            reasons.append(f'denial keeps it below crisis ("{denial.words}")')
+        return "concern", reasons
+    return "none", reasons
