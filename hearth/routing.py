@@ -4,8 +4,15 @@ from typing import Any
 
 from django.urls import path
 
+from hearth.availability.consumers import DutyConsumer
+from hearth.community.consumers import FeedConsumer, GroupConsumer
 from hearth.core.consumers import NotificationConsumer
+from hearth.safety.consumers import ModerationConsumer
 
 websocket_urlpatterns: list[Any] = [
     path("ws/me/", NotificationConsumer.as_asgi()),
+    path("ws/duty/", DutyConsumer.as_asgi()),
+    path("ws/moderation/", ModerationConsumer.as_asgi()),
+    path("ws/community/groups/<int:group_id>/", GroupConsumer.as_asgi()),
+    path("ws/community/feed/", FeedConsumer.as_asgi()),
 ]

@@ -62,7 +62,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "hearth.core",
     "hearth.members",
+    "hearth.community",
     "hearth.safety",
+    "hearth.availability",
+    "hearth.care",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +202,20 @@ HEARTH_INVITATION_DAYS = env_int("HEARTH_INVITATION_DAYS", 14, minimum=1)
 # HEARTH_CRISIS_RESOURCES to a JSON list of {"name", "contact", "how", "hours"}.
 HEARTH_CRISIS_RESOURCES = env_json("HEARTH_CRISIS_RESOURCES", None)
 HEARTH_EMERGENCY_NUMBER = env_str("HEARTH_EMERGENCY_NUMBER", "999")
+# Talk now: minutes before an unanswered request escalates (to on-duty staff, then coordinators),
+# minutes a request waits for a supporter who matches the member's preferences, and the
+# default cap of open one-to-one conversations per supporter.
+HEARTH_TALK_ESCALATE_MINUTES = env_int("HEARTH_TALK_ESCALATE_MINUTES", 5, minimum=1)
+HEARTH_TALK_PREFERENCE_GRACE_MINUTES = env_int("HEARTH_TALK_PREFERENCE_GRACE_MINUTES", 3, minimum=0)
+HEARTH_MAX_OPEN_CONVERSATIONS = env_int("HEARTH_MAX_OPEN_CONVERSATIONS", 3, minimum=1)
+# Safety: minutes before an unacknowledged crisis alert goes to the coordinators (and again
+# every so often until someone acknowledges it); an on-call address emailed when nobody is on
+# duty; and when a group's mood alert fires (this many heavy posts in 3 days with fewer than
+# this many supportive replies per heavy post).
+HEARTH_ALERT_ESCALATE_MINUTES = env_int("HEARTH_ALERT_ESCALATE_MINUTES", 3, minimum=1)
+HEARTH_ON_CALL_EMAIL = env_str("HEARTH_ON_CALL_EMAIL", "")
+HEARTH_MOOD_HEAVY_POSTS = env_int("HEARTH_MOOD_HEAVY_POSTS", 4, minimum=1)
+HEARTH_MOOD_SUPPORT_RATIO = float(env_str("HEARTH_MOOD_SUPPORT_RATIO", "1.0"))
 
 # --- Internationalisation and static files -------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -4,5 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("hearth.core.urls")),
     path("", include("hearth.members.urls")),
+    path("", include("hearth.community.urls")),
+    path("", include("hearth.availability.urls")),
+    path("", include("hearth.safety.urls")),
+    path("", include("hearth.care.urls")),
     path("admin/", admin.site.urls),
 ]

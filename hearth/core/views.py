@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from hearth.core import audit
 from hearth.core.actions import do_update_organisation_settings
+from hearth.core.home import panels_for
 from hearth.core.models import AuditEntry, OrganisationSettings
 from hearth.members import policy
 from hearth.members.forms import OrganisationSettingsForm
@@ -17,7 +18,7 @@ from hearth.members.policy import Perm
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/welcome.html", {"open_signup": OrganisationSettings.load().open_signup})
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"panels": panels_for(request)})
 
 
 def need_help_now(request: HttpRequest) -> HttpResponse:

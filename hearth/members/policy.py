@@ -30,6 +30,18 @@ class Perm(StrEnum):
     REVIEW_GROUP_PROPOSALS = "community.review_group_proposals"
     VIEW_GROUP_COVERAGE = "community.view_group_coverage"
     COVER_GROUPS = "community.cover_groups"
+    MODERATE_CHAT = "chat.moderate"
+    RUN_GATHERINGS = "chat.run_gatherings"
+    EDIT_PROMPTS = "chat.edit_prompts"
+    VIEW_SESSION_NOTES = "chat.view_session_notes"
+    TAKE_SHIFTS = "availability.take_shifts"
+    MANAGE_ROTA = "availability.manage_rota"
+    MODERATE = "safety.moderate"
+    HANDLE_CRISIS = "safety.handle_crisis"
+    SANCTION = "safety.sanction"
+    BAN = "safety.ban"
+    DECIDE_APPEALS = "safety.decide_appeals"
+    USE_CARE_QUEUE = "care.use_queue"
 
 
 RULES: dict[Perm, frozenset[str]] = {
@@ -50,6 +62,28 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.VIEW_GROUP_COVERAGE: STAFF,
     # Who counts as an experienced supporter when a group's coverage is worked out.
     Perm.COVER_GROUPS: SUPPORTERS,
+    # Hide a chat message in a room they can read (audited).
+    Perm.MODERATE_CHAT: STAFF,
+    # Schedule gatherings in groups they belong to (group hosts can too; see chat/actions.py).
+    Perm.RUN_GATHERINGS: SUPPORTERS,
+    # The organisation's deck of conversation prompts for facilitators.
+    Perm.EDIT_PROMPTS: STAFF,
+    # Facilitators' notes after a gathering, and its follow-ups.
+    Perm.VIEW_SESSION_NOTES: STAFF,
+    # Volunteers, peer workers and counsellors (and coordinators) can be on the rota and take talk-now requests.
+    Perm.TAKE_SHIFTS: SUPPORTERS,
+    # Editing anyone's shifts and seeing coverage gaps.
+    Perm.MANAGE_ROTA: frozenset({Role.COORDINATOR}),
+    # The moderation queue: volunteers help with it, but never see crisis details.
+    Perm.MODERATE: SUPPORTERS,
+    # Crisis alerts and crisis items: peer workers, counsellors and coordinators only.
+    Perm.HANDLE_CRISIS: STAFF,
+    # Muting and suspending are staff decisions; banning and deciding appeals are the coordinator's.
+    Perm.SANCTION: STAFF,
+    Perm.BAN: frozenset({Role.COORDINATOR}),
+    Perm.DECIDE_APPEALS: frozenset({Role.COORDINATOR}),
+    # Reaching out to people on the care queue.
+    Perm.USE_CARE_QUEUE: STAFF,
 }
 
 

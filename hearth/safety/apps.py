@@ -5,3 +5,7 @@ class SafetyConfig(AppConfig):
     name = "hearth.safety"
     label = "safety"
     verbose_name = "Safety: triage, alerts and moderation"
+
+    def ready(self) -> None:
+        # Registers audit wording, periodic jobs and data-rights sections.
+        from hearth.safety import actions, alerts, data_rights, tasks  # noqa: F401

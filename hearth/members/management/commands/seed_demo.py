@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -99,6 +99,20 @@ _PRONOUNS = ["she/her", "he/him", "they/them", "she/they", "he/they", ""]
 _GENDERS = ["woman", "man", "non-binary", "", "", "trans man", "trans woman"]
 
 DEMO_SEEDERS: list[Callable[[random.Random, list[Member]], Any]] = []
+# For benchmarks (``--scale MEMBERS:POSTS``): each takes the random source, the
+# members and the number of posts asked for, and bulk-creates in batches.
+DEMO_SCALE_SEEDERS: list[Callable[[random.Random, list[Member], int], Any]] = []
+
+
+def parse_scale(value: str) -> tuple[int, int]:
+    """``"5000:200000"`` -> ``(5000, 200000)``: members and posts for a benchmark organisation."""
+    try:
+        members, posts = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise CommandError("--scale takes MEMBERS:POSTS, e.g. --scale 5000:200000") from None
+    if members < len(DEMO_ACCOUNTS) or posts < 0:
+        raise CommandError(f"--scale needs at least {len(DEMO_ACCOUNTS)} members and 0 or more posts.")
+    return members, posts
 
 
 class Command(BaseCommand):
@@ -108,17 +122,32 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--members", type=int, default=60)
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if anyone has an account already.")
+        parser.add_argument(
+            "--scale",
+            metavar="MEMBERS:POSTS",
+            help="Also load a benchmark-sized organisation, e.g. 5000:200000 (overrides --members).",
+        )
 
-    def handle(self, *args: Any, seed: int, members: int, if_empty: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, seed: int, members: int, if_empty: bool, scale: str | None = None, **options: Any
+    ) -> None:
         if if_empty and Member.objects.exists():
             self.stdout.write("Demo data: the database already has people in it; leaving it as it is.")
             return
+        posts = 0
+        if scale:
+            members, posts = parse_scale(scale)
         rng = random.Random(seed)
         with transaction.atomic():
             people = seed_members(rng, members)
             for seeder in DEMO_SEEDERS:
                 seeder(rng, people)
-        self.stdout.write(f"Demo organisation loaded: {len(people)} people.")
+        if scale:
+            for scale_seeder in DEMO_SCALE_SEEDERS:
+                scale_seeder(rng, people, posts)
+        self.stdout.write(
+            f"Demo organisation loaded: {len(people)} people." + (f" Scaled to {posts} posts." if scale else "")
+        )
 
 
 def seed_members(rng: random.Random, count: int) -> list[Member]:
@@ -136,7 +165,8 @@ def seed_members(rng: random.Random, count: int) -> list[Member]:
         name = (
             f"{rng.choice(_FIRST)} {rng.choice(_NATURE)}"
             if rng.random() < 0.6
-            else rng.choice(_NATURE) + str(rng.randint(1, 99))
+            # Benchmark-sized organisations need more names than the small demo's pool.
+            else rng.choice(_NATURE) + str(rng.randint(1, 99 if count <= 500 else 999_999))
         )
         if name.lower() in names:
             continue

@@ -1,0 +1,481 @@
+"""Every change to the rota, duty and talk-now requests goes through here.
+
+Time-dependent actions take ``now`` so tests (and the simulation) control the
+clock; callers in views leave it out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from statistics import median
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hearth.availability import matching
+from hearth.availability.models import (
+    CoverRequest,
+    DutySession,
+    Mode,
+    ShiftException,
+    ShiftPattern,
+    TalkRequest,
+    TalkSkip,
+)
+from hearth.core import audit
+from hearth.core.errors import ActionError
+from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.mail import send_templated_email_on_commit
+from hearth.members import policy
+from hearth.members.models import Member, Role
+from hearth.members.policy import Perm
+
+audit.register(
+    {
+        "availability.shift.added": "{actor} added a shift for {subject}: {when}",
+        "availability.shift.removed": "{actor} removed a shift of {subject}: {when}",
+        "availability.shift.off": "{actor} marked {subject} off on {date}",
+        "availability.shift.extra": "{actor} added an extra shift for {subject} on {date}",
+        "availability.cover.requested": "{actor} asked for cover on {date}",
+        "availability.cover.taken": "{actor} covered a shift of {subject} on {date}",
+        "availability.talk.accepted": "{actor} accepted a talk-now request from {subject}",
+        "availability.talk.skipped": "{actor} skipped an older talk-now request: {reason}",
+        "availability.talk.escalated": "A talk-now request from {subject} waited {minutes} minutes and went to {to}",
+    }
+)
+
+DUTY_GROUP = "availability.duty"  # everyone checked in: queue changes
+
+
+# --- Rota ---------------------------------------------------------------------------------
+
+
+def check_can_edit_rota_of(actor: Member, supporter: Member) -> None:
+    """Coordinators edit anyone's shifts; supporters edit their own."""
+    if policy.can(actor, Perm.MANAGE_ROTA):
+        return
+    if actor.pk == supporter.pk and policy.can(actor, Perm.TAKE_SHIFTS):
+        return
+    raise ActionError("You can change only your own shifts. A coordinator can change anyone's.")
+
+
+def check_is_supporter(person: Member) -> None:
+    if not policy.can(person, Perm.TAKE_SHIFTS):
+        raise ActionError(
+            f"{person.display_name} isn't a volunteer, peer worker or counsellor, so can't be on the rota."
+        )
+
+
+def do_add_shift_pattern(actor: Member, supporter: Member, *, weekday: int, starts: time, ends: time) -> ShiftPattern:
+    check_can_edit_rota_of(actor, supporter)
+    check_is_supporter(supporter)
+    if ends <= starts:
+        raise ActionError("A shift has to end after it starts. For a shift past midnight, add one for each day.")
+    with transaction.atomic():
+        pattern = ShiftPattern.objects.create(supporter=supporter, weekday=weekday, starts=starts, ends=ends)
+        audit.log_action(
+            "availability.shift.added",
+            actor=actor,
+            subject=supporter,
+            obj=pattern,
+            data={"when": str(pattern).split(": ", 1)[1]},
+        )
+    return pattern
+
+
+def do_remove_shift_pattern(actor: Member, pattern: ShiftPattern) -> None:
+    check_can_edit_rota_of(actor, pattern.supporter)
+    with transaction.atomic():
+        when = str(pattern).split(": ", 1)[1]
+        # Ending the pattern (rather than deleting it) keeps past rotas true.
+        pattern.valid_until = timezone.localdate() - timedelta(days=1)
+        if pattern.valid_until < pattern.valid_from:
+            pattern.delete()
+        else:
+            pattern.save(update_fields=["valid_until"])
+        audit.log_action("availability.shift.removed", actor=actor, subject=pattern.supporter, data={"when": when})
+
+
+def do_mark_off(actor: Member, supporter: Member, day: date, note: str = "") -> ShiftException:
+    check_can_edit_rota_of(actor, supporter)
+    with transaction.atomic():
+        exc = ShiftException.objects.create(supporter=supporter, date=day, kind=ShiftException.Kind.OFF, note=note)
+        audit.log_action(
+            "availability.shift.off", actor=actor, subject=supporter, obj=exc, data={"date": day.isoformat()}
+        )
+    return exc
+
+
+def do_add_extra_shift(
+    actor: Member, supporter: Member, day: date, starts: time, ends: time, note: str = ""
+) -> ShiftException:
+    check_can_edit_rota_of(actor, supporter)
+    check_is_supporter(supporter)
+    if ends <= starts:
+        raise ActionError("A shift has to end after it starts.")
+    with transaction.atomic():
+        exc = ShiftException.objects.create(
+            supporter=supporter, date=day, kind=ShiftException.Kind.EXTRA, starts=starts, ends=ends, note=note
+        )
+        audit.log_action(
+            "availability.shift.extra", actor=actor, subject=supporter, obj=exc, data={"date": day.isoformat()}
+        )
+    return exc
+
+
+def do_request_cover(actor: Member, pattern: ShiftPattern, day: date, note: str = "") -> CoverRequest:
+    check_can_edit_rota_of(actor, pattern.supporter)
+    if day.weekday() != pattern.weekday:
+        raise ActionError(f"That shift is on {pattern.get_weekday_display()}s; pick a {pattern.get_weekday_display()}.")
+    with transaction.atomic():
+        cover = CoverRequest.objects.create(pattern=pattern, date=day, note=note)
+        audit.log_action(
+            "availability.cover.requested",
+            actor=actor,
+            subject=pattern.supporter,
+            obj=cover,
+            data={"date": day.isoformat()},
+        )
+    return cover
+
+
+def do_take_cover(actor: Member, cover: CoverRequest) -> None:
+    """``actor`` takes the shift: the original supporter is off that day and ``actor`` is on for those hours."""
+    check_is_supporter(actor)
+    with transaction.atomic():
+        cover = CoverRequest.objects.select_for_update().select_related("pattern__supporter").get(pk=cover.pk)
+        if cover.state != CoverRequest.State.OPEN:
+            raise ActionError("Someone has already covered that shift, or it was withdrawn. Thank you for offering.")
+        if cover.pattern.supporter_id == actor.pk:
+            raise ActionError("You can't cover your own shift.")
+        p = cover.pattern
+        ShiftException.objects.create(
+            supporter=p.supporter, date=cover.date, kind=ShiftException.Kind.OFF, note="covered"
+        )
+        ShiftException.objects.create(
+            supporter=actor, date=cover.date, kind=ShiftException.Kind.EXTRA, starts=p.starts, ends=p.ends, note="cover"
+        )
+        cover.state, cover.covered_by = CoverRequest.State.COVERED, actor
+        cover.save(update_fields=["state", "covered_by"])
+        audit.log_action(
+            "availability.cover.taken",
+            actor=actor,
+            subject=p.supporter,
+            obj=cover,
+            data={"date": cover.date.isoformat()},
+        )
+
+
+# --- On duty --------------------------------------------------------------------------------
+
+
+def on_duty_supporters() -> list[Member]:
+    return list(
+        Member.objects.filter(
+            pk__in=DutySession.objects.filter(ended_at__isnull=True).values("supporter_id"), is_active=True
+        )
+        .prefetch_related("role_grants")
+        .order_by("display_name")
+    )
+
+
+def is_on_duty(supporter: Member) -> bool:
+    return DutySession.objects.filter(supporter=supporter, ended_at__isnull=True).exists()
+
+
+def do_check_in(supporter: Member, now: datetime | None = None) -> DutySession:
+    check_is_supporter(supporter)
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            session = DutySession.objects.create(supporter=supporter, started_at=now)
+    except IntegrityError:
+        raise ActionError("You're already checked in.") from None
+    send_event_on_commit([DUTY_GROUP], {"kind": "duty.changed"})
+    return session
+
+
+def do_check_out(supporter: Member, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    with transaction.atomic():
+        DutySession.objects.filter(supporter=supporter, ended_at__isnull=True).update(ended_at=now)
+    send_event_on_commit([DUTY_GROUP], {"kind": "duty.changed"})
+
+
+# --- Talk now ----------------------------------------------------------------------------------
+
+
+def _state(now: datetime) -> tuple[list[matching.SupporterFacts], list[TalkRequest], dict[int, set[int]]]:
+    on_duty = matching.facts_for(on_duty_supporters())
+    waiting = list(TalkRequest.objects.filter(state=TalkRequest.State.WAITING).order_by("-urgent", "created_at", "id"))
+    skipped: dict[int, set[int]] = {}
+    for req_id, sup_id in TalkSkip.objects.filter(request__state=TalkRequest.State.WAITING).values_list(
+        "request_id", "supporter_id"
+    ):
+        skipped.setdefault(sup_id, set()).add(req_id)
+    return on_duty, waiting, skipped
+
+
+def queue_for_supporter(supporter: Member, now: datetime | None = None) -> list[TalkRequest]:
+    """What ``supporter`` may take now, in order (empty when they are not on duty)."""
+    now = now or timezone.now()
+    on_duty, waiting, skipped = _state(now)
+    me = next((f for f in on_duty if f.member.pk == supporter.pk), None)
+    if me is None:
+        return []
+    return matching.queue_for(me, waiting, on_duty, skipped.get(supporter.pk, set()), now)
+
+
+def _notify_supporters_of_queue(now: datetime) -> None:
+    """Tell each on-duty supporter their queue changed (no content: the page fetches what they may see)."""
+    send_event_on_commit([DUTY_GROUP], {"kind": "talk.queue_changed"})
+
+
+def check_open_request(member: Member) -> None:
+    if TalkRequest.objects.filter(member=member, state__in=[TalkRequest.State.WAITING]).exists():
+        raise ActionError("You're already waiting to talk. We'll let you know here as soon as someone is free.")
+
+
+def do_request_talk(
+    member: Member,
+    *,
+    mode: str = Mode.TEXT,
+    prefer_gender: str = "",
+    prefer_age_band: str = "",
+    prefer_experience: str = "",
+    prefer_previous: bool = False,
+    strict_match: bool = False,
+    message: str = "",
+    phone_for_callback: str = "",
+    urgent: bool = False,
+    now: datetime | None = None,
+) -> TalkRequest:
+    """Ask to talk now; with nobody on duty it becomes a message the next supporter sees first."""
+    now = now or timezone.now()
+    if mode not in Mode.values:
+        raise ActionError("Choose how you'd like to talk: text chat, a phone call back, or video.")
+    if mode == Mode.PHONE and not (phone_for_callback or member.phone):
+        raise ActionError("Add a phone number so a supporter can call you back.")
+    with transaction.atomic():
+        check_open_request(member)
+        nobody_on = not DutySession.objects.filter(ended_at__isnull=True).exists()
+        request = TalkRequest.objects.create(
+            member=member,
+            mode=mode,
+            prefer_gender=prefer_gender.strip()[:40],
+            prefer_age_band=prefer_age_band,
+            prefer_experience=prefer_experience.strip()[:60],
+            prefer_previous=prefer_previous,
+            strict_match=strict_match,
+            message=message.strip(),
+            phone_for_callback=phone_for_callback.strip(),
+            urgent=urgent,
+            created_at=now,
+            state=TalkRequest.State.MESSAGE if nobody_on else TalkRequest.State.WAITING,
+            escalate_at=None if nobody_on else now + escalate_after(),
+        )
+        if nobody_on:
+            # Nobody is here to escalate to: coordinators hear about it by email now.
+            _email_coordinators(request, "left a message while nobody was on duty")
+        else:
+            _notify_supporters_of_queue(now)
+    return request
+
+
+def escalate_after() -> timedelta:
+    return timedelta(minutes=settings.HEARTH_TALK_ESCALATE_MINUTES)
+
+
+def do_update_preferences(member: Member, request: TalkRequest, *, strict_match: bool) -> None:
+    """The member chooses "wait for a match" or "talk to whoever is free"."""
+    if request.member_id != member.pk or request.state != TalkRequest.State.WAITING:
+        raise ActionError("That request has already been answered or closed.")
+    with transaction.atomic():
+        TalkRequest.objects.filter(pk=request.pk, state=TalkRequest.State.WAITING).update(strict_match=strict_match)
+    _notify_supporters_of_queue(timezone.now())
+
+
+def do_cancel_talk(member: Member, request: TalkRequest) -> None:
+    if request.member_id != member.pk:
+        raise ActionError("That isn't your request.")
+    with transaction.atomic():
+        updated = TalkRequest.objects.filter(
+            pk=request.pk, state__in=[TalkRequest.State.WAITING, TalkRequest.State.MESSAGE]
+        ).update(state=TalkRequest.State.CANCELLED, closed_at=timezone.now(), escalate_at=None)
+        if not updated:
+            raise ActionError("That request has already been answered or closed.")
+    _notify_supporters_of_queue(timezone.now())
+
+
+def do_accept_talk(supporter: Member, request_id: int, now: datetime | None = None) -> TalkRequest:
+    """Take a waiting request (or a left message): fair order, eligibility and workload are checked here."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = TalkRequest.objects.select_for_update().select_related("member").filter(pk=request_id).first()
+        if request is None or request.state not in (TalkRequest.State.WAITING, TalkRequest.State.MESSAGE):
+            raise ActionError("Someone else has already answered this one, or the person cancelled.")
+        on_duty, waiting, skipped = _state(now)
+        me = next((f for f in on_duty if f.member.pk == supporter.pk), None)
+        if me is None:
+            raise ActionError("Check in for your shift first, then you can take requests.")
+        if me.at_capacity:
+            raise ActionError(
+                f"You already have {me.open_conversations} open conversations. Close one before taking another."
+            )
+        if request.state == TalkRequest.State.WAITING:
+            mine = matching.queue_for(me, waiting, on_duty, skipped.get(supporter.pk, set()), now)
+            if request not in mine:
+                raise ActionError("This request is waiting for someone else (urgent, or matched to preferences).")
+            if mine[0].pk != request.pk:
+                raise ActionError(
+                    "Someone has been waiting longer. Please take the oldest request first, or skip it with a reason."
+                )
+        elif request.urgent and not me.is_staff:
+            raise ActionError("This message is marked urgent, so a peer worker or counsellor will answer it.")
+        request.state = TalkRequest.State.ACCEPTED
+        request.accepted_by, request.accepted_at, request.escalate_at = supporter, now, None
+        if request.mode == Mode.TEXT:
+            from hearth.chat.actions import do_open_conversation
+
+            conversation = do_open_conversation(request.member, supporter, opened_by=supporter, reason="talk now")
+            request.conversation_id = conversation.pk
+        request.save(update_fields=["state", "accepted_by", "accepted_at", "escalate_at", "conversation_id"])
+        audit.log_action("availability.talk.accepted", actor=supporter, subject=request.member, obj=request)
+        send_event_on_commit(
+            [member_group(request.member_id)],
+            {"kind": "talk.accepted", "request": request.pk, "supporter": supporter.display_name, "mode": request.mode},
+        )
+        _notify_supporters_of_queue(now)
+    return request
+
+
+def do_skip_talk(supporter: Member, request_id: int, reason: str, now: datetime | None = None) -> None:
+    reason = reason.strip()
+    if len(reason) < 3:
+        raise ActionError(
+            "Say briefly why you're skipping this one (it's recorded, so the person isn't passed over unfairly)."
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = TalkRequest.objects.filter(pk=request_id, state=TalkRequest.State.WAITING).first()
+        if request is None or request not in queue_for_supporter(supporter, now):
+            raise ActionError("That request isn't in your queue any more.")
+        TalkSkip.objects.get_or_create(
+            request=request, supporter=supporter, defaults={"reason": reason[:200], "at": now}
+        )
+        audit.log_action(
+            "availability.talk.skipped",
+            actor=supporter,
+            subject=request.member,
+            obj=request,
+            data={"reason": reason[:200]},
+        )
+
+
+def do_close_talk(actor: Member, request: TalkRequest) -> None:
+    if actor.pk not in (request.member_id, request.accepted_by_id) and not policy.can(actor, Perm.MANAGE_ROTA):
+        raise ActionError("Only the two people talking can close this.")
+    with transaction.atomic():
+        TalkRequest.objects.filter(pk=request.pk, state=TalkRequest.State.ACCEPTED).update(
+            state=TalkRequest.State.CLOSED, closed_at=timezone.now()
+        )
+
+
+def escalate_due(now: datetime | None = None) -> list[int]:
+    """Escalate waiting requests nobody accepted in time: first to all on-duty staff, then to coordinators.
+
+    Each step is claimed with a conditional UPDATE on ``escalate_at``, so two
+    workers never escalate the same request twice.
+    """
+    now = now or timezone.now()
+    escalated = []
+    for request in TalkRequest.objects.filter(state=TalkRequest.State.WAITING, escalate_at__lte=now).select_related(
+        "member"
+    ):
+        level = request.escalation_level + 1
+        claimed = TalkRequest.objects.filter(
+            pk=request.pk,
+            state=TalkRequest.State.WAITING,
+            escalation_level=request.escalation_level,
+            escalate_at__lte=now,
+        ).update(escalation_level=level, escalate_at=now + escalate_after() if level < 2 else None)
+        if not claimed:
+            continue
+        minutes = int(request.wait_seconds(now) // 60)
+        with transaction.atomic():
+            if level == 1:
+                staff = [m for m in on_duty_supporters() if policy.is_staff(m)]
+                to = "the peer workers and counsellors on duty"
+                groups = [member_group(m.pk) for m in staff]
+            else:
+                staff = list(Member.objects.filter(role_grants__role=Role.COORDINATOR, is_active=True))
+                to = "the coordinators"
+                groups = [member_group(m.pk) for m in staff]
+                _email_coordinators(request, f"has waited {minutes} minutes with nobody answering")
+            send_event_on_commit(groups, {"kind": "talk.escalated", "request": request.pk, "waited_minutes": minutes})
+            audit.log_action(
+                "availability.talk.escalated",
+                actor=None,
+                subject=request.member,
+                obj=request,
+                data={"minutes": minutes, "to": to},
+            )
+        escalated.append(request.pk)
+    return escalated
+
+
+def _email_coordinators(request: TalkRequest, what: str) -> None:
+    for coordinator in Member.objects.filter(role_grants__role=Role.COORDINATOR, is_active=True).exclude(email=""):
+        send_templated_email_on_commit(
+            coordinator.email, "availability/email/talk_request", {"request": request, "what": what}
+        )
+
+
+# --- What a waiting member is told ------------------------------------------------------------
+
+
+def place_and_estimate(request: TalkRequest, now: datetime | None = None) -> dict[str, Any]:
+    """The member's honest view of the wait: place in the queue and a rough estimate, or why there is none."""
+    now = now or timezone.now()
+    on_duty, waiting, _ = _state(now)
+    ahead = [
+        r for r in waiting if (not r.urgent, r.created_at, r.pk) < (not request.urgent, request.created_at, request.pk)
+    ]
+    recent = TalkRequest.objects.filter(accepted_at__gte=now - timedelta(days=30)).values_list(
+        "created_at", "accepted_at"
+    )
+    waits = [(a - c).total_seconds() / 60 for c, a in recent if a and c]
+    typical = median(waits) if len(waits) >= 5 else 5.0
+    free = [f for f in on_duty if not f.at_capacity]
+    estimate = None if not on_duty else round(typical * (len(ahead) + 1) / max(1, len(free)))
+    return {
+        "place": len(ahead) + 1,
+        "on_duty": len(on_duty),
+        "estimate_minutes": estimate,
+        "match_available": matching.any_match_on_duty(request, on_duty) if matching.has_preferences(request) else True,
+    }
+
+
+def unanswered_messages() -> list[TalkRequest]:
+    """Messages left while nobody was on, oldest first: the next supporter on duty sees these first."""
+    return list(
+        TalkRequest.objects.filter(state=TalkRequest.State.MESSAGE).select_related("member").order_by("created_at")
+    )
+
+
+def open_conversations_for(supporter: Member) -> list[TalkRequest]:
+    return list(
+        TalkRequest.objects.filter(accepted_by=supporter, state=TalkRequest.State.ACCEPTED).select_related("member")
+    )
+
+
+def my_requests(member: Member) -> list[TalkRequest]:
+    return list(
+        TalkRequest.objects.filter(member=member)
+        .filter(Q(state__in=[TalkRequest.State.WAITING, TalkRequest.State.MESSAGE, TalkRequest.State.ACCEPTED]))
+        .select_related("accepted_by")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,223 @@
+"""The rota, who is on duty, and requests to talk now.
+
+Times of day in the rota are wall-clock times in the organisation's time zone
+(``settings.TIME_ZONE``, Europe/London by default): "Tuesday 18:00-21:00" means
+that, whether it is GMT or BST. :mod:`hearth.availability.rota` turns them into
+real instants, which is where the daylight-saving edges are handled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class SupporterProfile(models.Model):
+    """What matching needs to know about a supporter, beyond their member profile."""
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supporter_profile")
+    experience = models.CharField(
+        "lived experience they're happy to be matched on",
+        max_length=200,
+        blank=True,
+        help_text="Comma-separated, e.g. carer, bereavement, student life.",
+    )
+    max_open_conversations = models.PositiveSmallIntegerField(default=3)
+
+    def __str__(self) -> str:
+        return f"Supporter profile of {self.member}"
+
+    def experience_tags(self) -> set[str]:
+        return {t.strip().lower() for t in self.experience.split(",") if t.strip()}
+
+
+class ServiceHours(models.Model):
+    """When the service means to have someone available, per weekday (wall-clock)."""
+
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, unique=True)
+    opens = models.TimeField(default=time(9, 0))
+    closes = models.TimeField(default=time(22, 0))
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name_plural = "service hours"
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class ShiftPattern(models.Model):
+    """A recurring weekly shift: this supporter, this weekday, these wall-clock hours."""
+
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_patterns")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField(help_text="Shifts end on the same day; use two patterns to cross midnight.")
+    valid_from = models.DateField(default=timezone.localdate)
+    valid_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["weekday", "starts"]
+        constraints = [models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="shift_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.supporter}: {self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class ShiftException(models.Model):
+    """A one-off change on one date: a supporter is off, or on for extra hours (cover, swaps)."""
+
+    class Kind(models.TextChoices):
+        OFF = "off", "Not on shift"
+        EXTRA = "extra", "Extra shift"
+
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_exceptions")
+    date = models.DateField(db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    starts = models.TimeField(null=True, blank=True, help_text="Extra shifts only")
+    ends = models.TimeField(null=True, blank=True, help_text="Extra shifts only")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.supporter}: {self.get_kind_display()} on {self.date}"
+
+
+class CoverRequest(models.Model):
+    """A supporter asks for someone to cover one of their shifts on a date."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Looking for cover"
+        COVERED = "covered", "Covered"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    pattern = models.ForeignKey(ShiftPattern, on_delete=models.CASCADE, related_name="cover_requests")
+    date = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    covered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Cover for {self.pattern} on {self.date}"
+
+
+class DutySession(models.Model):
+    """A supporter checked in: they are on duty until they check out.
+
+    At most one open session per supporter (``ended_at`` is null), enforced by a
+    partial unique constraint.
+    """
+
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duty_sessions")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supporter"], condition=Q(ended_at__isnull=True), name="one_open_duty_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supporter} on duty from {self.started_at:%H:%M}"
+
+
+class Mode(models.TextChoices):
+    TEXT = "text", "Text chat here"
+    PHONE = "phone", "A phone call back"
+    VIDEO = "video", "A video call"
+
+
+class TalkRequest(models.Model):
+    """A member asking to talk now, or leaving a message while nobody is on.
+
+    Waiting requests are offered oldest first within a priority; ``escalate_at``
+    is when the worker next escalates it if nobody has accepted (indexed, claimed
+    with a conditional UPDATE).
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        MESSAGE = "message", "Left a message"
+        ACCEPTED = "accepted", "Talking"
+        CLOSED = "closed", "Finished"
+        CANCELLED = "cancelled", "Cancelled"
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talk_requests")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TEXT)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING, db_index=True)
+    urgent = models.BooleanField(
+        default=False, help_text="Marked urgent by intake or triage: only peer workers and counsellors are offered it."
+    )
+    # Preferences: empty means "no preference".
+    prefer_gender = models.CharField(max_length=40, blank=True)
+    prefer_age_band = models.CharField(max_length=5, blank=True)
+    prefer_experience = models.CharField(max_length=60, blank=True)
+    prefer_previous = models.BooleanField(default=False)
+    strict_match = models.BooleanField(
+        default=False, help_text="Wait for someone who matches, rather than whoever is free."
+    )
+    message = models.TextField(blank=True, max_length=2000)
+    phone_for_callback = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="accepted_talks"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    conversation_id = models.BigIntegerField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-urgent", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Talk request {self.pk} ({self.get_state_display()})"
+
+    def wait_seconds(self, now: datetime | None = None) -> float:
+        end = self.accepted_at or now or timezone.now()
+        return max(0.0, (end - self.created_at).total_seconds())
+
+    def preferences(self) -> dict[str, Any]:
+        return {
+            "gender": self.prefer_gender,
+            "age_band": self.prefer_age_band,
+            "experience": self.prefer_experience,
+            "previous": self.prefer_previous,
+        }
+
+
+class TalkSkip(models.Model):
+    """A supporter passed over the oldest request they could take: recorded, with why."""
+
+    request = models.ForeignKey(TalkRequest, on_delete=models.CASCADE, related_name="skips")
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "supporter"], name="one_skip_per_supporter")]
+
+    def __str__(self) -> str:
+        return f"{self.supporter} skipped request {self.request_id}"

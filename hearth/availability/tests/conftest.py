@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hearth.availability import actions
+from hearth.members.models import Role
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def clock(time_machine):
+    """A controllable clock: a Tuesday evening in London."""
+    time_machine.move_to(datetime(2026, 11, 24, 19, 0, tzinfo=LONDON), tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def on_duty(clock):
+    """Check people in for a shift; returns them."""
+
+    def check_in(*people):
+        for person in people:
+            actions.do_check_in(person)
+        return people
+
+    return check_in
+
+
+@pytest.fixture
+def woman_volunteer(make_member):
+    return make_member("Ada", Role.VOLUNTEER, gender="Woman", age_band="25-34")
+
+
+@pytest.fixture
+def man_peer_worker(make_member):
+    return make_member("Ben", Role.PEER_WORKER, gender="man", age_band="50-64")

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from hearth.availability import views
+
+app_name = "availability"
+
+urlpatterns = [
+    path("talk/", views.talk, name="talk"),
+    path("talk/message/", views.talk_message, name="talk_message"),
+    path("talk/<int:request_id>/cancel/", views.talk_cancel, name="talk_cancel"),
+    path("talk/<int:request_id>/match/", views.talk_match, name="talk_match"),
+    path("duty/", views.duty, name="duty"),
+    path("rota/", views.rota, name="rota"),
+    path("rota/shifts/", views.rota_add, name="rota_add"),
+    path("rota/shifts/<int:pattern_id>/", views.rota_pattern, name="rota_pattern"),
+    path("rota/cover/<int:cover_id>/", views.cover_take, name="cover_take"),
+]

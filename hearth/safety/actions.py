@@ -1,0 +1,639 @@
+"""Safety actions: screening every piece of writing, reports, moderation decisions, sanctions, appeals.
+
+Principles, enforced here:
+- every post, comment and chat message is triaged as it is written, in the
+  writer's own transaction (:func:`screen_writing`);
+- triage and reports route work to people; the only automatic hiding is the
+  "several reports pending" rule; warnings, mutes, suspensions and bans are
+  always a person's decision, audited with who, what and why;
+- volunteers are never given crisis details; members never see reasons or
+  other people's reports; a report always gets an outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from hearth.core import audit
+from hearth.core.errors import ActionError
+from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.mail import send_templated_email_on_commit
+from hearth.members import policy
+from hearth.members.models import Member
+from hearth.members.policy import Perm
+from hearth.safety import content
+from hearth.safety.alerts import raise_crisis_alert
+from hearth.safety.contact import contact_risks
+from hearth.safety.models import (
+    Appeal,
+    CrisisAlert,
+    ModerationItem,
+    ModeratorAway,
+    ModeratorNote,
+    Report,
+    Risk,
+    Sanction,
+    TriageRecord,
+)
+from hearth.safety.mood import is_supportive
+from hearth.safety.triage import classify
+
+audit.register(
+    {
+        "safety.content.hidden": "{actor} hid a {label} by {subject}: {reason}",
+        "safety.content.restored": "{actor} restored a {label} by {subject}: {reason}",
+        "safety.content.auto_hidden": "A {label} by {subject} was hidden pending review after {reports} reports",
+        "safety.item.dismissed": "{actor} looked at an item about {subject} and left it up: {reason}",
+        "safety.item.noted": "{actor} added a moderator note about {subject}",
+        "safety.item.reassigned": "{actor} stepped away; their queue items were shared out",
+        "safety.sanction.warn": "{actor} warned {subject}: {reason}",
+        "safety.sanction.mute": "{actor} muted {subject} until {until}: {reason}",
+        "safety.sanction.suspend": "{actor} suspended {subject} until {until}: {reason}",
+        "safety.sanction.ban": "{actor} banned {subject}: {reason}",
+        "safety.sanction.lifted": "{actor} lifted a sanction on {subject}",
+        "safety.appeal.made": "{subject} appealed a {kind}",
+        "safety.appeal.decided": "{actor} decided an appeal by {subject}: {decision}",
+        "safety.report.made": "{actor} reported a {label}",
+        "safety.details.viewed": "{actor} viewed the details of a crisis item about {subject}",
+    }
+)
+
+HOSTILITY_WINDOW = timedelta(hours=1)
+HOSTILITY_LIMIT = 3  # flagged messages in the window before the writer is slowed down
+HOSTILITY_COOLDOWN = timedelta(minutes=15)
+REPORTS_PER_HOUR = 5
+REPORTS_TO_HIDE = 3  # from different members, pending: hidden until a moderator decides
+_APPEAL_SALT = "hearth.safety.appeal"
+
+
+@dataclass
+class Screening:
+    """What happened to one piece of writing, and what its writer should see now."""
+
+    risk: str
+    flags: tuple[str, ...]
+    held: bool = False  # kept from others until a moderator reviews it
+    show_crisis_support: bool = False
+    signposts: tuple[str, ...] = ()  # "substance", "practical": offered quietly
+    contact_warning: list[str] = field(default_factory=list)
+    nobody_on_duty: bool = False
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def check_can_write(author: Member, now: datetime | None = None) -> None:
+    """Refuse writing while muted or suspended, or briefly after repeated hostile messages."""
+    now = now or timezone.now()
+    for sanction in Sanction.objects.filter(member=author, lifted_at__isnull=True, kind__in=["mute", "suspend", "ban"]):
+        if sanction.active(now):
+            until = f" until {timezone.localtime(sanction.until):%A %H:%M}" if sanction.until else ""
+            raise ActionError(
+                f"You can't post or send messages{until}: {sanction.reason} You can read, and you can appeal from "
+                "the 'Your reports and decisions' page."
+            )
+    recent = _recent_hostile(author, now)
+    if len(recent) >= HOSTILITY_LIMIT and now - recent[0] < HOSTILITY_COOLDOWN:
+        wait = int((HOSTILITY_COOLDOWN - (now - recent[0])).total_seconds() // 60) + 1
+        raise ActionError(
+            f"Let's pause for a few minutes: several of your recent messages came across as hostile. "
+            f"You can write again in {wait} minute{'s' if wait != 1 else ''}."
+        )
+
+
+def _recent_hostile(author: Member, now: datetime) -> list[datetime]:
+    """When the writer's most recent hostile messages (within the window) were written, newest first."""
+    rows = TriageRecord.objects.filter(author=author, created_at__gte=now - HOSTILITY_WINDOW).order_by("-created_at")
+    return [r.created_at for r in rows.only("created_at", "flags") if "hostility" in r.flags][:HOSTILITY_LIMIT]
+
+
+def screen_writing(
+    *,
+    author: Member,
+    text: str,
+    content_key: str,
+    object_id: int,
+    group_id: int | None = None,
+    premoderated: bool = False,
+    heavy: bool = False,
+    reply: bool = False,
+    between_members: bool = False,
+    now: datetime | None = None,
+) -> Screening:
+    """Triage one new post, comment or message, inside the writer's transaction, and route the result.
+
+    - crisis: a crisis alert to whoever is on duty, the writer sees crisis support; the writing stays
+      up unless the group pre-moderates;
+    - concern: a care-queue item with the reason;
+    - hostility: held in pre-moderated groups, otherwise shown with a review item;
+    - substance / practical: signposts offered quietly to the writer;
+    - member-to-member one-to-ones: contact details or pressure to meet raise a gentle warning and a review item.
+    """
+    now = now or timezone.now()
+    result = classify(text)
+    TriageRecord.objects.create(
+        content_key=content_key,
+        object_id=object_id,
+        author=author,
+        group_id=group_id,
+        risk=result.risk,
+        flags=list(result.flags),
+        reasons=list(result.reasons),
+        heavy=heavy or result.risk != Risk.NONE,
+        supportive=reply and is_supportive(text),
+        created_at=now,
+    )
+    screening = Screening(
+        risk=result.risk,
+        flags=result.flags,
+        signposts=tuple(f for f in result.flags if f in ("substance", "practical")),
+    )
+    hostile = "hostility" in result.flags
+    item = None
+    if result.risk in (Risk.CRISIS, Risk.CONCERN) or hostile:
+        item = _open_item(
+            source=ModerationItem.Source.TRIAGE,
+            risk=result.risk,
+            flags=list(result.flags),
+            reasons=list(result.reasons),
+            content_key=content_key,
+            object_id=object_id,
+            subject=author,
+            group_id=group_id,
+            heavy=result.risk != Risk.NONE,
+            now=now,
+        )
+    if result.risk == Risk.CRISIS:
+        alert = raise_crisis_alert(
+            author,
+            origin=CrisisAlert.Origin.MESSAGE,
+            item=item,
+            summary=f"Triage: {content.get(content_key).label} — " + "; ".join(result.reasons[:2]),
+            now=now,
+        )
+        screening.show_crisis_support = True
+        screening.nobody_on_duty = alert.nobody_on_duty
+        screening.held = premoderated
+    elif result.risk == Risk.CONCERN:
+        from hearth.care.actions import add_care_item
+
+        add_care_item(
+            author, source="triage", reason="Wrote something worrying: " + "; ".join(result.reasons[:2]), now=now
+        )
+    if hostile and premoderated:
+        screening.held = True
+    if between_members:
+        risks = contact_risks(text)
+        if risks:
+            screening.contact_warning = risks
+            _open_item(
+                source=ModerationItem.Source.CONTACT,
+                risk=Risk.NONE,
+                flags=[],
+                reasons=[f"Shared {r}" for r in risks],
+                content_key=content_key,
+                object_id=object_id,
+                subject=author,
+                group_id=None,
+                heavy=False,
+                now=now,
+            )
+    if screening.held:
+        content.get(content_key).hide(object_id, True)
+    return screening
+
+
+def _open_item(*, content_key: str, object_id: int | None, now: datetime, **fields: object) -> ModerationItem:
+    """The open queue item for this content (new results join it), assigned to an on-duty moderator."""
+    item = None
+    if object_id is not None:
+        item = ModerationItem.objects.filter(
+            content_key=content_key, object_id=object_id, state=ModerationItem.State.OPEN
+        ).first()
+    if item is not None:
+        item.reasons = [*item.reasons, *fields.get("reasons", [])]  # type: ignore[misc]
+        if fields.get("risk") and _more_urgent(str(fields["risk"]), item.risk):
+            item.risk = str(fields["risk"])
+        item.heavy = item.heavy or bool(fields.get("heavy"))
+        item.save(update_fields=["reasons", "risk", "heavy"])
+    else:
+        try:
+            with transaction.atomic():
+                item = ModerationItem.objects.create(
+                    content_key=content_key, object_id=object_id, created_at=now, **fields
+                )
+        except IntegrityError:
+            return _open_item(content_key=content_key, object_id=object_id, now=now, **fields)
+    if item.assigned_to_id is None:
+        assignee = pick_moderator(item)
+        if assignee is not None:
+            item.assigned_to = assignee
+            item.save(update_fields=["assigned_to"])
+    _queue_changed()
+    return item
+
+
+def _more_urgent(a: str, b: str) -> bool:
+    order = {Risk.CRISIS: 0, Risk.CONCERN: 1, Risk.NONE: 2}
+    return order[Risk(a)] < order[Risk(b)]
+
+
+QUEUE_GROUP = "safety.queue"
+
+
+def _queue_changed() -> None:
+    send_event_on_commit([QUEUE_GROUP], {"kind": "safety.queue_changed"})
+
+
+# --- Workload ---------------------------------------------------------------------------------
+
+
+def moderators_on_duty(*, crisis: bool) -> list[Member]:
+    from hearth.availability.actions import on_duty_supporters
+
+    away = set(ModeratorAway.objects.values_list("moderator_id", flat=True))
+    perm = Perm.HANDLE_CRISIS if crisis else Perm.MODERATE
+    return [m for m in on_duty_supporters() if m.pk not in away and policy.can(m, perm)]
+
+
+def pick_moderator(item: ModerationItem, *, exclude: set[int] | None = None) -> Member | None:
+    """The on-duty moderator with the fewest open items (crisis items never to volunteers)."""
+    people = [m for m in moderators_on_duty(crisis=item.risk == Risk.CRISIS) if m.pk not in (exclude or set())]
+    if not people:
+        return None
+    load = dict(
+        ModerationItem.objects.filter(state=ModerationItem.State.OPEN, assigned_to__in=people)
+        .values_list("assigned_to")
+        .annotate(n=Count("id"))
+    )
+    return min(people, key=lambda m: (load.get(m.pk, 0), m.pk))
+
+
+def do_step_away(moderator: Member) -> int:
+    """Take a break from the queue: open items go to others (or back to the shared pool)."""
+    policy.require(moderator, Perm.MODERATE)
+    with transaction.atomic():
+        ModeratorAway.objects.get_or_create(moderator=moderator)
+        moved = 0
+        for item in ModerationItem.objects.filter(state=ModerationItem.State.OPEN, assigned_to=moderator):
+            item.assigned_to = pick_moderator(item, exclude={moderator.pk})
+            item.save(update_fields=["assigned_to"])
+            moved += 1
+        audit.log_action("safety.item.reassigned", actor=moderator, data={"moved": moved})
+        _queue_changed()
+    return moved
+
+
+def do_return_to_queue(moderator: Member) -> None:
+    ModeratorAway.objects.filter(moderator=moderator).delete()
+    with transaction.atomic():
+        for item in ModerationItem.objects.filter(state=ModerationItem.State.OPEN, assigned_to__isnull=True):
+            if policy.can(moderator, Perm.HANDLE_CRISIS) or item.risk != Risk.CRISIS:
+                item.assigned_to = pick_moderator(item)
+                item.save(update_fields=["assigned_to"])
+        _queue_changed()
+
+
+def heavy_items_handled(moderator: Member, since: datetime) -> int:
+    return ModerationItem.objects.filter(resolved_by=moderator, resolved_at__gte=since, heavy=True).count()
+
+
+# --- Reports ---------------------------------------------------------------------------------------
+
+
+def do_report(
+    reporter: Member,
+    *,
+    content_key: str = "",
+    object_id: int | None = None,
+    member: Member | None = None,
+    reason: str,
+    now: datetime | None = None,
+) -> Report:
+    """A member reports content or another member. Rate-limited; the reported person is not told by it."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if len(reason) < 3:
+        raise ActionError("Tell us briefly what's wrong, so a moderator knows what to look for.")
+    if Report.objects.filter(reporter=reporter, created_at__gte=now - timedelta(hours=1)).count() >= REPORTS_PER_HOUR:
+        raise ActionError(
+            "You've sent several reports in the last hour. Thank you — a moderator will look at them. "
+            "If someone is in danger, use 'Need help now?'."
+        )
+    if content_key:
+        kind = content.get(content_key)
+        if object_id is None or not kind.visible_to(reporter, object_id):
+            raise ActionError("We couldn't find that to report. It may have been removed already.")
+        subject, group_id, label = kind.author_of(object_id), kind.group_of(object_id), kind.label
+    elif member is not None:
+        subject, group_id, label, object_id = member, None, "member", member.pk
+        content_key = "members.member"
+    else:
+        raise ActionError("Choose what you're reporting.")
+    with transaction.atomic():
+        item = _open_item(
+            source=ModerationItem.Source.REPORT,
+            risk=Risk.NONE,
+            flags=[],
+            reasons=[f"Reported: {reason[:200]}"],
+            content_key=content_key,
+            object_id=object_id,
+            subject=subject,
+            group_id=group_id,
+            heavy=False,
+            now=now,
+        )
+        report = Report.objects.create(reporter=reporter, item=item, reason=reason[:500], created_at=now)
+        audit.log_action("safety.report.made", actor=reporter, obj=report, data={"label": label})
+        reporters = item.reports.filter(state=Report.State.OPEN).values("reporter").distinct().count()
+        if content_key != "members.member" and reporters >= REPORTS_TO_HIDE:
+            content.get(content_key).hide(object_id, True)
+            audit.log_action(
+                "safety.content.auto_hidden",
+                actor=None,
+                subject=subject,
+                obj=item,
+                data={"label": label, "reports": reporters},
+            )
+    return report
+
+
+# --- Moderation decisions ---------------------------------------------------------------------------
+
+
+def check_can_see_item(viewer: Member, item: ModerationItem) -> None:
+    policy.require(viewer, Perm.MODERATE)
+    if item.risk == Risk.CRISIS and not policy.can(viewer, Perm.HANDLE_CRISIS):
+        raise ActionError("Staff have this in hand.")
+
+
+def _resolve(item: ModerationItem, moderator: Member, state: str, note: str, outcome: str, now: datetime) -> None:
+    item.state, item.resolved_at, item.resolved_by, item.resolution_note = state, now, moderator, note[:500]
+    item.save(update_fields=["state", "resolved_at", "resolved_by", "resolution_note"])
+    report_state = Report.State.ACTIONED if state == ModerationItem.State.ACTIONED else Report.State.LEFT_UP
+    for report in item.reports.filter(state=Report.State.OPEN):
+        report.state, report.outcome = report_state, outcome
+        report.save(update_fields=["state", "outcome"])
+        if report.reporter_id:
+            send_event_on_commit(
+                [member_group(report.reporter_id)], {"kind": "safety.report_outcome", "report": report.pk}
+            )
+    _queue_changed()
+
+
+def do_moderate(
+    moderator: Member, item_id: int, decision: str, reason: str, now: datetime | None = None
+) -> ModerationItem:
+    """hide / restore / dismiss / note on a queue item. Sanctions on people are :func:`do_sanction`."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if decision not in ("hide", "restore", "dismiss", "note"):
+        raise ActionError("Choose what to do: hide, restore, leave it up, or add a note.")
+    if len(reason) < 3:
+        raise ActionError("Add a short reason: it's kept in the audit log and, for reports, told to the reporter.")
+    with transaction.atomic():
+        item = ModerationItem.objects.select_for_update().select_related("subject").filter(pk=item_id).first()
+        if item is None:
+            raise ActionError("That item doesn't exist any more.")
+        check_can_see_item(moderator, item)
+        label = content.get(item.content_key).label if item.content_key in content.registered() else "member"
+        data = {"label": label, "reason": reason[:200]}
+        if decision == "note":
+            ModeratorNote.objects.create(item=item, author=moderator, text=reason[:1000])
+            audit.log_action("safety.item.noted", actor=moderator, subject=item.subject, obj=item)
+            return item
+        if item.state != ModerationItem.State.OPEN and decision != "restore":
+            raise ActionError("Someone has already dealt with this item.")
+        if decision in ("hide", "restore"):
+            if item.content_key not in content.registered() or item.object_id is None:
+                raise ActionError("There's no post or message to hide here; use a warning or mute for a member.")
+            content.get(item.content_key).hide(item.object_id, decision == "hide")
+            audit.log_action(
+                f"safety.content.{'hidden' if decision == 'hide' else 'restored'}",
+                actor=moderator,
+                subject=item.subject,
+                obj=item,
+                data=data,
+            )
+            if decision == "hide":
+                _resolve(
+                    item,
+                    moderator,
+                    ModerationItem.State.ACTIONED,
+                    reason,
+                    "We've looked at this and taken action. Thank you for telling us.",
+                    now,
+                )
+            else:
+                item.state = ModerationItem.State.DISMISSED
+                item.save(update_fields=["state"])
+        else:
+            audit.log_action("safety.item.dismissed", actor=moderator, subject=item.subject, obj=item, data=data)
+            _resolve(
+                item,
+                moderator,
+                ModerationItem.State.DISMISSED,
+                reason,
+                f"We looked at this and left it up: {reason}",
+                now,
+            )
+    return item
+
+
+SANCTION_PERMS = {"warn": Perm.MODERATE, "mute": Perm.SANCTION, "suspend": Perm.SANCTION, "ban": Perm.BAN}
+
+
+def do_sanction(
+    moderator: Member,
+    member: Member,
+    kind: str,
+    *,
+    reason: str,
+    message: str = "",
+    days: int | None = None,
+    item_id: int | None = None,
+    now: datetime | None = None,
+) -> Sanction:
+    """Warn, mute, suspend or ban: always a person's decision, with a message and a way to appeal."""
+    now = now or timezone.now()
+    if kind not in SANCTION_PERMS:
+        raise ActionError("Choose warn, mute, suspend or ban.")
+    policy.require(moderator, SANCTION_PERMS[kind])
+    if moderator.pk == member.pk:
+        raise ActionError("You can't act on your own account.")
+    if len(reason.strip()) < 3:
+        raise ActionError("Give the reason the member will see.")
+    if kind in ("mute", "suspend") and not days:
+        raise ActionError("Say for how many days.")
+    until = now + timedelta(days=days) if kind in ("mute", "suspend") and days else None
+    with transaction.atomic():
+        sanction = Sanction.objects.create(
+            member=member,
+            kind=kind,
+            reason=reason.strip()[:500],
+            message=message.strip()[:2000],
+            until=until,
+            by=moderator,
+            created_at=now,
+        )
+        audit.log_action(
+            f"safety.sanction.{kind}",
+            actor=moderator,
+            subject=member,
+            obj=sanction,
+            data={"reason": sanction.reason, "until": f"{timezone.localtime(until):%d %b %H:%M}" if until else ""},
+        )
+        if item_id:
+            item = ModerationItem.objects.filter(pk=item_id, state=ModerationItem.State.OPEN).first()
+            if item is not None:
+                _resolve(
+                    item,
+                    moderator,
+                    ModerationItem.State.ACTIONED,
+                    reason,
+                    "We've looked at this and taken action. Thank you for telling us.",
+                    now,
+                )
+        if kind in ("suspend", "ban"):
+            # Inactive accounts can't sign in and existing sessions stop working at once;
+            # lift_expired_suspensions turns a suspension back on when it ends.
+            member.is_active = False
+            member.save(update_fields=["is_active"])
+        token = signing.dumps({"sanction": sanction.pk}, salt=_APPEAL_SALT)
+        send_templated_email_on_commit(member.email, "safety/email/sanction", {"sanction": sanction, "token": token})
+        send_event_on_commit([member_group(member.pk)], {"kind": "safety.sanction", "sanction": sanction.pk})
+    return sanction
+
+
+def active_sanctions(member: Member, now: datetime | None = None) -> list[Sanction]:
+    now = now or timezone.now()
+    return [
+        s for s in Sanction.objects.filter(member=member, lifted_at__isnull=True) if s.active(now) and s.kind != "warn"
+    ]
+
+
+def sanction_from_appeal_token(token: str) -> Sanction:
+    try:
+        data = signing.loads(token, salt=_APPEAL_SALT, max_age=timedelta(days=90))
+    except signing.BadSignature:
+        raise ActionError("We don't recognise this appeal link. Check it was copied in full.") from None
+    sanction = Sanction.objects.select_related("member").filter(pk=data["sanction"]).first()
+    if sanction is None:
+        raise ActionError("This decision no longer exists.")
+    return sanction
+
+
+def do_appeal(sanction: Sanction, text: str) -> Appeal:
+    text = text.strip()
+    if len(text) < 10:
+        raise ActionError("Tell us a little about why you think the decision was wrong (a sentence or two).")
+    if sanction.appeals.filter(state=Appeal.State.OPEN).exists():
+        raise ActionError("You've already appealed this decision. A coordinator will reply.")
+    with transaction.atomic():
+        appeal = Appeal.objects.create(sanction=sanction, text=text[:2000])
+        audit.log_action(
+            "safety.appeal.made",
+            actor=sanction.member,
+            subject=sanction.member,
+            obj=appeal,
+            data={"kind": sanction.get_kind_display().lower()},
+        )
+    return appeal
+
+
+def do_decide_appeal(coordinator: Member, appeal_id: int, *, overturn: bool, response: str) -> Appeal:
+    policy.require(coordinator, Perm.DECIDE_APPEALS)
+    if len(response.strip()) < 3:
+        raise ActionError("Write the reply the member will see.")
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().select_related("sanction__member").filter(pk=appeal_id).first()
+        if appeal is None or appeal.state != Appeal.State.OPEN:
+            raise ActionError("That appeal has already been decided.")
+        if appeal.sanction.by_id == coordinator.pk:
+            raise ActionError("Someone other than the person who made the decision should decide the appeal.")
+        appeal.state = Appeal.State.OVERTURNED if overturn else Appeal.State.UPHELD
+        appeal.response, appeal.decided_by = response.strip()[:1000], coordinator
+        appeal.save(update_fields=["state", "response", "decided_by"])
+        if overturn:
+            sanction = appeal.sanction
+            sanction.lifted_at = timezone.now()
+            sanction.save(update_fields=["lifted_at"])
+            if sanction.kind in ("suspend", "ban"):
+                sanction.member.is_active = True
+                sanction.member.save(update_fields=["is_active"])
+            audit.log_action("safety.sanction.lifted", actor=coordinator, subject=sanction.member, obj=sanction)
+        audit.log_action(
+            "safety.appeal.decided",
+            actor=coordinator,
+            subject=appeal.sanction.member,
+            obj=appeal,
+            data={"decision": appeal.get_state_display().lower()},
+        )
+        send_templated_email_on_commit(appeal.sanction.member.email, "safety/email/appeal_decided", {"appeal": appeal})
+    return appeal
+
+
+def queue_for(
+    viewer: Member, *, risk: str = "", source: str = "", state: str = ModerationItem.State.OPEN, mine: bool = False
+) -> list[ModerationItem]:
+    """The moderation queue as ``viewer`` may see it: risk first, then oldest first."""
+    policy.require(viewer, Perm.MODERATE)
+    items = ModerationItem.objects.select_related("subject", "assigned_to").filter(state=state)
+    if risk in Risk.values:
+        items = items.filter(risk=risk)
+    if source in ModerationItem.Source.values:
+        items = items.filter(source=source)
+    if mine:
+        items = items.filter(assigned_to=viewer)
+    order = {Risk.CRISIS: 0, Risk.CONCERN: 1, Risk.NONE: 2}
+    return sorted(items[:500], key=lambda i: (order[Risk(i.risk)], i.created_at))
+
+
+def workload() -> list[dict[str, object]]:
+    """For coordinators: open items and heavy items handled today, per moderator on duty."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    people = moderators_on_duty(crisis=False)
+    open_counts = dict(
+        ModerationItem.objects.filter(state="open", assigned_to__in=people)
+        .values_list("assigned_to")
+        .annotate(n=Count("id"))
+    )
+    heavy = dict(
+        ModerationItem.objects.filter(resolved_by__in=people, resolved_at__gte=today, heavy=True)
+        .values_list("resolved_by")
+        .annotate(n=Count("id"))
+    )
+    away = set(ModeratorAway.objects.values_list("moderator_id", flat=True))
+    return [
+        {"moderator": m, "open": open_counts.get(m.pk, 0), "heavy_today": heavy.get(m.pk, 0), "away": m.pk in away}
+        for m in people
+    ]
+
+
+def my_reports(member: Member) -> list[Report]:
+    return list(Report.objects.filter(reporter=member).order_by("-created_at")[:50])
+
+
+def lift_expired_suspensions(now: datetime | None = None) -> list[int]:
+    """Suspensions end on their own: the account works again (the only automatic step, and it's a lifting)."""
+    now = now or timezone.now()
+    lifted = []
+    for sanction in Sanction.objects.filter(kind="suspend", lifted_at__isnull=True, until__lte=now).select_related(
+        "member"
+    ):
+        with transaction.atomic():
+            if Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(lifted_at=now):
+                still_banned = Sanction.objects.filter(
+                    member=sanction.member, kind="ban", lifted_at__isnull=True
+                ).exists()
+                if not still_banned:
+                    Member.objects.filter(pk=sanction.member_id).update(is_active=True)
+                audit.log_action("safety.sanction.lifted", actor=None, subject=sanction.member, obj=sanction)
+                lifted.append(sanction.pk)
+    return lifted

@@ -1,0 +1,142 @@
+"""Crisis alerts: raised once, in one place, for a crisis message or an urgent self-assessment.
+
+Who hears: every on-duty peer worker and counsellor, live. With nobody on duty,
+the coordinators and the on-call contact straight away by email too. An alert
+nobody acknowledges escalates to the coordinators after
+``HEARTH_ALERT_ESCALATE_MINUTES`` and keeps re-notifying them until someone
+does. Volunteers are never sent crisis details.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hearth.core import audit
+from hearth.core.errors import ActionError
+from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.mail import send_templated_email_on_commit
+from hearth.members import policy
+from hearth.members.models import Member, Role
+from hearth.members.policy import Perm
+from hearth.safety.models import CrisisAlert, ModerationItem
+
+audit.register(
+    {
+        "safety.alert.raised": "A crisis alert was raised about {subject} ({origin})",
+        "safety.alert.acknowledged": "{actor} acknowledged the crisis alert about {subject}",
+        "safety.alert.escalated": "The crisis alert about {subject} was not acknowledged in {minutes} minutes and went to the coordinators",
+    }
+)
+
+MAX_REPEATS = 6  # coordinators are re-notified at most this many times
+
+
+def escalate_after() -> timedelta:
+    return timedelta(minutes=settings.HEARTH_ALERT_ESCALATE_MINUTES)
+
+
+def on_duty_crisis_staff() -> list[Member]:
+    from hearth.availability.actions import on_duty_supporters
+
+    return [m for m in on_duty_supporters() if policy.can(m, Perm.HANDLE_CRISIS)]
+
+
+def coordinators() -> list[Member]:
+    return list(Member.objects.filter(role_grants__role=Role.COORDINATOR, is_active=True).distinct())
+
+
+def _email_out_of_hours(alert: CrisisAlert, people: list[Member]) -> None:
+    addresses = {m.email for m in people if m.email}
+    if settings.HEARTH_ON_CALL_EMAIL:
+        addresses.add(settings.HEARTH_ON_CALL_EMAIL)
+    for address in sorted(addresses):
+        send_templated_email_on_commit(address, "safety/email/crisis_alert", {"alert": alert})
+
+
+def raise_crisis_alert(
+    member: Member, *, origin: str, summary: str, item: ModerationItem | None = None, now: datetime | None = None
+) -> CrisisAlert:
+    """Raise the live alert; call inside the transaction that recorded the reason for it."""
+    now = now or timezone.now()
+    staff = on_duty_crisis_staff()
+    alert = CrisisAlert.objects.create(
+        member=member,
+        origin=origin,
+        item=item,
+        summary=summary[:300],
+        created_at=now,
+        escalate_at=now + escalate_after(),
+        nobody_on_duty=not staff,
+    )
+    recipients = staff
+    if not staff:
+        recipients = coordinators()
+        _email_out_of_hours(alert, recipients)
+    send_event_on_commit(
+        [member_group(m.pk) for m in recipients],
+        {"kind": "safety.alert", "alert": alert.pk, "origin": origin, "member": member.display_name},
+    )
+    audit.log_action("safety.alert.raised", actor=None, subject=member, obj=alert, data={"origin": origin})
+    return alert
+
+
+def do_acknowledge_alert(actor: Member, alert_id: int, now: datetime | None = None) -> CrisisAlert:
+    policy.require(actor, Perm.HANDLE_CRISIS)
+    now = now or timezone.now()
+    with transaction.atomic():
+        alert = CrisisAlert.objects.select_for_update().select_related("member").filter(pk=alert_id).first()
+        if alert is None:
+            raise ActionError("That alert doesn't exist any more.")
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at, alert.acknowledged_by, alert.escalate_at = now, actor, None
+            alert.save(update_fields=["acknowledged_at", "acknowledged_by", "escalate_at"])
+            audit.log_action("safety.alert.acknowledged", actor=actor, subject=alert.member, obj=alert)
+            send_event_on_commit(
+                [member_group(m.pk) for m in {*on_duty_crisis_staff(), *coordinators()}],
+                {"kind": "safety.alert_acknowledged", "alert": alert.pk, "by": actor.display_name},
+            )
+    return alert
+
+
+def escalate_due_alerts(now: datetime | None = None) -> list[int]:
+    """Escalate unacknowledged alerts past their time to the coordinators (claimed once per step)."""
+    now = now or timezone.now()
+    done = []
+    for alert in CrisisAlert.objects.filter(acknowledged_at__isnull=True, escalate_at__lte=now).select_related(
+        "member"
+    ):
+        level = alert.escalation_level + 1
+        claimed = CrisisAlert.objects.filter(
+            pk=alert.pk, acknowledged_at__isnull=True, escalation_level=alert.escalation_level
+        ).update(escalation_level=level, escalate_at=now + escalate_after() if level < MAX_REPEATS else None)
+        if not claimed:
+            continue
+        minutes = int((now - alert.created_at).total_seconds() // 60)
+        with transaction.atomic():
+            people = coordinators()
+            send_event_on_commit(
+                [member_group(m.pk) for m in people],
+                {
+                    "kind": "safety.alert",
+                    "alert": alert.pk,
+                    "origin": alert.origin,
+                    "escalated": True,
+                    "member": alert.member.display_name if alert.member else "a former member",
+                },
+            )
+            _email_out_of_hours(alert, people)
+            audit.log_action(
+                "safety.alert.escalated", actor=None, subject=alert.member, obj=alert, data={"minutes": minutes}
+            )
+        done.append(alert.pk)
+    return done
+
+
+def open_alerts() -> list[CrisisAlert]:
+    return list(
+        CrisisAlert.objects.filter(acknowledged_at__isnull=True).select_related("member").order_by("created_at")
+    )

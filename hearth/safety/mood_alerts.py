@@ -1,0 +1,43 @@
+"""Tell hosts and staff when a group drifts into a run of distress (at most once a day per group)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from hearth.core.events import member_group, send_event_on_commit
+from hearth.safety.models import MoodAlert, TriageRecord
+from hearth.safety.mood import group_mood
+
+
+def alert_drifting_groups(now: datetime | None = None) -> list[int]:
+    from hearth.community.access import group_hosts
+    from hearth.safety.alerts import on_duty_crisis_staff
+
+    now = now or timezone.now()
+    recent = TriageRecord.objects.filter(created_at__gte=now - timedelta(days=3), group_id__isnull=False)
+    recent_groups: set[int] = {g for g in recent.values_list("group_id", flat=True) if g is not None}
+    already: set[int] = set(
+        MoodAlert.objects.filter(created_at__gte=now - timedelta(days=1)).values_list("group_id", flat=True)
+    )
+    alerted = []
+    for group_id in sorted(recent_groups - already):
+        mood = group_mood(group_id, now=now)
+        if not mood.drifting:
+            continue
+        MoodAlert.objects.create(
+            group_id=group_id, heavy_posts=mood.heavy_posts, supportive_replies=mood.supportive_replies, created_at=now
+        )
+        people = {*group_hosts(group_id), *on_duty_crisis_staff()}
+        send_event_on_commit(
+            [member_group(p.pk) for p in people],
+            {
+                "kind": "safety.mood_alert",
+                "group": group_id,
+                "heavy_posts": mood.heavy_posts,
+                "supportive_replies": mood.supportive_replies,
+            },
+        )
+        alerted.append(group_id)
+    return alerted

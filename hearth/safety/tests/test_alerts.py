@@ -1,0 +1,92 @@
+"""Crisis alerts: who hears, acknowledgement, escalation with a controllable clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from hearth.availability import actions as availability
+from hearth.core.events import capture_events, member_group
+from hearth.core.models import AuditEntry
+from hearth.core.testing import text
+from hearth.safety import alerts
+from hearth.safety.models import CrisisAlert
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
+    return time_machine
+
+
+def raise_for(member):
+    return alerts.raise_crisis_alert(
+        member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post — a plan with a time"
+    )
+
+
+def test_alert_goes_live_to_on_duty_staff_never_to_volunteers(
+    member, volunteer, peer_worker, counsellor, coordinator, clock, django_capture_on_commit_callbacks
+):
+    availability.do_check_in(volunteer)
+    availability.do_check_in(peer_worker)
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        alert = raise_for(member)
+    assert events.recipients_of("safety.alert") == {member_group(peer_worker.pk)}
+    assert not alert.nobody_on_duty and mail.outbox == []
+
+
+def test_with_nobody_on_duty_coordinators_and_on_call_hear_at_once(
+    member, coordinator, settings, clock, django_capture_on_commit_callbacks
+):
+    settings.HEARTH_ON_CALL_EMAIL = "oncall@example.org"
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        alert = raise_for(member)
+    assert alert.nobody_on_duty
+    assert events.recipients_of("safety.alert") == {member_group(coordinator.pk)}
+    assert sorted(m.to[0] for m in mail.outbox) == ["jo@example.org", "oncall@example.org"]
+    assert "holds no message text" in mail.outbox[0].body
+
+
+def test_unacknowledged_alert_escalates_to_coordinators_until_someone_acknowledges(
+    member, peer_worker, coordinator, clock, django_capture_on_commit_callbacks
+):
+    availability.do_check_in(peer_worker)
+    alert = raise_for(member)
+    assert alerts.escalate_due_alerts() == []
+    clock.shift(timedelta(minutes=3, seconds=1))
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        assert alerts.escalate_due_alerts() == [alert.pk]
+        assert alerts.escalate_due_alerts() == []  # claimed once per step
+    assert events.recipients_of("safety.alert") == {member_group(coordinator.pk)}
+    assert AuditEntry.objects.filter(action="safety.alert.escalated").count() == 1
+    clock.shift(timedelta(minutes=3, seconds=1))
+    assert alerts.escalate_due_alerts() == [alert.pk]  # and again, until acknowledged
+    alerts.do_acknowledge_alert(peer_worker, alert.pk)
+    clock.shift(timedelta(minutes=10))
+    assert alerts.escalate_due_alerts() == []
+    entry = AuditEntry.objects.get(action="safety.alert.acknowledged")
+    assert entry.actor == peer_worker and entry.subject == member
+
+
+@pytest.mark.parametrize("who", ["member", "volunteer"])
+def test_only_staff_can_acknowledge_or_see_alerts(request, client_for, who, peer_worker, clock):
+    person = request.getfixturevalue(who)
+    alert = raise_for(peer_worker)
+    with pytest.raises(PermissionDenied):
+        alerts.do_acknowledge_alert(person, alert.pk)
+    assert client_for(person).get(reverse("safety:alerts")).status_code == 403
+    assert CrisisAlert.objects.get(pk=alert.pk).acknowledged_at is None
+
+
+def test_alerts_page_shows_a_timer_and_acknowledges(client_for, member, peer_worker, clock):
+    alert = raise_for(member)
+    client = client_for(peer_worker)
+    page = text(client.get(reverse("safety:alerts")))
+    assert "Robin" in page and "data-since" in page and "I've got this" in page
+    client.post(reverse("safety:alerts"), {"alert": alert.pk})
+    assert CrisisAlert.objects.get(pk=alert.pk).acknowledged_by == peer_worker

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from hearth.safety import views
+
+app_name = "safety"
+
+urlpatterns = [
+    path("support/", views.support, name="support"),
+    path("report/", views.report, name="report"),
+    path("me/reports/", views.my_reports, name="my_reports"),
+    path("appeal/<str:token>/", views.appeal, name="appeal"),
+    path("moderation/", views.moderation_queue, name="queue"),
+    path("moderation/items/<int:item_id>/", views.moderation_item, name="item"),
+    path("moderation/alerts/", views.alert_list, name="alerts"),
+    path("moderation/workload/", views.workload, name="workload"),
+    path("moderation/appeals/", views.appeals, name="appeals"),
+]

@@ -1,0 +1,230 @@
+"""Safety pages: support after a crisis message, the moderation queue, alerts, reports and appeals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from hearth.core import audit
+from hearth.core.errors import ActionError
+from hearth.members import policy
+from hearth.members.models import Member
+from hearth.members.policy import Perm
+from hearth.safety import actions, alerts, content
+from hearth.safety.forms import AppealDecisionForm, AppealForm, DecisionForm, ReportForm, SanctionForm
+from hearth.safety.models import Appeal, ModerationItem, Risk
+
+
+def _me(request: HttpRequest) -> Member:
+    return request.user  # type: ignore[return-value]
+
+
+def support(request: HttpRequest) -> HttpResponse:
+    """What the writer of a crisis message sees at once: kind words, lines open now, and a person."""
+    from hearth.availability.actions import on_duty_supporters
+
+    on = [m for m in on_duty_supporters() if policy.is_supporter(m)]
+    return render(request, "safety/support.html", {"on_duty": len(on)})
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    content_key = request.GET.get("content") or request.POST.get("content", "")
+    raw_id = request.GET.get("id") or request.POST.get("id", "")
+    object_id = int(raw_id) if raw_id.isdigit() else None
+    reported_member = None
+    if content_key == "members.member":
+        reported_member = Member.objects.filter(pk=object_id or 0, is_active=True).first()
+        if reported_member is None:
+            raise Http404
+        described = {"label": "member", "excerpt": reported_member.display_name}
+    elif (
+        content_key in content.registered()
+        and object_id
+        and content.get(content_key).visible_to(_me(request), object_id)
+    ):
+        described = content.describe(content_key, object_id)
+    else:
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if reported_member is not None:
+                actions.do_report(_me(request), member=reported_member, reason=form.cleaned_data["reason"])
+            else:
+                actions.do_report(
+                    _me(request), content_key=content_key, object_id=object_id, reason=form.cleaned_data["reason"]
+                )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Thank you. A moderator will look at this, and we'll tell you what happened.")
+            return redirect("safety:my_reports")
+    return render(
+        request,
+        "safety/report.html",
+        {"form": form, "described": described, "content_key": content_key, "object_id": object_id},
+    )
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    return render(
+        request,
+        "safety/my_reports.html",
+        {"reports": actions.my_reports(me), "sanctions": me.sanctions.order_by("-created_at")},
+    )
+
+
+@login_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    policy.require(me, Perm.MODERATE)
+    if request.method == "POST":
+        if request.POST.get("action") == "away":
+            moved = actions.do_step_away(me)
+            messages.info(
+                request, f"You've stepped away. {moved} item{'s' if moved != 1 else ''} went to others. Take care."
+            )
+        else:
+            actions.do_return_to_queue(me)
+            messages.info(request, "Welcome back.")
+        return redirect("safety:queue")
+    filters = {k: request.GET.get(k, "") for k in ("risk", "source")}
+    state = request.GET.get("state") or ModerationItem.State.OPEN
+    items = actions.queue_for(me, state=state, mine=request.GET.get("mine") == "1", **filters)
+    from hearth.availability.models import DutySession
+
+    session = DutySession.objects.filter(supporter=me, ended_at__isnull=True).first()
+    return render(
+        request,
+        "safety/queue.html",
+        {
+            "items": items,
+            "can_crisis": policy.can(me, Perm.HANDLE_CRISIS),
+            "filters": filters,
+            "state": state,
+            "heavy_handled": actions.heavy_items_handled(me, session.started_at) if session else 0,
+            "away": actions.ModeratorAway.objects.filter(moderator=me).exists(),
+            "risks": Risk.choices,
+            "sources": ModerationItem.Source.choices,
+        },
+    )
+
+
+@login_required
+def moderation_item(request: HttpRequest, item_id: int) -> HttpResponse:
+    me = _me(request)
+    policy.require(me, Perm.MODERATE)
+    item = ModerationItem.objects.select_related("subject", "assigned_to").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    try:
+        actions.check_can_see_item(me, item)
+    except ActionError:
+        return render(request, "safety/in_hand.html", status=403)
+    decision_form, sanction_form = DecisionForm(), SanctionForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "sanction":
+                sanction_form = SanctionForm(request.POST)
+                if sanction_form.is_valid() and item.subject is not None:
+                    d = sanction_form.cleaned_data
+                    actions.do_sanction(
+                        me,
+                        item.subject,
+                        d["kind"],
+                        reason=d["reason"],
+                        message=d["message"],
+                        days=d["days"],
+                        item_id=item.pk,
+                    )
+                    messages.success(request, "Done. The member has been told, with how to appeal.")
+                    return redirect("safety:queue")
+            else:
+                decision_form = DecisionForm(request.POST)
+                if decision_form.is_valid():
+                    actions.do_moderate(
+                        me, item.pk, decision_form.cleaned_data["decision"], decision_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, "Saved.")
+                    return redirect("safety:queue")
+        except ActionError as exc:
+            messages.error(request, str(exc))
+    if item.risk == Risk.CRISIS:
+        audit.log_action("safety.details.viewed", actor=me, subject=item.subject, obj=item)
+    context: dict[str, Any] = {
+        "item": item,
+        "described": content.describe(item.content_key, item.object_id)
+        if item.content_key in content.registered()
+        else {},
+        "reports": item.reports.select_related("reporter"),
+        "notes": item.notes.select_related("author"),
+        "decision_form": decision_form,
+        "sanction_form": sanction_form,
+    }
+    return render(request, "safety/item.html", context)
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    policy.require(me, Perm.HANDLE_CRISIS)
+    if request.method == "POST":
+        try:
+            alerts.do_acknowledge_alert(me, int(request.POST.get("alert", 0) or 0))
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Acknowledged. Thank you — follow up with them now.")
+        return redirect("safety:alerts")
+    return render(request, "safety/alerts.html", {"alerts": alerts.open_alerts(), "now": timezone.now()})
+
+
+@login_required
+def workload(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Perm.MANAGE_ROTA)
+    return render(request, "safety/workload.html", {"rows": actions.workload()})
+
+
+def appeal(request: HttpRequest, token: str) -> HttpResponse:
+    """Appeal a decision from the emailed link (works even when suspended or banned)."""
+    try:
+        sanction = actions.sanction_from_appeal_token(token)
+    except ActionError as exc:
+        return render(request, "members/join_unavailable.html", {"reason": str(exc)}, status=400)
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_appeal(sanction, form.cleaned_data["text"])
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(request, "safety/appeal_sent.html")
+    return render(request, "safety/appeal.html", {"form": form, "sanction": sanction})
+
+
+@login_required
+def appeals(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    policy.require(me, Perm.DECIDE_APPEALS)
+    if request.method == "POST":
+        form = AppealDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.do_decide_appeal(me, int(request.POST.get("appeal", 0) or 0), **form.cleaned_data)
+            except ActionError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Decided. The member has been told.")
+        else:
+            messages.error(request, "Write the reply the member will see.")
+        return redirect("safety:appeals")
+    open_appeals = Appeal.objects.filter(state=Appeal.State.OPEN).select_related("sanction__member", "sanction__by")
+    return render(request, "safety/appeals.html", {"appeals": open_appeals, "form": AppealDecisionForm()})
