@@ -146,7 +146,9 @@ def do_take_cover(actor: Member, cover: CoverRequest) -> None:
     """``actor`` takes the shift: the original supporter is off that day and ``actor`` is on for those hours."""
     check_is_supporter(actor)
     with transaction.atomic():
-        cover = CoverRequest.objects.select_for_update().select_related("pattern__supporter").get(pk=cover.pk)
+        cover = (
+            CoverRequest.objects.select_for_update(of=("self",)).select_related("pattern__supporter").get(pk=cover.pk)
+        )
         if cover.state != CoverRequest.State.OPEN:
             raise ActionError("Someone has already covered that shift, or it was withdrawn. Thank you for offering.")
         if cover.pattern.supporter_id == actor.pk:
@@ -314,7 +316,9 @@ def do_accept_talk(supporter: Member, request_id: int, now: datetime | None = No
     """Take a waiting request (or a left message): fair order, eligibility and workload are checked here."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = TalkRequest.objects.select_for_update().select_related("member").filter(pk=request_id).first()
+        request = (
+            TalkRequest.objects.select_for_update(of=("self",)).select_related("member").filter(pk=request_id).first()
+        )
         if request is None or request.state not in (TalkRequest.State.WAITING, TalkRequest.State.MESSAGE):
             raise ActionError("Someone else has already answered this one, or the person cancelled.")
         on_duty, waiting, skipped = _state(now)

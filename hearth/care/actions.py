@@ -60,7 +60,7 @@ def do_claim(actor: Member, item_id: int) -> CareItem:
 def do_record_check_in(actor: Member, item_id: int, outcome: str) -> CareItem:
     policy.require(actor, Perm.USE_CARE_QUEUE)
     with transaction.atomic():
-        item = CareItem.objects.select_for_update().select_related("member").get(pk=item_id)
+        item = CareItem.objects.select_for_update(of=("self",)).select_related("member").get(pk=item_id)
         if item.claimed_by_id not in (None, actor.pk):
             raise ActionError("Someone else claimed this; they'll record how it went.")
         item.state, item.claimed_by, item.done_at, item.outcome = (

@@ -135,7 +135,7 @@ def access_post(member: Member, post_id: int) -> tuple[Post, Membership]:
     if post is None:
         raise Http404
     membership = membership_of(member, post.group_id)
-    if membership is None:
+    if membership is None or (post.hidden and post.author_id != member.pk):
         raise Http404
     return post, membership
 

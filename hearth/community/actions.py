@@ -47,6 +47,7 @@ from hearth.core.events import member_group, send_event_on_commit
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
+from hearth.safety.actions import check_can_write, screen_writing
 
 audit.register(
     {
@@ -78,6 +79,7 @@ GROUP_FIELDS = (
     "experience_tags",
     "join_policy",
     "listed",
+    "premoderated",
 )
 
 
@@ -500,6 +502,7 @@ def check_post(
     membership = membership_of(member, group)
     if membership is None or group.state != GroupState.ACTIVE:
         raise ActionError("Join the group to post in it.")
+    check_can_write(member)
     if kind not in PostKind.values:
         raise ActionError("Choose what kind of post this is.")
     if kind == PostKind.ANNOUNCEMENT and not membership.is_host:
@@ -562,6 +565,20 @@ def do_create_post(
                 created_at=now,
             )
             _touch(membership, now)
+            # Triage before anyone else sees it (same transaction): may hold it, alert staff, or signpost.
+            post.screening = screen_writing(
+                author=member,
+                text=" ".join(filter(None, [post.body, post.card_title, post.content_note, post.photo_description])),
+                content_key="community.post",
+                object_id=post.pk,
+                group_id=group.pk,
+                premoderated=group.premoderated,
+                heavy=heavy,
+                now=now,
+            )
+            if post.screening.held:
+                post.hidden = True
+                return post  # nobody is told about a post they can't see yet
             mentioned = _mentioned(group, post.body, member)
             if kind == PostKind.ANNOUNCEMENT:
                 others = Membership.objects.filter(group=group).exclude(member=member).select_related("member")
@@ -599,10 +616,24 @@ def do_comment(member: Member, post: Post, body: str) -> Comment:
     body = body.strip()
     if not body:
         raise ActionError("Write something before sending your reply.")
+    check_can_write(member)
     now = timezone.now()
     with transaction.atomic():
         comment = Comment.objects.create(post=post, author=member, body=body, created_at=now)
         _touch(membership, now)
+        comment.screening = screen_writing(
+            author=member,
+            text=body,
+            content_key="community.comment",
+            object_id=comment.pk,
+            group_id=post.group_id,
+            premoderated=post.group.premoderated,
+            reply=True,
+            now=now,
+        )
+        if comment.screening.held:
+            comment.hidden = True
+            return comment
         mentioned = _mentioned(post.group, body, member)
         author = post.author
         if author is not None and author.pk != member.pk and membership_of(author, post.group) is not None:
@@ -668,3 +699,28 @@ def do_pin_post(host: Member, post: Post, pin: bool = True) -> None:
             obj=post,
             data={"group": post.group.name},
         )
+
+
+# --- Moderation (called by the safety app through its content registry) -------------------------
+
+
+def do_set_post_hidden(post_id: int, hidden: bool) -> None:
+    """Hide a post from everyone but its author, or show it again. Decided in hearth.safety (audited there)."""
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None or post.hidden == hidden:
+        return
+    Post.objects.filter(pk=post_id).update(hidden=hidden)
+    send_event_on_commit(
+        [group_channel(post.group_id)], {"kind": "community.post.changed", "group": post.group_id, "post": post.pk}
+    )
+
+
+def do_set_comment_hidden(comment_id: int, hidden: bool) -> None:
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if comment is None or comment.hidden == hidden:
+        return
+    Comment.objects.filter(pk=comment_id).update(hidden=hidden)
+    send_event_on_commit(
+        [group_channel(comment.post.group_id)],
+        {"kind": "community.post.changed", "group": comment.post.group_id, "post": comment.post_id},
+    )

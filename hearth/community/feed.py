@@ -14,19 +14,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connection
+from django.db.models import Q
 
 from hearth.community.models import Post
 
 MAX_GROUPS = 200
 
 
-def feed_post_ids(group_ids: Sequence[int], offset: int, limit: int) -> list[int]:
-    """Ids of the posts at ``offset`` .. ``offset + limit`` of the merged feed, newest first."""
+def feed_post_ids(group_ids: Sequence[int], offset: int, limit: int, viewer_id: int) -> list[int]:
+    """Ids of the posts at ``offset`` .. ``offset + limit`` of the merged feed, newest first.
+
+    Hidden posts (held for review, or hidden by a moderator) appear only to their author.
+    """
     if not group_ids:
         return []
     if len(group_ids) > MAX_GROUPS:
         return list(
             Post.objects.filter(group_id__in=group_ids)
+            .filter(Q(hidden=False) | Q(author_id=viewer_id))
             .order_by("-created_at", "-id")
             .values_list("id", flat=True)[offset : offset + limit]
         )
@@ -38,9 +43,10 @@ def feed_post_ids(group_ids: Sequence[int], offset: int, limit: int) -> list[int
         # Table name and aliases are ours; every value is a parameter.
         parts.append(
             f"SELECT * FROM (SELECT id, created_at FROM {table} WHERE group_id = %s "  # noqa: S608
+            "AND (hidden = %s OR author_id = %s) "
             f"ORDER BY created_at DESC, id DESC LIMIT %s) AS g{i}"
         )
-        params += [int(group_id), per_group]
+        params += [int(group_id), False, int(viewer_id), per_group]
     sql = " UNION ALL ".join(parts) + " ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])

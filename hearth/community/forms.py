@@ -24,6 +24,7 @@ class GroupForm(forms.ModelForm[Group]):
             "experience_tags",
             "join_policy",
             "listed",
+            "premoderated",
         ]
         labels = {
             "interest_tags": "Interests (optional)",

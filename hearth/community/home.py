@@ -17,9 +17,9 @@ def _context(request: HttpRequest) -> dict[str, Any] | None:
     groups = list(
         my_groups(member).annotate(
             has_new=Exists(
-                Post.objects.filter(group=OuterRef("group"), created_at__gt=OuterRef("last_read_at")).exclude(
-                    author=member
-                )
+                Post.objects.filter(
+                    group=OuterRef("group"), created_at__gt=OuterRef("last_read_at"), hidden=False
+                ).exclude(author=member)
             )
         )[:8]
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -66,6 +67,11 @@ class Group(models.Model):
     experience_tags = models.CharField(max_length=200, blank=True)
     join_policy = models.CharField(max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
     listed = models.BooleanField("shown in the group directory", default=True)
+    premoderated = models.BooleanField(
+        "hold worrying or hostile posts for a moderator before others see them",
+        default=False,
+        help_text="Posts that triage finds crisis or hostility in wait for a moderator. Everything else posts straight away.",
+    )
     state = models.CharField(max_length=10, choices=GroupState.choices, default=GroupState.PROPOSED)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -248,6 +254,12 @@ class Post(models.Model):
     content_note = models.CharField(max_length=120, blank=True)
     pinned_at = models.DateTimeField(null=True, blank=True)
     removed = models.BooleanField(default=False)
+    hidden = models.BooleanField(
+        default=False,
+        help_text="Held for review or hidden by a moderator: only its author (and moderators) can see it.",
+    )
+    # Set on the new instance by do_create_post: what triage decided, for the view's response.
+    screening: Any = None
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -266,6 +278,8 @@ class Comment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(max_length=2000)
+    hidden = models.BooleanField(default=False, help_text="Held for review or hidden by a moderator.")
+    screening: Any = None  # set by do_comment, like Post.screening
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -54,6 +54,7 @@ from hearth.core.errors import ActionError
 from hearth.members import policy
 from hearth.members.models import Consent, Member
 from hearth.members.policy import Perm
+from hearth.safety.feedback import respond_to_screening
 
 PAGE_SIZE = 20
 REACTIONS = [(k.value, k.label, REACTION_SYMBOLS[k]) for k in ReactionKind]
@@ -82,9 +83,17 @@ def _paged(items: Any, number: int, size: int = PAGE_SIZE) -> tuple[list[Any], d
     return rows[:size], {"number": number, "has_next": len(rows) > size, "has_previous": number > 1}
 
 
-def _post_queryset() -> Any:
-    return Post.objects.select_related("author", "group").prefetch_related(
-        Prefetch("comments", queryset=Comment.objects.select_related("author"), to_attr="comment_list")
+def _post_queryset(viewer: Member) -> Any:
+    """Posts and their comments as ``viewer`` may see them: hidden ones only to their own author."""
+    visible = Q(hidden=False) | Q(author=viewer)
+    return (
+        Post.objects.filter(visible)
+        .select_related("author", "group")
+        .prefetch_related(
+            Prefetch(
+                "comments", queryset=Comment.objects.filter(visible).select_related("author"), to_attr="comment_list"
+            )
+        )
     )
 
 
@@ -210,7 +219,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     rows, pager = _paged(groups, _page_number(request))
     mine = access.my_groups(me).annotate(
         has_new=Exists(
-            Post.objects.filter(group=OuterRef("group"), created_at__gt=OuterRef("last_read_at")).exclude(author=me)
+            Post.objects.filter(group=OuterRef("group"), created_at__gt=OuterRef("last_read_at"), hidden=False).exclude(
+                author=me
+            )
         )
     )
     my_ids = {m.group_id for m in mine}
@@ -341,8 +352,8 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
         context.update(pending=pending, join_form=JoinRequestForm(), hidden=_is_hidden(me, group))
         return render(request, "community/group_about.html", context)
     number = _page_number(request)
-    posts, pager = _paged(_post_queryset().filter(group=group).order_by("-created_at", "-id"), number)
-    pinned = list(_post_queryset().filter(group=group, pinned_at__isnull=False).order_by("-pinned_at")[:3])
+    posts, pager = _paged(_post_queryset(me).filter(group=group).order_by("-created_at", "-id"), number)
+    pinned = list(_post_queryset(me).filter(group=group, pinned_at__isnull=False).order_by("-pinned_at")[:3])
     if number > 1:
         pinned = []
     decorate_posts(me, posts + pinned, {group.pk: membership.last_read_at})
@@ -554,8 +565,12 @@ def new_post(request: HttpRequest, group_id: int) -> HttpResponse:
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Shared with the group.")
-            return redirect(f"{reverse('community:group', args=[group.pk])}#post-{post.pk}")
+            return respond_to_screening(
+                request,
+                post.screening,
+                f"{reverse('community:group', args=[group.pk])}#post-{post.pk}",
+                "Shared with the group.",
+            )
     status = 400 if form.errors else 200
     return render(request, "community/new_post.html", {"group": group, "form": form}, status=status)
 
@@ -567,13 +582,14 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_comment(me, post, form.cleaned_data["body"])
+            comment = actions.do_comment(me, post, form.cleaned_data["body"])
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Your reply is posted.")
-            return redirect("community:post", post_id=post.pk)
-    full = _post_queryset().get(pk=post.pk)  # already access-checked above
+            return respond_to_screening(
+                request, comment.screening, reverse("community:post", args=[post.pk]), "Your reply is posted."
+            )
+    full = _post_queryset(me).get(pk=post.pk)  # already access-checked above
     decorate_posts(me, [full], {post.group_id: membership.last_read_at})
     full.shown_comments = full.comment_list
     full.more_comments = False
@@ -590,7 +606,7 @@ def post_fragment(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 def _render_fragment(request: HttpRequest, me: Member, post_id: int, membership: Membership) -> HttpResponse:
-    full = _post_queryset().get(pk=post_id)
+    full = _post_queryset(me).get(pk=post_id)
     decorate_posts(me, [full], {full.group_id: membership.last_read_at})
     show_group = "1" in (request.GET.get("feed"), request.POST.get("feed"))
     context = {"post": full, "membership": membership, "show_group": show_group, **_post_context(request)}
@@ -654,8 +670,8 @@ def feed(request: HttpRequest) -> HttpResponse:
     memberships = list(access.my_groups(me))
     last_read = {m.group_id: m.last_read_at for m in memberships}
     number = _page_number(request)
-    ids = feed_post_ids(list(last_read), (number - 1) * PAGE_SIZE, PAGE_SIZE + 1)
-    by_id = _post_queryset().in_bulk(ids[:PAGE_SIZE])
+    ids = feed_post_ids(list(last_read), (number - 1) * PAGE_SIZE, PAGE_SIZE + 1, me.pk)
+    by_id = _post_queryset(me).in_bulk(ids[:PAGE_SIZE])
     posts = [by_id[i] for i in ids[:PAGE_SIZE] if i in by_id]
     pager = {"number": number, "has_next": len(ids) > PAGE_SIZE, "has_previous": number > 1}
     decorate_posts(me, posts, last_read)

@@ -398,7 +398,9 @@ def do_moderate(
     if len(reason) < 3:
         raise ActionError("Add a short reason: it's kept in the audit log and, for reports, told to the reporter.")
     with transaction.atomic():
-        item = ModerationItem.objects.select_for_update().select_related("subject").filter(pk=item_id).first()
+        item = (
+            ModerationItem.objects.select_for_update(of=("self",)).select_related("subject").filter(pk=item_id).first()
+        )
         if item is None:
             raise ActionError("That item doesn't exist any more.")
         check_can_see_item(moderator, item)
@@ -552,7 +554,12 @@ def do_decide_appeal(coordinator: Member, appeal_id: int, *, overturn: bool, res
     if len(response.strip()) < 3:
         raise ActionError("Write the reply the member will see.")
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().select_related("sanction__member").filter(pk=appeal_id).first()
+        appeal = (
+            Appeal.objects.select_for_update(of=("self",))
+            .select_related("sanction__member")
+            .filter(pk=appeal_id)
+            .first()
+        )
         if appeal is None or appeal.state != Appeal.State.OPEN:
             raise ActionError("That appeal has already been decided.")
         if appeal.sanction.by_id == coordinator.pk:

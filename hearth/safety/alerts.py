@@ -88,7 +88,7 @@ def do_acknowledge_alert(actor: Member, alert_id: int, now: datetime | None = No
     policy.require(actor, Perm.HANDLE_CRISIS)
     now = now or timezone.now()
     with transaction.atomic():
-        alert = CrisisAlert.objects.select_for_update().select_related("member").filter(pk=alert_id).first()
+        alert = CrisisAlert.objects.select_for_update(of=("self",)).select_related("member").filter(pk=alert_id).first()
         if alert is None:
             raise ActionError("That alert doesn't exist any more.")
         if alert.acknowledged_at is None:

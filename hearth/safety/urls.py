@@ -6,6 +6,7 @@ app_name = "safety"
 
 urlpatterns = [
     path("support/", views.support, name="support"),
+    path("support/signposts/", views.signposts, name="signposts"),
     path("report/", views.report, name="report"),
     path("me/reports/", views.my_reports, name="my_reports"),
     path("appeal/<str:token>/", views.appeal, name="appeal"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,7 +30,17 @@ def support(request: HttpRequest) -> HttpResponse:
     from hearth.availability.actions import on_duty_supporters
 
     on = [m for m in on_duty_supporters() if policy.is_supporter(m)]
-    return render(request, "safety/support.html", {"on_duty": len(on)})
+    next_url = request.GET.get("next", "")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = ""
+    return render(request, "safety/support.html", {"on_duty": len(on), "next": next_url})
+
+
+def signposts(request: HttpRequest) -> HttpResponse:
+    """Places that help with what peer support can't: offered quietly, never pushed."""
+    topic = request.GET.get("topic", "")
+    chosen = {k: v for k, v in settings.HEARTH_SIGNPOSTS.items() if not topic or k == topic}
+    return render(request, "safety/signposts.html", {"topics": chosen})
 
 
 @login_required

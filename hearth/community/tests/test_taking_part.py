@@ -351,10 +351,13 @@ def test_feed_merge_and_plain_query_agree(member, volunteer, group, monkeypatch)
         Post.objects.create(
             group=group if i % 3 else other, author=volunteer, body=str(i), created_at=base - timedelta(minutes=i)
         )
-    merged = feed.feed_post_ids([group.pk, other.pk], 20, 21)
+    Post.objects.filter(body="25").update(hidden=True)  # hidden by a moderator: only its author sees it
+    merged = feed.feed_post_ids([group.pk, other.pk], 20, 21, member.pk)
     monkeypatch.setattr(feed, "MAX_GROUPS", 1)
-    assert feed.feed_post_ids([group.pk, other.pk], 20, 21) == merged
-    assert [Post.objects.get(pk=i).body for i in merged] == [str(i) for i in range(20, 30)]
+    assert feed.feed_post_ids([group.pk, other.pk], 20, 21, member.pk) == merged
+    assert [Post.objects.get(pk=i).body for i in merged] == [str(i) for i in range(20, 30) if i != 25]
+    as_author = feed.feed_post_ids([group.pk, other.pk], 20, 21, volunteer.pk)
+    assert [Post.objects.get(pk=i).body for i in as_author] == [str(i) for i in range(20, 30)]
 
 
 def test_home_page_lists_my_groups(client_for, member, group):

@@ -36,7 +36,7 @@ def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
 def test_laptop_defaults_need_no_configuration():
     result = load_settings()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "channels.layers.InMemoryChannelLayer"]
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "hearth.core.layers.InMemoryChannelLayer"]
 
 
 @pytest.mark.parametrize(

@@ -112,8 +112,8 @@ RULES: tuple[Rule, ...] = (
     Rule("intent_future", "intent", "intent to act", rf"\b{FUT}\s+{ADV}(?:to\s+)?{SUICIDE_ACT}"),
     Rule(
         "intent_tonight",
-        "intent",
-        "intent to act",
+        "ambiguous_act",
+        "a night/day chosen",
         r"\b(?:tonight|today|this weekend|tomorrow)(?:s| is) the (?:night|day)\b",
     ),
     Rule(
@@ -243,7 +243,7 @@ RULES: tuple[Rule, ...] = (
         "goodbye_last_post",
         "goodbye",
         "final message",
-        r"(?:^|[.!?\n] *)(?:final|last) (?:message|post|goodbye)\b|"
+        r"(?:^|[.!?\n] *)(?:final|last) (?:message|post|goodbye)\b(?! (?:of|in|for|on) (?:the|this|my|today))|"
         r"\b(?:this is|this will be|thisll be|this is going to be|probably) (?:my|the) (?:last|final) "
         r"(?:post|message|msg|time (?:posting|writing|here)|goodbye|words)",
     ),
@@ -381,8 +381,9 @@ RULES: tuple[Rule, ...] = (
         "with means at hand",
         r"\b(?:with|got|have) (?:the|a|my|some) (?:razors?|blades?|knife|rope|noose|belt)\b|"
         r"\b(?:locked|sat|sitting|hiding) in (?:the|my) (?:bathroom|room|car|garage)\b(?=[^.!?\n]{0,40}\b(?:razor|blade|"
-        r"knife|pills|tablets|rope))|\b(?:going|heading|walking|driving|gone|went) (?:up )?to the (?:cliffs?|bridge|"
-        r"tracks|railway|edge|roof|multi ?storey|top of)",
+        r"knife|pills|tablets|rope))|\b(?:going|heading|walking|driving|gone|went) (?:up |down |out )?to the (?:cliffs?|bridge|"
+        r"tracks|railway|edge|roof|multi ?storey|top of)(?! (?:museum|club|station|cafe|walk|path|bar|terrace|garden|party|quiz|"
+        r"game|run|tour|trip|shop|market|swing))",
     ),
     Rule(
         "means_edge",
@@ -448,21 +449,30 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:when|after|while|once) [^.!?\n]{0,30}(?:is|are|s) (?:at|out|away|asleep)\b",
     ),
     Rule("time_now", "time", "right now", r"\b(?:right now|as we speak|as i type|now or never)\b"),
+    Rule(
+        "time_v2",
+        "time",
+        "a time",
+        r"\bafter (?:tonight|today|this weekend|the weekend|christmas|friday|sunday)\b|\bat \d{1,2}(?::\d\d)? ?(?:am|pm)\b|"
+        r"\bwhen i get (?:home|in|back)\b|\bwhen (?:the house|the flat|it|everything) (?:is|goes|gets) (?:quiet|dark|empty)\b|"
+        r"\buntil the house is quiet\b|\btill the house is quiet\b|\bthe \d{1,2}(?:st|nd|rd|th)\b|\bbefore they change the locks\b|"
+        r"\b(?:tomorrows|tonights) the day\b|\bsoon\b(?= *(?:[.!,\n]|$|once|when|after))",
+    ),
     # ------------------------------------------------------------ farewell / finality (combination)
     Rule(
         "farewell_thanks",
         "farewell",
         "farewell",
         r"\b(?:thank(?:s| you)(?: all| everyone| guys| you all)? for (?:everything|trying|all you did|being there|"
-        r"all your help)|sorry (?:for everything|to everyone|everyone|for being (?:a|such)|to (?:my|all))|"
+        r"all your help)|sorry (?:for everything|to everyone|everyone|for being (?:a|such)|to (?:my|all)|for all (?:the|my) (?:trouble|hurt|pain|mess|grief))|"
         r"(?:look after|take care of) (?:yourselves|each other)|i love you all|love you all|love you (?:bye|x)|"
         r"(?:bye|goodbye)(?: (?:everyone|all|guys|yall|you all|forever|x+))?\s*(?:x+\s*)?$|"
         r"goodbye (?:everyone|all|guys|world|yall|you all|friends|everybody)|youve all been (?:so )?(?:lovely|kind|"
         r"amazing|great|good|wonderful)|(?:its|it is) (?:better|easier) this way|for the best this way|"
-        r"(?:this is me|im just) saying (?:thanks|thank you|goodbye|bye)|just wanted (?:someone|somebody|you all|you) to know|"
+        r"(?:this is me|im just) saying (?:thanks|thank you|goodbye|bye)|just wanted (?:someone|somebody|you all|you) to know|(?:just )?so (?:someone|somebody|anyone|you all) knows\b|"
         r"(?:dont|do not) tell (?:my|anyone|them)|the last thing i (?:needed|had|wanted) to (?:do|finish|sort)|"
         r"so long|farewell|that is it from me|thats (?:it|all) from me|its been (?:nice|good|real) knowing|"
-        r"tell (?:my|them|everyone|her|him) (?:i|that i) (?:love|loved|am sorry|was sorry)|"
+        r"tell (?:my \w+|them|everyone|her|him|ma|mum|mam|mom|dad|da) (?:that )?(?:i|im) (?:love|loved|am sorry|was sorry|sorry)\b|\btell (?:\w+ ){1,2}im sorry\b|"
         r"please (?:dont|do not) blame (?:yourselves|yourself|anyone)|"
         r"you were the only (?:good|one|thing)|goodbye to (?:you all|everyone|the group|this group|all))",
     ),
@@ -474,7 +484,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:ive|i have) sorted (?:everything|it all|my affairs)|(?:im|i am) done\s*(?:[.!\n]|$|with (?:it all|"
         r"everything|life|living|this world|existing|this life))|its all sorted|everything is sorted|"
         r"i cant do this anymore|no one talk me out of it|dont (?:try to )?(?:talk me out|stop me)|"
-        r"its (?:time|my time)\s*(?:[.!\n]|$)|ready to go|giv(?:e|en|ing) away (?:all )?my|gave away (?:all )?my|"
+        r"its (?:time|my time)\s*(?:[.!\n]|$)|ready to go|giv(?:e|en|ing) away (?:all )?(?:my|his|her|their)|gave away (?:all )?(?:my|his|her|their)|"
         r"if anything happens(?: to me)?)",
     ),
     Rule(
@@ -488,7 +498,7 @@ RULES: tuple[Rule, ...] = (
         "welfare_quiet",
         "welfare",
         "has gone quiet",
-        r"\b(?:(?:phone|phones) (?:is |s )?(?:off|dead|going (?:straight )?to voicemail)|"
+        r"\b(?:(?:phone|phones) (?:is |s |went |has gone |just went )?(?:off|dead|going (?:straight )?to voicemail)|"
         r"(?:gone|went) (?:quiet|silent|offline|dark)|(?:not|isnt|stopped) (?:answering|replying|responding|reading)|"
         r"cant (?:reach|get hold of|get through to|contact) (?:him|her|them)|havent heard (?:from|back)|"
         r"hasnt (?:replied|answered|been online|responded)|no (?:reply|answer|response) from|"
@@ -550,7 +560,7 @@ RULES: tuple[Rule, ...] = (
         r"\bwish(?:es|ed)? it (?:had )?worked\b|\bwish i (?:had )?(?:succeeded|died|gone through with it)|"
         r"\b(?:dont|do not|wouldnt) care if i (?:wake up|live|die|woke up|lived|died)|\bhope i (?:dont|never) wake|"
         r"\b(?:cant|cannot|struggle to) (?:think of|find|see) (?:a|any|one) reason to (?:stay|live|keep going|carry on|"
-        r"be here|stay alive)|\b(?:understand|get) why (?:he|she|they|people|someone) (?:did it|do it|would do it|ended it)|"
+        r"be here|stay alive)|\b(?:understand|get) why (?:he|she|they|people|someone) (?:did it|do it|would do it|ended it|end it|kill themselves)|"
         r"\b(?:id|i would|i wouldnt|wouldnt|would not|id not) (?:not )?mind if (?:the lord|god|i) (?:took me|died|didnt wake)|"
         r"\b(?:die|go|pass) in my sleep\b|\bwaiting it out\b|\b(?:some days|sometimes) i (?:nearly|almost) "
         r"(?:listen|believe (?:them|it)|do it|give in)",
@@ -618,7 +628,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:dont|do not|never) feel safe\b|\bnot safe (?:at home|here|with (?:him|her|them)|in my (?:own )?(?:home|house|flat))|"
         r"\b(?:scared|afraid|terrified|frightened) (?:to (?:go|be) (?:home|back)|of (?:him|her|my (?:dad|stepdad|mum|"
         r"partner|husband|boyfriend|ex)))|\b(?:he|she|they|my \w+) (?:\w+ )?(?:hit|hits|hitting|beat|beats|"
-        r"threatened|threatening|threatens|strangled|choked|chokes|grabbed|pushed|shoved) me\b|"
+        r"threatened|threatening|threatens|strangled|choked|chokes|grabbed|pushed|shoved) me\b(?! at\b| in a\b| to it\b)|"
         r"\block(?:ed)? (?:my|the) (?:bedroom )?door (?:at night|because|so)|\bthrowing things\b|"
         r"\b(?:threw|throws|throwing) (?:\w+ ){0,2}at me\b|\bdoor (?:wedged|barricaded)|\bwedged the door\b|"
         r"\bdomestic (?:abuse|violence)\b|\babusive (?:partner|relationship|husband|boyfriend|dad|home)",
@@ -884,7 +894,7 @@ PAST = (
     r"(?:years?|yrs|months?|decades?) ago\b|\b(?:years|months|decades|a long time|ages) ago\b|\bused to\b|"
     r"\bback (?:then|in (?:the day|\d{4}|school|uni|college|my)|when)\b|\bin (?:my )?(?:teens|twenties|thirties|"
     r"20s|30s|teenage years|younger days|school days)\b|\bwhen i was (?:a |younger|at|little|\d+|in|sixteen|"
-    r"seventeen|fifteen|fourteen|thirteen|a teenager)|\bat the time\b|\bin (?:19|20)\d\d\b|\blast year\b|"
+    r"seventeen|fifteen|fourteen|thirteen|a teenager)|\bat the time\b|\bin (?:19|20)\d\d\b|\blast (?:year|month|summer|winter|spring|autumn)\b|"
     r"\bin the past\b|\bat my (?:lowest|worst)\b|\bonce upon\b|\b(?:haven|havent|have not) (?:done|felt|been|cut|"
     r"harmed) (?:it |that |like that )?(?:in|for) (?:years|months|ages|a long time|over)|\bthat was (?:years|"
     r"months|a long time)|\bwhen i was|\bi was (?:in|at) (?:a|my) (?:dark|bad|low)"
@@ -933,9 +943,273 @@ REPORTED = (
 # Subject pronouns, used to work out whose act a bare phrase describes.
 SUBJECT = (
     r"\b(?:(?P<first>any(?:one|body) else|i|im|ive|id|ill|me|my|myself|we|were)|(?P<second>you|youre|youve|youd|youll|your|"
-    r"yourself|anyone|anybody|people who|those who|someone who)|(?P<third>he|she|they|hes|shes|theyre|theyve|"
+    r"yourself|anyone|anybody|people who|those who|someone who|the person who|whoever)|(?P<third>he|she|they|hes|shes|theyre|theyve|"
     r"hed|shed|theyd|him|her|them|his|their|friend|mate|son|daughter|brother|sister|mum|mom|dad|partner|wife|"
     r"husband|boyfriend|girlfriend|bf|gf|nan|grandad|cousin|flatmate|housemate|kid|child|member|someone|"
     r"somebody|character|man|woman|guy|bloke|girl|lad|teen|student)s?)\b"
 )
 THIRD_PERSON = THIRD
+
+
+# ============================================================================
+# Concept layer (v2). The rules above were grown from one set's misses; these
+# describe *concepts* - means, places, finality/arrangements, imminence - that
+# ``rules.decide`` combines. A concept alone is weak (a bridge, a will, giving
+# things away are ordinary); two concepts together, not negated, not past and
+# not a joke, are what make a message urgent.
+# ============================================================================
+MEANS_NOUN = (
+    rf"(?:{PILLS}|ropes?|noose|ligature|blades?|razors?|knife|knives|gun|shotgun|rifle|pistol|belt|charcoal|"
+    r"bleach|poison|weedkiller|antifreeze|hose(?:pipe)?|exhaust pipe|petrol|lighter fluid)"
+)
+# Where people go to end their life. A place alone is ordinary (a walk over a
+# bridge); it only counts next to finality, ideation or an act.
+PLACE = (
+    r"(?:bridge|cliffs?|cliff edge|railway(?: line)?|train tracks|(?:the |railway |train )tracks|level crossing|"
+    r"multi ?storey|car ?park roof|top floor of the car ?park|car park|rooftop|roof of|the roof|ledge|motorway|flyover|"
+    r"viaduct|quarry|the loch|the river|the canal|the pier|lay ?by|the edge)"
+)
+# A place word used as a modifier ("bridge club", "railway museum") is not a place.
+_NOT_PLACE = (
+    r"(?! (?:museum|club|station|cafe|walk|walks|path|bar|terrace|garden|party|quiz|game|run|tour|trip|shop|market|"
+    r"swing|views?|picnic|services|traffic|jam|closure|works|painting|photos?)\b)"
+)
+
+CONCEPT_RULES: tuple[Rule, ...] = (
+    # ---------------------------------------------------------------- means
+    Rule(
+        "means_state",
+        "means",
+        "means ready",
+        rf"\b{MEANS_NOUN}(?: is| are| s)? (?:\w+ ){{0,2}}?(?:loaded|tied|tied up|up in the \w+|in the (?:boot|car|shed|loft|"
+        rf"garage|glovebox|bag|drawer)|out of the (?:cabinet|safe|drawer)|sorted|lined up|counted out|ready)\b",
+    ),
+    Rule(
+        "means_rest_of",
+        "means",
+        "means at hand",
+        rf"\b(?:the rest of|everything in|all of|the whole) (?:(?:my|the|his|her|\w+s) ){{0,2}}(?:{PILLS}|medicine cabinet|"
+        rf"medicine cupboard|meds box)\b|\b{PILLS} (?:i|ive|id) (?:bought|got|saved|collected|kept)\b|"
+        r"\b(?:\d+|two|three|four|five|six) (?:packets|boxes|packs|strips) (?:of|from)\b",
+    ),
+    Rule(
+        "means_car",
+        "means",
+        "car exhaust",
+        r"\b(?:cars?|engines?)(?: is| s)? running\b[^.!?\n]{0,40}\bgarage\b|\bhose(?:pipe)?\b[^.!?\n]{0,30}\b(?:exhaust|car|boot)\b|"
+        r"\bgarage doors?(?: is| s)? (?:shut|closed)\b|\b(?:full (?:tank|of petrol)|tank of petrol)\b[^.!?\n]{0,60}\b(?:quiet|road|drive)\b",
+    ),
+    Rule(
+        "means_enough_to",
+        "means",
+        "enough to die",
+        r"\benough (?:\w+ )?(?:left |saved |here |there )?to (?:make sure|not come back|do it|finish it|end it)\b|"
+        r"\b(?:theres|there is) enough (?:there|here|now|saved)\b|\bthats the plan\b",
+    ),
+    # ---------------------------------------------------------------- place
+    Rule(
+        "place",
+        "place",
+        "a place associated with suicide",
+        rf"(?<!through )\b{PLACE}\b{_NOT_PLACE}",
+    ),
+    # ---------------------------------------------------------------- finality / arrangements
+    Rule(
+        "finality_not_around",
+        "finality",
+        "won't be around",
+        r"\b(?:i|ill|i will|im|i am)(?: not going to| wont| will not| not) be (?:a problem|a burden|a bother|a nuisance|"
+        r"in (?:anyones|your|the|their) way|here for|around for|here to see|here when|around when|here by|"
+        r"coming back|needing (?:it|them|this|that|these))\b|\b(?:he|she|they)(?: is|s)? (?:not|wont|will not) "
+        r"(?:be )?coming back\b|\bnot coming back from (?:it|this|that)\b",
+    ),
+    Rule(
+        "finality_arrangements",
+        "finality",
+        "putting things in order",
+        r"\b(?:gave|given|giving|left|leaving) (?:my|his|her) (?!time|word|number|notice|seat|details|name|all\b)\w+ to "
+        r"(?:my |his |her |the )?\w+|\b(?:rehomed|rehoming|found a home for|found homes for|sorted) (?:the|my) "
+        r"(?:dogs?|cats?|pets?|rabbits?|fish)\b(?! because)|\b(?:sorted|done|finished|made) (?:the|my) will\b|"
+        r"\bcancell?ed (?:the|my|all my) (?:direct debits|subscriptions|accounts|phone contract)|"
+        r"\bpaid off (?:the|my) \w+(?: bill)?\b[^.!?\n]{0,40}\bkey|\bleft the (?:spare )?keys? (?:with|for|on)\b|"
+        r"\bi(?:ve| have)? (?:picked|chosen|set) (?:the|a) (?:date|day)\b|\bsorted (?:the|my) (?:paperwork|finances|affairs)\b|\b(?:knows?|know) to (?:take|feed|have|collect|look after|pick up) (?:the |my )?\w+|\bleft (?:instructions|a list|my passwords|the passwords)\b|\b(?:picked|chosen|planned) (?:my )?funeral (?:songs?|music|plans?)\b|\bdeleted (?:all )?(?:my|all my) (?:accounts|photos|socials|social media)\b|\bcleared out my (?:room|flat|desk|locker)\b|\b(?:one|a) last (?:walk|drive|look|time)\b(?= [^.!?\n]{0,20}\b(?:tonight|today|then|before))|\bthis is the last (?:night|day)\b|\bsorted the (?:cat|dog|kids|pets?) with\b",
+    ),
+    Rule(
+        "finality_notes",
+        "finality",
+        "letters or a note written",
+        r"\b(?:wrote|written|writing|left|finished|scheduled) (?:\w+ ){0,2}?(?:notes?|letters|the email|a letter "
+        r"explaining)\b(?! (?:of|on|about|for (?:uni|school|work|class|the exam)|to my younger))|\bwrote (?:him|her|them) a letter\b",
+    ),
+    Rule(
+        "finality_leaving",
+        "finality",
+        "signing off for good",
+        r"\b(?:logging|logged|signing|signed) off (?:for good|permanently|forever|for the last time)|"
+        r"^\s*(?:[\w ]{0,30}\.\s*)?signing off\s*[.!]?\s*$|\bsigning off\.\s*$|"
+        r"\bdont (?:come )?(?:look|looking|search) for me\b|\bdont (?:try (?:to )?)?(?:find|save|stop) me\b|"
+        r"\b(?:nobody|no one|noone) (?:needs|has) to (?:save|find|stop) me\b|\b(?:nobody|no one|noone) will miss me\b|"
+        r"\bdont want an ambulance\b|\bthis is how it ends\b|\bjust the last (?:bit|thing|step) left\b|"
+        r"\bworking (?:myself )?up to it\b|\bat peace with (?:it|my decision|this|that)\b|"
+        r"\b(?:say|said|saying|thought id say|wanted to say) (?:bye|goodbye)\b(?! to (?:my (?:old )?(?:car|house|flat|job)|2\d\d\d))|"
+        r"\btold (?:his|her|their|my) \w+ goodbye\b|\b(?:ill|i will|im going to|going to) join (?:her|him|them)\b",
+    ),
+    # ---------------------------------------------------------------- acts and intent
+    Rule(
+        "intent_take_them",
+        "ambiguous_act",
+        "about to take them",
+        r"\b(?:going to|about to|will|ill|im going to) (?:take|swallow|neck|use) (?:them|it|those|the lot|everything|"
+        r"all of it)\b(?=[^.!?\n]{0,40}\b(?:tonight|today|now|when|after|once|in one go))|"
+        r"\b(?:going to|about to) (?:try|do it) again\b(?=[^.!?\n]{0,20}\b(?:tonight|today|now|soon))|"
+        r"\b(?:about to|going to) do (?:more|it again)\b",
+    ),
+    Rule(
+        "intent_v2",
+        "intent",
+        "intent to act",
+        r"\b(?:going to|gonna|will|ready to) go through with it\b|\b(?:nobody|no one|noone) (?:can|will|is going to) "
+        r"(?:stop|talk) me\b|\bnot going to be talked out of it\b|\b(?:its|it is) happening (?:tonight|today|tomorrow)\b|"
+        r"\b(?:going to|gonna|will|ill) (?:drive|crash|steer|swerve) (?:the car |my car )?(?:into|off) (?:a|the) "
+        r"(?:wall|tree|river|lorry|bridge|cliff|barrier|sea)\b",
+    ),
+    Rule(
+        "intent_self_harm",
+        "intent",
+        "about to self-harm",
+        r"\b(?:going to|about to|will|ill|gonna) (?:\w+ )?(?:hurt|cut|burn|harm) (?:myself|me)\b(?=[^.!?\n]{0,50}"
+        r"\b(?:tonight|today|now|right now|when i get (?:home|in|back)|later|soon|as soon as))",
+    ),
+    Rule(
+        "act_self_harm_tonight",
+        "act",
+        "self-harm happening tonight",
+        r"\b(?:ive|i have|been|i) (?:\w+ )?(?:burned|burnt|cut|hurt|scratched|hit) (?:myself|my \w+)\b[^.!?\n]{0,40}"
+        r"\b(?:tonight|right now|just now)\b",
+    ),
+    Rule(
+        "act_taken_something",
+        "act",
+        "has taken something",
+        r"\b(?:ive|i have|i|just) (?:just )?(?:taken|took|swallowed|necked) (?:something|a load|loads|them all|the lot|"
+        r"everything)\b|\b(?:taken|took) about \d+ of\b",
+    ),
+    Rule(
+        "harm_other_find",
+        "harm_other",
+        "intent to seriously hurt someone",
+        r"\b(?:going to|gonna|ill|i will|im going to) (?:find|get|hunt down|go round to|wait for) (?:him|her|them|that \w+)\b"
+        r"[^.!?\n]{0,40}\b(?:and|then) (?:kill|stab|batter|break|hurt|beat|smash|glass|do) |"
+        r"\bbreak (?:every bone in|his|her|their) (?:his |her |their )?(?:body|legs|neck|jaw|face|arms)\b"
+        r"|\bwaiting for (?:him|her|them) to come (?:home|back|round)\b[^.!?\n]{0,30}\b(?:bat|knife|hammer|gun)\b",
+    ),
+    Rule(
+        "harm_thoughts",
+        "concern",
+        "thoughts of harming someone",
+        r"\b(?:thinking|thoughts|thought) (?:about|of) (?:hurting|harming|killing) (?:the baby|my baby|him|her|them|my \w+)\b",
+    ),
+    # ---------------------------------------------------------------- ideation / passive (fresh wordings)
+    Rule(
+        "ideation_way_out",
+        "ideation",
+        "sees death as the way out",
+        r"\b(?:the )?only (?:way out|option left|way to stop (?:it|this))\b|\b(?:make|making) sure (?:i|he|she|they) "
+        r"(?:dont|never|doesnt|do not) (?:come back|wake up)\b|\bi want it (?:all )?(?:to stop|over)\b(?= *(?:[.!\n]|$))|"
+        r"\bjust want (?:it )?(?:all )?to stop\b",
+    ),
+    Rule(
+        "passive_v2",
+        "passive",
+        "passive wish to be gone",
+        r"\b(?:better|easier|simpler)(?: for (?:everyone|them|all))? if (?:i|we|neither of us|none of us) (?:just )?"
+        r"(?:wasnt|werent|was not|were not|am not|didnt|didnt make it|made it|never|wasnt in it|was gone)\b|"
+        r"\b(?:takes?|take|took) me in my sleep\b|\b(?:god|the lord) (?:takes|would take|will take|to take) me\b|"
+        r"\b(?:lie|lay) down (?:\w+ ){0,4}and (?:not|never) get (?:back )?up\b|\bso i (?:could|can|would) (?:just )?die\b|"
+        r"\btired of (?:being alive|living|existing)\b|\bdont want to (?:be alive|live) (?:either|anymore)\b|"
+        r"\b(?:dont|do not|wouldnt) (?:really )?care (?:what happens to me|if i live or die|whether i live)\b|"
+        r"\bwho would (?:even )?(?:care|notice|miss me)\b|\b(?:so |just |completely )?done with (?:life|living|existing)\b|"
+        r"\bmy life is (?:already )?over\b|\blife is (?:already )?over\b|\bwouldnt mind if\b[^.!?\n]{0,30}\b(?:crashed|went down|"
+        r"hit me|didnt wake)|\bwouldnt care if the \w+ (?:went down|crashed)\b|\bif (?:a|the) (?:bus|car|lorry|train) "
+        r"(?:hit|hits) me\b|\b(?:im|i am|feel like im|feel like i am) (?:a |just a |such a )?waste of (?:space|oxygen|air)\b|"
+        r"\b(?:whats|what is) the point of me\b|\b(?:hoping|hope|praying|pray|wish) (?:that )?my heart (?:just )?(?:stops|gives out|would stop)\b|"
+        r"\bhope (?:it|this|the cancer|the illness|the disease|something) (?:just )?(?:takes|kills|gets) me\b|\btired of fighting\b|"
+        r"\bdont want to do (?:life|this life|living) (?:anymore|any more)\b|\bready to be done\b|\bwish i (?:hadnt|had not|had never|never) been born\b|"
+        r"\b(?:thought|thoughts) of (?:just )?(?:stepping|jumping|walking|driving) (?:in front|off|into)\b",
+    ),
+    Rule("urges_v2", "concern", "urges", r"\burges? to (?:jump|step|drive|crash|die|end it)\b"),
+    Rule(
+        "hopeless_v2",
+        "concern",
+        "hopelessness",
+        r"\b(?:dont|cant|do not|cannot) see (?:a|any) (?:future|way forward|way out)\b|"
+        r"\bcant (?:keep )?(?:living|go on|going on) like this\b|\bhow much (?:more|longer) i can (?:take|keep going|go on|cope)\b|"
+        r"\b(?:not|never) going to get better\b|\bwaiting to die\b|\bnothing to look forward to\b|\bno way forward\b",
+    ),
+    Rule(
+        "self_harm_v2",
+        "concern",
+        "self-harm",
+        r"\b(?:punch(?:ed|ing)?|hit(?:ting)?|bang(?:ed|ing)?) (?:the|a) wall\b[^.!?\n]{0,40}\b(?:until|till|til) (?:my|i)\b|"
+        r"\b(?:till|until|til) (?:it|they|i) (?:bleeds?|bled|bleed)\b|"
+        r"\b(?:has been|been|is|keeps?|started|was) cutting\b(?! (?:back|down|out|off|up|costs?|corners|the|my hair|hair|"
+        r"grass|it|into|in|and|onions|paper|food))|\bgot the blades? out\b|\bmarks on (?:her|his|their|my) (?:arms?|legs?|wrists?)\b|"
+        r"\bbloody tissues\b|\bhad a slip\b[^.!?\n]{0,40}\b(?:burnt|burned|cut|arm|leg)",
+    ),
+    Rule(
+        "meds_stopped_v2",
+        "concern",
+        "stopped medication",
+        rf"\b(?:days?|weeks?) without (?:my |any )?{PILLS}\b|\bstopped (?:everything|it all)\b[^.!?\n]{{0,15}}\b(?:meds|medication|pills)\b|"
+        rf"\bstopped my {PILLS}\b",
+    ),
+    Rule(
+        "distress_v2",
+        "weak",
+        "struggling badly",
+        r"\bnot coping\b|\bgoing under\b|\bhit (?:a new|rock) (?:low|bottom)\b|\bjust existing\b|\bnowhere to go\b|"
+        r"\b(?:mood|head) is (?:on|in) the floor\b|\bburnt out\b|\bdisappearing\b|\bcant stop shaking\b",
+    ),
+    Rule(
+        "isolated_v2",
+        "weak",
+        "isolated",
+        r"\b(?:havent got|dont have|have not got|not got|got nobody|have nobody) (?:anyone|anybody|nobody|no one|a soul) "
+        r"to (?:talk to|turn to|tell)\b|\bno one to tell\b|\bhavent (?:spoken|talked) to (?:another|a single) (?:human|soul)\b|"
+        r"\bnobody checks on me\b|\bno (?:friend|friends) here\b",
+    ),
+    # ---------------------------------------------------------------- flags
+    Rule(
+        "host_third_insult",
+        "hostility",
+        "insult aimed at someone",
+        rf"\b(?:hes|shes|theyre|he is|she is|they are|is|are)\s+(?:a|an|such a|just a|one|the biggest|a bunch of|bunch of)\s+"
+        rf"(?:\w+\s+){{0,2}}?(?:{INSULT}|cow|witch(?:es)?|hags?|weirdos?|scroungers?|disgrace|junkies|slags?)\b|"
+        rf"\b(?:bitter|old|stupid|fat|ugly|silly) (?:hag|cow|witch|slag|bitch)\b|\b(?:you|youre|you are) (?:a )?"
+        r"(?:disgrace|scrounger|weirdo)\b|\bimagine being (?:this|that|so|such a)\b[^.!?\n]{0,25}\b(?:loser|pathetic|sad|thick)|"
+        r"\b(?:should|ought to) (?:just )?(?:be left to )?rot\b|\bsomeone should (?:slap|punch|hit|batter|smack|deck|knock)\b|"
+        r"\bget off (?:this|the) (?:forum|group|site|chat),? (?:you )?\w+|\bnobody likes \w+ people\b|"
+        r"\byou\b[^.!?\n]{0,25}\bsuch an? (?:drunk|junkie|alky|alkie|loser|joke|waste)\b",
+    ),
+    Rule(
+        "sub_problem_v2",
+        "substance",
+        "drink/drug use is a problem",
+        r"\b(?:hiding|hid|hidden) (?:the )?(?:bottles|cans|my drink|vodka|wine)\b|\bwithout a drink\b[^.!?\n]{0,40}\b(?:sweats|shakes|"
+        r"shaking|rough|cant)|\bcant (?:sleep|cope|function|relax) without (?:a few |a couple of |my )?(?:beers|cans|wine|drink|"
+        r"a drink|vodka|weed|a joint|pills)\b|\b(?:a bender|on the sesh|on a sesh|a few too many|a bottle of (?:red|white|wine|"
+        r"vodka)(?=[^.!?\n]{0,60}\b(?:every|each|night|again)))|\b(?:\w+s|ket|coke|weed|drink|booze)(?: has| s)? got a grip on me\b|"
+        r"\bused every day\b|\bstill drinking\b|\bday \d+ (?:off|without) (?:heroin|gear|the gear|booze|drink|coke|methadone)\b|"
+        r"\b(?:diazepam|valium|xanax|gabapentin|pregabalin|codeine|tramadol)\b[^.!?\n]{0,30}\b(?:off a mate|off the street|"
+        r"from a mate|of a mate)\b|\boff the street is everywhere\b|\bgot the (?:vodka|whisky|whiskey|gin|rum|booze)\b|\b(?:im|i am) back on it\b|\b(?:calm|cut) it with the drink\b",
+    ),
+    Rule(
+        "prac_v2",
+        "practical",
+        "work/housing/bills",
+        r"\b(?:applying for|apply for|looking for|find) (?:a )?jobs?\b|\bgaps? (?:on|in) (?:my|your) cv\b|\bcv\b|"
+        r"\brents? (?:is |s )?due\b|\bhousing appeals?\b|\bon the streets\b|\bnight shelter\b|\bsleeping in (?:my|the) car\b|"
+        r"\bparking (?:fine|ticket|charge)\b|\bpenalty charge\b|\bpay (?:the|my) (?:gas|electric|heating|water)\b",
+    ),
+)
+RULES = RULES + CONCEPT_RULES

@@ -122,6 +122,15 @@ _ABBREV = {
     "selfharm": "self harm",
     "self-harm": "self harm",
     "sewerslide": "sewer slide",
+    "cannae": "cant",
+    "canny": "cant",
+    "cant've": "cant",
+    "dinnae": "dont",
+    "didnae": "didnt",
+    "wouldnae": "wouldnt",
+    "isnae": "isnt",
+    "wasnae": "wasnt",
+    "heid": "head",
     "sewer-slide": "sewer slide",
     "k1ll": "kill",
     "k*ll": "kill",
@@ -133,6 +142,8 @@ _TOKEN_RE = re.compile(r"(?<![\w/*'-])[\w/*'-]+(?![\w/*'-])")
 _APOS_RE = re.compile(r"(?<=\w)'(?=\w)")
 _STRETCH_RE = re.compile(r"([a-z])\1{2,}")
 _TWO_RE = re.compile(r"\b(want|need|going|have|got|try|trying|tried|like|used|able|ready|about|wanna) 2 (?=[a-z])")
+# "not going to lie" is a discourse marker, not a negation of what follows.
+_DISCOURSE_RE = re.compile(r"\bnot (?:going to|gonna) lie\b|\bim not going to lie\b|\bnot being funny but\b")
 _SPACE_RE = re.compile(r"[ \t\r\f\v]+")
 _QUOTED_LINE_RE = re.compile(r"^\s*(?:>|&gt;).*$", re.MULTILINE)
 # A quoted span (apostrophes between letters allowed inside) ...
@@ -185,6 +196,7 @@ def normalize(raw: str) -> Normalized:
     text = _STRETCH_RE.sub(r"\1", text)
     text = _TOKEN_RE.sub(_expand, text)
     text = _TWO_RE.sub(r"\1 to ", text)
+    text = _DISCOURSE_RE.sub("honestly", text)
     text = text.replace("&", " and ")
     text = _SPACE_RE.sub(" ", text)
     return Normalized(text=text.strip(), quoted=quoted, quoted_lines=n_quoted, masked_lyrics=lyrics)

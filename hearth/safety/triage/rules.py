@@ -70,8 +70,8 @@ _TOLD_TO_RE = re.compile(
 )
 _TRIVIAL_IF_RE = re.compile(
     r"\bif (?:he|she|they|you|anyone|somebody|someone|my \w+) (?:\w+ ){0,2}?(?:eats?|touch(?:es)?|takes?|uses?|"
-    r"borrows?|drinks?|finish(?:es)?|spoils?|steals?|nicks?|moves?|breaks?|wears?|forgets?|plays?|does that|says that|"
-    r"mentions?|leaves?|puts?|washes|shrinks?|loses?|tells?)\b"
+    r"borrows?|drinks?|finish(?:es)?|spoils?|steals?|nicks?|moves?|breaks?|wears?|forgets?|plays?|does that|"
+    r"leaves?|puts?|washes|shrinks?|loses?)\b"
 )
 _TOPIC_RE = re.compile(r"\b(?:(?:content|trigger) warnings?|tw|cw)\b[^.!?\n]{0,25}$")
 _ANNIVERSARY_RE = re.compile(r"\bago (?:today|tonight|this week)\b")
@@ -101,13 +101,47 @@ _RISK_KINDS = frozenset(
         "passive",
         "concern",
         "weak",
+        "place",
+        "finality",
     }
 )
 # Kinds where a joke/idiom context means hyperbole rather than risk.
 _FIGURATIVE_KINDS = frozenset({"ideation", "passive", "harm_other", "intent"})
 # Kinds whose subject matters: "you" means a supportive reply, "he/she" a third party.
-_PERSON_KINDS = frozenset({"intent", "ideation", "act", "passive", "means", "substance", "practical", "concern"})
-_CONCERN_WEIGHT = {"passive": 2, "concern": 2, "ideation": 2, "means": 1, "weak": 1, "farewell": 1}
+_PERSON_KINDS = frozenset(
+    {"intent", "ideation", "act", "passive", "means", "substance", "practical", "concern", "place", "finality"}
+)
+_CONCERN_WEIGHT = {"passive": 2, "concern": 2, "ideation": 2, "means": 1, "weak": 1, "farewell": 1, "finality": 1}
+# Means put out of reach ("put the blades in the bin") are a safety step, not a plan.
+_DISARM_RE = re.compile(
+    r"\b(?:in the bin|binned|threw (?:them |it )?away|thrown (?:them |it )?away|got rid of|handed (?:them |it )?in|"
+    r"gave (?:them|it) to (?:my|the)|locked (?:them |it )?away|hidden (?:them |it )?from myself|put (?:them |it )?away|"
+    r"flushed|didnt use)\b"
+)
+# A goodbye for an ordinary reason ("moving to Canada", "back in May").
+_BENIGN_LEAVE_RE = re.compile(
+    r"\b(?:moving (?:to|abroad|away|house)|emigrat\w*|new job|going travelling|leaving the (?:group|forum|chat) "
+    r"(?:because|as|for)|back (?:in|next|after|on) (?:\w+ )?(?:week|month|may|june|july|august|september|january|"
+    r"february|march|april|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"see you (?:all )?(?:soon|tuesday|next|in|at|on|when)|challenge|gratitude|the series|the season)\b"
+)
+# Frustration markers that make "I'm going to kill her" sibling hyperbole, absent a weapon or a time.
+_FRUSTRATION_RE = re.compile(r"(?:\bugh+\b|\bargh+\b|\bffs\b|\bomg\b|\U0001f624|\U0001f644|\U0001f621|\U0001f620)")
+_WEAPON_RE = re.compile(
+    r"\b(?:knife|knives|bat|hammer|gun|blade|machete|tonight|when (?:he|she|they) gets? (?:home|back))\b"
+)
+# A decision that is then spelled out as something ordinary ("I've decided. I'm finally going to cut my fringe").
+_MUNDANE_PLAN_RE = re.compile(
+    r"\b(?:going to|gonna|will) (?:\w+ ){0,2}?(?:cut|dye|shave|paint|clean|tidy|book|buy|hand in|quit|leave|tell|ask|"
+    r"start|try|learn|cook|bake|join|apply for|go for) (?:my |this |the |a |an )?(?:own )?(?!wrists?|arms?|legs?|skin|"
+    r"thighs?|life|throat)(?:fringe|hair|notice|nails|room|kitchen|house|flat|job|boss|course|driving|diet|garden|bedroom|"
+    r"marathon|gym|class|new|first|degree|uni|relationship|him|her)\b|\bhanding (?:my|in my) notice\b"
+)
+_ASKED_IF_RE = re.compile(r"\basked (?:me )?(?:if|whether)\b[^.!?\n]{0,60}$")
+_SECOND_AFTER_RE = re.compile(r"\s*(?:yourself|yourselves|urself|you)\b")
+_EVERYONE_DIES_RE = re.compile(
+    r"\b(?:we|were|we are|everyone|everybody|all of us)(?: all)? (?:going to|gonna|will) die\b"
+)
 
 
 def _spans(text: str, boundary: re.Pattern[str]) -> list[int]:
@@ -178,17 +212,45 @@ def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> 
         if kind in ("ideation", "intent", "passive") and _TOLD_TO_RE.search(text, max(0, m.start() - 40), m.start()):
             dropped.append(f'reported speech, someone told them: "{words}"')
             return None
+        if kind in ("ideation", "intent", "passive") and _SECOND_AFTER_RE.match(text, m.end()):
+            dropped.append(f'aimed at the reader: "{words}"')
+            return None
+        if kind in ("concern", "passive", "ideation") and _ASKED_IF_RE.search(text, max(s0, m.start() - 80), m.start()):
+            dropped.append(f'a question someone asked: "{words}"')
+            return None
+        if kind in ("concern", "weak") and _REPORTED_RE.search(before):
+            dropped.append(f'reported speech aimed at the writer: "{words}"')
+            return None
         if kind == "practical":
             person = "first"  # "how do you fill in a PIP form?" is still the writer's need
         if person == "second":
             dropped.append(f'addressed to the reader: "{words}"')
             return None
-        if person == "third" and kind == "substance":
+        if person == "third" and kind in ("substance", "place"):
             dropped.append(f'someone else\'s: "{words}"')
             return None
         if person == "third" and _FICTION_RE.search(sentence):
             dropped.append(f'film/news: "{words}"')
             return None
+    if kind == "means" and _DISARM_RE.search(sentence):
+        dropped.append(f'means put out of reach: "{words}"')
+        return None
+    if kind in ("farewell", "goodbye", "finality") and _BENIGN_LEAVE_RE.search(text):
+        dropped.append(f'an ordinary goodbye: "{words}"')
+        return None
+    if kind in ("ideation", "intent") and _EVERYONE_DIES_RE.search(sentence):
+        dropped.append(f'mortality in general: "{words}"')
+        return None
+    if kind in ("intent", "ambiguous_act") and rule.key in ("intent_decided", "intent_tonight"):
+        # This sentence and the next: the decision is often spelled out after a full stop.
+        nxt_end = _segment(ctx.sentences, text, s1)[1] if s1 < len(text) else s1
+        mundane = _MUNDANE_PLAN_RE.search(text, s0, nxt_end)
+        if mundane:
+            dropped.append(f'an ordinary decision: "{words}" ("{mundane.group(0)}")')
+            return None
+    if kind == "harm_other" and _FRUSTRATION_RE.search(text) and not _WEAPON_RE.search(text):
+        dropped.append(f'hyperbole, frustration: "{words}"')
+        return None
     if kind in _FIGURATIVE_KINDS or rule.joke_prone:
         window = text[max(0, m.start() - 80) : m.end() + 80]
         joke = _JOKE_RE.search(window)
@@ -248,12 +310,17 @@ def find_hits(raw: str) -> tuple[list[Hit], list[str]]:
 
 
 FLAG_KINDS = frozenset({"hostility", "substance", "practical"})
+_MAX_MATCHES_PER_RULE = 12
 
 
 def _scan(ctx: _Context, dropped: list[str]) -> list[Hit]:
     hits: list[Hit] = []
     for rule, pattern in _COMPILED:
-        for m in pattern.finditer(ctx.text):
+        # Vetting reads the whole sentence, so cap the matches per rule: a pasted wall of
+        # repeated words must not cost (matches x sentence length).
+        for n, m in enumerate(pattern.finditer(ctx.text)):
+            if n >= _MAX_MATCHES_PER_RULE:
+                break
             hit = _vet(rule, m, ctx, dropped)
             if hit is not None:
                 hits.append(hit)
@@ -266,6 +333,44 @@ def _first(hits: list[Hit], *kinds: str) -> Hit | None:
 
 def _q(h: Hit) -> str:
     return f'{h.label} ("{h.words}")' + (" [third person]" if h.person == "third" else "")
+
+
+_DESPAIR_LABELS = frozenset({"hopelessness", "distress signal", "feels like a burden"})
+
+
+def _concept_crisis(
+    means: Hit | None,
+    place: Hit | None,
+    time: Hit | None,
+    finality: Hit | None,
+    finals: set[str],
+    farewell: Hit | None,
+    ideation: Hit | None,
+    despair: Hit | None,
+    act_like: Hit | None,
+    denial: Hit | None,
+) -> list[str]:
+    """Crisis from two concepts together: the v2 combinations.
+
+    A place, an arrangement or a means is ordinary on its own; the message is
+    urgent when it comes with another concept: finality with a time, a place
+    with a goodbye or ideation, means with despair, two separate arrangements.
+    """
+    if denial:
+        return []
+    if means and despair:
+        return [f"crisis: {_q(means)} with {_q(despair)}"]
+    if place:
+        other = finality or farewell or act_like
+        if other:
+            return [f"crisis: {_q(place)} with {_q(other)}"]
+    if finality:
+        other = time or means or farewell or ideation or act_like or despair
+        if other:
+            return [f"crisis: {_q(finality)} with {_q(other)}"]
+        if len(finals) >= 2:
+            return ["crisis: putting affairs in order (" + ", ".join(f'"{w}"' for w in sorted(finals)) + ")"]
+    return []
 
 
 def decide(hits: list[Hit]) -> tuple[str, list[str]]:
@@ -287,7 +392,16 @@ def decide(hits: list[Hit]) -> tuple[str, list[str]]:
     risky_context = ideation or means or self_harm
     distress = sum(_CONCERN_WEIGHT.get(h.kind, 0) for h in hits if h.kind not in ("farewell", "means"))
     substance = _first(hits, "substance")
+    place = _first(hits, "place")
+    finals = {h.words for h in hits if h.kind == "finality"}
+    finality = _first(hits, "finality")
+    despair = next((h for h in hits if h.kind == "concern" and h.label in _DESPAIR_LABELS), None)
+    act_like = _first(hits, "ambiguous_act")
 
+    if not reasons:
+        reasons = _concept_crisis(
+            means, place, time, finality, finals, farewell, any_ideation, despair, act_like, denial
+        )
     if not reasons:
         if (ideation or any_ideation) and means and not denial:
             who = ideation or any_ideation
@@ -308,9 +422,9 @@ def decide(hits: list[Hit]) -> tuple[str, list[str]]:
             other = risky_context or farewell or substance or next(h for h in hits if h.kind in _CONCERN_WEIGHT)
             if act and other:
                 reasons.append(f'crisis: "{act.words}" with "{other.words}"')
-        elif "welfare" in kinds and (any_ideation or farewell or means):
+        elif "welfare" in kinds and (any_ideation or farewell or means or finality):
             quiet = _first(hits, "welfare")
-            other = any_ideation or farewell or means
+            other = any_ideation or farewell or means or finality
             if quiet and other:
                 reasons.append(f'crisis: "{quiet.words}" after "{other.words}"')
     if reasons:
@@ -321,14 +435,17 @@ def decide(hits: list[Hit]) -> tuple[str, list[str]]:
             reasons.append(f'noted but not decisive: denial ("{denial.words}")')
         return "crisis", reasons
 
-    score = 0
-    seen: set[str] = set()
+    # The same words can match a weak and a strong rule: count them once, at the higher weight.
+    best: dict[str, Hit] = {}
     for h in hits:
         w = _CONCERN_WEIGHT.get(h.kind, 0)
-        if w and h.words not in seen:
-            seen.add(h.words)
-            score += w
-            reasons.append(f"{'concern' if w > 1 else 'distress'}: {_q(h)}")
+        if w and (h.words not in best or w > _CONCERN_WEIGHT[best[h.words].kind]):
+            best[h.words] = h
+    score = 0
+    for h in best.values():
+        w = _CONCERN_WEIGHT[h.kind]
+        score += w
+        reasons.append(f"{'concern' if w > 1 else 'distress'}: {_q(h)}")
     if score >= 2:
         if denial:
             reasons.append(f'denial keeps it below crisis ("{denial.words}")')

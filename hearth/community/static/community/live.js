@@ -27,12 +27,15 @@
     });
   }
 
-  function replacePost(id) {
+  function replacePost(id, removeIfGone) {
     var old = document.getElementById("post-" + id);
     // Never pull the page out from under someone who is using that post.
     if (!old || old.contains(document.activeElement)) return;
     fetchPost(id).then(function (el) {
-      if (!el) return;
+      if (!el) {
+        if (removeIfGone) old.remove(); // hidden by a moderator: gone for this member too
+        return;
+      }
       old.replaceWith(el);
       if (window.htmx) window.htmx.process(el);
     });
@@ -56,6 +59,7 @@
       var event = JSON.parse(message.data);
       if (event.kind === "community.post.created") addPost(event.post);
       else if (event.kind === "community.comment.created" || event.kind === "community.reaction.changed") replacePost(event.post);
+      else if (event.kind === "community.post.changed") replacePost(event.post, true);
     };
     socket.onclose = function (e) {
       if (e.code === 4401 || e.code === 4403) return; // signed out or no longer a member

@@ -1,0 +1,199 @@
+"""Every post and reply is triaged as it is written, and each result has its consequence."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from hearth.availability import actions as availability
+from hearth.care.models import CareItem
+from hearth.community import actions as community
+from hearth.community.models import Comment, Membership, Post
+from hearth.community.tests.conftest import make_group
+from hearth.core.events import capture_events, member_group
+from hearth.core.testing import text
+from hearth.safety import actions
+from hearth.safety.models import CrisisAlert, ModerationItem, TriageRecord
+
+CRISIS = "I've written the letters and I'm going to take all my tablets tonight after everyone's asleep"
+CONCERN = "Honestly I wish I could just go to sleep and not wake up. Everyone would be better off."
+HOSTILE = "You're pathetic and everyone here hates you, just leave"
+PRACTICAL = "Got an eviction notice today and I can't pay the rent arrears, no idea what to do"
+
+
+@pytest.fixture
+def group(volunteer, member, outsider):
+    group = make_group(volunteer)
+    Membership.objects.create(group=group, member=member)
+    return group
+
+
+def post(member, group, body):
+    return community.do_create_post(member, group, body=body)
+
+
+def test_ordinary_posts_are_triaged_and_nothing_else_happens(member, group):
+    p = post(member, group, "Finished the scarf at last, photo later")
+    assert TriageRecord.objects.get(content_key="community.post", object_id=p.pk).risk == "none"
+    assert not ModerationItem.objects.exists() and not CrisisAlert.objects.exists()
+
+
+def test_crisis_post_stays_up_alerts_staff_and_the_writer_sees_support(
+    client_for, member, group, peer_worker, django_capture_on_commit_callbacks
+):
+    availability.do_check_in(peer_worker)
+    client = client_for(member)
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("community:new_post", args=[group.pk]), {"kind": "text", "body": CRISIS})
+    assert response["Location"].startswith(reverse("safety:support"))
+    page = text(client.get(response["Location"]))
+    assert "You don't have to go through this alone" in page and "Talk to someone now" in page
+    p = Post.objects.get(body=CRISIS)
+    assert not p.hidden  # still posted: the group isn't pre-moderated
+    alert = CrisisAlert.objects.get()
+    assert alert.member == member and alert.item.risk == "crisis"
+    assert events.recipients_of("safety.alert") == {member_group(peer_worker.pk)}
+
+
+def test_crisis_with_nobody_on_duty_tells_the_writer_honestly(client_for, member, group, coordinator):
+    client = client_for(member)
+    response = client.post(
+        reverse("community:new_post", args=[group.pk]), {"kind": "text", "body": CRISIS}, follow=True
+    )
+    page = text(response)
+    assert "Our team isn't online right now" in page and "116 123" in page
+    assert CrisisAlert.objects.get().nobody_on_duty
+
+
+def test_concern_puts_the_writer_on_the_care_queue_with_the_reason(member, group):
+    post(member, group, CONCERN)
+    item = CareItem.objects.get(member=member)
+    assert item.source == "triage" and "worrying" in item.reason
+    assert not CrisisAlert.objects.exists()
+
+
+def test_hostility_in_a_premoderated_group_is_held_until_reviewed(client_for, member, outsider, group, volunteer):
+    group.premoderated = True
+    group.save()
+    Membership.objects.create(group=group, member=outsider)
+    p = post(outsider, group, HOSTILE)
+    assert Post.objects.get(pk=p.pk).hidden
+    assert HOSTILE not in text(client_for(member).get(reverse("community:group", args=[group.pk])))
+    assert HOSTILE in text(client_for(outsider).get(reverse("community:group", args=[group.pk])))  # the writer sees it
+    assert client_for(member).get(reverse("community:post", args=[p.pk])).status_code == 404
+    item = ModerationItem.objects.get(content_key="community.post", object_id=p.pk)
+    actions.do_moderate(volunteer, item.pk, "restore", "Banter between old friends, checked with both")
+    assert HOSTILE in text(client_for(member).get(reverse("community:group", args=[group.pk])))
+
+
+def test_hostility_elsewhere_is_shown_with_a_review_item_and_repeats_slow_the_writer(outsider, group):
+    Membership.objects.create(group=group, member=outsider)
+    p = post(outsider, group, HOSTILE)
+    assert not Post.objects.get(pk=p.pk).hidden
+    assert "hostility" in ModerationItem.objects.get(object_id=p.pk).flags
+    post(outsider, group, "You're all pathetic losers, nobody wants you")
+    post(outsider, group, "Go away you idiots, I hate every one of you")
+    with pytest.raises(actions.ActionError, match="pause for a few minutes"):
+        post(outsider, group, "Anyone for the quiz later?")
+
+
+def test_practical_worries_get_a_quiet_signpost(client_for, member, group):
+    response = client_for(member).post(
+        reverse("community:new_post", args=[group.pk]), {"kind": "text", "body": PRACTICAL}, follow=True
+    )
+    page = text(response)
+    assert "Shared with the group." in page and "places that can help with money, housing and forms" in page
+    assert "Citizens Advice" in text(client_for(member).get(reverse("safety:signposts") + "?topic=practical"))
+
+
+def test_replies_are_triaged_too(member, group, peer_worker):
+    p = post(member, group, "Rough week")
+    comment = community.do_comment(member, p, CRISIS)
+    assert comment.screening.show_crisis_support
+    assert CrisisAlert.objects.get().item.content_key == "community.comment"
+
+
+def test_several_members_reporting_a_post_hides_it_pending_review(client_for, make_member, member, group, volunteer):
+    p = post(member, group, "Some unkind words")
+    reporters = [make_member(f"Reporter {i}") for i in range(3)]
+    for r in reporters:
+        Membership.objects.create(group=group, member=r)
+    for r in reporters[:2]:
+        actions.do_report(r, content_key="community.post", object_id=p.pk, reason="unkind to another member")
+    assert not Post.objects.get(pk=p.pk).hidden
+    actions.do_report(reporters[2], content_key="community.post", object_id=p.pk, reason="unkind")
+    assert Post.objects.get(pk=p.pk).hidden  # until a moderator decides
+    item = ModerationItem.objects.get(object_id=p.pk)
+    actions.do_moderate(volunteer, item.pk, "restore", "Not unkind in context")
+    assert not Post.objects.get(pk=p.pk).hidden
+
+
+def test_outsiders_cannot_report_what_they_cannot_see(client_for, outsider, member, group):
+    p = post(member, group, "Hello all")
+    assert client_for(outsider).get(reverse("safety:report") + f"?content=community.post&id={p.pk}").status_code == 404
+    with pytest.raises(actions.ActionError, match="couldn't find"):
+        actions.do_report(outsider, content_key="community.post", object_id=p.pk, reason="just because")
+
+
+def test_volunteers_see_that_staff_have_crisis_items_in_hand_not_the_details(
+    client_for, member, group, volunteer, peer_worker
+):
+    post(member, group, CRISIS)
+    item = ModerationItem.objects.get()
+    queue = text(client_for(volunteer).get(reverse("safety:queue")))
+    assert "Staff have this in hand" in queue and "tablets" not in queue
+    assert client_for(volunteer).get(reverse("safety:item", args=[item.pk])).status_code == 403
+    page = text(client_for(peer_worker).get(reverse("safety:item", args=[item.pk])))
+    assert "tablets tonight" in page
+    from hearth.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="safety.details.viewed", actor=peer_worker).exists()
+
+
+def test_members_never_see_triage_reasons(client_for, member, group):
+    p = post(member, group, CONCERN)
+    page = text(client_for(member).get(reverse("community:post", args=[p.pk])))
+    for reason in TriageRecord.objects.get(object_id=p.pk).reasons:
+        assert reason not in page
+
+
+def test_muted_members_cannot_post_or_reply(member, group, peer_worker):
+    p = post(member, group, "hi")
+    actions.do_sanction(peer_worker, member, "mute", reason="Taking a breather after a heated thread.", days=1)
+    with pytest.raises(actions.ActionError, match="can't post"):
+        post(member, group, "hello?")
+    with pytest.raises(actions.ActionError, match="can't post"):
+        community.do_comment(member, p, "hello?")
+    assert not Comment.objects.exists()
+
+
+def test_group_mood_alert_fires_on_a_run_of_distress_with_few_supportive_replies(
+    make_member, group, volunteer, peer_worker, django_capture_on_commit_callbacks
+):
+    from hearth.safety.mood import group_mood
+    from hearth.safety.mood_alerts import alert_drifting_groups
+
+    availability.do_check_in(peer_worker)
+    writers = [make_member(f"Writer {i}") for i in range(4)]
+    for i, w in enumerate(writers):
+        Membership.objects.create(group=group, member=w)
+        post(w, group, f"Everything feels hopeless, I'm a burden to everyone ({i})")
+    mood = group_mood(group.pk)
+    assert mood.heavy_posts == 4 and mood.drifting
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        assert alert_drifting_groups() == [group.pk]
+    # The group's host and the staff on duty hear; members of the group don't.
+    assert events.recipients_of("safety.mood_alert") == {member_group(volunteer.pk), member_group(peer_worker.pk)}
+    assert alert_drifting_groups() == []  # at most once a day
+
+
+def test_supportive_replies_keep_a_group_from_drifting(make_member, member, group):
+    from hearth.safety.mood import group_mood
+
+    posts = []
+    for i in range(4):
+        posts.append(post(member, group, f"I feel so hopeless and worthless today {i}"))
+    for p in posts:
+        community.do_comment(member, p, "Sending love, you're not alone in this")
+    mood = group_mood(group.pk)
+    assert mood.supportive_replies == 4 and not mood.drifting

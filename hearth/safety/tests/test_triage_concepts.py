@@ -1,0 +1,118 @@
+"""Stories for the v2 concept layer: means, places, finality, imminence, in combination.
+
+Each concept alone must stay quiet (a bridge, a will, a goodbye for a move abroad);
+two of them together, first person or an at-risk third person, make a crisis.
+All wording is fresh, written for these tests.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from hearth.safety.triage import classify
+
+
+def risk(text: str) -> str:
+    return classify(text).risk
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # place + finality
+        "at the viaduct now. sorry for all the trouble i caused, all of you",
+        # arrangements + a time
+        "my neighbour knows to take the budgie. i won't be a bother to anyone after friday",
+        # two separate arrangements, no time
+        "cancelled my phone contract and wrote letters for the girls. feels strange how calm i am",
+        # means made ready + despair
+        "the tablets are counted out on the bedside table. there's no way out of this one",
+        # car exhaust, described practically
+        "engine's running and the garage door is shut, just so somebody knows",
+        # about to self-harm, with a when
+        "i'm going to cut myself as soon as my shift ends, i can't hold it off",
+        # at-risk third person: a goodbye and a phone gone dead
+        "my cousin left a voice note saying goodbye to her boys and now her phone went dead",
+        # intent, no suicide word
+        "no one can talk me out of it this time. it's happening tonight",
+    ],
+)
+def test_concepts_in_combination_are_crisis(text):
+    assert risk(text) == "crisis", classify(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cycled over the viaduct today, best views in the county",
+        "parked on the top floor of the car park again, lifts were broken",
+        "booked the grandkids on the railway museum trip tomorrow",
+        "signed my will at the solicitor's this morning, proper grown-up admin",
+        "rehomed our old rabbit because of my allergies, the new family send photos",
+        "Bye all, leaving the group because I'm moving to Perth next month, thank you for everything x",
+        "final post of the photo challenge! thanks for following along",
+        "I've decided. Tonight I'm finally going to dye my hair blue",
+        "the price of petrol is through the roof this week",
+        "put the blades in the bin outside and told my sister. one day at a time",
+    ],
+)
+def test_single_concepts_and_ordinary_plans_are_not_crisis(text):
+    assert risk(text) != "crisis", classify(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly I'm so tired of being alive. not going to do anything, just worn through",
+        "some days I hope the illness just takes me. is that awful",
+        "can't keep living like this. the debt and the silence in this flat",
+        "my mam says who would even care if she went. she's stopped eating properly",
+        "I've had urges to step off the kerb into traffic this week. I walk on the inside now",
+        "been three days without my sertraline and my head is all over the place",
+    ],
+)
+def test_fresh_passive_and_distress_wordings_are_concern(text):
+    assert risk(text) == "concern", classify(text).reasons
+
+
+def test_cannae_and_not_going_to_lie_are_normalised():
+    assert risk("I cannae see the point in any of it now, I'm just lying here") == "concern"
+    # "not gonna lie" is a discourse marker, not a negation of the goodbye letters
+    assert risk("not gonna lie, I've been writing goodbye letters tonight") == "crisis"
+
+
+def test_sibling_hyperbole_is_not_a_threat_but_a_weapon_is():
+    assert risk("ugh my brother finished the cereal again, I'm going to kill him 🙄") == "none"
+    result = classify("he hurt my sister again. I'm waiting for him to come home with the hammer")
+    assert result.risk == "crisis"
+    assert "hostility" in result.flags
+
+
+def test_telling_someone_to_unalive_themselves_is_hostility_not_risk():
+    result = classify("log off and unalive yourself, nobody rates you")
+    assert result.risk == "none"
+    assert result.flags == ("hostility",)
+
+
+def test_insult_about_a_third_person_is_hostility_but_self_criticism_is_not():
+    assert "hostility" in classify("that new mod is a spineless little weasel").flags
+    assert "hostility" not in classify("i'm such an idiot, left my keys on the bus").flags
+
+
+def test_substance_problem_markers_and_traps():
+    assert "substance" in classify("can't sleep without a few cans now and I wake up sweating").flags
+    assert "substance" in classify("had a bender all weekend and missed my kid's match").flags
+    assert "substance" not in classify("a glass of fizz at my niece's christening, lovely day").flags
+
+
+def test_reasons_name_both_concepts():
+    reasons = " ".join(classify("at the quarry now. thought i'd say bye").reasons)
+    assert "quarry" in reasons and "bye" in reasons
+
+
+def test_repeated_words_do_not_blow_up():
+    start = time.perf_counter()
+    classify("bridge the roof gave my dog to " * 400)
+    assert time.perf_counter() - start < 1.0
