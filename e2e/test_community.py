@@ -29,7 +29,7 @@ def test_low_energy_member_reads_and_reacts_without_prompts(page: Page, live_ser
         # No posting prompt.
         expect(page.get_by_text("Share something")).to_have_count(0)
         expect(page.get_by_role("textbox", name="Write something")).to_have_count(0)
-        expect(page.get_by_role("link", name="Reply")).to_have_count(0)
+        expect(page.get_by_role("link", name="Reply", exact=True)).to_have_count(0)
 
         # Heavy posts are folded: the note is shown, the words are not, until opened.
         heavy = page.locator("details.folded.heavy").first

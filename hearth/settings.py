@@ -107,11 +107,14 @@ TEMPLATES = [
 # SQLite by default, in WAL mode with synchronous=FULL so an acknowledged write
 # survives a crash; IMMEDIATE transactions so two writers queue on the lock
 # instead of failing with "database is locked" when one upgrades a read.
+# SQLite connections are kept (CONN_MAX_AGE): reopening one for every
+# websocket action re-reads the schema and runs the PRAGMAs, which capped live
+# chat at ~40 messages/s with multi-second queues (see `hearth bench_chat`).
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 _sqlite_default = f"sqlite:///{DATA_DIR / 'hearth.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _sqlite_default)
 try:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DATABASE_URL.startswith("sqlite") else 60)
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=600 if DATABASE_URL.startswith("sqlite") else 60)
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database address Hearth understands: {exc}") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -134,7 +137,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "hearth.core.layers.InMemoryChannelLayer"}}
 
 # --- Tasks --------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
