@@ -61,5 +61,5 @@ def tick(now: Any = None) -> list[str]:
             if claimed:
                 job.task.enqueue()
                 enqueued.append(job.name)
-                logger.info("scheduled %s", job.name)
+                logger.debug("scheduled %s", job.name)
     return enqueued
