@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from hearth.availability.models import Mode, ShiftPattern
+from hearth.members.forms import clean_phone_number
 from hearth.members.models import AgeBand
 
 
@@ -40,10 +41,7 @@ class TalkRequestForm(forms.Form):
     )
 
     def clean_phone_for_callback(self) -> str:
-        phone = self.cleaned_data["phone_for_callback"].strip()
-        if phone and not all(ch.isdigit() or ch in " +()-" for ch in phone):
-            raise forms.ValidationError("Use only digits, spaces and + ( ) - in a phone number.")
-        return phone
+        return clean_phone_number(self.cleaned_data["phone_for_callback"])
 
 
 class MessageForm(forms.Form):

@@ -21,6 +21,14 @@ def _clean_display_name(value: str) -> str:
     return value
 
 
+def clean_phone_number(value: str) -> str:
+    """Phone numbers as people type them (spaces, brackets, +44), checked for stray letters."""
+    phone = value.strip()
+    if phone and not all(ch.isdigit() or ch in " +()-" for ch in phone):
+        raise forms.ValidationError("Use only digits, spaces and + ( ) - in a phone number.")
+    return phone
+
+
 class JoinForm(forms.Form):
     email = forms.EmailField(
         max_length=254,
@@ -86,10 +94,7 @@ class ProfileForm(forms.ModelForm[Member]):
         return _clean_display_name(self.cleaned_data["display_name"])
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and not all(ch.isdigit() or ch in " +()-" for ch in phone):
-            raise forms.ValidationError("Use only digits, spaces and + ( ) - in a phone number.")
-        return phone
+        return clean_phone_number(self.cleaned_data["phone"])
 
 
 class PreferencesForm(forms.ModelForm[Member]):
