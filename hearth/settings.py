@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "hearth.core",
     "hearth.members",
     "hearth.community",
+    "hearth.chat",
     "hearth.safety",
     "hearth.availability",
     "hearth.care",

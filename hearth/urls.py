@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("hearth.availability.urls")),
     path("", include("hearth.safety.urls")),
     path("", include("hearth.care.urls")),
+    path("", include("hearth.chat.urls")),
     path("admin/", admin.site.urls),
 ]

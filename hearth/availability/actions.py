@@ -345,8 +345,8 @@ def do_accept_talk(supporter: Member, request_id: int, now: datetime | None = No
             from hearth.chat.actions import do_open_conversation
 
             conversation = do_open_conversation(request.member, supporter, opened_by=supporter, reason="talk now")
-            request.conversation_id = conversation.pk
-        request.save(update_fields=["state", "accepted_by", "accepted_at", "escalate_at", "conversation_id"])
+            request.conversation_room_id = conversation.room_id
+        request.save(update_fields=["state", "accepted_by", "accepted_at", "escalate_at", "conversation_room_id"])
         audit.log_action("availability.talk.accepted", actor=supporter, subject=request.member, obj=request)
         send_event_on_commit(
             [member_group(request.member_id)],

@@ -185,7 +185,9 @@ class TalkRequest(models.Model):
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    conversation_id = models.BigIntegerField(null=True, blank=True)
+    conversation_room_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The chat room of the one-to-one this request opened (text chat)."
+    )
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

@@ -119,10 +119,8 @@ def duty(request: HttpRequest) -> HttpResponse:
                 actions.do_check_out(supporter)
             elif action == "accept":
                 talk_request = actions.do_accept_talk(supporter, int(request.POST.get("request", 0) or 0))
-                if talk_request.conversation_id:
-                    from django.urls import reverse
-
-                    return redirect(reverse("chat:conversation", args=[talk_request.conversation_id]))
+                if talk_request.conversation_room_id:
+                    return redirect("chat:room", room_id=talk_request.conversation_room_id)
             elif action == "skip":
                 form = SkipForm(request.POST)
                 if not form.is_valid():

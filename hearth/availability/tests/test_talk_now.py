@@ -237,3 +237,16 @@ def test_only_supporters_can_check_in(member):
     with pytest.raises(actions.ActionError):
         actions.do_check_in(member)
     assert Role.MEMBER in member.roles
+
+
+def test_accepting_a_text_request_opens_a_one_to_one_both_can_return_to(client_for, member, volunteer, on_duty):
+    from hearth.chat.models import Conversation
+
+    on_duty(volunteer)
+    request = actions.do_request_talk(member, mode=Mode.TEXT)
+    response = client_for(volunteer).post(reverse("availability:duty"), {"action": "accept", "request": request.pk})
+    conversation = Conversation.objects.get(member=member, supporter=volunteer)
+    assert response["Location"] == reverse("chat:room", args=[conversation.room_id])
+    page = text(client_for(member).get(reverse("availability:talk")))
+    assert "Sam is here for you" in page and reverse("chat:room", args=[conversation.room_id]) in page
+    assert client_for(member).get(reverse("chat:room", args=[conversation.room_id])).status_code == 200

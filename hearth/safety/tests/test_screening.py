@@ -197,3 +197,44 @@ def test_supportive_replies_keep_a_group_from_drifting(make_member, member, grou
         community.do_comment(member, p, "Sending love, you're not alone in this")
     mood = group_mood(group.pk)
     assert mood.supportive_replies == 4 and not mood.drifting
+
+
+def test_chat_messages_are_triaged_and_a_crisis_alerts_staff(member, group, peer_worker, django_capture_on_commit_callbacks):
+    from hearth.chat import actions as chat
+    from hearth.chat.models import Message
+
+    availability.do_check_in(peer_worker)
+    room = chat.do_open_group_room(member, group.pk)
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        message, created = chat.do_send_message(member, room, CRISIS, "c-1")
+    assert created and message.screening.show_crisis_support
+    assert CrisisAlert.objects.get().item.content_key == "chat.message"
+    assert events.recipients_of("safety.alert") == {member_group(peer_worker.pk)}
+    assert Message.objects.get(pk=message.pk).visible  # still in the room: not pre-moderated
+
+
+def test_hostile_chat_in_a_premoderated_group_is_kept_from_the_room(outsider, group, volunteer, django_capture_on_commit_callbacks):
+    from hearth.chat import actions as chat
+    from hearth.chat.access import room_channel
+    from hearth.chat.models import Message
+
+    group.premoderated = True
+    group.save()
+    Membership.objects.create(group=group, member=outsider)
+    room = chat.do_open_group_room(outsider, group.pk)
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        message, _ = chat.do_send_message(outsider, room, HOSTILE, "h-1")
+    assert not Message.objects.get(pk=message.pk).visible
+    assert HOSTILE not in str(events.events_for(room_channel(room.pk)))
+    item = ModerationItem.objects.get(content_key="chat.message", object_id=message.pk)
+    actions.do_moderate(volunteer, item.pk, "restore", "Checked: a quote from a film")
+    assert Message.objects.get(pk=message.pk).visible
+
+
+def test_muted_members_cannot_chat(member, group, peer_worker):
+    from hearth.chat import actions as chat
+
+    room = chat.do_open_group_room(member, group.pk)
+    actions.do_sanction(peer_worker, member, "mute", reason="A short pause after a heated evening.", days=1)
+    with pytest.raises(actions.ActionError, match="can't post or send messages"):
+        chat.do_send_message(member, room, "hello", "m-1")

@@ -1,0 +1,251 @@
+"""Who may see which room, conversation, drop-in or gathering: the chat app's access helpers.
+
+Views, consumers and actions read protected chat objects only through these
+functions. Like the community's helpers they raise ``Http404`` for "no such
+thing" and "not yours" alike, so ids can't be probed.
+
+The rules, in one place:
+
+- A group's rooms (its chat, drop-ins and gatherings' rooms) are group
+  content: for its members only, decided by the community's
+  :func:`~hearth.community.access.access_group_content` — never a second copy.
+- A one-to-one conversation is for its two people only.
+- Moderators (``Perm.MODERATE_CHAT``) can hide messages in rooms they can read.
+- A gathering's facilitator and online volunteer, a drop-in's host and the
+  group's hosts facilitate its rooms (hands, prompts, closing round, hand-offs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from hearth.chat.models import (
+    Attendance,
+    Conversation,
+    DropIn,
+    Gathering,
+    HandRaise,
+    Message,
+    Room,
+    RoomKind,
+    RoomVisit,
+)
+from hearth.community.access import access_group_content, my_groups
+from hearth.community.models import GroupState, Membership
+from hearth.members import policy
+from hearth.members.policy import Perm
+
+if TYPE_CHECKING:
+    from hearth.members.models import Member
+
+# Visits older than this with no "left" time are from a server that stopped mid-visit.
+PRESENCE_WINDOW = timedelta(hours=12)
+# "Newcomer" in a facilitator's panel: this is their first or second gathering of the group.
+NEWCOMER_GATHERINGS = 2
+
+
+def room_channel(room_id: int) -> str:
+    """The channel-layer group for everything live in one room. Joined only after :func:`access_room`."""
+    return f"chat.room.{room_id}"
+
+
+def _signed_in(member: Member | None) -> bool:
+    return bool(member is not None and getattr(member, "is_authenticated", False) and member.is_active)
+
+
+def access_room(member: Member, room_id: int) -> Room:
+    """The room if ``member`` may read and write in it; else 404."""
+    if not _signed_in(member):
+        raise Http404
+    room = Room.objects.filter(pk=room_id).select_related("group").first()
+    if room is None:
+        raise Http404
+    if room.kind == RoomKind.CONVERSATION:
+        if not Conversation.objects.filter(Q(member=member) | Q(supporter=member), room=room).exists():
+            raise Http404
+    elif room.group_id is None:
+        raise Http404
+    else:
+        access_group_content(member, room.group_id)  # raises Http404 for anyone outside the group
+    return room
+
+
+def access_conversation(member: Member, conversation_id: int) -> Conversation:
+    """A one-to-one conversation if ``member`` is one of its two people; else 404."""
+    if not _signed_in(member):
+        raise Http404
+    conversation = (
+        Conversation.objects.filter(Q(member=member) | Q(supporter=member), pk=conversation_id)
+        .select_related("room", "member", "supporter")
+        .first()
+    )
+    if conversation is None:
+        raise Http404
+    return conversation
+
+
+def access_message(member: Member, message_id: int) -> Message:
+    """A message in a room ``member`` may read; else 404."""
+    message = Message.objects.filter(pk=message_id).select_related("room", "sender").first()
+    if message is None:
+        raise Http404
+    access_room(member, message.room_id)
+    return message
+
+
+def access_gathering(member: Member, gathering_id: int) -> Gathering:
+    """A gathering of one of the member's groups; else 404."""
+    gathering = Gathering.objects.filter(pk=gathering_id).select_related("group", "room", "facilitator").first()
+    if gathering is None:
+        raise Http404
+    access_group_content(member, gathering.group_id)
+    return gathering
+
+
+def access_drop_in(member: Member, drop_in_id: int) -> DropIn:
+    drop_in = DropIn.objects.filter(pk=drop_in_id).select_related("room", "group", "host").first()
+    if drop_in is None:
+        raise Http404
+    access_group_content(member, drop_in.group_id)
+    return drop_in
+
+
+def can_moderate(member: Member, room: Room) -> bool:
+    """Hide messages: moderators, in a room they can already read (checked by the caller)."""
+    return policy.can(member, Perm.MODERATE_CHAT)
+
+
+def can_facilitate(member: Member, room: Room) -> bool:
+    """Run the facilitation panel in ``room`` (see the module docstring)."""
+    if room.group_id is None:
+        return False
+    gathering = Gathering.objects.filter(room=room).first()
+    if gathering is not None and member.pk in (gathering.facilitator_id, gathering.online_volunteer_id):
+        return True
+    if DropIn.objects.filter(room=room, host=member).exists():
+        return True
+    return Membership.objects.filter(group_id=room.group_id, member=member, is_host=True).exists()
+
+
+def group_room(group_id: int) -> Room | None:
+    """The group's everyday chat room, if it has been opened."""
+    return Room.objects.filter(group_id=group_id, kind=RoomKind.GROUP).order_by("pk").first()
+
+
+def history(room: Room) -> QuerySet[Message]:
+    """The room's messages, newest first (for pages of history)."""
+    return Message.objects.filter(room=room).select_related("sender").order_by("-seq")
+
+
+def messages_after(room_id: int, after: int, limit: int = 500) -> list[Message]:
+    """Messages and changes with a seq after ``after``, oldest first: what a resuming client missed.
+
+    A message changed after ``after`` comes again (with its latest content);
+    clients replace what they have by ``id``.
+    """
+    rows = (
+        Message.objects.filter(Q(seq__gt=after) | Q(changed_seq__gt=after), room_id=room_id)
+        .select_related("sender")
+        .order_by("seq")[:limit]
+    )
+    return list(rows)
+
+
+def present(room: Room, now: datetime | None = None) -> list[Member]:
+    """Who is in the room now (each person once, in the order they arrived)."""
+    from hearth.members.models import Member
+
+    since = (now or timezone.now()) - PRESENCE_WINDOW
+    visits = RoomVisit.objects.filter(room=room, left_at__isnull=True, entered_at__gte=since)
+    first_seen: dict[int, datetime] = {}
+    for member_id, entered in visits.values_list("member_id", "entered_at").order_by("entered_at"):
+        first_seen.setdefault(member_id, entered)
+    people = {m.pk: m for m in Member.objects.filter(pk__in=first_seen)}
+    for pk, entered in first_seen.items():
+        people[pk].here_since = entered  # type: ignore[attr-defined]
+    return [people[pk] for pk in first_seen]
+
+
+@dataclass
+class OpenDropIn:
+    drop_in: DropIn
+    people_here: int
+
+
+def open_drop_ins_for(member: Member, now: datetime | None = None) -> list[OpenDropIn]:
+    """Drop-ins of the member's groups that are open right now, with how many people are in each."""
+    now = now or timezone.now()
+    group_ids = list(my_groups(member).values_list("group_id", flat=True))
+    drop_ins = DropIn.objects.filter(group_id__in=group_ids, ended_at__isnull=True).select_related("room", "group")
+    result = []
+    for drop_in in drop_ins:
+        if drop_in.is_open(now):
+            result.append(OpenDropIn(drop_in, len(present(drop_in.room, now))))
+    return result
+
+
+def upcoming_gatherings(member: Member, now: datetime | None = None) -> QuerySet[Gathering]:
+    now = now or timezone.now()
+    return Gathering.objects.filter(
+        group__memberships__member=member, group__state=GroupState.ACTIVE, ends_at__gte=now
+    ).select_related("group", "facilitator", "online_volunteer", "room")
+
+
+def my_conversations(member: Member) -> QuerySet[Conversation]:
+    return (
+        Conversation.objects.filter(Q(member=member) | Q(supporter=member))
+        .select_related("room", "member", "supporter")
+        .order_by("-opened_at")
+    )
+
+
+@dataclass
+class TalkShare:
+    member_id: int
+    name: str
+    messages: int
+    words: int
+    share: int  # per cent of the words said this session
+    newcomer: bool = False
+
+
+def talk_share(room: Room, since: datetime) -> list[TalkShare]:
+    """Messages and words per participant since ``since``, most words first (the facilitator's meter)."""
+    rows = (
+        Message.objects.filter(room=room, created_at__gte=since, sender__isnull=False, kind="text")
+        .values("sender_id", "sender__display_name")
+        .annotate(n=Count("id"), words=Sum("word_count"))
+        .order_by("-words", "sender__display_name")
+    )
+    total = sum(r["words"] or 0 for r in rows) or 1
+    return [
+        TalkShare(
+            r["sender_id"], r["sender__display_name"], r["n"], r["words"] or 0, round(100 * (r["words"] or 0) / total)
+        )
+        for r in rows
+    ]
+
+
+def newcomer_ids(gathering: Gathering, member_ids: list[int]) -> set[int]:
+    """Of ``member_ids``, those for whom this is their first or second gathering of the group."""
+    earlier = (
+        Attendance.objects.filter(
+            member_id__in=member_ids,
+            gathering__group_id=gathering.group_id,
+            gathering__starts_at__lt=gathering.starts_at,
+        )
+        .values("member_id")
+        .annotate(n=Count("id"))
+    )
+    seasoned = {row["member_id"] for row in earlier if row["n"] >= NEWCOMER_GATHERINGS}
+    return {pk for pk in member_ids if pk not in seasoned}
+
+
+def hand_queue(room: Room) -> list[HandRaise]:
+    return list(HandRaise.objects.filter(room=room, cleared_at__isnull=True).select_related("member"))

@@ -1,0 +1,713 @@
+"""Every change to rooms, messages, conversations, drop-ins and gatherings goes through here.
+
+``check_*`` functions validate and authorise; ``do_*`` functions change state
+atomically, audit what needs auditing and send live events after commit to
+explicit channel groups. The websocket consumer, the HTML views and the
+management commands call these and nothing else.
+
+The send path (:func:`do_send_message`) is the heart of chat: inside one
+transaction it allocates the room's next ``seq`` and inserts the row; the
+broadcast is queued with ``send_event_on_commit``; the caller acknowledges the
+sender only after this returns. So nobody — sender or receiver — hears of a
+message that isn't durably stored.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from hearth.chat.access import can_facilitate, can_moderate, present, room_channel
+from hearth.chat.models import (
+    Attendance,
+    AttendanceHow,
+    Conversation,
+    DropIn,
+    FollowUp,
+    Gathering,
+    GatheringFormat,
+    HandRaise,
+    Message,
+    MessageKind,
+    Prompt,
+    Room,
+    RoomKind,
+    RoomVisit,
+    Rsvp,
+    RsvpAnswer,
+)
+from hearth.community.access import access_group_content, group_channel
+from hearth.community.models import Group, Membership
+from hearth.core import audit
+from hearth.core.errors import ActionError
+from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.mail import send_templated_email_on_commit
+from hearth.members import policy
+from hearth.members.policy import Perm
+from hearth.safety.actions import check_can_write, screen_writing
+
+if TYPE_CHECKING:
+    from hearth.members.models import Member
+
+audit.register(
+    {
+        "chat.message.hidden": "{actor} hid a chat message by {subject} ({reason})",
+        "chat.handoff.made": "{actor} offered {subject} a one-to-one with {supporter}",
+        "chat.notes.saved": "{actor} saved notes for the gathering '{title}'",
+        "chat.prompts.changed": "{actor} changed the conversation prompt deck",
+    }
+)
+
+MAX_BODY = 4000
+EDIT_WINDOW = timedelta(minutes=10)
+# Floods: at most RATE_COUNT messages per RATE_WINDOW per person per room.
+RATE_COUNT = 5
+RATE_WINDOW = timedelta(seconds=5)
+RATE_LIMIT_MESSAGE = "You're sending messages very quickly. Wait a few seconds, then send again."
+CLOSING_ROUND_TEXT = "Closing round: before we finish, could each person share one good thing from today or this week?"
+
+
+class RateLimited(ActionError):
+    """Too many messages too fast; the message says when to try again."""
+
+
+# --- Payloads -----------------------------------------------------------------------
+
+
+def message_payload(message: Message, kind: str = "chat.message") -> dict[str, Any]:
+    """What clients see of a message. Deleted and hidden messages carry no body."""
+    sender = message.sender
+    return {
+        "kind": kind,
+        "room": message.room_id,
+        "id": message.pk,
+        "seq": message.seq,
+        "changed_seq": message.changed_seq,
+        "client_id": message.client_id,
+        "message_kind": message.kind,
+        "sender": {"id": sender.pk, "name": sender.display_name} if sender else None,
+        "body": message.body if message.visible else "",
+        "state": "hidden"
+        if message.hidden_at
+        else "deleted"
+        if message.deleted_at
+        else "edited"
+        if message.edited_at
+        else "",
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+# --- Sending ------------------------------------------------------------------------
+
+
+def check_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ActionError("Write something before sending.")
+    if len(body) > MAX_BODY:
+        raise ActionError(f"That message is too long: keep it under {MAX_BODY:,} characters, or send it in parts.")
+    return body
+
+
+def check_client_id(client_id: str) -> str:
+    client_id = (client_id or "").strip()
+    if not client_id:
+        return uuid.uuid4().hex
+    if len(client_id) > 64:
+        raise ActionError("The message id from your browser is too long. Reload the page and send again.")
+    return client_id
+
+
+def _next_seq(room_id: int) -> int:
+    """Take the room's next sequence number. Holds the room row's write lock until commit (see models)."""
+    table = connection.ops.quote_name(Room._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s RETURNING last_seq", [room_id])  # noqa: S608 (our own table name)
+        row = cursor.fetchone()
+    if row is None:
+        raise ActionError("This room no longer exists.")
+    return int(row[0])
+
+
+def _recent_sends(room: Room, sender: Member, now: datetime) -> bool:
+    """The cross-process flood check: has ``sender`` sent RATE_COUNT messages here within RATE_WINDOW?"""
+    nth_latest = (
+        Message.objects.filter(room=room, sender=sender)
+        .order_by("-seq")
+        .values_list("created_at", flat=True)[RATE_COUNT - 1 : RATE_COUNT]
+    )
+    return any(at > now - RATE_WINDOW for at in nth_latest)
+
+
+def do_send_message(
+    member: Member, room: Room, body: str, client_id: str = "", *, kind: str = MessageKind.TEXT
+) -> tuple[Message, bool]:
+    """Store a message and broadcast it after commit. Returns ``(message, created)``.
+
+    The caller must already have checked access (:func:`hearth.chat.access.access_room`).
+    A retry with the same ``client_id`` returns the stored message with
+    ``created=False`` and broadcasts nothing.
+    """
+    body = check_body(body)
+    client_id = check_client_id(client_id)
+    now = timezone.now()
+    if kind == MessageKind.TEXT:
+        check_can_write(member)  # muted, suspended, or slowed down after hostile messages
+    try:
+        with transaction.atomic():
+            if kind == MessageKind.TEXT and _recent_sends(room, member, now):
+                raise RateLimited(RATE_LIMIT_MESSAGE)
+            seq = _next_seq(room.pk)
+            message = Message.objects.create(
+                room=room,
+                seq=seq,
+                sender=member,
+                client_id=client_id,
+                kind=kind,
+                body=body,
+                word_count=len(body.split()),
+                created_at=now,
+            )
+            if kind == MessageKind.TEXT:
+                # Triaged before anyone else sees it, in the same transaction as the store.
+                message.screening = screen_writing(
+                    author=member,
+                    text=body,
+                    content_key="chat.message",
+                    object_id=message.pk,
+                    group_id=room.group_id,
+                    premoderated=bool(room.group_id and room.group.premoderated),  # type: ignore[union-attr]
+                    reply=True,
+                    now=now,
+                )
+                if message.screening.held:
+                    message.refresh_from_db()
+                    return message, True  # kept from the room until a moderator reviews it
+            send_event_on_commit([room_channel(room.pk)], message_payload(message))
+    except (IntegrityError, RateLimited):
+        existing = Message.objects.filter(room=room, sender=member, client_id=client_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return message, True
+
+
+def _change(message: Message, fields: list[str]) -> None:
+    message.changed_seq = _next_seq(message.room_id)
+    message.save(update_fields=[*fields, "changed_seq"])
+    send_event_on_commit([room_channel(message.room_id)], message_payload(message, "chat.message.changed"))
+
+
+def check_own_recent(member: Member, message: Message, now: datetime) -> None:
+    if message.sender_id != member.pk:
+        raise ActionError("You can only change your own messages.")
+    if message.deleted_at or message.hidden_at:
+        raise ActionError("That message has already been removed.")
+    if now - message.created_at > EDIT_WINDOW:
+        minutes = int(EDIT_WINDOW.total_seconds() // 60)
+        raise ActionError(f"Messages can be changed for {minutes} minutes after sending. Send a new message instead.")
+
+
+def do_edit_message(member: Member, message: Message, body: str) -> Message:
+    now = timezone.now()
+    check_own_recent(member, message, now)
+    body = check_body(body)
+    with transaction.atomic():
+        message.body = body
+        message.word_count = len(body.split())
+        message.edited_at = now
+        _change(message, ["body", "word_count", "edited_at"])
+    return message
+
+
+def do_delete_message(member: Member, message: Message) -> Message:
+    """The author takes a message back: its text is gone for everyone, a placeholder stays."""
+    now = timezone.now()
+    check_own_recent(member, message, now)
+    with transaction.atomic():
+        message.body = ""
+        message.deleted_at = now
+        _change(message, ["body", "deleted_at"])
+    return message
+
+
+def do_hide_message(moderator: Member, message: Message, reason: str = "") -> Message:
+    """A moderator hides a message from the room (the text is kept for the audit trail). Audited."""
+    if not can_moderate(moderator, message.room):
+        raise ActionError("Only moderators can hide messages. Report it to the team instead.")
+    if message.hidden_at:
+        return message
+    with transaction.atomic():
+        message.hidden_at = timezone.now()
+        message.hidden_by = moderator
+        _change(message, ["hidden_at", "hidden_by"])
+        audit.log_action(
+            "chat.message.hidden",
+            actor=moderator,
+            subject=message.sender,
+            obj=message,
+            data={"reason": reason.strip()[:200] or "no reason given", "room": message.room_id},
+        )
+    return message
+
+
+def do_signal_typing(member: Member, room: Room) -> None:
+    """Ephemeral: tell the room someone is typing. Nothing is stored."""
+    send_event_on_commit(
+        [room_channel(room.pk)],
+        {"kind": "chat.typing", "room": room.pk, "member": member.pk, "name": member.display_name},
+    )
+
+
+# --- The in-process flood guard ----------------------------------------------------
+
+
+@dataclass
+class TokenBucket:
+    """Per connection: RATE_COUNT sends, refilled over RATE_WINDOW. Refuses floods before any query;
+    :func:`_recent_sends` is the check that holds across processes."""
+
+    capacity: float
+    per_second: float
+    tokens: float = 0.0
+    updated: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def for_chat(cls) -> TokenBucket:
+        return cls(RATE_COUNT, RATE_COUNT / RATE_WINDOW.total_seconds(), tokens=RATE_COUNT)
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.per_second)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+# --- Presence ---------------------------------------------------------------------
+
+
+def _presence_event(room: Room) -> dict[str, Any]:
+    return {
+        "kind": "chat.presence",
+        "room": room.pk,
+        "present": [
+            {"id": m.pk, "name": m.display_name, "since": m.here_since.isoformat()}  # type: ignore[attr-defined]
+            for m in present(room)
+        ],
+    }
+
+
+def do_enter_room(member: Member, room: Room, channel_name: str = "") -> RoomVisit:
+    """Someone opened the room: presence for everyone, attendance for a gathering, a ping for a drop-in's host."""
+    now = timezone.now()
+    with transaction.atomic():
+        visit = RoomVisit.objects.create(room=room, member=member, channel_name=channel_name[:200], entered_at=now)
+        gathering = Gathering.objects.filter(room=room).first()
+        if gathering is not None and gathering.starts_at - timedelta(hours=1) <= now <= gathering.ends_at:
+            Attendance.objects.get_or_create(gathering=gathering, member=member, defaults={"how": AttendanceHow.ONLINE})
+        if room.kind == RoomKind.DROP_IN:
+            _tell_host_someone_arrived(room, member, now)
+        send_event_on_commit([room_channel(room.pk)], _presence_event(room))
+    return visit
+
+
+def _tell_host_someone_arrived(room: Room, member: Member, now: datetime) -> None:
+    drop_in = DropIn.objects.filter(room=room).select_related("host").first()
+    if drop_in is None or drop_in.host is None or drop_in.host_id == member.pk:
+        return
+    host = drop_in.host
+    url = reverse("chat:room", args=[room.pk])
+    send_event_on_commit(
+        [member_group(host.pk)],
+        {
+            "kind": "chat.drop_in.arrived",
+            "room": room.pk,
+            "name": member.display_name,
+            "since": now.isoformat(),
+            "url": url,
+            "text": f"{member.display_name} has arrived at {room.title}.",
+        },
+    )
+    host_here = RoomVisit.objects.filter(room=room, member=host, left_at__isnull=True).exists()
+    if drop_in.email_host and host.email_notifications and settings.EMAIL_HOST and not host_here:
+        send_templated_email_on_commit(
+            host.email, "chat/email/drop_in_arrival", {"room": room, "name": member.display_name, "url": url}
+        )
+
+
+def do_leave_room(visit_id: int) -> None:
+    with transaction.atomic():
+        visit = RoomVisit.objects.filter(pk=visit_id, left_at__isnull=True).select_related("room").first()
+        if visit is None:
+            return
+        visit.left_at = timezone.now()
+        visit.save(update_fields=["left_at"])
+        send_event_on_commit([room_channel(visit.room_id)], _presence_event(visit.room))
+
+
+# --- Group rooms and one-to-ones --------------------------------------------------------
+
+
+def do_open_group_room(member: Member, group_id: int) -> Room:
+    """The group's everyday chat room, made the first time a member opens it."""
+    group, _ = access_group_content(member, group_id)
+    with transaction.atomic():
+        room = Room.objects.filter(group=group, kind=RoomKind.GROUP).order_by("pk").first()
+        if room is None:
+            room = Room.objects.create(group=group, kind=RoomKind.GROUP, title=f"{group.name} chat", created_by=member)
+    return room
+
+
+def do_open_conversation(member: Member, supporter: Member, *, opened_by: Member, reason: str = "") -> Conversation:
+    """A one-to-one between ``member`` and ``supporter``; the open one if they already have one.
+
+    No time limit: either person can come back to it whenever they like.
+    ``opened_by`` is one of the two, or a supporter arranging it (a hand-off,
+    a talk-now match, a check-in). Both people are told live.
+    """
+    if member.pk == supporter.pk:
+        raise ActionError("A one-to-one needs two different people.")
+    pair = Q(member=member, supporter=supporter) | Q(member=supporter, supporter=member)
+    existing = Conversation.objects.filter(pair, closed_at__isnull=True).select_related("room").first()
+    if existing is not None and opened_by.pk in (member.pk, supporter.pk, existing.opened_by_id):
+        return existing  # either person coming back to it, whichever way round they ask
+    if not policy.is_supporter(supporter):
+        raise ActionError("One-to-ones are with a volunteer or a member of staff. Choose one of them.")
+    if opened_by.pk not in (member.pk, supporter.pk) and not policy.is_supporter(opened_by):
+        raise ActionError("Only the two people, or a supporter, can start a one-to-one.")
+    with transaction.atomic():
+        existing = Conversation.objects.filter(pair, closed_at__isnull=True).select_related("room").first()
+        if existing is not None:
+            return existing
+        room = Room.objects.create(
+            kind=RoomKind.CONVERSATION,
+            title=f"{member.display_name} and {supporter.display_name}",
+            created_by=opened_by,
+        )
+        conversation = Conversation.objects.create(
+            room=room, member=member, supporter=supporter, opened_by=opened_by, reason=reason.strip()[:200]
+        )
+        url = reverse("chat:room", args=[room.pk])
+        for person, other in ((member, supporter), (supporter, member)):
+            send_event_on_commit(
+                [member_group(person.pk)],
+                {
+                    "kind": "chat.conversation.opened",
+                    "conversation": conversation.pk,
+                    "url": url,
+                    "text": f"A one-to-one with {other.display_name} is open.",
+                },
+            )
+    return conversation
+
+
+# --- Drop-ins -------------------------------------------------------------------------
+
+
+def check_drop_in_hours(weekday: int, opens_at: Any, closes_at: Any) -> None:
+    if not 0 <= weekday <= 6:
+        raise ActionError("Choose a day of the week.")
+    if closes_at <= opens_at:
+        raise ActionError("The closing time must be after the opening time, on the same day.")
+
+
+def do_create_drop_in(
+    host: Member, group_id: int, *, title: str, weekday: int, opens_at: Any, closes_at: Any, email_host: bool = True
+) -> DropIn:
+    """A group host opens a weekly drop-in; the group hears about it."""
+    group, membership = access_group_content(host, group_id)
+    if not membership.is_host:
+        raise ActionError("Only a host of this group can open a drop-in. Ask one of its hosts.")
+    check_drop_in_hours(weekday, opens_at, closes_at)
+    title = title.strip() or f"{group.name} drop-in"
+    with transaction.atomic():
+        room = Room.objects.create(group=group, kind=RoomKind.DROP_IN, title=title[:80], created_by=host)
+        drop_in = DropIn.objects.create(
+            room=room,
+            group=group,
+            host=host,
+            weekday=weekday,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            email_host=email_host,
+        )
+        send_event_on_commit(
+            [group_channel(group.pk)],
+            {
+                "kind": "chat.drop_in.announced",
+                "group": group.pk,
+                "room": room.pk,
+                "text": f"{title} is open {drop_in.hours_label()}. Drop in whenever you like.",
+            },
+        )
+    return drop_in
+
+
+def do_end_drop_in(host: Member, drop_in: DropIn) -> None:
+    if (
+        drop_in.host_id != host.pk
+        and not Membership.objects.filter(group=drop_in.group, member=host, is_host=True).exists()
+    ):
+        raise ActionError("Only the drop-in's host or a group host can stop it.")
+    with transaction.atomic():
+        drop_in.ended_at = timezone.now()
+        drop_in.save(update_fields=["ended_at"])
+
+
+# --- Gatherings -----------------------------------------------------------------------
+
+
+def _member_of(group: Group, person: Member | None, what: str) -> None:
+    if person is not None and not Membership.objects.filter(group=group, member=person).exists():
+        raise ActionError(f"The {what} needs to be a member of the group. Invite them to it first.")
+
+
+def check_gathering(group: Group, fields: dict[str, Any]) -> None:
+    if fields["ends_at"] <= fields["starts_at"]:
+        raise ActionError("The gathering must end after it starts.")
+    fmt = fields.get("format", GatheringFormat.ONLINE)
+    if fmt == GatheringFormat.VIDEO and not fields.get("video_link"):
+        raise ActionError("Add the video call link, so people know where to go.")
+    if fmt in (GatheringFormat.IN_PERSON, GatheringFormat.HYBRID) and not fields.get("place"):
+        raise ActionError("Add the place, so people know where to go.")
+    if fmt == GatheringFormat.HYBRID and not fields.get("online_volunteer"):
+        raise ActionError("A hybrid gathering needs an online volunteer to make sure people online are heard.")
+    _member_of(group, fields.get("facilitator"), "facilitator")
+    _member_of(group, fields.get("online_volunteer"), "online volunteer")
+
+
+def do_schedule_gathering(actor: Member, group_id: int, **fields: Any) -> Gathering:
+    """A group host, or a supporter in the group, schedules a gathering (with a room if online or hybrid)."""
+    group, membership = access_group_content(actor, group_id)
+    if not (membership.is_host or policy.can(actor, Perm.RUN_GATHERINGS)):
+        raise ActionError("Only the group's hosts and supporters can schedule gatherings. Suggest one to a host.")
+    fields.setdefault("facilitator", actor)
+    check_gathering(group, fields)
+    with transaction.atomic():
+        gathering = Gathering(group=group, created_by=actor, **fields)
+        if gathering.format in (GatheringFormat.ONLINE, GatheringFormat.HYBRID):
+            gathering.room = Room.objects.create(
+                group=group, kind=RoomKind.GATHERING, title=gathering.title[:80], created_by=actor
+            )
+        gathering.save()
+        send_event_on_commit(
+            [group_channel(group.pk)],
+            {"kind": "chat.gathering.scheduled", "group": group.pk, "gathering": gathering.pk, "text": gathering.title},
+        )
+    return gathering
+
+
+def do_rsvp(member: Member, gathering: Gathering, answer: str, remind_minutes_before: int | None = None) -> Rsvp:
+    """Going / maybe / "I might just listen", and an optional reminder that many minutes before."""
+    if answer not in RsvpAnswer.values:
+        raise ActionError("Choose going, maybe or 'I might just listen'.")
+    if remind_minutes_before is not None and not 0 < remind_minutes_before <= 7 * 24 * 60:
+        raise ActionError("Choose a reminder between a few minutes and a week before.")
+    due = gathering.starts_at - timedelta(minutes=remind_minutes_before) if remind_minutes_before else None
+    if due is not None and due <= timezone.now():
+        due = None if gathering.starts_at <= timezone.now() else timezone.now()
+    with transaction.atomic():
+        rsvp, _ = Rsvp.objects.update_or_create(
+            gathering=gathering,
+            member=member,
+            defaults={
+                "answer": answer,
+                "remind_minutes_before": remind_minutes_before,
+                "due_at": due,
+                "reminded_at": None,
+                "answered_at": timezone.now(),
+            },
+        )
+    return rsvp
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Send every reminder that is due. Each is claimed by a conditional UPDATE, so it goes once."""
+    now = now or timezone.now()
+    sent = 0
+    for rsvp_id in list(
+        Rsvp.objects.filter(due_at__lte=now, reminded_at__isnull=True).values_list("pk", flat=True)[:200]
+    ):
+        with transaction.atomic():
+            if not Rsvp.objects.filter(pk=rsvp_id, reminded_at__isnull=True).update(reminded_at=now):
+                continue  # another worker claimed it
+            rsvp = Rsvp.objects.select_related("gathering", "member").get(pk=rsvp_id)
+            gathering = rsvp.gathering
+            url = reverse("chat:gathering", args=[gathering.pk])
+            text = f"Reminder: {gathering.title} starts at {timezone.localtime(gathering.starts_at):%H:%M}."
+            send_event_on_commit([member_group(rsvp.member_id)], {"kind": "chat.reminder", "text": text, "url": url})
+            if rsvp.member.email_notifications and rsvp.member.is_active:
+                send_templated_email_on_commit(
+                    rsvp.member.email, "chat/email/reminder", {"gathering": gathering, "url": url, "rsvp": rsvp}
+                )
+            sent += 1
+    return sent
+
+
+def _require_facilitator(actor: Member, room: Room) -> None:
+    if not can_facilitate(actor, room):
+        raise ActionError("Only the facilitator, the online volunteer or a host can do that here.")
+
+
+def do_mark_attendance(
+    actor: Member, gathering: Gathering, person: Member, how: str = AttendanceHow.IN_PERSON
+) -> Attendance:
+    if (
+        gathering.facilitator_id != actor.pk
+        and gathering.online_volunteer_id != actor.pk
+        and not policy.is_staff(actor)
+    ):
+        raise ActionError("Only the facilitator or the online volunteer can mark who was there.")
+    _member_of(gathering.group, person, "person")
+    with transaction.atomic():
+        attendance, _ = Attendance.objects.update_or_create(
+            gathering=gathering, member=person, defaults={"how": how, "marked_by": actor}
+        )
+    return attendance
+
+
+def do_save_notes(actor: Member, gathering: Gathering, notes: str) -> None:
+    """The facilitator's notes after the session (staff read them; audited)."""
+    if gathering.facilitator_id != actor.pk and not policy.is_staff(actor):
+        raise ActionError("Only the facilitator or staff can write the session notes.")
+    with transaction.atomic():
+        gathering.notes = notes.strip()[:4000]
+        gathering.save(update_fields=["notes"])
+        audit.log_action("chat.notes.saved", actor=actor, obj=gathering, data={"title": gathering.title})
+
+
+# --- Facilitation ---------------------------------------------------------------------
+
+
+def _hands_event(room: Room) -> dict[str, Any]:
+    queue = HandRaise.objects.filter(room=room, cleared_at__isnull=True).select_related("member")
+    return {
+        "kind": "chat.hands",
+        "room": room.pk,
+        "queue": [{"id": h.member_id, "name": h.member.display_name, "since": h.raised_at.isoformat()} for h in queue],
+    }
+
+
+def do_raise_hand(member: Member, room: Room) -> HandRaise:
+    with transaction.atomic():
+        hand = HandRaise.objects.filter(room=room, member=member, cleared_at__isnull=True).first()
+        if hand is None:
+            hand = HandRaise.objects.create(room=room, member=member)
+        send_event_on_commit([room_channel(room.pk)], _hands_event(room))
+    return hand
+
+
+def do_clear_hand(actor: Member, room: Room, member_id: int) -> None:
+    """Lower a hand: your own, or anyone's if you facilitate the room."""
+    if actor.pk != member_id:
+        _require_facilitator(actor, room)
+    with transaction.atomic():
+        HandRaise.objects.filter(room=room, member_id=member_id, cleared_at__isnull=True).update(
+            cleared_at=timezone.now()
+        )
+        send_event_on_commit([room_channel(room.pk)], _hands_event(room))
+
+
+def do_send_prompt(actor: Member, room: Room, prompt_id: int) -> Message:
+    _require_facilitator(actor, room)
+    prompt = Prompt.objects.filter(pk=prompt_id, active=True).first()
+    if prompt is None:
+        raise ActionError("That prompt isn't in the deck any more. Choose another.")
+    message, _ = do_send_message(actor, room, prompt.text, kind=MessageKind.PROMPT)
+    return message
+
+
+def do_start_closing_round(actor: Member, room: Room) -> Message:
+    """Ask each person for one good thing, so the session ends on a positive note."""
+    _require_facilitator(actor, room)
+    with transaction.atomic():
+        Gathering.objects.filter(room=room).update(closing_round_at=timezone.now())
+        message, _ = do_send_message(actor, room, CLOSING_ROUND_TEXT, kind=MessageKind.CLOSING)
+    return message
+
+
+def do_hand_off(actor: Member, room: Room, person: Member, supporter: Member, note: str = "") -> FollowUp:
+    """Privately offer an upset participant a one-to-one with a supporter, and record a follow-up.
+
+    Only the person, the supporter and the facilitator hear about it; the room sees nothing. Audited.
+    """
+    _require_facilitator(actor, room)
+    if not Membership.objects.filter(group=room.group, member=person).exists():
+        raise ActionError("That person isn't in this group.")
+    gathering = Gathering.objects.filter(room=room).first()
+    with transaction.atomic():
+        conversation = do_open_conversation(
+            person,
+            supporter,
+            opened_by=actor,
+            reason=f"From {room.title}" + (f": {note.strip()}" if note.strip() else ""),
+        )
+        follow_up = FollowUp.objects.create(
+            member=person,
+            supporter=supporter,
+            created_by=actor,
+            gathering=gathering,
+            conversation=conversation,
+            note=note.strip()[:300],
+        )
+        url = reverse("chat:room", args=[conversation.room_id])
+        send_event_on_commit(
+            [member_group(person.pk)],
+            {
+                "kind": "chat.handoff",
+                "url": url,
+                "text": f"{supporter.display_name} is here for a one-to-one chat, or can give you a ring now if you'd like.",
+            },
+        )
+        audit.log_action(
+            "chat.handoff.made",
+            actor=actor,
+            subject=person,
+            obj=follow_up,
+            data={"supporter": supporter.display_name, "room": room.pk},
+        )
+    return follow_up
+
+
+def check_prompt_text(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise ActionError("Write the prompt, for example: 'What's something small that made you smile this week?'")
+    if len(text) > 200:
+        raise ActionError("Keep prompts under 200 characters so they're easy to read aloud.")
+    return text
+
+
+def do_set_prompts(actor: Member, texts: Iterable[str]) -> list[Prompt]:
+    """Replace the organisation's prompt deck (one prompt per line, in order). Audited."""
+    policy.require(actor, Perm.EDIT_PROMPTS)
+    cleaned = [check_prompt_text(t) for t in texts if t.strip()]
+    with transaction.atomic():
+        Prompt.objects.all().delete()
+        prompts = Prompt.objects.bulk_create([Prompt(text=t, position=i) for i, t in enumerate(cleaned)])
+        audit.log_action("chat.prompts.changed", actor=actor, data={"count": len(prompts)})
+    return prompts
+
+
+def do_set_message_hidden(message_id: int, hidden: bool) -> None:
+    """Hide a message from the room, or show it again: decided in hearth.safety (audited there)."""
+    message = Message.objects.select_related("room", "sender").filter(pk=message_id).first()
+    if message is None or bool(message.hidden_at) == hidden:
+        return
+    message.hidden_at = timezone.now() if hidden else None
+    message.hidden_by = None
+    _change(message, ["hidden_at", "hidden_by"])

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ChatConfig(AppConfig):
+    name = "hearth.chat"
+    label = "chat"
+    verbose_name = "Live chat, drop-ins and gatherings"
+
+    def ready(self) -> None:
+        # Registers audit wording, data-rights sections, periodic jobs and the demo seeder.
+        from hearth.chat import actions, data_rights, demo, moderation, tasks, views  # noqa: F401

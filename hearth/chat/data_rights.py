@@ -1,0 +1,72 @@
+"""Chat's part of "download my data" and "delete my account"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from hearth.chat.models import Conversation, FollowUp, HandRaise, Message, Room, RoomVisit, Rsvp
+from hearth.members.data_rights import Section, register
+from hearth.members.models import Member
+
+
+def _export_messages(member: Member) -> list[dict[str, Any]]:
+    rows = Message.objects.filter(sender=member).select_related("room").order_by("created_at", "id")
+    return [
+        {
+            "room": m.room.title,
+            "sent_at": m.created_at.isoformat(),
+            "text": m.body,
+            "edited": m.edited_at is not None,
+            "deleted_by_you": m.deleted_at is not None,
+            "hidden_by_a_moderator": m.hidden_at is not None,
+        }
+        for m in rows
+    ]
+
+
+def _export_gatherings(member: Member) -> list[dict[str, Any]]:
+    return [
+        {
+            "gathering": r.gathering.title,
+            "starts_at": r.gathering.starts_at.isoformat(),
+            "answer": r.get_answer_display(),
+            "reminder_minutes_before": r.remind_minutes_before,
+        }
+        for r in Rsvp.objects.filter(member=member).select_related("gathering")
+    ]
+
+
+def _erase_chat(member: Member) -> None:
+    # One-to-ones are about the member: the whole conversation goes, for both people.
+    Room.objects.filter(
+        pk__in=Conversation.objects.filter(Q(member=member) | Q(supporter=member)).values("room_id")
+    ).delete()
+    # In group rooms a placeholder keeps the thread readable for others; the text and the name go.
+    Message.objects.filter(sender=member).update(
+        body="", word_count=0, sender=None, client_id="", deleted_at=timezone.now()
+    )
+    FollowUp.objects.filter(member=member).delete()
+    RoomVisit.objects.filter(member=member).delete()
+    HandRaise.objects.filter(member=member).delete()
+
+
+register(
+    Section(
+        "chat_messages",
+        _export_messages,
+        _erase_chat,
+        "Your chat messages are emptied (others see 'message removed' where they were) and your one-to-one "
+        "conversations are deleted for both people.",
+    )
+)
+register(
+    Section(
+        "gathering_answers",
+        _export_gatherings,
+        lambda member: None,
+        "Your answers to gatherings, reminders and attendance are deleted.",
+    )
+)

@@ -1,0 +1,109 @@
+"""Demo chat for ``hearth seed_demo``: a weekly online drop-in, a hybrid gathering, some history.
+
+Sam (volunteer@example.org) hosts the Men's Shed Online drop-in and
+facilitates Co-op Gamers' hybrid board-games night, with Priya as the online
+volunteer; Robin (member@example.org) is in Co-op Gamers and has chatted there.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import time, timedelta
+
+from django.utils import timezone
+
+from hearth.chat import actions
+from hearth.chat.models import GatheringFormat, Message, Prompt, Room, RoomKind, Rsvp, RsvpAnswer
+from hearth.community.actions import do_join_group
+from hearth.community.models import Group, Membership
+from hearth.members.management.commands import seed_demo
+from hearth.members.models import Member
+
+PROMPTS = [
+    "What's one small thing that went OK this week?",
+    "What are you playing, reading or watching at the moment?",
+    "Is there anything you're looking forward to, however small?",
+    "What helps you when a day feels heavy?",
+    "If you could be anywhere right now, where would it be?",
+]
+
+HISTORY = [
+    "Evening all! Anyone up for a game later?",
+    "I'm in, but I'll probably just watch for a bit.",
+    "Watching counts. Pull up a chair.",
+    "I finally beat that level I was stuck on for weeks.",
+    "Nice one! Which game?",
+    "The puzzle one with the lighthouse. Took me ages.",
+    "Rough day here, but this chat helps.",
+    "Glad you're here. No need to say more than you want to.",
+    "Thanks. Might stick around and listen.",
+    "Board games night on Saturday — hope to see some of you, online or in the café.",
+]
+
+
+def seed_chat(rng: random.Random, people: list[Member]) -> None:
+    robin, sam, priya = people[0], people[1], people[2]
+    now = timezone.now()
+    Prompt.objects.bulk_create([Prompt(text=t, position=i) for i, t in enumerate(PROMPTS)])
+    shed = Group.objects.filter(name="Men's Shed Online").first()
+    gamers = Group.objects.filter(name="Co-op Gamers").first()
+    if shed is None or gamers is None:
+        return  # the community demo isn't loaded
+    # A weekly online drop-in; today's weekday, so the demo shows it open in the evening.
+    actions.do_create_drop_in(
+        sam,
+        shed.pk,
+        title="Shed drop-in",
+        weekday=timezone.localdate(now).weekday(),
+        opens_at=time(18, 0),
+        closes_at=time(21, 0),
+    )
+    if not Membership.objects.filter(group=gamers, member=priya).exists():
+        do_join_group(priya, gamers)
+    start = (now + timedelta(days=3)).replace(hour=18, minute=30, second=0, microsecond=0)
+    gathering = actions.do_schedule_gathering(
+        sam,
+        gamers.pk,
+        title="Board games night",
+        description="Cosy co-op games. Come for a round or just to watch. Newcomers very welcome.",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        format=GatheringFormat.HYBRID,
+        activity="board games",
+        place="The Corner Café, upstairs room",
+        facilitator=sam,
+        online_volunteer=priya,
+    )
+    gamer_people = list(Member.objects.filter(memberships__group=gamers).order_by("pk"))
+    for person in gamer_people[:6]:
+        Rsvp.objects.create(
+            gathering=gathering,
+            member=person,
+            answer=rng.choice(RsvpAnswer.values),
+            remind_minutes_before=60,
+            due_at=start - timedelta(minutes=60),
+        )
+    # Some history in the group's room, written straight in order (demo data skips the flood check).
+    room = Room.objects.create(group=gamers, kind=RoomKind.GROUP, title=f"{gamers.name} chat", created_by=sam)
+    speakers = [robin, sam, *[p for p in gamer_people if p.pk not in (robin.pk, sam.pk)][:3]]
+    rows = []
+    for seq, text in enumerate(HISTORY, start=1):
+        rows.append(
+            Message(
+                room=room,
+                seq=seq,
+                sender=speakers[seq % len(speakers)],
+                client_id=f"demo-{seq}",
+                body=text,
+                word_count=len(text.split()),
+                created_at=now - timedelta(hours=30) + timedelta(minutes=7 * seq),
+            )
+        )
+    Message.objects.bulk_create(rows)
+    Room.objects.filter(pk=room.pk).update(last_seq=len(rows))
+    conversation = actions.do_open_conversation(robin, priya, opened_by=robin, reason="Wanted a chat one-to-one")
+    actions.do_send_message(robin, conversation.room, "Hi Priya, is now an OK time to talk?", "demo-1")
+    actions.do_send_message(priya, conversation.room, "Hi Robin, yes of course. How are you doing today?", "demo-2")
+
+
+seed_demo.DEMO_SEEDERS.append(seed_chat)

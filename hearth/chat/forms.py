@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from hearth.chat.actions import MAX_BODY
+from hearth.chat.models import DropIn, GatheringFormat, RsvpAnswer
+
+
+class SendForm(forms.Form):
+    body = forms.CharField(label="Your message", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 2}))
+    # Made when the page is drawn: sending the form twice (a double click, a retry) stores one message.
+    client_id = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(label="Your message", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label="Why (for the audit log)", max_length=200, required=False)
+
+
+class DropInForm(forms.Form):
+    title = forms.CharField(max_length=80, help_text="For example: Tuesday evening drop-in.")
+    weekday = forms.TypedChoiceField(
+        label="Day", coerce=int, choices=[(i, day) for i, day in enumerate(DropIn.WEEKDAYS)]
+    )
+    opens_at = forms.TimeField(label="Opens at", widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label="Closes at", widget=forms.TimeInput(attrs={"type": "time"}))
+    email_host = forms.BooleanField(
+        label="Email me when someone arrives and I'm not in the room", required=False, initial=True
+    )
+
+
+class GatheringForm(forms.Form):
+    title = forms.CharField(max_length=80)
+    description = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    starts_at = forms.DateTimeField(label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    format = forms.ChoiceField(choices=GatheringFormat.choices)
+    activity = forms.CharField(max_length=80, required=False, help_text="Optional: crafts, film night, gaming…")
+    video_link = forms.URLField(required=False, assume_scheme="https")
+    place = forms.CharField(max_length=200, required=False)
+    facilitator: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="Leave empty to facilitate it yourself."
+    )
+    online_volunteer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="For hybrid gatherings: keeps people online heard."
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = people  # type: ignore[attr-defined]
+        self.fields["online_volunteer"].queryset = people  # type: ignore[attr-defined]
+
+
+REMINDER_CHOICES = [
+    ("", "No reminder"),
+    ("15", "15 minutes before"),
+    ("60", "An hour before"),
+    ("1440", "A day before"),
+]
+
+
+class RsvpForm(forms.Form):
+    answer = forms.ChoiceField(choices=RsvpAnswer.choices, widget=forms.RadioSelect)
+    remind = forms.ChoiceField(label="Remind me", choices=REMINDER_CHOICES, required=False)
+
+
+class HandOffForm(forms.Form):
+    person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label="Who")
+    supporter: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label="With which supporter")
+    note = forms.CharField(max_length=300, required=False, label="A short note for the follow-up")
+
+    def __init__(self, *args: Any, people: Any, supporters: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["supporter"].queryset = supporters  # type: ignore[attr-defined]
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        label="Notes (staff only)", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class PromptsForm(forms.Form):
+    prompts = forms.CharField(
+        label="Prompts, one on each line", max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 12})
+    )

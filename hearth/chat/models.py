@@ -1,0 +1,355 @@
+"""Live rooms and their messages, one-to-one conversations, drop-ins and gatherings.
+
+Reads go through :mod:`hearth.chat.access`; every write goes through
+:mod:`hearth.chat.actions`.
+
+Ordering and resume rest on one number: ``Room.last_seq``. Every message and
+every later change to a message (edit, delete, hide) takes the next value,
+allocated by an ``UPDATE … RETURNING`` on the room row inside the writing
+transaction. That row lock makes commit order equal ``seq`` order per room on
+PostgreSQL too (a table-wide primary key would not: two transactions can commit
+out of id order), and a rolled-back send gives its number back, so a room's
+sequence has no gaps. A client that saw everything up to ``seq`` N asks for
+``resume_after=N`` and gets exactly what it missed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class RoomKind(models.TextChoices):
+    GROUP = "group", "Group room"
+    DROP_IN = "drop_in", "Drop-in"
+    GATHERING = "gathering", "Gathering"
+    CONVERSATION = "conversation", "One-to-one"
+
+
+class Room(models.Model):
+    """A live room. Group rooms (including drop-ins and gatherings) belong to a group and are
+    for its members; a one-to-one room belongs to a :class:`Conversation` and is for its two people."""
+
+    kind = models.CharField(max_length=12, choices=RoomKind.choices, default=RoomKind.GROUP)
+    group = models.ForeignKey("community.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=80)
+    last_seq = models.BigIntegerField(default=0, help_text="The newest sequence number used in this room.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["group", "kind"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MessageKind(models.TextChoices):
+    TEXT = "text", "Message"
+    PROMPT = "prompt", "Conversation prompt"
+    CLOSING = "closing", "Closing round"
+
+
+class Message(models.Model):
+    """One chat message. ``seq`` orders it in its room; ``changed_seq`` is the seq of its latest change.
+
+    ``client_id`` is chosen by the sender's client and is unique per (room,
+    sender): a send retried after a lost acknowledgement returns the stored
+    message instead of adding a second one. ``sender`` is None once the sender
+    erased their account (the body is then blank too).
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    seq = models.BigIntegerField()
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=8, choices=MessageKind.choices, default=MessageKind.TEXT)
+    body = models.TextField(max_length=4000, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_seq = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["room", "seq"], name="chat_message_seq_per_room"),
+            models.UniqueConstraint(fields=["room", "sender", "client_id"], name="chat_message_client_id_once"),
+        ]
+        indexes = [
+            models.Index(fields=["room", "changed_seq"]),
+            # The flood check: a sender's latest messages in a room.
+            models.Index(fields=["room", "sender", "-seq"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} in {self.room_id}"
+
+    # Set on a new message by do_send_message: what triage decided (not stored here).
+    screening: Any = None
+
+    @property
+    def visible(self) -> bool:
+        """False when the author deleted it or a moderator hid it (the body is then not shown)."""
+        return self.deleted_at is None and self.hidden_at is None
+
+
+class Conversation(models.Model):
+    """A one-to-one between a member and a supporter, with no time limit.
+
+    Open while ``closed_at`` is unset; either person can come back to it later.
+    There is at most one open conversation per pair.
+    """
+
+    room = models.OneToOneField(Room, on_delete=models.CASCADE, related_name="conversation")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "supporter"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_conversation_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} with {self.supporter_id}"
+
+
+class RoomVisit(models.Model):
+    """One connection to a room: presence while ``left_at`` is unset, attendance afterwards.
+
+    A server killed mid-visit leaves ``left_at`` unset; presence counts only
+    visits that began within ``access.PRESENCE_WINDOW`` to forget those.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="visits")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, blank=True)
+    entered_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["room", "left_at", "entered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.room_id}"
+
+
+class DropIn(models.Model):
+    """A room with weekly opening hours ("Tuesday 7-8 pm"), hosted by a group host.
+
+    ``weekday`` is Monday=0. Hours are wall-clock times in the organisation's
+    time zone, so a drop-in stays at 7 pm across the daylight-saving change.
+    """
+
+    room = models.OneToOneField(Room, on_delete=models.CASCADE, related_name="drop_in")
+    group = models.ForeignKey("community.Group", on_delete=models.CASCADE, related_name="+")
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    weekday = models.PositiveSmallIntegerField()
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+    email_host = models.BooleanField("email me when someone arrives and I'm not in the room", default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+    def __str__(self) -> str:
+        return f"{self.room.title} ({self.hours_label()})"
+
+    def hours_label(self) -> str:
+        """``"Tuesdays, 7 pm to 8 pm"``."""
+        return f"{self.WEEKDAYS[self.weekday]}s, {clock(self.opens_at)} to {clock(self.closes_at)}"
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Open during this week's hours, in the organisation's time zone; never once ended."""
+        if self.ended_at is not None:
+            return False
+        local = (now or timezone.now()).astimezone(ZoneInfo(settings.TIME_ZONE))
+        # Wall-clock comparison: on the night the clocks change, an hour that
+        # doesn't exist (or exists twice) still reads correctly as a local time.
+        return local.weekday() == self.weekday and self.opens_at <= local.time() < self.closes_at
+
+
+def clock(t: time) -> str:
+    """``7 pm``, ``7:30 pm``: how people say times."""
+    hour = t.hour % 12 or 12
+    minutes = f":{t.minute:02d}" if t.minute else ""
+    return f"{hour}{minutes} {'am' if t.hour < 12 else 'pm'}"
+
+
+class GatheringFormat(models.TextChoices):
+    ONLINE = "online", "Online, in a Hearth room"
+    VIDEO = "video", "Video call"
+    IN_PERSON = "in_person", "In person"
+    HYBRID = "hybrid", "Hybrid: in person with an online room"
+
+
+class Gathering(models.Model):
+    """A scheduled session of a group, with a facilitator.
+
+    Online and hybrid gatherings have a room. For hybrid ones the
+    ``online_volunteer`` looks after the people joining online. ``notes`` are the
+    facilitator's notes after the session: staff only.
+    """
+
+    group = models.ForeignKey("community.Group", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=80)
+    description = models.TextField(max_length=1000, blank=True)
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    format = models.CharField(max_length=10, choices=GatheringFormat.choices, default=GatheringFormat.ONLINE)
+    activity = models.CharField(max_length=80, blank=True, help_text="For example: crafts, film night, gaming.")
+    video_link = models.URLField(blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    online_volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    room = models.OneToOneField(Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="gathering")
+    closing_round_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField("facilitator's notes (staff only)", max_length=4000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def session_start(self) -> datetime:
+        """Where "this session" begins for the talk-share meter: people often arrive early."""
+        return self.starts_at - timedelta(minutes=30)
+
+
+class RsvpAnswer(models.TextChoices):
+    GOING = "going", "Going"
+    MAYBE = "maybe", "Maybe"
+    LISTEN = "listen", "I might just listen"
+
+
+class Rsvp(models.Model):
+    """A member's answer to a gathering and, if they want one, when to remind them.
+
+    ``due_at`` is when the reminder should go; the periodic job claims due rows
+    with a conditional UPDATE that sets ``reminded_at``, so each goes once.
+    """
+
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="rsvps")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=8, choices=RsvpAnswer.choices)
+    remind_minutes_before = models.PositiveIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gathering", "member"], name="one_rsvp_per_gathering")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.answer}"
+
+
+class AttendanceHow(models.TextChoices):
+    ONLINE = "online", "Joined the room"
+    IN_PERSON = "in_person", "Present in person"
+
+
+class Attendance(models.Model):
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    how = models.CharField(max_length=10, choices=AttendanceHow.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gathering", "member"], name="attend_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} at {self.gathering_id}"
+
+
+class HandRaise(models.Model):
+    """A raised hand in a room's queue; cleared by the person or the facilitator."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="hands")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "member"], condition=models.Q(cleared_at__isnull=True), name="one_raised_hand"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"hand of {self.member_id} in {self.room_id}"
+
+
+class Prompt(models.Model):
+    """A conversation prompt in the organisation's deck, for when talk dries up."""
+
+    text = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FollowUp(models.Model):
+    """Someone to follow up with after a private hand-off (read by the care work that comes later)."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    supporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    gathering = models.ForeignKey(
+        Gathering, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    conversation = models.ForeignKey(Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"follow up {self.member_id}"

@@ -1,0 +1,338 @@
+// The live room: enhances the plain-HTML page (history + send form) with the websocket.
+// Messages are only shown as sent once the server acknowledges them (they are stored by then).
+// Reconnects resume from the last seq with no gap ("contiguous"), and retried sends reuse their
+// client_id so the server stores each message once.
+(() => {
+  "use strict";
+  const root = document.getElementById("chat");
+  if (!root || !("WebSocket" in window)) return;
+  const roomId = root.dataset.room;
+  const me = Number(root.dataset.me);
+  const firstPage = root.dataset.page === "1";
+  const facilitating = root.dataset.facilitating === "1";
+  const hosting = root.dataset.hosting === "1";
+  const list = document.getElementById("messages");
+  const form = document.getElementById("send-form");
+  const body = form.querySelector("textarea[name=body]");
+  const status = document.getElementById("chat-status");
+  const typing = document.getElementById("typing");
+  const presence = document.getElementById("presence");
+  const hands = document.getElementById("hands");
+  const noHands = document.getElementById("no-hands");
+  const handForm = document.getElementById("hand-form");
+  const handButton = document.getElementById("hand-button");
+  const meter = document.getElementById("meter");
+
+  let contiguous = Number(root.dataset.lastSeq) || 0; // every seq up to here is known
+  const ahead = new Set(); // seqs seen beyond `contiguous`
+  const pending = new Map(); // client_id -> body, sent but not acknowledged
+  let ws = null;
+  let isOpen = false;
+  let backoff = 500;
+  let lastTyping = 0;
+  let typingTimer = null;
+  let raised = handForm && handForm.querySelector("input[name=raise]").value === "0";
+
+  function newClientId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function see(seq) {
+    if (!seq || seq <= contiguous) return;
+    ahead.add(seq);
+    while (ahead.has(contiguous + 1)) {
+      ahead.delete(contiguous + 1);
+      contiguous += 1;
+    }
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function renderMessage(m) {
+    const li = el("li", "chat-message" + (m.message_kind !== "text" ? " chat-" + m.message_kind : ""));
+    li.id = "m" + m.id;
+    li.dataset.id = m.id;
+    li.dataset.seq = m.seq;
+    li.appendChild(el("span", "chat-who", m.sender ? m.sender.name : "A former member"));
+    li.appendChild(document.createTextNode(" "));
+    const time = el("time", "muted", new Date(m.created_at).toTimeString().slice(0, 5));
+    time.dateTime = m.created_at;
+    li.appendChild(time);
+    if (m.state === "hidden") li.appendChild(el("p", "chat-body muted", "Hidden by a moderator."));
+    else if (m.state === "deleted") li.appendChild(el("p", "chat-body muted", "Message removed."));
+    else {
+      const p = el("p", "chat-body", m.body);
+      if (m.state === "edited") p.appendChild(el("span", "muted", " (edited)"));
+      li.appendChild(p);
+    }
+    return li;
+  }
+
+  function upsert(m) {
+    const existing = document.getElementById("m" + m.id);
+    const fresh = renderMessage(m);
+    if (existing) {
+      // Keep the server-rendered tools (edit, delete, hide) when only the text changed.
+      const tools = existing.querySelector(".chat-tools");
+      if (tools && !m.state.match(/hidden|deleted/)) fresh.appendChild(tools);
+      existing.replaceWith(fresh);
+      return false;
+    }
+    if (!firstPage) return true;
+    const empty = document.getElementById("empty");
+    if (empty) empty.remove();
+    // Keep seq order even if two messages arrive out of order from different server processes.
+    let before = null;
+    for (const node of list.children) {
+      if (Number(node.dataset.seq) > m.seq) {
+        before = node;
+        break;
+      }
+    }
+    list.insertBefore(fresh, before);
+    return true;
+  }
+
+  function updateMeter(m) {
+    if (!meter || !m.sender || m.message_kind !== "text") return;
+    let row = meter.querySelector('li[data-member="' + m.sender.id + '"]');
+    if (!row) {
+      row = el("li");
+      row.dataset.member = m.sender.id;
+      row.dataset.messages = "0";
+      row.dataset.words = "0";
+      row.appendChild(el("span", "chat-meter-name", m.sender.name));
+      row.appendChild(document.createTextNode(" "));
+      const bar = el("meter");
+      bar.min = 0;
+      bar.max = 100;
+      row.appendChild(bar);
+      row.appendChild(document.createTextNode(" "));
+      row.appendChild(el("span", "chat-meter-count"));
+      meter.appendChild(row);
+    }
+    row.dataset.messages = String(Number(row.dataset.messages) + 1);
+    row.dataset.words = String(Number(row.dataset.words) + m.body.split(/\s+/).filter(Boolean).length);
+    const rows = Array.from(meter.children);
+    const total = rows.reduce((sum, r) => sum + Number(r.dataset.words), 0) || 1;
+    for (const r of rows) {
+      const share = Math.round((100 * Number(r.dataset.words)) / total);
+      const bar = r.querySelector("meter");
+      bar.value = share;
+      bar.textContent = share + "%";
+      r.querySelector(".chat-meter-count").textContent = r.dataset.messages + " messages, " + r.dataset.words + " words";
+    }
+    document.getElementById("meter-empty").hidden = true;
+  }
+
+  function showHands(queue) {
+    hands.replaceChildren();
+    raised = false;
+    for (const h of queue) {
+      if (h.id === me) raised = true;
+      const li = el("li", "", h.name);
+      li.dataset.member = h.id;
+      if (facilitating) {
+        li.appendChild(document.createTextNode(" "));
+        const b = el("button", "link", "Lower " + h.name + "'s hand");
+        b.type = "button";
+        b.dataset.clear = h.id;
+        li.appendChild(b);
+      }
+      hands.appendChild(li);
+    }
+    noHands.hidden = queue.length > 0;
+    if (handButton) handButton.textContent = raised ? "Lower my hand" : "Raise my hand";
+  }
+
+  function minutesSince(iso) {
+    return Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
+  }
+
+  function showPresence(people) {
+    presence.textContent = "Here now: " + (people.map((p) => p.name).join(", ") || "nobody yet");
+    const waiting = document.getElementById("waiting");
+    if (!hosting || !waiting) return;
+    waiting.replaceChildren();
+    for (const p of people) {
+      if (p.id === me) continue;
+      const li = el("li");
+      li.dataset.since = p.since;
+      li.dataset.name = p.name;
+      waiting.appendChild(li);
+    }
+    refreshWaiting();
+  }
+
+  function refreshWaiting() {
+    const waiting = document.getElementById("waiting");
+    if (!waiting) return;
+    for (const li of waiting.children) {
+      const name = li.dataset.name || li.textContent.split(" has")[0];
+      li.dataset.name = name;
+      const n = minutesSince(li.dataset.since);
+      li.textContent = name + " has been waiting " + (n < 1 ? "less than a minute" : n === 1 ? "1 minute" : n + " minutes");
+    }
+  }
+
+  function notify(text) {
+    say(text);
+    if (hosting && "Notification" in window && Notification.permission === "granted" && document.hidden) {
+      new Notification(text);
+    }
+  }
+
+  // After a message triage reads as a crisis: a calm offer beside the conversation, never a wall.
+  function showSupport(url) {
+    if (document.getElementById("support-offer")) return;
+    const box = document.createElement("section");
+    box.id = "support-offer";
+    box.className = "card support-offer";
+    box.setAttribute("role", "status");
+    const text = document.createElement("p");
+    text.textContent = "You don't have to go through this alone. Someone from the team has been let know. ";
+    const link = document.createElement("a");
+    link.href = url;
+    link.textContent = "See who you can talk to right now";
+    text.appendChild(link);
+    box.appendChild(text);
+    const target = body.form;
+    target.parentNode.insertBefore(box, target);
+  }
+
+  function handle(event) {
+    switch (event.kind) {
+      case "chat.message":
+      case "chat.message.changed": {
+        see(event.seq);
+        see(event.changed_seq);
+        const added = upsert(event);
+        if (added && event.kind === "chat.message") updateMeter(event);
+        if (event.sender && event.sender.id === me) pending.delete(event.client_id);
+        break;
+      }
+      case "ack":
+        pending.delete(event.client_id);
+        see(event.seq);
+        if (!pending.size) say("");
+        break;
+      case "error":
+        if (event.client_id && pending.has(event.client_id)) {
+          if (!body.value) body.value = pending.get(event.client_id);
+          pending.delete(event.client_id);
+        }
+        say(event.message);
+        break;
+      case "chat.typing":
+        if (event.member === me) break;
+        typing.textContent = event.name + " is typing…";
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(() => (typing.textContent = ""), 4000);
+        break;
+      case "chat.presence":
+        showPresence(event.present);
+        break;
+      case "chat.hands":
+        showHands(event.queue);
+        break;
+      case "chat.drop_in.arrived":
+        notify(event.text);
+        break;
+      case "safety.support":
+        showSupport(event.url);
+        break;
+      case "resumed":
+        say(pending.size ? "Sending…" : "");
+        break;
+      default:
+        break;
+    }
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    ws = new WebSocket(scheme + location.host + "/ws/chat/rooms/" + roomId + "/?after=" + contiguous);
+    ws.onopen = () => {
+      isOpen = true;
+      backoff = 500;
+      root.dataset.live = "1";
+      for (const [clientId, text] of pending) ws.send(JSON.stringify({ kind: "send", client_id: clientId, body: text }));
+    };
+    ws.onmessage = (e) => handle(JSON.parse(e.data));
+    ws.onclose = (e) => {
+      isOpen = false;
+      root.dataset.live = "0";
+      if (e.code === 4401 || e.code === 4403) {
+        say("You can't use this room any more. Reload the page to see why.");
+        return;
+      }
+      say("Reconnecting… your messages are kept and will be sent.");
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 15000);
+    };
+  }
+
+  form.addEventListener("submit", (e) => {
+    const text = body.value.trim();
+    if (!isOpen || !text) return; // the plain form post still works
+    e.preventDefault();
+    const clientId = newClientId();
+    pending.set(clientId, text);
+    ws.send(JSON.stringify({ kind: "send", client_id: clientId, body: text }));
+    body.value = "";
+    body.focus();
+  });
+  body.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  body.addEventListener("input", () => {
+    if (isOpen && Date.now() - lastTyping > 2000) {
+      lastTyping = Date.now();
+      ws.send(JSON.stringify({ kind: "typing" }));
+    }
+  });
+  if (handForm) {
+    handForm.addEventListener("submit", (e) => {
+      if (!isOpen) return;
+      e.preventDefault();
+      ws.send(JSON.stringify({ kind: raised ? "clear_hand" : "raise_hand" }));
+    });
+  }
+  hands.addEventListener("click", (e) => {
+    const button = e.target.closest("[data-clear]");
+    if (!button || !isOpen) return;
+    e.preventDefault();
+    ws.send(JSON.stringify({ kind: "clear_hand", member: Number(button.dataset.clear) }));
+  });
+  const background = document.getElementById("background-mode");
+  if (background && "Notification" in window) {
+    background.hidden = false;
+    const label = () => {
+      document.getElementById("background-status").textContent =
+        Notification.permission === "granted"
+          ? "You'll get a notification when someone arrives, even in another tab."
+          : Notification.permission === "denied"
+            ? "Notifications are blocked in this browser; keep this tab in view."
+            : "";
+    };
+    label();
+    // Ask for permission only after a click, never on page load.
+    background.addEventListener("click", () => Notification.requestPermission().then(label));
+  }
+  if (hosting) setInterval(refreshWaiting, 30000);
+  connect();
+})();

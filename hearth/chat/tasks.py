@@ -1,0 +1,18 @@
+"""Chat's scheduled work: gathering reminders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.tasks import task
+
+from hearth.core.scheduler import periodic
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def send_gathering_reminders() -> int:
+    """Send the RSVP reminders that are due (each claimed once; see ``actions.send_due_reminders``)."""
+    from hearth.chat.actions import send_due_reminders
+
+    return send_due_reminders()

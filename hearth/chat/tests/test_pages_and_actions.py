@@ -1,0 +1,219 @@
+"""The plain-HTML room, one-to-ones, drop-ins, gatherings and facilitation, through actions and views."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from hearth.chat import actions
+from hearth.chat.access import access_conversation, access_room, room_channel
+from hearth.chat.models import Attendance, FollowUp, GatheringFormat, Message, Prompt, Rsvp
+from hearth.core.errors import ActionError
+from hearth.core.events import capture_events, member_group
+from hearth.core.models import AuditEntry
+from hearth.core.testing import visible_text
+from hearth.members import data_rights
+
+
+def test_room_page_shows_history_newest_page_first_and_sends_without_javascript(
+    client_for, room, member, no_flood_limit
+):
+    for i in range(60):
+        actions.do_send_message(member, room, f"message number {i}", f"c{i}")
+    client = client_for(member)
+    page = visible_text(client.get(reverse("chat:room", args=[room.pk])))
+    assert "message number 59" in page and "message number 10" in page and "message number 9 " not in page
+    assert "Older messages" in page
+    older = visible_text(client.get(reverse("chat:room", args=[room.pk]) + "?page=2"))
+    assert "message number 9 " in older and "message number 59" not in older
+    send = reverse("chat:send", args=[room.pk])
+    for _ in range(2):  # a double click sends the same client_id twice
+        response = client.post(send, {"body": "Sent with no JavaScript", "client_id": "form-1"})
+        assert response.status_code == 302
+    assert Message.objects.filter(room=room, body="Sent with no JavaScript").count() == 1
+
+
+def test_outsider_gets_404_for_every_room_page_and_action(client_for, room, member, outsider):
+    message, _ = actions.do_send_message(member, room, "private to the group", "p")
+    client = client_for(outsider)
+    for url in (
+        reverse("chat:room", args=[room.pk]),
+        reverse("chat:room", args=[room.pk + 1000]),
+        reverse("chat:edit", args=[message.pk]),
+        reverse("chat:group_room", args=[room.group_id]),
+    ):
+        assert client.get(url).status_code == 404
+    for url in (reverse("chat:send", args=[room.pk]), reverse("chat:delete", args=[message.pk])):
+        assert client.post(url, {"body": "hi"}).status_code == 404
+    assert Message.objects.count() == 1
+
+
+def test_author_edits_and_deletes_within_ten_minutes_only(room, member, volunteer):
+    message, _ = actions.do_send_message(member, room, "first try", "e")
+    actions.do_edit_message(member, message, "second try")
+    with pytest.raises(ActionError, match="your own"):
+        actions.do_edit_message(volunteer, message, "not mine")
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)), pytest.raises(ActionError, match="10 minutes"):
+        actions.do_delete_message(member, message)
+    actions.do_delete_message(member, message)
+    message.refresh_from_db()
+    assert message.body == "" and message.deleted_at and message.changed_seq == 3
+
+
+def test_moderator_hide_is_audited_and_members_cannot_hide(
+    django_capture_on_commit_callbacks, room, member, volunteer, peer_worker
+):
+    message, _ = actions.do_send_message(volunteer, room, "something unkind", "u")
+    with pytest.raises(ActionError, match="Only moderators"):
+        actions.do_hide_message(member, message)
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        actions.do_hide_message(peer_worker, message, "unkind")
+    assert events.recipients_of("chat.message.changed") == {room_channel(room.pk)}
+    entry = AuditEntry.objects.get(action="chat.message.hidden")
+    assert entry.actor == peer_worker and entry.subject == volunteer and entry.data["reason"] == "unkind"
+
+
+def test_db_flood_check_holds_without_the_connection_bucket(room, member):
+    for i in range(actions.RATE_COUNT):
+        actions.do_send_message(member, room, f"quick {i}", f"q{i}")
+    with pytest.raises(actions.RateLimited):
+        actions.do_send_message(member, room, "one too many", "q-extra")
+    with time_machine.travel(timezone.now() + timedelta(seconds=6)):
+        actions.do_send_message(member, room, "calmer now", "q-later")
+
+
+def test_one_to_one_is_reused_and_private(django_capture_on_commit_callbacks, member, volunteer, outsider, client_for):
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        first = actions.do_open_conversation(member, volunteer, opened_by=member, reason="talk now")
+    assert events.recipients_of("chat.conversation.opened") == {member_group(member.pk), member_group(volunteer.pk)}
+    again = actions.do_open_conversation(volunteer, member, opened_by=volunteer)
+    assert again.pk == first.pk
+    assert access_conversation(volunteer, first.pk) == first
+    assert access_room(member, first.room_id) == first.room
+    with pytest.raises(Http404):
+        access_conversation(outsider, first.pk)
+    assert client_for(outsider).get(reverse("chat:room", args=[first.room_id])).status_code == 404
+    with pytest.raises(ActionError, match="volunteer or a member of staff"):
+        actions.do_open_conversation(volunteer, outsider, opened_by=volunteer)
+
+
+def test_drop_in_pings_the_host_and_shows_on_members_home_page(
+    django_capture_on_commit_callbacks, group, volunteer, member, outsider, client_for, settings
+):
+    settings.EMAIL_HOST = "smtp.example.org"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    tuesday_7pm = timezone.make_aware(timezone.datetime(2026, 12, 1, 19, 15))  # a Tuesday
+    with pytest.raises(ActionError, match="host"):
+        actions.do_create_drop_in(member, group.pk, title="x", weekday=1, opens_at=time(19), closes_at=time(20))
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        drop_in = actions.do_create_drop_in(
+            volunteer, group.pk, title="Tuesday drop-in", weekday=1, opens_at=time(19), closes_at=time(20)
+        )
+    assert events.recipients_of("chat.drop_in.announced") == {f"group.{group.pk}"}
+    assert drop_in.hours_label() == "Tuesdays, 7 pm to 8 pm"
+    with time_machine.travel(tuesday_7pm, tick=False):
+        with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+            actions.do_enter_room(member, drop_in.room, "chan-1")
+        arrived = [e for g, e in events.sent if e["kind"] == "chat.drop_in.arrived"]
+        assert arrived and arrived[0]["name"] == "Robin"
+        assert events.recipients_of("chat.drop_in.arrived") == {member_group(volunteer.pk)}
+        home = visible_text(client_for(member).get("/"))
+        assert "Tuesday drop-in (Tuesday Makers): drop-in open now — 1 person here" in home
+        assert "drop-in open now" not in visible_text(client_for(outsider).get("/"))
+    assert len(mail.outbox) == 1 and "Robin has arrived" in mail.outbox[0].subject
+    with time_machine.travel(tuesday_7pm + timedelta(hours=1), tick=False):
+        assert "drop-in open now" not in visible_text(client_for(member).get("/"))
+
+
+def test_gathering_rsvp_reminder_goes_once(django_capture_on_commit_callbacks, group, volunteer, member, peer_worker):
+    start = timezone.now() + timedelta(days=1)
+    with pytest.raises(ActionError, match="online volunteer"):
+        actions.do_schedule_gathering(
+            volunteer,
+            group.pk,
+            title="Games",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            format=GatheringFormat.HYBRID,
+            place="Café",
+        )
+    gathering = actions.do_schedule_gathering(
+        volunteer,
+        group.pk,
+        title="Games",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        format=GatheringFormat.HYBRID,
+        place="Café",
+        online_volunteer=peer_worker,
+    )
+    assert gathering.room is not None and gathering.facilitator == volunteer
+    with pytest.raises(ActionError, match="hosts and supporters"):
+        actions.do_schedule_gathering(member, group.pk, title="x", starts_at=start, ends_at=start + timedelta(hours=1))
+    actions.do_rsvp(member, gathering, "listen", remind_minutes_before=60)
+    rsvp = Rsvp.objects.get(member=member)
+    assert rsvp.due_at == start - timedelta(minutes=60)
+    assert actions.send_due_reminders(timezone.now()) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.send_due_reminders(start - timedelta(minutes=59)) == 1
+        assert actions.send_due_reminders(start - timedelta(minutes=58)) == 0  # claimed once
+    assert len(mail.outbox) == 1 and "Games" in mail.outbox[0].subject
+    with time_machine.travel(start + timedelta(minutes=5)):
+        actions.do_enter_room(member, gathering.room, "c")
+    assert Attendance.objects.get(gathering=gathering, member=member).how == "online"
+
+
+def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
+    django_capture_on_commit_callbacks, client_for, group, volunteer, member, peer_worker, coordinator
+):
+    start = timezone.now() - timedelta(minutes=10)
+    gathering = actions.do_schedule_gathering(
+        volunteer, group.pk, title="Evening circle", starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    room = gathering.room
+    actions.do_set_prompts(coordinator, ["What went OK this week?", "  ", "What are you reading?"])
+    assert Prompt.objects.count() == 2
+    actions.do_raise_hand(member, room)
+    with pytest.raises(ActionError):
+        actions.do_clear_hand(peer_worker, room, member.pk)  # not facilitating this room
+    actions.do_send_message(member, room, "one two three four", "m1")
+    page = visible_text(client_for(volunteer).get(reverse("chat:room", args=[room.pk])))
+    assert "Facilitation" in page and "Lower Robin's hand" in page
+    assert "Robin new 100 1 messages, 4 words" in page.replace("%", "")
+    assert "Facilitation" not in visible_text(client_for(member).get(reverse("chat:room", args=[room.pk])))
+    actions.do_clear_hand(volunteer, room, member.pk)
+    actions.do_send_prompt(volunteer, room, Prompt.objects.first().pk)
+    actions.do_start_closing_round(volunteer, room)
+    kinds = list(Message.objects.filter(room=room).order_by("seq").values_list("kind", flat=True))
+    assert kinds == ["text", "prompt", "closing"]
+    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+        follow_up = actions.do_hand_off(volunteer, room, member, peer_worker, "seemed upset")
+    assert room_channel(room.pk) not in {g for groups, _ in events.sent for g in groups}  # the room sees nothing
+    assert events.recipients_of("chat.handoff") == {member_group(member.pk)}
+    assert FollowUp.objects.get() == follow_up and follow_up.conversation.supporter == peer_worker
+    assert AuditEntry.objects.filter(action="chat.handoff.made", subject=member).exists()
+    with pytest.raises(ActionError):
+        actions.do_hand_off(member, room, volunteer, peer_worker)
+    actions.do_save_notes(volunteer, gathering, "Quiet start, lovely closing round.")
+    # Staff read the notes as members of the group (the community rule: staff join to see group content).
+    staff_page = visible_text(client_for(peer_worker).get(reverse("chat:gathering", args=[gathering.pk])))
+    assert "lovely closing round" in staff_page and "Robin with Priya: seemed upset" in staff_page
+    member_page = visible_text(client_for(member).get(reverse("chat:gathering", args=[gathering.pk])))
+    assert "lovely closing round" not in member_page
+
+
+def test_export_and_erase_chat(room, member, volunteer):
+    actions.do_send_message(member, room, "my words", "x")
+    conversation = actions.do_open_conversation(member, volunteer, opened_by=member)
+    actions.do_send_message(member, conversation.room, "just between us", "y")
+    exported = data_rights.export_member(member)
+    assert {m["text"] for m in exported["chat_messages"]} == {"my words", "just between us"}
+    data_rights.erase_member(member)
+    assert not Message.objects.filter(body__in=["my words", "just between us"]).exists()
+    assert Message.objects.filter(room=room, sender=None, body="").count() == 1

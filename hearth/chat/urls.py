@@ -1,0 +1,23 @@
+from django.urls import path
+
+from hearth.chat import views
+
+app_name = "chat"
+
+urlpatterns = [
+    path("chat/", views.index, name="index"),
+    path("chat/groups/<int:group_id>/", views.group_room, name="group_room"),
+    path("chat/groups/<int:group_id>/drop-ins/new/", views.new_drop_in, name="new_drop_in"),
+    path("chat/groups/<int:group_id>/gatherings/new/", views.new_gathering, name="new_gathering"),
+    path("chat/rooms/<int:room_id>/", views.room_page, name="room"),
+    path("chat/rooms/<int:room_id>/send/", views.send, name="send"),
+    path("chat/rooms/<int:room_id>/hand/", views.hand, name="hand"),
+    path("chat/rooms/<int:room_id>/facilitate/", views.facilitate, name="facilitate"),
+    path("chat/messages/<int:message_id>/edit/", views.edit, name="edit"),
+    path("chat/messages/<int:message_id>/delete/", views.delete, name="delete"),
+    path("chat/messages/<int:message_id>/hide/", views.hide, name="hide"),
+    path("chat/gatherings/<int:gathering_id>/", views.gathering_page, name="gathering"),
+    path("chat/gatherings/<int:gathering_id>/attendance/", views.gathering_attendance, name="gathering_attendance"),
+    path("chat/gatherings/<int:gathering_id>/notes/", views.gathering_notes, name="gathering_notes"),
+    path("chat/prompts/", views.prompts, name="prompts"),
+]

@@ -1,0 +1,363 @@
+"""Thin views: parse a form, call the access helper, call one action, render or redirect.
+
+Every page works without JavaScript; ``static/chat/room.js`` enhances the room
+with the websocket (live messages, typing, presence, hands, the meter).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hearth.chat import access, actions
+from hearth.chat.forms import (
+    DropInForm,
+    EditForm,
+    GatheringForm,
+    HandOffForm,
+    HideForm,
+    NotesForm,
+    PromptsForm,
+    RsvpForm,
+    SendForm,
+)
+from hearth.chat.models import Attendance, Conversation, DropIn, FollowUp, Gathering, Prompt, RoomKind, Rsvp
+from hearth.community.access import access_group_content, my_groups
+from hearth.core.errors import ActionError
+from hearth.core.home import Panel, register_panel
+from hearth.members import policy
+from hearth.members.models import Member
+from hearth.members.policy import Perm
+from hearth.safety.feedback import respond_to_screening
+
+PAGE_SIZE = 50
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "chat/index.html",
+        {
+            "groups": my_groups(member),
+            "drop_ins": access.open_drop_ins_for(member),
+            "gatherings": access.upcoming_gatherings(member)[:20],
+            "conversations": access.my_conversations(member)[:20],
+        },
+    )
+
+
+@login_required
+def group_room(request: HttpRequest, group_id: int) -> HttpResponse:
+    room = actions.do_open_group_room(request.user, group_id)  # type: ignore[arg-type]
+    return redirect("chat:room", room.pk)
+
+
+@login_required
+def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    room = access.access_room(member, room_id)
+    # Read before the history: anything newer reaches the page through the socket's resume.
+    last_seq = room.last_seq
+    pager = Paginator(access.history(room), PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = list(reversed(pager.object_list))
+    for m in rows:
+        m.editable = m.sender_id == member.pk and m.kind == "text" and now - m.created_at <= actions.EDIT_WINDOW  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "room": room,
+        "pager": pager,
+        "rows": rows,
+        "last_seq": last_seq,
+        "form": SendForm(initial={"client_id": uuid.uuid4().hex}),
+        "can_moderate": access.can_moderate(member, room),
+        "facilitating": access.can_facilitate(member, room),
+        "present": access.present(room),
+        "hands": access.hand_queue(room),
+        "raised": any(h.member_id == member.pk for h in access.hand_queue(room)),
+    }
+    if room.kind == RoomKind.CONVERSATION:
+        conversation = Conversation.objects.select_related("member", "supporter").get(room=room)
+        context["other"] = conversation.supporter if conversation.member_id == member.pk else conversation.member
+    drop_in = DropIn.objects.filter(room=room).first()
+    context["drop_in"] = drop_in
+    context["hosting"] = drop_in is not None and drop_in.host_id == member.pk
+    gathering = Gathering.objects.filter(room=room).first()
+    context["gathering"] = gathering
+    if context["facilitating"]:
+        # "This session": the gathering's, once it has begun; otherwise the last couple of hours.
+        since = now - timedelta(hours=2)
+        if gathering is not None and gathering.session_start() <= now:
+            since = gathering.session_start()
+        shares = access.talk_share(room, since)
+        if gathering is not None:
+            newcomers = access.newcomer_ids(
+                gathering, [p.pk for p in context["present"]] + [s.member_id for s in shares]
+            )
+            for share in shares:
+                share.newcomer = share.member_id in newcomers
+            context["newcomers"] = [p for p in context["present"] if p.pk in newcomers]
+        context["shares"] = shares
+        context["prompts"] = Prompt.objects.filter(active=True)
+        group_people = Member.objects.filter(memberships__group=room.group, is_active=True).order_by("display_name")
+        context["handoff_form"] = HandOffForm(
+            people=group_people,
+            supporters=Member.objects.filter(role_grants__role__in=policy.roles_with(Perm.COVER_GROUPS), is_active=True)
+            .distinct()
+            .order_by("display_name"),
+        )
+    return render(request, "chat/room.html", context)
+
+
+def _room_redirect(room_id: int) -> HttpResponse:
+    response = redirect("chat:room", room_id)
+    response["Location"] += "#latest"
+    return response
+
+
+@login_required
+@require_POST
+def send(request: HttpRequest, room_id: int) -> HttpResponse:
+    room = access.access_room(request.user, room_id)  # type: ignore[arg-type]
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            message, _ = actions.do_send_message(
+                request.user,  # type: ignore[arg-type]
+                room,
+                form.cleaned_data["body"],
+                form.cleaned_data["client_id"],
+            )
+        except ActionError as error:
+            messages.error(request, str(error))
+        else:
+            if message.screening is not None:
+                return respond_to_screening(request, message.screening, reverse("chat:room", args=[room.pk]), "Sent.")
+    else:
+        messages.error(request, "Write something before sending (up to 4,000 characters).")
+    return _room_redirect(room.pk)
+
+
+@login_required
+def edit(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = access.access_message(request.user, message_id)  # type: ignore[arg-type]
+    form = EditForm(request.POST or None, initial={"body": message.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_edit_message(request.user, message, form.cleaned_data["body"])  # type: ignore[arg-type]
+            return _room_redirect(message.room_id)
+        except ActionError as error:
+            form.add_error(None, str(error))
+    return render(request, "chat/edit.html", {"form": form, "message": message})
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = access.access_message(request.user, message_id)  # type: ignore[arg-type]
+    try:
+        actions.do_delete_message(request.user, message)  # type: ignore[arg-type]
+    except ActionError as error:
+        messages.error(request, str(error))
+    return _room_redirect(message.room_id)
+
+
+@login_required
+@require_POST
+def hide(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = access.access_message(request.user, message_id)  # type: ignore[arg-type]
+    form = HideForm(request.POST)
+    form.is_valid()
+    try:
+        actions.do_hide_message(request.user, message, form.cleaned_data.get("reason", ""))  # type: ignore[arg-type]
+        messages.success(request, "The message is hidden. The audit log records it.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return _room_redirect(message.room_id)
+
+
+@login_required
+@require_POST
+def hand(request: HttpRequest, room_id: int) -> HttpResponse:
+    """Raise or lower your hand; a facilitator lowers someone else's with ``member``."""
+    member: Member = request.user  # type: ignore[assignment]
+    room = access.access_room(member, room_id)
+    try:
+        if request.POST.get("raise") == "1":
+            actions.do_raise_hand(member, room)
+        else:
+            actions.do_clear_hand(member, room, int(request.POST.get("member") or member.pk))
+    except (ActionError, ValueError) as error:
+        messages.error(request, str(error))
+    return _room_redirect(room.pk)
+
+
+@login_required
+@require_POST
+def facilitate(request: HttpRequest, room_id: int) -> HttpResponse:
+    """The facilitation panel's buttons without JavaScript: a prompt, the closing round, a hand-off."""
+    member: Member = request.user  # type: ignore[assignment]
+    room = access.access_room(member, room_id)
+    what = request.POST.get("what")
+    try:
+        if what == "prompt":
+            actions.do_send_prompt(member, room, int(request.POST.get("prompt", "0")))
+        elif what == "closing":
+            actions.do_start_closing_round(member, room)
+        elif what == "handoff":
+            people = Member.objects.filter(memberships__group=room.group)
+            form = HandOffForm(request.POST, people=people, supporters=Member.objects.filter(is_active=True))
+            if not form.is_valid():
+                raise ActionError("Choose who to offer a one-to-one to, and the supporter.")
+            actions.do_hand_off(
+                member, room, form.cleaned_data["person"], form.cleaned_data["supporter"], form.cleaned_data["note"]
+            )
+            messages.success(request, "A private one-to-one is open and a follow-up is recorded.")
+    except (ActionError, ValueError) as error:
+        messages.error(request, str(error))
+    return _room_redirect(room.pk)
+
+
+# --- Drop-ins and gatherings ---------------------------------------------------------------
+
+
+@login_required
+def new_drop_in(request: HttpRequest, group_id: int) -> HttpResponse:
+    group, _ = access_group_content(request.user, group_id)  # type: ignore[arg-type]
+    form = DropInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drop_in = actions.do_create_drop_in(request.user, group.pk, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, f"The drop-in is set up: {drop_in.hours_label()}.")
+            return redirect("chat:room", drop_in.room_id)
+        except ActionError as error:
+            form.add_error(None, str(error))
+    return render(request, "chat/form_page.html", {"form": form, "group": group, "heading": "Open a drop-in"})
+
+
+@login_required
+def new_gathering(request: HttpRequest, group_id: int) -> HttpResponse:
+    group, _ = access_group_content(request.user, group_id)  # type: ignore[arg-type]
+    people = Member.objects.filter(memberships__group=group, is_active=True).order_by("display_name")
+    form = GatheringForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            gathering = actions.do_schedule_gathering(request.user, group.pk, **fields)  # type: ignore[arg-type]
+            return redirect("chat:gathering", gathering.pk)
+        except ActionError as error:
+            form.add_error(None, str(error))
+    return render(request, "chat/form_page.html", {"form": form, "group": group, "heading": "Schedule a gathering"})
+
+
+@login_required
+def gathering_page(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    gathering = access.access_gathering(member, gathering_id)
+    rsvp = Rsvp.objects.filter(gathering=gathering, member=member).first()
+    form = RsvpForm(
+        request.POST or None,
+        initial={
+            "answer": rsvp.answer if rsvp else "",
+            "remind": str(rsvp.remind_minutes_before or "") if rsvp else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        remind = form.cleaned_data["remind"]
+        try:
+            actions.do_rsvp(member, gathering, form.cleaned_data["answer"], int(remind) if remind else None)
+            messages.success(request, "Thanks, your answer is saved.")
+            return redirect("chat:gathering", gathering.pk)
+        except ActionError as error:
+            form.add_error(None, str(error))
+    facilitating = member.pk in (gathering.facilitator_id, gathering.online_volunteer_id)
+    staff_view = policy.can(member, Perm.VIEW_SESSION_NOTES)
+    context: dict[str, Any] = {
+        "gathering": gathering,
+        "form": form,
+        "rsvp": rsvp,
+        "facilitating": facilitating,
+        "staff_view": staff_view,
+    }
+    if facilitating or staff_view:
+        context["answers"] = Rsvp.objects.filter(gathering=gathering).select_related("member").order_by("answer")
+        context["attendance"] = Attendance.objects.filter(gathering=gathering).select_related("member")
+        context["people"] = Member.objects.filter(memberships__group=gathering.group, is_active=True).order_by(
+            "display_name"
+        )
+    if staff_view or gathering.facilitator_id == member.pk:
+        context["notes_form"] = NotesForm(initial={"notes": gathering.notes})
+    if staff_view:
+        context["follow_ups"] = FollowUp.objects.filter(gathering=gathering).select_related("member", "supporter")
+    return render(request, "chat/gathering.html", context)
+
+
+@login_required
+@require_POST
+def gathering_attendance(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    gathering = access.access_gathering(member, gathering_id)
+    person = Member.objects.filter(pk=request.POST.get("member") or 0).first()
+    try:
+        if person is None:
+            raise ActionError("Choose who was there.")
+        actions.do_mark_attendance(member, gathering, person)
+        messages.success(request, f"{person.display_name} is marked as there in person.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:gathering", gathering.pk)
+
+
+@login_required
+@require_POST
+def gathering_notes(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    gathering = access.access_gathering(member, gathering_id)
+    form = NotesForm(request.POST)
+    form.is_valid()
+    try:
+        actions.do_save_notes(member, gathering, form.cleaned_data.get("notes", ""))
+        messages.success(request, "Notes saved. Only staff can read them.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:gathering", gathering.pk)
+
+
+@login_required
+def prompts(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Perm.EDIT_PROMPTS)
+    current = "\n".join(Prompt.objects.values_list("text", flat=True))
+    form = PromptsForm(request.POST or None, initial={"prompts": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_set_prompts(request.user, form.cleaned_data["prompts"].splitlines())  # type: ignore[arg-type]
+            messages.success(request, "The prompt deck is saved.")
+            return redirect("chat:prompts")
+        except ActionError as error:
+            form.add_error(None, str(error))
+    return render(request, "chat/form_page.html", {"form": form, "heading": "Conversation prompts"})
+
+
+# --- Home page panel -----------------------------------------------------------------------------
+
+
+def _home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """ "Drop-in open now — 2 people here", for each open drop-in of the member's groups."""
+    if not request.user.is_authenticated:
+        return None
+    drop_ins = access.open_drop_ins_for(request.user)
+    return {"drop_ins": drop_ins} if drop_ins else None
+
+
+register_panel(Panel("chat.drop_ins", "chat/_home_panel.html", _home_panel, order=5))
