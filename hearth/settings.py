@@ -47,6 +47,16 @@ if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when HEARTH_MODE=production.")
 
+# Self-assessment answers are encrypted at rest with this Fernet key (see hearth/core/crypto.py);
+# comma-separate several to rotate (the first encrypts). Development derives one from SECRET_KEY.
+HEARTH_FIELD_KEY = env_secret("HEARTH_FIELD_KEY", "")
+if PRODUCTION and not HEARTH_FIELD_KEY:
+    raise ImproperlyConfigured(
+        "HEARTH_MODE=production needs HEARTH_FIELD_KEY (or HEARTH_FIELD_KEY_FILE): the key that encrypts "
+        "self-assessment answers. Make one with: "
+        'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -67,6 +77,8 @@ INSTALLED_APPS = [
     "hearth.safety",
     "hearth.availability",
     "hearth.care",
+    "hearth.intake",
+    "hearth.signposting",
 ]
 
 MIDDLEWARE = [
@@ -220,37 +232,8 @@ HEARTH_ALERT_ESCALATE_MINUTES = env_int("HEARTH_ALERT_ESCALATE_MINUTES", 3, mini
 HEARTH_ON_CALL_EMAIL = env_str("HEARTH_ON_CALL_EMAIL", "")
 HEARTH_MOOD_HEAVY_POSTS = env_int("HEARTH_MOOD_HEAVY_POSTS", 4, minimum=1)
 HEARTH_MOOD_SUPPORT_RATIO = float(env_str("HEARTH_MOOD_SUPPORT_RATIO", "1.0"))
-# Signposts offered quietly when triage sees drink/drug use or practical worries (UK defaults).
-# A JSON object: topic -> {"title", "places": [{"name", "contact", "detail"}]}.
-HEARTH_SIGNPOSTS = env_json(
-    "HEARTH_SIGNPOSTS",
-    {
-        "substance": {
-            "title": "Drink and drugs",
-            "places": [
-                {"name": "Drinkline", "contact": "0300 123 1110", "detail": "Free, confidential advice about drinking"},
-                {"name": "FRANK", "contact": "0300 123 6600", "detail": "Honest information about drugs, 24 hours"},
-                {
-                    "name": "Your GP or local drug and alcohol service",
-                    "contact": "",
-                    "detail": "Can refer you to treatment",
-                },
-            ],
-        },
-        "practical": {
-            "title": "Money, housing, benefits and forms",
-            "places": [
-                {
-                    "name": "Citizens Advice",
-                    "contact": "0800 144 8848",
-                    "detail": "Benefits, forms, work and legal letters",
-                },
-                {"name": "StepChange", "contact": "0800 138 1111", "detail": "Free debt advice"},
-                {"name": "Shelter", "contact": "0808 800 4444", "detail": "Housing and eviction help"},
-            ],
-        },
-    },
-)
+# Signposts offered after triage and in the self-assessment now come from the resources directory
+# (hearth/signposting), which coordinators edit in the app; crisis lines stay configuration above.
 
 # --- Internationalisation and static files -------------------------------------
 LANGUAGE_CODE = "en-gb"

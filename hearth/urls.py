@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("hearth.safety.urls")),
     path("", include("hearth.care.urls")),
     path("", include("hearth.chat.urls")),
+    path("", include("hearth.intake.urls")),
+    path("", include("hearth.signposting.urls")),
     path("admin/", admin.site.urls),
 ]

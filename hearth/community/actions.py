@@ -44,6 +44,7 @@ from hearth.community.models import (
 from hearth.core import audit
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
+from hearth.intake.gatekeeping import check_can_join
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -315,8 +316,10 @@ def _hosts(group: Group) -> list[Member]:
 def do_join_group(member: Member, group: Group, note: str = "") -> Membership | JoinRequest:
     """Join an open group, ask to join an ask-to-join one, or accept a waiting invitation.
 
-    Invite-only groups refuse unless a host has invited the member.
+    Invite-only groups refuse unless a host has invited the member. A group that asks
+    for a self-assessment or a one-to-one first refuses, kindly, until that's done (intake).
     """
+    check_can_join(member, group)
     if group.state != GroupState.ACTIVE:
         raise ActionError("This group isn't open yet.")
     if membership_of(member, group) is not None:
@@ -409,6 +412,8 @@ def do_answer_invitation(member: Member, invitation: JoinRequest, accept: bool) 
         or invitation.decided_at is not None
     ):
         raise ActionError("That invitation isn't waiting for an answer any more.")
+    if accept:
+        check_can_join(member, invitation.group)  # a host's invitation doesn't skip what the group asks first
     with transaction.atomic():
         invitation.decided_at = timezone.now()
         invitation.accepted = accept

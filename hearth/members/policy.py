@@ -42,6 +42,18 @@ class Perm(StrEnum):
     BAN = "safety.ban"
     DECIDE_APPEALS = "safety.decide_appeals"
     USE_CARE_QUEUE = "care.use_queue"
+    VIEW_CARE_QUEUE = "care.view_queue"
+    RUN_CHECK_INS = "care.run_check_ins"
+    READ_CARE_NOTES = "care.read_notes"
+    READ_INTAKE_ANSWERS = "intake.read_answers"
+    EDIT_QUESTIONNAIRE = "intake.edit_questionnaire"
+    EDIT_SCOPE = "intake.edit_scope"
+    SET_GROUP_REQUIREMENTS = "intake.set_group_requirements"
+    EDIT_DIRECTORY = "signposting.edit_directory"
+    MANAGE_REFERRALS = "signposting.manage_referrals"
+    VIEW_INSIGHTS = "insights.view_dashboard"
+    EXPORT_RESEARCH = "insights.export_research"
+    VIEW_OUTCOMES = "insights.view_outcomes"
 
 
 RULES: dict[Perm, frozenset[str]] = {
@@ -82,8 +94,31 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.SANCTION: STAFF,
     Perm.BAN: frozenset({Role.COORDINATOR}),
     Perm.DECIDE_APPEALS: frozenset({Role.COORDINATOR}),
-    # Reaching out to people on the care queue.
+    # The whole care queue: everything members share with "the peer-work team", triage, hand-offs, referrals.
     Perm.USE_CARE_QUEUE: STAFF,
+    # The care queue page at all. Volunteers see only "nobody replied" for groups they are in, and what a
+    # member shares with them as their usual supporter (hearth/care/queue.py has the item-level rules).
+    Perm.VIEW_CARE_QUEUE: SUPPORTERS,
+    # Setting up recurring check-ins for a member, planning follow-ups, naming a usual supporter.
+    Perm.RUN_CHECK_INS: STAFF,
+    # Reading check-in notes (encrypted at rest; every read audited). Volunteers can write them, not read them.
+    Perm.READ_CARE_NOTES: STAFF,
+    # Self-assessment answers: peer workers, counsellors and coordinators; every read is audited.
+    Perm.READ_INTAKE_ANSWERS: STAFF,
+    # The questions and routing rules, and the plain-words scope of the service: the coordinator's.
+    Perm.EDIT_QUESTIONNAIRE: frozenset({Role.COORDINATOR}),
+    Perm.EDIT_SCOPE: frozenset({Role.COORDINATOR}),
+    # What any group asks before joining (hosts can set their own group's; see intake/access.py).
+    Perm.SET_GROUP_REQUIREMENTS: STAFF,
+    # The resources directory, and referrals to it for any member (members self-refer where a resource allows).
+    Perm.EDIT_DIRECTORY: STAFF,
+    Perm.MANAGE_REFERRALS: STAFF,
+    # The service dashboard (aggregate figures only, small numbers hidden): the coordinator reports to funders.
+    Perm.VIEW_INSIGHTS: frozenset({Role.COORDINATOR}),
+    # The de-identified research export (only members who said yes to research; every export audited).
+    Perm.EXPORT_RESEARCH: frozenset({Role.COORDINATOR}),
+    # A member's questionnaire results, only when that member chose to share them with staff (audited).
+    Perm.VIEW_OUTCOMES: STAFF,
 }
 
 

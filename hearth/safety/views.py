@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,10 +36,13 @@ def support(request: HttpRequest) -> HttpResponse:
 
 
 def signposts(request: HttpRequest) -> HttpResponse:
-    """Places that help with what peer support can't: offered quietly, never pushed."""
+    """Places that help with what peer support can't: offered quietly, never pushed (from the resources directory)."""
+    from hearth.signposting.access import by_topic, directory
+    from hearth.signposting.models import Topic
+
     topic = request.GET.get("topic", "")
-    chosen = {k: v for k, v in settings.HEARTH_SIGNPOSTS.items() if not topic or k == topic}
-    return render(request, "safety/signposts.html", {"topics": chosen})
+    topics = [topic] if topic in Topic.values else []
+    return render(request, "safety/signposts.html", {"topics": by_topic(directory(topics), topics)})
 
 
 @login_required

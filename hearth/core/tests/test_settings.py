@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from hearth import conf
 
 GOOD_KEY = "k3y-" + "abcdefghij0123456789ABCDEFGHIJ" * 2
+FIELD_KEY = "ZmllbGQta2V5LWZvci10ZXN0cy0zMi1ieXRlcy0wMDA="  # a Fernet key: 32 bytes, url-safe base64
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
@@ -58,9 +59,29 @@ def test_production_refuses_unsafe_configuration(env, message):
 def test_production_starts_with_a_real_key_and_hosts(tmp_path):
     key_file = tmp_path / "secret"
     key_file.write_text(GOOD_KEY)
-    result = load_settings(HEARTH_MODE="production", SECRET_KEY_FILE=str(key_file), ALLOWED_HOSTS="care.example.org")
+    result = load_settings(
+        HEARTH_MODE="production",
+        SECRET_KEY_FILE=str(key_file),
+        ALLOWED_HOSTS="care.example.org",
+        HEARTH_FIELD_KEY=FIELD_KEY,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "False"
+
+
+def test_production_refuses_to_start_without_the_answer_encryption_key(tmp_path):
+    result = load_settings(HEARTH_MODE="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="care.example.org")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "needs HEARTH_FIELD_KEY" in result.stderr
+    key_file = tmp_path / "field-key"
+    key_file.write_text(FIELD_KEY + "\n")
+    result = load_settings(
+        HEARTH_MODE="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="care.example.org",
+        HEARTH_FIELD_KEY_FILE=str(key_file),
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_database_and_redis_urls_switch_backends():

@@ -1,0 +1,182 @@
+"""Thin views: parse a form, call the access helper and one action, render or redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from hearth.core.errors import ActionError
+from hearth.members import policy
+from hearth.members.models import Member
+from hearth.members.policy import Perm
+from hearth.signposting import access, actions
+from hearth.signposting.forms import ReferralForm, ReferralUpdateForm, ResourceForm
+from hearth.signposting.models import Referral, Topic
+
+
+def _me(request: HttpRequest) -> Member:
+    return request.user  # type: ignore[return-value]
+
+
+# --- The directory (members) -------------------------------------------------------------------------
+
+
+@login_required
+def directory_page(request: HttpRequest) -> HttpResponse:
+    topic = request.GET.get("topic", "")
+    topics = [topic] if topic in Topic.values else []
+    resources = access.directory(topics)
+    return render(
+        request,
+        "signposting/directory.html",
+        {"sections": access.by_topic(resources, topics), "topic": topic, "topic_choices": Topic.choices},
+    )
+
+
+@login_required
+def resource(request: HttpRequest, resource_id: int) -> HttpResponse:
+    me = _me(request)
+    place = access.access_resource(me, resource_id)
+    if request.method == "POST":
+        try:
+            actions.do_create_referral(me, me, place, status=Referral.Status.MADE)
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Noted. We'll check in with you in a couple of weeks about how it went with {place.name}."
+            )
+            return redirect("signposting:my_referrals")
+    open_referral = access.referrals_of(me).filter(resource=place, status__in=Referral.OPEN).first()
+    return render(request, "signposting/resource.html", {"resource": place, "open_referral": open_referral})
+
+
+@login_required
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    return render(request, "signposting/my_referrals.html", {"referrals": access.referrals_of(_me(request))})
+
+
+@login_required
+def my_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    me = _me(request)
+    referral = access.access_referral(me, referral_id)
+    if referral.member_id != me.pk:  # staff use their own page, with notes
+        return redirect("signposting:staff_referral", referral_id=referral.pk)
+    form = ReferralUpdateForm(
+        request.POST or None, self_service=True, initial={"status": referral.status, "note": referral.note}
+    )
+    del form.fields["follow_up_on"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_referral(
+                me, referral, status=form.cleaned_data["status"], follow_up_on=None, note=form.cleaned_data["note"]
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Thanks for letting us know.")
+            return redirect("signposting:my_referrals")
+    return render(
+        request,
+        "signposting/my_referral.html",
+        {"referral": referral, "form": form, "can_update": referral.self_referred and referral.is_open},
+    )
+
+
+# --- Staff ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def resource_edit(request: HttpRequest, resource_id: int | None = None) -> HttpResponse:
+    policy.require(request.user, Perm.EDIT_DIRECTORY)
+    place = access.access_resource(request.user, resource_id, for_editing=True) if resource_id else None
+    form = ResourceForm(request.POST or None, instance=place)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in actions.RESOURCE_FIELDS}
+        try:
+            saved = actions.do_save_resource(_me(request), place, **fields)
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{saved.name} is saved.")
+            return redirect("signposting:directory")
+    return render(request, "signposting/resource_edit.html", {"form": form, "resource": place})
+
+
+@login_required
+def staff_referrals(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Perm.MANAGE_REFERRALS)
+    show = request.GET.get("show", "due")
+    if show == "due":
+        rows: Any = actions.referrals_due()
+    else:
+        rows = Referral.objects.select_related("member", "resource").order_by("closed_at", "follow_up_on", "id")
+        if show == "open":
+            rows = rows.filter(status__in=Referral.OPEN)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(
+        request, "signposting/staff_referrals.html", {"page": page, "show": show, "today": timezone.localdate()}
+    )
+
+
+@login_required
+def staff_referral_new(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Perm.MANAGE_REFERRALS)
+    initial: dict[str, Any] = {}
+    raw = request.GET.get("member", "")
+    if raw.isdigit():
+        person = Member.objects.filter(pk=int(raw), is_active=True).first()
+        if person is not None:
+            initial["member"] = person.display_name
+    form = ReferralForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = actions.do_create_referral(
+                _me(request),
+                data["member"],
+                data["resource"],
+                status=data["status"],
+                follow_up_on=data["follow_up_on"],
+                note=data["note"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Referral to {referral.resource.name} saved, follow up on {referral.follow_up_on:%-d %B}."
+            )
+            return redirect("signposting:staff_referrals")
+    return render(request, "signposting/staff_referral_new.html", {"form": form})
+
+
+@login_required
+def staff_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    policy.require(request.user, Perm.MANAGE_REFERRALS)
+    referral = access.access_referral(request.user, referral_id)
+    form = ReferralUpdateForm(
+        request.POST or None,
+        initial={"status": referral.status, "follow_up_on": referral.follow_up_on, "note": referral.note},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_update_referral(
+                _me(request),
+                referral,
+                status=data["status"],
+                follow_up_on=data["follow_up_on"] or referral.follow_up_on,
+                note=data["note"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The referral is updated.")
+            return redirect("signposting:staff_referrals")
+    return render(request, "signposting/staff_referral.html", {"referral": referral, "form": form})
