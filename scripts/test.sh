@@ -56,7 +56,7 @@ stamp "PostgreSQL (port $PGPORT) and Redis (port $REDISPORT) are up"
 status=0
 stamp "lint"
 .venv/bin/ruff check . || status=1
-.venv/bin/ruff format --check . >/dev/null || { echo "ruff format would change files: run .venv/bin/ruff format ." >&2; status=1; }
+.venv/bin/ruff format --check . || { echo "ruff format would change the files above: run .venv/bin/ruff format ." >&2; status=1; }
 .venv/bin/mypy || status=1
 
 run_pytest() {  # name, then pytest args

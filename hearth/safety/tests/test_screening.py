@@ -199,7 +199,9 @@ def test_supportive_replies_keep_a_group_from_drifting(make_member, member, grou
     assert mood.supportive_replies == 4 and not mood.drifting
 
 
-def test_chat_messages_are_triaged_and_a_crisis_alerts_staff(member, group, peer_worker, django_capture_on_commit_callbacks):
+def test_chat_messages_are_triaged_and_a_crisis_alerts_staff(
+    member, group, peer_worker, django_capture_on_commit_callbacks
+):
     from hearth.chat import actions as chat
     from hearth.chat.models import Message
 
@@ -213,7 +215,9 @@ def test_chat_messages_are_triaged_and_a_crisis_alerts_staff(member, group, peer
     assert Message.objects.get(pk=message.pk).visible  # still in the room: not pre-moderated
 
 
-def test_hostile_chat_in_a_premoderated_group_is_kept_from_the_room(outsider, group, volunteer, django_capture_on_commit_callbacks):
+def test_hostile_chat_in_a_premoderated_group_is_kept_from_the_room(
+    outsider, group, volunteer, django_capture_on_commit_callbacks
+):
     from hearth.chat import actions as chat
     from hearth.chat.access import room_channel
     from hearth.chat.models import Message
