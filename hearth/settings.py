@@ -235,6 +235,8 @@ HEARTH_MOOD_SUPPORT_RATIO = float(env_str("HEARTH_MOOD_SUPPORT_RATIO", "1.0"))
 # Signposts offered after triage and in the self-assessment now come from the resources directory
 # (hearth/signposting), which coordinators edit in the app; crisis lines stay configuration above.
 
+# Care: hours before a post asking for support with no reply from anyone else goes on the care queue.
+HEARTH_CARE_NO_REPLY_HOURS = env_int("HEARTH_CARE_NO_REPLY_HOURS", 6, minimum=1)
 # --- Internationalisation and static files -------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

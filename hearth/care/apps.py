@@ -4,7 +4,8 @@ from django.apps import AppConfig
 class CareConfig(AppConfig):
     name = "hearth.care"
     label = "care"
-    verbose_name = "Proactive care: the care queue"
+    verbose_name = "Proactive care: cues, check-ins and the care queue"
 
     def ready(self) -> None:
-        from hearth.care import actions, data_rights  # noqa: F401
+        # Registers consent kinds, audit wording, periodic jobs, the home panel, data-rights sections, demo data.
+        from hearth.care import actions, cues, data_rights, demo, home, signals, tasks  # noqa: F401

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from hearth.care.actions import add_care_item
 from hearth.chat.access import can_facilitate, can_moderate, present, room_channel
 from hearth.chat.models import (
     Attendance,
@@ -663,6 +664,12 @@ def do_hand_off(actor: Member, room: Room, person: Member, supporter: Member, no
             gathering=gathering,
             conversation=conversation,
             note=note.strip()[:300],
+        )
+        # The care queue follows up later, whatever happens in the one-to-one now.
+        add_care_item(
+            person,
+            source="hand-off",
+            reason=f"Offered a one-to-one from {room.title}, handed to {supporter.display_name}",
         )
         url = reverse("chat:room", args=[conversation.room_id])
         send_event_on_commit(

@@ -200,6 +200,8 @@ def do_set_consent(member: Member, kind_key: str, audience_key: str) -> None:
         raise ActionError("That sharing choice isn't available. Please pick one of the options shown.")
     with transaction.atomic():
         Consent.objects.update_or_create(member=member, kind=kind_key, defaults={"audience": audience_key})
+        if kind.on_change is not None:
+            kind.on_change(member, kind.audience(audience_key))  # type: ignore[arg-type]
         audit.log_action(
             "members.consent.changed",
             actor=member,

@@ -7,6 +7,7 @@ always the narrowest audience ("Nobody").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hearth.members.models import Consent, Member
@@ -21,6 +22,9 @@ class Audience:
 NOBODY = Audience("nobody", "Nobody")
 SUPPORTERS = Audience("supporters", "Volunteers and staff")
 MEMBERS = Audience("members", "Everyone here")
+# Care cues (hearth.care.cues): narrowest first, and each wider one includes the narrower.
+USUAL_SUPPORTER = Audience("usual_supporter", "My usual supporter")
+PEER_TEAM = Audience("peer_team", "The peer-work team (and my usual supporter)")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,9 @@ class ConsentKind:
     title: str
     explanation: str
     audiences: tuple[Audience, ...]
+    # Called by members.actions.do_set_consent inside its transaction, after the choice is saved:
+    # the place an app deletes what it collected when a member withdraws (audience -> the default).
+    on_change: Callable[[Member, Audience], None] | None = None
 
     @property
     def default(self) -> Audience:

@@ -197,6 +197,9 @@ def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
     assert room_channel(room.pk) not in {g for groups, _ in events.sent for g in groups}  # the room sees nothing
     assert events.recipients_of("chat.handoff") == {member_group(member.pk)}
     assert FollowUp.objects.get() == follow_up and follow_up.conversation.supporter == peer_worker
+    from hearth.care.models import CareItem
+
+    assert CareItem.objects.get(member=member, source="hand-off").reason.startswith("Offered a one-to-one from")
     assert AuditEntry.objects.filter(action="chat.handoff.made", subject=member).exists()
     with pytest.raises(ActionError):
         actions.do_hand_off(member, room, volunteer, peer_worker)

@@ -1,0 +1,155 @@
+"""Demo data: members with every kind of cue, so the care queue tells a story.
+
+Priya (peerworker@example.org) opens the care queue and finds, among others:
+someone who hasn't been in for 12 days (usually every 2), a mood of 2/5 three
+days running, a falling mood, low energy for four days, stress scores well
+above someone's usual, a missed craft evening, a 02:10 post nobody answered, a
+triage concern, a facilitator's hand-off, a referral due, a check-in with no
+reply and a request for check-ins. Sam (volunteer@example.org) sees the
+unanswered post in his group, and the mood someone shares with him as their
+usual supporter. One member with an irregular pattern is *not* on the queue.
+Robin, the demo member, shares nothing (their home page stays as other tests expect).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from hearth.care import actions, cues
+from hearth.care.models import CareProfile, CheckInRound, MoodEntry, Source, Visit, WellbeingReading
+from hearth.members import consent
+from hearth.members.management.commands import seed_demo
+from hearth.members.models import Consent, Member, RoleGrant
+
+
+def _share(person: Member, source: Source, audience: consent.Audience = consent.PEER_TEAM) -> None:
+    Consent.objects.update_or_create(member=person, kind=cues.KINDS[source].key, defaults={"audience": audience.key})
+
+
+def _visits(person: Member, gaps: list[int], last_days_ago: int) -> None:
+    today = timezone.localdate()
+    day = today - timedelta(days=last_days_ago)
+    days = [day]
+    for gap in gaps:
+        day -= timedelta(days=gap)
+        days.append(day)
+    Visit.objects.bulk_create([Visit(member=person, day=d) for d in days], ignore_conflicts=True)
+
+
+def seed_care(rng: random.Random, people: list[Member]) -> None:
+    from hearth.chat.models import Attendance, Gathering
+    from hearth.community.models import CommunityProfile, Group, Membership, Post
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    sam, priya = people[1], people[2]
+    staffish = set(RoleGrant.objects.values_list("member_id", flat=True))
+    plain = [p for p in people[5:] if p.pk not in staffish]
+    if len(plain) < 14:
+        return  # a tiny demo: nothing to tell
+    (
+        quiet,
+        low,
+        falling,
+        tired,
+        stressed,
+        crafter,
+        night_owl,
+        worried,
+        upset,
+        referred,
+        silent,
+        asking,
+        irregular,
+        shared_with_sam,
+    ) = plain[:14]
+
+    # Going quiet: usually every 2 days, not seen for 12.
+    _share(quiet, Source.GOING_QUIET)
+    _visits(quiet, [2] * 40, 12)
+    # An irregular pattern (often away a fortnight or more): 16 days away is normal for them.
+    _share(irregular, Source.GOING_QUIET)
+    _visits(irregular, [1, 2, 1, 18, 1, 1, 2, 21, 1, 3, 1, 15, 2, 1, 1, 20, 1, 2], 16)
+
+    # Mood: three low check-ins; and a falling trend over a fortnight (shared without the daily numbers).
+    _share(low, Source.MOOD)
+    _share(falling, Source.MOOD_TREND)
+    _share(shared_with_sam, Source.MOOD, consent.USUAL_SUPPORTER)
+    CareProfile.objects.update_or_create(member=shared_with_sam, defaults={"usual_supporter": sam})
+    moods = [MoodEntry(member=low, day=today - timedelta(days=d), score=2) for d in (2, 1, 0)]
+    moods += [
+        MoodEntry(member=falling, day=today - timedelta(days=d), score=s)
+        for d, s in ((13, 4), (11, 4), (9, 4), (7, 3), (5, 3), (3, 2), (1, 2))
+    ]
+    moods += [MoodEntry(member=shared_with_sam, day=today - timedelta(days=d), score=1) for d in (0,)]
+    MoodEntry.objects.bulk_create(moods)
+
+    # Energy low for four days.
+    _share(tired, Source.ENERGY)
+    CommunityProfile.objects.update_or_create(
+        member=tired, defaults={"energy": "low", "energy_set_at": now - timedelta(days=4)}
+    )
+
+    # Stress from a tracker: usually about 40, the last three days about 80.
+    _share(stressed, Source.WELLBEING)
+    WellbeingReading.objects.bulk_create(
+        [
+            WellbeingReading(
+                member=stressed,
+                day=today - timedelta(days=d),
+                metric="stress",
+                value=(78 + rng.randint(0, 6)) if d < 3 else (36 + rng.randint(0, 8)),
+            )
+            for d in range(28)
+        ]
+    )
+
+    # A craft evening they usually come to, missed this week.
+    group = Group.objects.filter(state="active").order_by("pk").first()
+    if group is not None:
+        _share(crafter, Source.MISSED_GATHERING)
+        Membership.objects.get_or_create(group=group, member=crafter)
+        for weeks_ago in (5, 4, 3, 2, 1, 0):
+            start = (now - timedelta(days=7 * weeks_ago + 2)).replace(hour=18, minute=30, second=0, microsecond=0)
+            gathering = Gathering.objects.create(
+                group=group, title="Craft evening", starts_at=start, ends_at=start + timedelta(hours=2), created_by=sam
+            )
+            if weeks_ago:
+                Attendance.objects.create(gathering=gathering, member=crafter, how="online")
+
+    # A 02:10 post asking for support that nobody answered (in a group Sam is in).
+    sams_group = Group.objects.filter(state="active", memberships__member=sam).order_by("pk").first()
+    if sams_group is not None:
+        Membership.objects.get_or_create(group=sams_group, member=night_owl)
+        posted = (now - timedelta(hours=8)).replace(hour=2, minute=10) if now.hour >= 10 else now - timedelta(hours=7)
+        Post.objects.create(
+            group=sams_group,
+            author=night_owl,
+            body="Can't sleep again. Anyone else up? Struggling a bit tonight.",
+            created_at=posted,
+        )
+        actions.find_unanswered_posts(now)
+
+    # Safety and the team's own work: triage, a hand-off, a referral, check-ins.
+    actions.add_care_item(worried, source=Source.TRIAGE, reason="Wrote something worrying: feeling hopeless")
+    actions.add_care_item(
+        upset, source=Source.HAND_OFF, reason="left Tuesday's gathering upset — Sam offered a one-to-one"
+    )
+    actions.add_care_item(referred, source=Source.REFERRAL, reason="referral to money advice due for follow-up")
+    round_ = CheckInRound.objects.create(
+        member=silent, supporter=priya, created_by=priya, message="Hi, just checking in — how's your week going?"
+    )
+    round_.next_due_at = actions.next_due(round_, now)
+    round_.save(update_fields=["next_due_at"])
+    CareProfile.objects.update_or_create(member=silent, defaults={"usual_supporter": priya})
+    actions._send_one(round_, now - timedelta(days=3))
+    actions.follow_up_check_ins(now)
+    actions.do_ask_for_check_ins(asking, "weekdays, not before noon")
+
+    cues.refresh_cues(now=now)
+
+
+seed_demo.DEMO_SEEDERS.append(seed_care)
