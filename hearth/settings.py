@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "hearth.care",
     "hearth.intake",
     "hearth.signposting",
+    "hearth.insights",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("hearth.chat.urls")),
     path("", include("hearth.intake.urls")),
     path("", include("hearth.signposting.urls")),
+    path("", include("hearth.insights.urls")),
     path("admin/", admin.site.urls),
 ]

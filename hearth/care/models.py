@@ -33,6 +33,7 @@ class Source(models.TextChoices):
     CHECK_IN = "check-in", "Check-in round"
     ASKED = "asked", "Asked for a check-in"
     FOLLOW_UP = "follow-up", "Follow-up"
+    OUTCOME = "outcome", "Questionnaire answer"
     ENERGY = "energy", "Energy level"
     MOOD = "mood", "Mood check-in"
     MOOD_TREND = "mood_trend", "Falling mood"

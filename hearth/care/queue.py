@@ -33,7 +33,7 @@ from hearth.members import consent, policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
 
-STAFF_ONLY = frozenset({Source.TRIAGE, Source.HAND_OFF, Source.REFERRAL})
+STAFF_ONLY = frozenset({Source.TRIAGE, Source.HAND_OFF, Source.REFERRAL, Source.OUTCOME})
 STAFF_AND_USUAL = frozenset({Source.CHECK_IN, Source.ASKED, Source.FOLLOW_UP})
 MAX_ENTRIES = 60  # one screen of people: the rest wait until these are seen to (no infinite scroll)
 

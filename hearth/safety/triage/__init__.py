@@ -13,13 +13,16 @@ without a database or settings, and usable from a management command later.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from .rules import decide, find_hits
+from . import model as _model
+from .normalize import normalize
+from .rules import combine, decide, find_hits, vetoed
 
-__all__ = ["FLAGS", "RISKS", "TriageResult", "classify", "run_jsonl"]
+__all__ = ["FLAGS", "RISKS", "TriageResult", "classify", "classify_rules", "run_jsonl"]
 
 RISKS = ("crisis", "concern", "none")
 FLAGS = ("hostility", "substance", "practical")
@@ -34,8 +37,84 @@ class TriageResult:
     reasons: tuple[str, ...]
 
 
-def classify(text: str) -> TriageResult:
-    """Classify one message. Never raises for odd input; non-strings are treated as empty."""
+# The learned lexicon may only raise the level of a message of at least a few words on
+# which its own evidence points away from "none". Without this it read ordinary chat
+# ("Love this!", "Thanks for being here") as crisis: on a few words its probabilities sit
+# near the training mix, and that mix is above the crisis threshold. The rules still see
+# every message; this only limits when the model may add to them.
+_MIN_WORDS_FOR_MODEL = 5
+# To raise a message to *concern* it must at least speak of distress in some way.
+_DISTRESS_WORDS = re.compile(
+    r"\b(?:tired|exhausted|sad|low|down|alone|lonely|isolated|empty|numb|worthless|useless|hopeless|burden|"
+    r"cry\w*|tears|struggl\w*|cope|coping|hate|scared|afraid|anxious|anxiety|panic\w*|sleep\w*|eat\w*|"
+    r"pain|lost|miss\w*|wish|feel\w*|felt|anymore|any more|nothing|nobody|no one|point|worse|broken|"
+    r"dark|bad|awful|horrible|rough|shit|crap|relaps\w*|urges?|unsafe|safe|stopp\w* my|meds|depress\w*|"
+    r"failure|fail\w*|mess|can ?t|cannot|why|stuck|trapped|grief|griev\w*)\b"
+)
+# To raise a message to *crisis* (a live alert to staff) the message must also touch the
+# territory of harm: death and endings, means and methods, places people go to die, a time or
+# a decision, goodbyes and arrangements. Broad on purpose: the model decides, this only keeps
+# it from alerting on a message with nothing of the kind in it.
+_CRISIS_TERRITORY = re.compile(
+    r"\b(?:die[ds]?|dying|dead|death|suicid\w*|kill\w*|end\w*|alive|living|life|hurt\w*|harm\w*|cut\w*|"
+    r"pills?|tablets?|paracetamol|meds|overdos\w*|od|took|taken|taking|take|box|packet|bottle|whole|lot|stash|"
+    r"jump\w*|bridge|footbridge|viaduct|rope|belt|ligature|hose|hang\w*|knife|knives|blades?|razors?|lighter|"
+    r"burn\w*|hammer|guns?|weapon\w*|river|sea|train|railway|tracks|quarry|cliffs?|roof|top floor|multi ?storey|"
+    r"ledge|motorway|lay by|garage|exhaust|petrol|tonight|tonite|tomorrow|today|now|friday|weekend|date|after|"
+    r"when|goodbye|bye|farewell|last|final|forever|permanently|for good|won ?t be|wont be|won ?t hear|"
+    r"not be here|gone|peace|decided|decision|ready|courage|guts|working up|sorry|love you|look after|"
+    r"don ?t blame|dont blame|don ?t try|dont try|don ?t call|dont call|don ?t come|note|letters?|will|"
+    r"keys|passwords?|rehom\w*|sorted|research|plan\w*|bought|location|anymore|any more|point|done|"
+    r"enough|nobody|no one|miss me|better off|burden|hopeless\w*|can ?t|cannot|scared|unsafe)\b"
+)
+
+
+def _learned(lex: _model.LearnedLexicon, text: str, base: TriageResult) -> tuple[str, tuple[str, ...], list[str]]:
+    """Combine the rules' answer with the learned lexicon's; returns risk, flags and the model's reasons."""
+    risk, flags = base.risk, base.flags
+    norm = normalize(text).text
+    if len(norm.split()) < _MIN_WORDS_FOR_MODEL:
+        return risk, flags, []
+    feats = _model.features(norm)
+    if not feats:
+        return risk, flags, []
+    pred = lex.predict(norm, explain=0, feats=feats)
+    if pred.probs["none"] >= max(pred.probs["crisis"], pred.probs["concern"]):
+        return risk, flags, []  # the model's own evidence says nothing is wrong
+    outside_territory = not _CRISIS_TERRITORY.search(norm)
+    if outside_territory and not _DISTRESS_WORDS.search(norm):
+        return risk, flags, []  # nothing about harm or distress in it: the model adds nothing
+    new_risk, side = combine(risk, pred.probs, lex.thresholds, vetoed(base.reasons, norm) or outside_territory)
+    top = lex.explain(norm, new_risk, feats) if new_risk != "none" else ()
+    why = ", ".join(f"'{ngram}' +{w:.1f}" for ngram, w in top)
+    p = pred.probs
+    reasons: list[str] = []
+    if side == "model":
+        reasons.append(f"{new_risk}: learned lexicon (p crisis {p['crisis']:.2f}, concern {p['concern']:.2f}): {why}")
+    elif new_risk != "none":
+        reasons.append(
+            f"learned lexicon agrees or defers (p crisis {p['crisis']:.2f}, concern {p['concern']:.2f}): {why}"
+        )
+    # A flag the rules dropped on purpose (someone else's drinking, a reported insult) stays dropped.
+    kept_off = {f for f in FLAGS if any(r.startswith(("someone else", "reported")) and f in r for r in base.reasons)}
+    if any(r.startswith("someone else") for r in base.reasons):
+        kept_off.add("substance")
+    if any(r.startswith("reported") for r in base.reasons):
+        kept_off.add("hostility")
+    added = tuple(
+        f
+        for f in FLAGS
+        if f not in flags
+        and f not in kept_off
+        and f != "hostility"  # kind replies ("Thinking of you") read as hostile to it: the rules decide
+        and pred.flag_probs[f] >= lex.thresholds.get(f, 1.01)
+    )
+    reasons += [f"{f}: learned lexicon (p {pred.flag_probs[f]:.2f})" for f in added]
+    return new_risk, tuple(f for f in FLAGS if f in flags or f in added), reasons
+
+
+def classify_rules(text: str) -> TriageResult:
+    """The rules alone (no learned lexicon). Never raises for odd input."""
     if not isinstance(text, str):
         text = ""
     hits, dropped = find_hits(text)
@@ -47,6 +126,25 @@ def classify(text: str) -> TriageResult:
     reasons += [f'{f}: {flag_hits[f].label} ("{flag_hits[f].words}")' for f in flags]
     reasons += dropped
     return TriageResult(risk=risk, flags=flags, reasons=tuple(reasons))
+
+
+def classify(text: str, lexicon: _model.LearnedLexicon | bool | None = True) -> TriageResult:
+    """Classify one message: the rules plus the learned lexicon. Never raises for odd input.
+
+    ``lexicon`` is the learned model to combine with (default: the shipped ``weights.json``);
+    ``False`` gives the rules alone. If the weights file is missing the rules answer alone.
+    """
+    if not isinstance(text, str):
+        text = ""
+    base = classify_rules(text)
+    lex = _model.load() if lexicon is True else lexicon or None
+    if lex is None:
+        return base
+    risk, flags, extra = _learned(lex, text, base)
+    # The deciding side's reasons come first: the model's when it lifted the level, the rules' otherwise.
+    lifted = bool(extra) and extra[0].startswith(("crisis: learned", "concern: learned"))
+    head, tail = (tuple(extra[:1]), tuple(extra[1:])) if lifted else ((), tuple(extra))
+    return TriageResult(risk=risk, flags=flags, reasons=head + base.reasons + tail)
 
 
 def run_jsonl(stdin: TextIO, stdout: TextIO) -> int:

@@ -1212,4 +1212,94 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         r"\bparking (?:fine|ticket|charge)\b|\bpenalty charge\b|\bpay (?:the|my) (?:gas|electric|heating|water)\b",
     ),
 )
-RULES = RULES + CONCEPT_RULES
+# ---------------------------------------------------------------- v3 concepts
+# Single strong signals, written from categories (not items) seen on a new author's set: an overdose or a use
+# already taken, finality arrangements worded as instructions, means ready "in my bag", "going to jump" with no
+# object, and threats of serious violence with a weapon or a method. The vetting in rules.py (negation, past,
+# person, joke, idiom) still applies to every one.
+V3_RULES: tuple[Rule, ...] = (
+    Rule(
+        "act_taken_v3",
+        "act",
+        "overdose or harm already taken",
+        r"\b(?:ive|i have|i) (?:already|just) (?:taken|took|swallowed|necked|downed) (?:them|it|the lot|everything|"
+        r"them all|all of them)\b(?! (?:back|off|out|to|away|apart|down))|\b(?:ive|i have|i) (?:taken|took|swallowed|"
+        r"necked|downed) (?:them all|the lot|all of them|everything i had)\b|"
+        rf"\b(?:took|taken|swallowed|necked|downed) (?:the|a) (?:whole|entire|full) (?:box|packet|pack|bottle|strip|tub)\b|"
+        rf"\b(?:{PILLS}|they|it|tablets) (?:are|is|r|s) (?:kicking in|starting to (?:work|kick in)|working now)\b|"
+        rf"\bi (?:take|took|taking) (?:many|much|lots of|so many) {PILLS}\b|"
+        r"\b(?:shot up|took|used|injected|snorted) (?:way |much |a lot |loads )?more than (?:i ever|ever|usual)\b"
+        r"[^.!?\n]{0,30}\bon purpose\b|\bon purpose\b[^.!?\n]{0,30}\b(?:overdos\w*|too much|way more)\b",
+    ),
+    Rule(
+        "finality_v3",
+        "finality",
+        "final instructions",
+        r"\bthe (?:cat|dog|fish|rabbit|budgie|kids|hamster|guinea pigs?|birds?) (?:goes|go|can go|should go|is going) to\b|"
+        r"\b(?:can|could|will) (?:someone|somebody|anyone|you) (?:take|have|look after|adopt|rehome) (?:my |our )?"
+        r"(?!the bins|the kids to)\w+\b[^.!?\n]{0,80}\b(?:after|wont|will not|cant|not be able)\b|"
+        r"\bpasswords? (?:for|to) (?:everything|all my|my (?:bank|email|accounts))\b|\bfuneral plan\b[^.!?\n]{0,60}"
+        r"\b(?:paid|sorted|finished|done)|\b(?:paid|finished|sorted)\b[^.!?\n]{0,40}\bfuneral plan\b|"
+        r"\bset the (?:date|day)\b|\b(?:thats|that is) when (?:he|she|they|someone)(?:ll| will) find me\b|"
+        r"\benjoy reading about me\b|\bwant (?:it|this|today|tonight) to be the last (?:one|time|day)\b|"
+        r"\bgo to sleep for good\b|\bthought it (?:all )?through\b|\bits all (?:done|sorted|in order)\b(?= *[.!]?\s*"
+        r"(?:going|gonna|im|i|$))|\b(?:wont|will not) (?:hear|see) (?:from )?me again\b|\bit was nice knowing\b|"
+        r"\b(?:look|looking) after (?:mam|mum|mom|dad|the kids|my \w+) for me\b|\bdont blame yourselves?\b|"
+        r"\bwhoever (?:reads|finds) this\b",
+    ),
+    Rule(
+        "means_ready_v3",
+        "means",
+        "means ready",
+        r"\b(?:theyre|they are|its|it is|the \w+ (?:is|are)) (?:in|on) my (?:bag|pocket|drawer|bedside|desk|car)\b|"
+        r"\b(?:i|ive) (?:know|worked out|looked up|researched) (?:which ones|how many|what dose|the dose|how much to)\b|"
+        r"\bdone (?:the|my) research\b|\bthe pills are in\b|\bbought (?:a |some )?(?:hose(?:pipe)?|charcoal) and "
+        r"(?:duct )?tape\b|\b(?:sat|sitting|is|hes|shes) (?:\w+ ){0,4}with (?:a |his |her |my |the )?(?:service )?"
+        r"(?:pistol|gun|shotgun|rifle)\b",
+    ),
+    Rule(
+        "working_up_v3",
+        "ambiguous_act",
+        "working up to it",
+        r"\b(?:find|finding|get|getting|build|building) (?:up )?the (?:guts|courage|nerve)\b|\bwaiting (?:on|for) the "
+        r"(?:courage|guts|nerve)\b|\b(?:going to|gonna|will|about to) do it (?:after (?:this|that|the)|when|once|tonight|"
+        r"now|soon|later)\b|\b(?:dont|do not) (?:try (?:and |to |n )?)?(?:stop|find) me\b|\bnobody(?:s| is)? (?:going to|will)"
+        r" (?:miss|notice) me\b",
+    ),
+    Rule(
+        "intent_water_v3",
+        "intent",
+        "intent to walk into water",
+        joke_prone=True,
+        pattern=r"\b(?:im|i am|going to|ill|i will|gonna) (?:just )?(?:walk|walking|wade|wading) (?:into|in to|out into) the "
+        r"(?:sea|river|loch|ocean|water|canal|lake)\b",
+    ),
+    Rule(
+        "finality_v3b",
+        "finality",
+        "leaving for good",
+        r"\b(?:wont|will not|dont|do not) have to (?:deal with|worry about|put up with|see|look at) me (?:anymore|any more|"
+        r"again)\b|\b(?:wont|will not|not) be able to (?:look after|care for|feed|walk) (?:him|her|them|my \w+) "
+        r"(?:after|from|past|any)\b|\b(?:walking|driving|heading|going|on my way) (?:up )?to the (?:\w+ )?(?:bridge|"
+        r"viaduct|cliffs?|tracks|railway|multistorey|motorway bridge)\b[^.!?\n]{0,20}\bnow\b|\b(?:im|i am|i m) done\b"
+        r"(?=[^.!?\n]{0,60}\b(?:bye|goodbye|ending|end it|for good|forever|with (?:it all|life|everything|living)))",
+    ),
+    Rule(
+        "intent_jump_v3",
+        "intent",
+        "intent to jump",
+        r"\b(?:going to|gonna|about to|will|ill|im going to) jump\b(?= *(?:$|[.!,\n]|and|off|from|tonight|now|in front))",
+    ),
+    Rule(
+        "harm_other_v3",
+        "harm_other",
+        "threat of serious violence",
+        r"\b(?:coming for|come for|going to get) (?:you|him|her|them)\b[^.!?\n]{0,30}\bwith (?:a|my|the) (?:hammer|knife|"
+        r"bat|blade|machete|gun|crowbar)\b|\bburn (?:it|the house|his house|her house|their house) down with (?:him|her|them)"
+        r"\b|\b(?:run|knock) (?:him|her|them) (?:over|down)\b(?! (?:in|at) (?:the )?(?:game|match|fifa))|"
+        r"\b(?:im|i am) (?:going to )?(?:coming|come) (?:round|over)\b[^.!?\n]{0,40}\bwith (?:a|my|the) (?:hammer|knife|bat|"
+        r"blade|machete|gun|crowbar)\b",
+    ),
+)
+
+RULES = RULES + CONCEPT_RULES + V3_RULES

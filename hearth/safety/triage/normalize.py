@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Emoji that carry meaning for triage. Laughing emoji become "lol" so the joke
 # guard sees them; weapons and pills become the words the lexicon knows.
@@ -132,6 +133,8 @@ _ABBREV = {
     "wasnae": "wasnt",
     "heid": "head",
     "sewer-slide": "sewer slide",
+    "doin": "doing",
+    "n": "and",
     "k1ll": "kill",
     "k*ll": "kill",
     "su1cide": "suicide",
@@ -184,6 +187,7 @@ def _mask_lyrics(text: str) -> tuple[str, tuple[str, ...]]:
     return _QUOTED_SPAN_RE.sub(repl, text), tuple(masked)
 
 
+@lru_cache(maxsize=64)  # the rules and the learned lexicon both normalise the same message
 def normalize(raw: str) -> Normalized:
     """Return the canonical lower-case form the lexicon is written against."""
     text = unicodedata.normalize("NFKC", raw).translate(_QUOTES)

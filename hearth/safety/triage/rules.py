@@ -451,3 +451,53 @@ def decide(hits: list[Hit]) -> tuple[str, list[str]]:
             reasons.append(f'denial keeps it below crisis ("{denial.words}")')
         return "concern", reasons
     return "none", reasons
+
+
+_URGENCY = {"crisis": 2, "concern": 1, "none": 0}
+
+
+# Reasons the rules dropped a match that are clear enough to cap the learned lexicon: a negation, a joke or idiom,
+# an ordinary plan or goodbye, a supportive reply, a film. The model may then lift the level to concern, not crisis.
+VETO_PREFIXES = (
+    "negated:",
+    "joke:",
+    "idiom:",
+    "hyperbole",
+    "an ordinary",
+    "mortality in general",
+    "addressed to the reader",
+    "aimed at the reader",
+    "film/news",
+    "means put out of reach",
+    "game talk",
+)
+
+
+def vetoed(dropped: list[str] | tuple[str, ...], norm_text: str = "") -> bool:
+    """True when the rules saw a clear reason to discount risk words (or an ordinary plan spelled out)."""
+    return any(d.startswith(VETO_PREFIXES) for d in dropped) or bool(_MUNDANE_PLAN_RE.search(norm_text))
+
+
+def combine(
+    rules_risk: str, probs: dict[str, float], thresholds: dict[str, float], veto: bool = False
+) -> tuple[str, str]:
+    """The default risk: the more urgent of the rules and the learned lexicon when it is confident.
+
+    The model says crisis when P(crisis) reaches ``thresholds["crisis"]`` and concern when
+    P(crisis) + P(concern) reaches ``thresholds["risk"]``. A rules veto (see ``VETO_PREFIXES``)
+    caps the model at concern. Returns (risk, which side decided: "rules", "model" or "both").
+    """
+    p_crisis = probs.get("crisis", 0.0)
+    p_risk = p_crisis + probs.get("concern", 0.0)
+    if p_crisis >= thresholds.get("crisis", 1.01):
+        model_risk = "crisis"
+    elif p_risk >= thresholds.get("risk", 1.01):
+        model_risk = "concern"
+    else:
+        model_risk = "none"
+    if veto and model_risk == "crisis":
+        model_risk = "concern"
+    r, m = _URGENCY[rules_risk], _URGENCY[model_risk]
+    if m > r:
+        return model_risk, "model"
+    return rules_risk, "rules" if r > m else "both"

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "hearth.insights"
+    label = "insights"
+    verbose_name = "Insights: dashboards, outcome measures, research export"
+
+    def ready(self) -> None:
+        # Registers consent kinds, audit wording, metrics, the periodic job, the home panel,
+        # the data-rights section and the demo seeder.
+        from hearth.insights import actions, data_rights, demo, home, metrics, tasks  # noqa: F401
+        from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
+
+        DEMO_SEEDERS.append(demo.seed)

@@ -1,0 +1,202 @@
+"""``hearth bench_insights``: the service dashboard's server time on a scaled organisation.
+
+Run it on a database seeded with ``hearth seed_demo --scale 5000:200000``. The
+first run adds a year of the activity the dashboard reads and the scale seed
+doesn't make (reactions, replies, talk requests, crisis alerts, care items,
+triage records, questionnaire answers), bulk-created. It renders the dashboard
+in-process as the demo coordinator, so the figure is Django's time (queries,
+metrics, SVG templates) without network or browser.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from hearth.availability.models import TalkRequest
+from hearth.care.models import CareItem
+from hearth.community.models import Comment, Post, Reaction
+from hearth.insights import measures
+from hearth.insights.models import OutcomeResponse
+from hearth.members.models import Member
+from hearth.safety.models import CrisisAlert, TriageRecord
+
+YEAR = timedelta(days=365)
+BATCH = 5000
+
+
+class Command(BaseCommand):
+    help = "Measure the insights dashboard's server time (median and 95th percentile, in ms)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--email", default="coordinator@example.org")
+        parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument("--json", action="store_true", help="Print one JSON object instead of lines.")
+
+    def handle(self, *args: Any, email: str, repeat: int, json: bool, **options: Any) -> None:
+        coordinator = Member.objects.filter(email=email).first()
+        if coordinator is None:
+            raise CommandError(f"No account {email}. Load data first: hearth seed_demo --scale 5000:200000")
+        if TalkRequest.objects.count() < 1000:
+            start = time.perf_counter()
+            add_a_year_of_activity(random.Random(9))
+            self.stdout.write(f"insights: added a year of activity in {time.perf_counter() - start:.0f} s")
+        client = Client()
+        client.force_login(coordinator)
+        today = timezone.localdate()
+        targets = {
+            "dashboard, 12 weeks": "/insights/",
+            "dashboard, a year": f"/insights/?start={today - timedelta(days=364)}&end={today}",
+        }
+        since = timezone.now() - YEAR
+        results: dict[str, Any] = {
+            "members": Member.objects.count(),
+            "posts_last_year": Post.objects.filter(created_at__gte=since).count(),
+            "reactions_last_year": Reaction.objects.filter(created_at__gte=since).count(),
+            "database": connection.vendor,
+        }
+        for label, url in targets.items():
+            client.get(url)  # warm templates
+            timings = []
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as queries:
+                    begin = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - begin) * 1000)
+                if response.status_code != 200:
+                    raise CommandError(f"{url} answered {response.status_code}")
+            timings.sort()
+            results[label] = {
+                "median_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
+                "queries": len(queries),
+            }
+        if json:
+            self.stdout.write(_dumps(results))
+            return
+        self.stdout.write(
+            f"insights: {results['members']} members, {results['posts_last_year']} posts and "
+            f"{results['reactions_last_year']} reactions in the last year, {results['database']}"
+        )
+        for label in targets:
+            r = results[label]
+            self.stdout.write(f"{label}: median {r['median_ms']} ms, p95 {r['p95_ms']} ms, {r['queries']} queries")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value)
+
+
+def add_a_year_of_activity(rng: random.Random) -> None:
+    now = timezone.now()
+    people = list(Member.objects.values_list("pk", flat=True))
+    posts = list(Post.objects.filter(created_at__gte=now - YEAR).values_list("pk", "group_id", "created_at"))
+
+    def when() -> Any:
+        return now - timedelta(seconds=rng.randint(0, int(YEAR.total_seconds())))
+
+    def bulk(model: Any, rows: list[Any], **kw: Any) -> None:
+        for i in range(0, len(rows), BATCH):
+            model.objects.bulk_create(rows[i : i + BATCH], **kw)
+
+    with transaction.atomic():
+        sample = rng.sample(posts, min(len(posts), 60_000))
+        bulk(
+            Reaction,
+            [
+                Reaction(post_id=pk, member_id=rng.choice(people), kind="hug", created_at=at + timedelta(hours=1))
+                for pk, _, at in sample
+            ],
+            ignore_conflicts=True,
+        )
+        bulk(
+            Comment,
+            [
+                Comment(post_id=pk, author_id=rng.choice(people), body="same here", created_at=at + timedelta(hours=2))
+                for pk, _, at in sample[:30_000]
+            ],
+        )
+        bulk(
+            TriageRecord,
+            [
+                TriageRecord(
+                    content_key="community.post",
+                    object_id=pk,
+                    group_id=group,
+                    risk="none",
+                    heavy=rng.random() < 0.1,
+                    created_at=at,
+                )
+                for pk, group, at in posts
+            ],
+        )
+        talk = []
+        for _ in range(3000):
+            asked = when()
+            wait = rng.expovariate(1 / 6) if rng.random() < 0.9 else None
+            talk.append(
+                TalkRequest(
+                    member_id=rng.choice(people),
+                    state="closed" if wait is not None else "cancelled",
+                    created_at=asked,
+                    accepted_at=asked + timedelta(minutes=wait) if wait is not None else None,
+                    accepted_by_id=rng.choice(people[:60]) if wait is not None else None,
+                )
+            )
+        bulk(TalkRequest, talk)
+        alerts = []
+        for _ in range(150):
+            raised = when()
+            alerts.append(
+                CrisisAlert(
+                    member_id=rng.choice(people),
+                    origin="message",
+                    summary="bench",
+                    created_at=raised,
+                    acknowledged_at=raised + timedelta(minutes=rng.expovariate(1 / 3)),
+                )
+            )
+        bulk(CrisisAlert, alerts)
+        care = []
+        for _ in range(2000):
+            raised = when()
+            done = raised + timedelta(hours=rng.expovariate(1 / 20)) if rng.random() < 0.8 else None
+            care.append(
+                CareItem(
+                    member_id=rng.choice(people),
+                    source="bench",
+                    reason="bench",
+                    created_at=raised,
+                    state="done" if done else "open",
+                    done_at=done,
+                )
+            )
+        # One open item per member and source: only the done ones can repeat.
+        bulk(CareItem, care, ignore_conflicts=True)
+        q = measures.PHQ9
+        answers = []
+        for member_id in rng.sample(people, 1000):
+            for month in range(12):
+                items = [rng.randint(0, 3) for _ in range(8)] + [0]
+                score = sum(items)
+                answers.append(
+                    OutcomeResponse(
+                        member_id=member_id,
+                        measure=q.measure,
+                        answers=items,
+                        score=score,
+                        band=q.band(score).key,
+                        created_at=now - timedelta(days=30 * month + rng.randint(0, 20)),
+                    )
+                )
+        bulk(OutcomeResponse, answers)

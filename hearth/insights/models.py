@@ -1,0 +1,117 @@
+"""Outcome measures (questionnaires members answer with consent) and the organisation's insights settings.
+
+Answers are stored as small integers only (the option each item was answered
+with): no free text is ever collected by a questionnaire, so outcome data can
+go into the de-identified research export without a text review.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Measure(models.TextChoices):
+    PHQ9 = "phq9", "PHQ-9 (low mood)"
+    GAD7 = "gad7", "GAD-7 (worry and anxiety)"
+    UCLA3 = "ucla3", "UCLA 3-item (loneliness)"
+
+
+class InsightsSettings(models.Model):
+    """The organisation's choices for insights: one row (``pk=1``), made on first use by :meth:`load`.
+
+    ``research_key`` is the secret behind research pseudonyms and date shifts.
+    It is made once, at random, and never shown; a stable key keeps a person's
+    pseudonym the same across exports (so outcomes over time line up).
+    """
+
+    phq9_on = models.BooleanField("offer the PHQ-9 (low mood)", default=False)
+    gad7_on = models.BooleanField("offer the GAD-7 (worry and anxiety)", default=False)
+    ucla3_on = models.BooleanField("offer the UCLA 3-item loneliness scale", default=False)
+    interval_days = models.PositiveSmallIntegerField(
+        "offer them again every (days)", default=28, help_text="After the first time, which is when someone says yes."
+    )
+    talk_target_minutes = models.PositiveSmallIntegerField(
+        "talk-now target (minutes)", default=10, help_text="Requests answered within this count as on time."
+    )
+    alert_target_minutes = models.PositiveSmallIntegerField(
+        "crisis alert target (minutes)", default=5, help_text="Alerts acknowledged within this count as on time."
+    )
+    research_key = models.CharField(max_length=64, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "insights settings"
+
+    def __str__(self) -> str:
+        return "Insights settings"
+
+    @classmethod
+    def load(cls) -> InsightsSettings:
+        row, _ = cls.objects.get_or_create(pk=1, defaults={"research_key": secrets.token_hex(32)})
+        return row
+
+    def measures_on(self) -> list[str]:
+        """The measures the organisation offers, in a fixed order."""
+        return [
+            m
+            for m, on in ((Measure.PHQ9, self.phq9_on), (Measure.GAD7, self.gad7_on), (Measure.UCLA3, self.ucla3_on))
+            if on
+        ]
+
+
+class OutcomeInvitation(models.Model):
+    """A questionnaire offered to one member: open until answered or set aside ("not now").
+
+    Made when a member agrees to take part (the baseline) and then every
+    ``interval_days`` by the ``offer_due_questionnaires`` periodic job.
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=10, choices=Measure.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    set_aside_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "measure"],
+                condition=Q(answered_at__isnull=True, set_aside_at__isnull=True),
+                name="one_open_outcome_invitation",
+            )
+        ]
+        indexes = [models.Index(fields=["member", "measure", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure} for {self.member_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None and self.set_aside_at is None
+
+
+class OutcomeResponse(models.Model):
+    """One completed questionnaire: item answers (integers), total score and severity band."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=10, choices=Measure.choices)
+    answers = models.JSONField(help_text="The option chosen for each item, in order (integers only).")
+    score = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=20)
+    invitation = models.ForeignKey(OutcomeInvitation, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["member", "measure", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.score} ({self.band}) for {self.member_id}"

@@ -1,0 +1,173 @@
+"""The learned lexicon: a small linear model over word and character n-grams.
+
+``scripts/train_triage.py`` fits it on the labelled triage sets and writes
+``weights.json`` next to this file. Inference is standard library only: the
+message is normalised (the same ``normalize`` the rules use), cut into
+features, and each feature's weights are looked up in a dict and summed.
+There is no compilation per call and no third-party code.
+
+Features (all from the normalised text, quoted lines set aside):
+
+* ``w:`` word unigrams and ``b:`` word bigrams;
+* ``c:`` character 3-5-grams inside each word, with ``<`` and ``>`` marking
+  the word's edges, so misspellings and new word forms still share weight
+  with the words the model saw ("overdosed" / "overdose", "tabs" / "tablets").
+
+The risk head is a multinomial logistic regression over crisis / concern /
+none; each flag is a separate binary logistic regression. Reasons for staff
+name the n-grams that pushed hardest towards the predicted class
+("learned: 'counted' +1.4, 'tonight' +0.9").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .normalize import normalize
+
+WEIGHTS_PATH = Path(__file__).with_name("weights.json")
+RISK_CLASSES = ("crisis", "concern", "none")
+FLAG_NAMES = ("hostility", "substance", "practical")
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_MAX_WORDS = 400  # a pasted wall of text must stay fast: the first 400 words are read
+# The summed weights are scaled by 1/sqrt(#features), floored so that a one-line message
+# ("allotment tonight?") cannot be decided by a single word.
+MIN_FEATURES = 80
+
+
+def scale_for(n_features: int) -> float:
+    return 1.0 / math.sqrt(max(MIN_FEATURES, n_features))
+
+
+def features(norm_text: str) -> set[str]:
+    """The set of features of an already normalised message."""
+    words = _WORD_RE.findall(norm_text)[:_MAX_WORDS]
+    feats: set[str] = set()
+    add = feats.add
+    prev = "<s>"
+    for w in words:
+        add("w:" + w)
+        add("b:" + prev + " " + w)
+        prev = w
+        if len(w) >= 3:
+            padded = "<" + w + ">"
+            n = len(padded)
+            for size in (3, 4, 5):
+                for i in range(n - size + 1):
+                    add("c:" + padded[i : i + size])
+    return feats
+
+
+def text_features(raw: str) -> set[str]:
+    return features(normalize(raw).text)
+
+
+def _softmax(z: list[float]) -> list[float]:
+    m = max(z)
+    e = [math.exp(v - m) for v in z]
+    s = sum(e)
+    return [v / s for v in e]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the learned lexicon says about one message."""
+
+    probs: dict[str, float]  # crisis / concern / none, summing to 1
+    flag_probs: dict[str, float]
+    top: tuple[tuple[str, float], ...]  # (n-gram, contribution) towards the most urgent likely class
+
+
+class LearnedLexicon:
+    """Weights loaded once; ``predict`` is a dict lookup per feature."""
+
+    def __init__(self, data: dict[str, object]) -> None:
+        self.meta = data
+        risk = data["risk"]
+        flags = data["flags"]
+        assert isinstance(risk, dict) and isinstance(flags, dict)
+        self.bias: list[float] = [float(b) for b in risk["bias"]]
+        self.weights: dict[str, list[float]] = {f: [float(x) for x in w] for f, w in risk["weights"].items()}
+        self.flag_bias: dict[str, float] = {name: float(flags[name]["bias"]) for name in FLAG_NAMES}
+        self.flag_weights: dict[str, dict[str, float]] = {
+            name: {f: float(w) for f, w in flags[name]["weights"].items()} for name in FLAG_NAMES
+        }
+        thresholds = data.get("thresholds", {})
+        assert isinstance(thresholds, dict)
+        self.thresholds: dict[str, float] = {k: float(v) for k, v in thresholds.items()}
+
+    def scores(self, feats: set[str]) -> tuple[list[float], dict[str, float]]:
+        scale = scale_for(len(feats))
+        z0, z1, z2 = 0.0, 0.0, 0.0
+        weights, flag_weights = self.weights, self.flag_weights
+        for f in feats:
+            w = weights.get(f)
+            if w is not None:
+                z0 += w[0]
+                z1 += w[1]
+                z2 += w[2]
+        z = [self.bias[0] + z0 * scale, self.bias[1] + z1 * scale, self.bias[2] + z2 * scale]
+        fz: dict[str, float] = {}
+        for name in FLAG_NAMES:
+            if self.thresholds.get(name, 0.0) > 1.0:
+                fz[name] = -30.0  # this head is switched off: do not spend time on it
+                continue
+            fw = flag_weights[name]
+            total = 0.0
+            for f in feats:
+                v = fw.get(f)
+                if v is not None:
+                    total += v
+            fz[name] = self.flag_bias[name] + total * scale
+        return z, fz
+
+    def predict(self, norm_text: str, explain: int = 4, feats: set[str] | None = None) -> Prediction:
+        if feats is None:
+            feats = features(norm_text)
+        z, fz = self.scores(feats)
+        p = _softmax(z)
+        probs = dict(zip(RISK_CLASSES, p, strict=True))
+        flag_probs = {name: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for name, v in fz.items()}
+        top: tuple[tuple[str, float], ...] = ()
+        if explain and feats:
+            top = self._explain(norm_text, 0 if p[0] >= p[1] else 1, explain, scale_for(len(feats)))
+        return Prediction(probs=probs, flag_probs=flag_probs, top=top)
+
+    def explain(self, norm_text: str, risk: str, feats: set[str], n: int = 4) -> tuple[tuple[str, float], ...]:
+        """Top n-grams pushing towards ``risk`` (crisis or concern) rather than none, for staff."""
+        return self._explain(norm_text, 0 if risk == "crisis" else 1, n, scale_for(len(feats)))
+
+    def _explain(self, norm_text: str, k: int, n: int, scale: float) -> tuple[tuple[str, float], ...]:
+        """The words and word pairs that pushed hardest towards class ``k`` (against none), in logit units."""
+        contrib: dict[str, float] = {}
+        weights = self.weights
+        prev = "<s>"
+        for w in _WORD_RE.findall(norm_text)[:_MAX_WORDS]:
+            feats = ["w:" + w]
+            if len(w) >= 3:
+                padded = "<" + w + ">"
+                feats += ["c:" + padded[i : i + size] for size in (3, 4, 5) for i in range(len(padded) - size + 1)]
+            total = sum(weights[f][k] - weights[f][2] for f in feats if f in weights)
+            contrib[w] = max(contrib.get(w, 0.0), total * scale)
+            pair = weights.get("b:" + prev + " " + w)
+            if pair is not None and prev != "<s>":
+                contrib[prev + " " + w] = (pair[k] - pair[2]) * scale
+            prev = w
+        ranked = sorted(((g, c) for g, c in contrib.items() if c > 0.05), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(ranked[:n])
+
+
+@lru_cache(maxsize=1)
+def load(path: str = str(WEIGHTS_PATH)) -> LearnedLexicon | None:
+    """The shipped model, loaded once; None when the weights file is absent or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return LearnedLexicon(json.load(fh))
+    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+        return None
