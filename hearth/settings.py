@@ -143,10 +143,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# "pubsub" (default): one PUBLISH per group message, each process fans out to its own sockets —
+# the cheap path for chat fan-out. "lists": channels-redis's list-based layer (per-receiver queues).
+# Either way nothing depends on the layer for durability: messages are stored first, clients resume.
+HEARTH_REDIS_LAYER = env_str("HEARTH_REDIS_LAYER", "pubsub")
+if HEARTH_REDIS_LAYER not in {"pubsub", "lists"}:
+    raise ImproperlyConfigured(f"HEARTH_REDIS_LAYER must be 'pubsub' or 'lists' (got {HEARTH_REDIS_LAYER!r}).")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer"
+            if HEARTH_REDIS_LAYER == "pubsub"
+            else "channels_redis.core.RedisChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("HEARTH_REDIS_PREFIX", "hearth")},
         }
     }

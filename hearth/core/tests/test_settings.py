@@ -87,7 +87,14 @@ def test_production_refuses_to_start_without_the_answer_encryption_key(tmp_path)
 def test_database_and_redis_urls_switch_backends():
     result = load_settings(DATABASE_URL="postgres://u:p@db.internal:5432/hearth", REDIS_URL="redis://127.0.0.1:6379/0")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[1:] == ["django.db.backends.postgresql", "channels_redis.core.RedisChannelLayer"]
+    assert result.stdout.split()[1:] == [
+        "django.db.backends.postgresql",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
+    ]
+    lists = load_settings(REDIS_URL="redis://127.0.0.1:6379/0", HEARTH_REDIS_LAYER="lists")
+    assert lists.stdout.split()[2] == "channels_redis.core.RedisChannelLayer"
+    wrong = load_settings(REDIS_URL="redis://127.0.0.1:6379/0", HEARTH_REDIS_LAYER="carrier-pigeon")
+    assert wrong.returncode != 0 and "HEARTH_REDIS_LAYER" in wrong.stderr
 
 
 @pytest.mark.parametrize(
