@@ -8,17 +8,15 @@ Django's time to answer (queries, templates), without network or browser.
 from __future__ import annotations
 
 import json as jsonlib
-import statistics
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from hearth.community.access import my_groups
 from hearth.community.models import Post
+from hearth.core.bench import report_lines, time_pages
 from hearth.members.models import Member
 
 
@@ -50,22 +48,7 @@ class Command(BaseCommand):
             "posts_in_feed": Post.objects.filter(group__memberships__member=member).count(),
             "database": connection.vendor,
         }
-        for label, url in targets.items():
-            client.get(url)  # warm caches and templates
-            timings = []
-            for _ in range(repeat):
-                with CaptureQueriesContext(connection) as queries:
-                    start = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - start) * 1000)
-                if response.status_code != 200:
-                    raise CommandError(f"{url} answered {response.status_code}")
-            timings.sort()
-            results[label] = {
-                "median_ms": round(statistics.median(timings), 1),
-                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-                "queries": len(queries),
-            }
+        results.update(time_pages(client, targets, repeat))
         if json:
             self.stdout.write(_dumps(results))
             return
@@ -73,9 +56,8 @@ class Command(BaseCommand):
             f"{results['members']} members, {results['posts']} posts ({results['posts_in_feed']} in the feed), "
             f"{results['database']}"
         )
-        for label in targets:
-            r = results[label]
-            self.stdout.write(f"{label}: median {r['median_ms']} ms, p95 {r['p95_ms']} ms, {r['queries']} queries")
+        for line in report_lines(results, targets):
+            self.stdout.write(line)
 
 
 def _dumps(value: Any) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
 import time
 from datetime import timedelta
 from typing import Any
@@ -20,12 +19,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hearth.availability.models import TalkRequest
 from hearth.care.models import CareItem
 from hearth.community.models import Comment, Post, Reaction
+from hearth.core.bench import report_lines, time_pages
 from hearth.insights import measures
 from hearth.insights.models import OutcomeResponse
 from hearth.members.models import Member
@@ -65,22 +64,7 @@ class Command(BaseCommand):
             "reactions_last_year": Reaction.objects.filter(created_at__gte=since).count(),
             "database": connection.vendor,
         }
-        for label, url in targets.items():
-            client.get(url)  # warm templates
-            timings = []
-            for _ in range(repeat):
-                with CaptureQueriesContext(connection) as queries:
-                    begin = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - begin) * 1000)
-                if response.status_code != 200:
-                    raise CommandError(f"{url} answered {response.status_code}")
-            timings.sort()
-            results[label] = {
-                "median_ms": round(statistics.median(timings), 1),
-                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-                "queries": len(queries),
-            }
+        results.update(time_pages(client, targets, repeat))
         if json:
             self.stdout.write(_dumps(results))
             return
@@ -88,9 +72,8 @@ class Command(BaseCommand):
             f"insights: {results['members']} members, {results['posts_last_year']} posts and "
             f"{results['reactions_last_year']} reactions in the last year, {results['database']}"
         )
-        for label in targets:
-            r = results[label]
-            self.stdout.write(f"{label}: median {r['median_ms']} ms, p95 {r['p95_ms']} ms, {r['queries']} queries")
+        for line in report_lines(results, targets):
+            self.stdout.write(line)
 
 
 def _dumps(value: Any) -> str:
@@ -185,7 +168,7 @@ def add_a_year_of_activity(rng: random.Random) -> None:
         bulk(CareItem, care, ignore_conflicts=True)
         q = measures.PHQ9
         answers = []
-        for member_id in rng.sample(people, 1000):
+        for member_id in rng.sample(people, min(1000, len(people))):
             for month in range(12):
                 items = [rng.randint(0, 3) for _ in range(8)] + [0]
                 score = sum(items)
