@@ -27,6 +27,14 @@ def _fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(settings: Any, request: Any) -> None:
+    """Each test its own cache, even when the suite runs with Redis (sign-in throttling counts live there)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
+
+
 @pytest.fixture
 def make_member(db: None) -> Callable[..., Member]:
     def make(display_name: str, *roles: str, email: str | None = None, **fields: Any) -> Member:

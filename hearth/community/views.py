@@ -55,6 +55,7 @@ from hearth.members import policy
 from hearth.members.models import Consent, Member
 from hearth.members.policy import Perm
 from hearth.safety.feedback import respond_to_screening
+from hearth.safety.mood import group_mood
 
 PAGE_SIZE = 20
 REACTIONS = [(k.value, k.label, REACTION_SYMBOLS[k]) for k in ReactionKind]
@@ -347,6 +348,7 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
     if (membership and membership.is_host) or staff_view:
         context["coverage"] = access.group_coverage(group)
         context["coverage_days"] = access.COVERAGE_WINDOW.days
+        context["mood"] = group_mood(group.pk)  # the atmosphere, from triage records (no post is read)
     if membership is None:
         pending = JoinRequest.objects.filter(group=group, member=me, decided_at__isnull=True).first()
         context.update(pending=pending, join_form=JoinRequestForm(), hidden=_is_hidden(me, group))

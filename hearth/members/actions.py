@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -284,3 +285,31 @@ def do_disable_totp(member: Member) -> None:
         deleted, _ = TOTPDevice.objects.filter(user=member).delete()
         if deleted:
             audit.log_action("members.two_factor.disabled", actor=member, subject=member)
+
+
+# --- Sign-in throttling ------------------------------------------------------------------
+
+SIGN_IN_WINDOW = 15 * 60  # seconds
+SIGN_IN_FAILURES_PER_EMAIL = 10
+SIGN_IN_FAILURES_PER_ADDRESS = 50
+
+
+def _throttle_keys(email: str, ip: str) -> tuple[str, str]:
+    return f"signin:email:{normalise_email(email)}", f"signin:ip:{ip}"
+
+
+def sign_in_blocked(email: str, ip: str) -> bool:
+    """Too many wrong passwords lately for this email, or from this network address."""
+    by_email, by_ip = _throttle_keys(email, ip)
+    return (cache.get(by_email, 0) >= SIGN_IN_FAILURES_PER_EMAIL) or (
+        cache.get(by_ip, 0) >= SIGN_IN_FAILURES_PER_ADDRESS
+    )
+
+
+def note_failed_sign_in(email: str, ip: str) -> None:
+    for key in _throttle_keys(email, ip):
+        cache.add(key, 0, SIGN_IN_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, SIGN_IN_WINDOW)

@@ -107,8 +107,19 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
-        member = authenticate(request, username=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        email = form.cleaned_data["email"]
+        ip = request.META.get("REMOTE_ADDR", "")
+        if actions.sign_in_blocked(email, ip):
+            form.add_error(
+                None,
+                "Too many tries to sign in. Please wait 15 minutes, or reset your password by email.",
+            )
+            return render(
+                request, "members/signin.html", {"form": form, "next": request.GET.get("next", "")}, status=429
+            )
+        member = authenticate(request, username=email, password=form.cleaned_data["password"])
         if member is None:
+            actions.note_failed_sign_in(email, ip)
             form.add_error(None, "That email and password don't match an account. Check both and try again.")
         elif actions.confirmed_totp_device(member) is not None:
             request.session[_PENDING] = {"id": member.pk, "next": _safe_next(request)}

@@ -76,6 +76,11 @@ def raise_crisis_alert(
     if not staff:
         recipients = coordinators()
         _email_out_of_hours(alert, recipients)
+    elif settings.EMAIL_HOST:
+        # Email is configured: the on-duty staff also get it by email, in case their page isn't open.
+        for person in staff:
+            if person.email:
+                send_templated_email_on_commit(person.email, "safety/email/crisis_alert", {"alert": alert})
     send_event_on_commit(
         [member_group(m.pk) for m in recipients],
         {"kind": "safety.alert", "alert": alert.pk, "origin": origin, "member": member.display_name},

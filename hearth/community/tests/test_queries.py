@@ -12,8 +12,9 @@ from hearth.community.tests.conftest import make_group
 # Feed: session, member, roles, profile, memberships, the page's post ids, posts, comments, my reactions, reactions on my posts.
 FEED_QUERIES = 10
 # Group page: session, member, roles, group, membership, profile, coverage (hosts/staff), posts + comments,
-# pinned + comments, my reactions, reactions on my posts, "here quietly", and the update marking it read.
-GROUP_QUERIES = 15
+# pinned + comments, my reactions, reactions on my posts, "here quietly", the update marking it read,
+# and the atmosphere (hosts/staff: one query over triage records).
+GROUP_QUERIES = 16
 
 
 def add_posts(group, people, count):

@@ -144,3 +144,16 @@ def test_required_two_factor_cannot_be_turned_off_by_staff(two_factor_required, 
     with pytest.raises(actions.ActionError, match="requires two-factor"):
         actions.do_disable_totp(person)
     assert actions.confirmed_totp_device(person) is not None
+
+
+def test_repeated_wrong_passwords_are_slowed_down_even_with_the_right_one(client, member):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(actions.SIGN_IN_FAILURES_PER_EMAIL):
+        sign_in(client, member, password="not-it-at-all")
+    response = sign_in(client, member)  # the right password, but too soon after many wrong ones
+    assert response.status_code == 429 and "Too many tries to sign in" in text(response)
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+    assert sign_in(client, member).status_code == 302

@@ -90,3 +90,14 @@ def test_alerts_page_shows_a_timer_and_acknowledges(client_for, member, peer_wor
     assert "Robin" in page and "data-since" in page and "I've got this" in page
     client.post(reverse("safety:alerts"), {"alert": alert.pk})
     assert CrisisAlert.objects.get(pk=alert.pk).acknowledged_by == peer_worker
+
+
+def test_on_duty_staff_also_get_an_email_when_email_is_configured(
+    member, peer_worker, settings, clock, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_HOST = "smtp.example.org"  # configured; tests still deliver to the local outbox
+    availability.do_check_in(peer_worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        raise_for(member)
+    assert [m.to for m in mail.outbox] == [[peer_worker.email]]
+    assert "tablets" not in mail.outbox[0].body  # no message text in email

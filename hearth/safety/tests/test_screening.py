@@ -242,3 +242,33 @@ def test_muted_members_cannot_chat(member, group, peer_worker):
     actions.do_sanction(peer_worker, member, "mute", reason="A short pause after a heated evening.", days=1)
     with pytest.raises(actions.ActionError, match="can't post or send messages"):
         chat.do_send_message(member, room, "hello", "m-1")
+
+
+def test_hosts_and_staff_see_the_group_atmosphere_members_do_not(
+    client_for, make_member, member, group, volunteer, peer_worker
+):
+    for i in range(4):
+        writer = make_member(f"Heavy {i}")
+        Membership.objects.create(group=group, member=writer)
+        post(writer, group, f"Everything feels hopeless and I'm a burden to everyone ({i})")
+    host_page = text(client_for(volunteer).get(reverse("community:group", args=[group.pk])))
+    assert "Atmosphere, last 3 days" in host_page and "4 of 4 posts heavy or worrying" in host_page
+    assert "may be sliding into a run of distress" in host_page
+    assert "Atmosphere" in text(client_for(peer_worker).get(reverse("community:group", args=[group.pk])))
+    assert "Atmosphere" not in text(client_for(member).get(reverse("community:group", args=[group.pk])))
+
+
+def test_members_can_report_a_chat_message_they_can_see(client_for, member, outsider, group, volunteer):
+    from hearth.chat import actions as chat
+
+    room = chat.do_open_group_room(volunteer, group.pk)
+    message, _ = chat.do_send_message(volunteer, room, "Come to mine later, here's my number 07700 900555", "r-1")
+    page = text(client_for(member).get(reverse("chat:room", args=[room.pk])))
+    assert f"content=chat.message&id={message.pk}" in page
+    client_for(member).post(
+        reverse("safety:report"), {"content": "chat.message", "id": message.pk, "reason": "sharing a number"}
+    )
+    assert ModerationItem.objects.get(content_key="chat.message", object_id=message.pk).source == "report"
+    assert (
+        client_for(outsider).get(reverse("safety:report") + f"?content=chat.message&id={message.pk}").status_code == 404
+    )
