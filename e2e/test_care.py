@@ -11,7 +11,8 @@ REASON = "hasn't been in for 12 days — usually here every 2 days"
 
 def test_peer_worker_reaches_out_from_the_care_queue(page: Page, live_server_url: str) -> None:
     sign_in(page, live_server_url, "peerworker@example.org")
-    page.get_by_role("link", name="Care queue").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Team tools").click()
+    page.get_by_role("main").get_by_role("link", name="Care queue").click()
     expect(page.get_by_role("heading", name="Care queue", level=1)).to_be_visible()
     # The demo's story: reasons in plain words, most in need first.
     expect(page.get_by_text("Wrote something worrying: feeling hopeless")).to_be_visible()

@@ -27,7 +27,9 @@ def test_member_signs_in_and_sees_a_calm_home(page: Page, live_server_url: str) 
 
 def test_coordinator_sees_team_pages(page: Page, live_server_url: str) -> None:
     sign_in(page, live_server_url, "coordinator@example.org")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Team tools").click()
+    assert_accessible(page)
+    page.get_by_role("main").get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", name="People")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Display name").fill("Robin")

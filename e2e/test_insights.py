@@ -17,7 +17,8 @@ SHOTS = Path("/tmp")  # noqa: S108
 
 def test_coordinator_sees_charts_with_text_alternatives(page: Page, live_server_url: str) -> None:
     sign_in(page, live_server_url, "coordinator@example.org")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Insights").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Team tools").click()
+    page.get_by_role("main").get_by_role("link", name="Insights").click()
     expect(page.get_by_role("heading", name="How the service is doing", level=1)).to_be_visible()
     charts = page.locator("svg[role=img]")
     assert charts.count() >= 5

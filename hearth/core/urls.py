@@ -10,4 +10,5 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("staff/audit/", views.audit_log, name="audit_log"),
     path("staff/settings/", views.organisation_settings, name="settings"),
+    path("team/", views.team, name="team"),
 ]

@@ -60,3 +60,10 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Organisation settings are saved.")
         return redirect("core:settings")
     return render(request, "core/settings.html", {"form": form})
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    """One page listing the team's tools (what each person's roles allow), so the main menu stays short."""
+    policy.require(request.user, Perm.TAKE_SHIFTS)
+    return render(request, "core/team.html")
