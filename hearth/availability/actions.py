@@ -231,7 +231,7 @@ def queue_for_supporter(supporter: Member, now: datetime | None = None) -> list[
     return matching.queue_for(me, waiting, on_duty, skipped.get(supporter.pk, set()), now)
 
 
-def _notify_supporters_of_queue(now: datetime) -> None:
+def _notify_supporters_of_queue() -> None:
     """Tell each on-duty supporter their queue changed (no content: the page fetches what they may see)."""
     send_event_on_commit([DUTY_GROUP], {"kind": "talk.queue_changed"})
 
@@ -283,7 +283,7 @@ def do_request_talk(
             # Nobody is here to escalate to: coordinators hear about it by email now.
             _email_coordinators(request, "left a message while nobody was on duty")
         else:
-            _notify_supporters_of_queue(now)
+            _notify_supporters_of_queue()
     return request
 
 
@@ -297,7 +297,7 @@ def do_update_preferences(member: Member, request: TalkRequest, *, strict_match:
         raise ActionError("That request has already been answered or closed.")
     with transaction.atomic():
         TalkRequest.objects.filter(pk=request.pk, state=TalkRequest.State.WAITING).update(strict_match=strict_match)
-    _notify_supporters_of_queue(timezone.now())
+    _notify_supporters_of_queue()
 
 
 def do_cancel_talk(member: Member, request: TalkRequest) -> None:
@@ -309,7 +309,7 @@ def do_cancel_talk(member: Member, request: TalkRequest) -> None:
         ).update(state=TalkRequest.State.CANCELLED, closed_at=timezone.now(), escalate_at=None)
         if not updated:
             raise ActionError("That request has already been answered or closed.")
-    _notify_supporters_of_queue(timezone.now())
+    _notify_supporters_of_queue()
 
 
 def do_accept_talk(supporter: Member, request_id: int, now: datetime | None = None) -> TalkRequest:
@@ -352,7 +352,7 @@ def do_accept_talk(supporter: Member, request_id: int, now: datetime | None = No
             [member_group(request.member_id)],
             {"kind": "talk.accepted", "request": request.pk, "supporter": supporter.display_name, "mode": request.mode},
         )
-        _notify_supporters_of_queue(now)
+        _notify_supporters_of_queue()
     return request
 
 

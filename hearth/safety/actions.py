@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
 from hearth.core import audit
@@ -31,6 +31,7 @@ from hearth.safety import content
 from hearth.safety.alerts import raise_crisis_alert
 from hearth.safety.contact import contact_risks
 from hearth.safety.models import (
+    RISK_ORDER,
     Appeal,
     CrisisAlert,
     ModerationItem,
@@ -68,7 +69,8 @@ HOSTILITY_WINDOW = timedelta(hours=1)
 HOSTILITY_LIMIT = 3  # flagged messages in the window before the writer is slowed down
 HOSTILITY_COOLDOWN = timedelta(minutes=15)
 REPORTS_PER_HOUR = 5
-REPORTS_TO_HIDE = 3  # from different members, pending: hidden until a moderator decides
+REPORTS_TO_HIDE = 3
+QUEUE_LIMIT = 500  # items on one queue page  # from different members, pending: hidden until a moderator decides
 _APPEAL_SALT = "hearth.safety.appeal"
 
 
@@ -240,8 +242,7 @@ def _open_item(*, content_key: str, object_id: int | None, now: datetime, **fiel
 
 
 def _more_urgent(a: str, b: str) -> bool:
-    order = {Risk.CRISIS: 0, Risk.CONCERN: 1, Risk.NONE: 2}
-    return order[Risk(a)] < order[Risk(b)]
+    return RISK_ORDER[Risk(a)] < RISK_ORDER[Risk(b)]
 
 
 QUEUE_GROUP = "safety.queue"
@@ -598,8 +599,9 @@ def queue_for(
         items = items.filter(source=source)
     if mine:
         items = items.filter(assigned_to=viewer)
-    order = {Risk.CRISIS: 0, Risk.CONCERN: 1, Risk.NONE: 2}
-    return sorted(items[:500], key=lambda i: (order[Risk(i.risk)], i.created_at))
+    # Ordered in the database before the page is cut, so a crisis is never beyond the cut.
+    urgency = Case(*(When(risk=r, then=Value(n)) for r, n in RISK_ORDER.items()), output_field=IntegerField())
+    return list(items.order_by(urgency, "created_at", "id")[:QUEUE_LIMIT])
 
 
 def workload() -> list[dict[str, object]]:

@@ -34,6 +34,4 @@ def test_housekeeping_prunes_only_old_finished_tasks(db):
     DBTaskResult.objects.filter(pk=old.id).update(finished_at=timezone.now() - timedelta(days=30), status="SUCCESSFUL")
     recent = prune_finished_task_results.enqueue()
     assert prune_finished_task_results.call() == 1
-    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [recent.id] or str(recent.id) in map(
-        str, DBTaskResult.objects.values_list("pk", flat=True)
-    )
+    assert [str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)] == [str(recent.id)]

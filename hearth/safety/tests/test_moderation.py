@@ -163,3 +163,12 @@ def test_coordinator_sees_load_across_the_team(client_for, coordinator, voluntee
 )
 def test_contact_sharing_detection(message, found):
     assert contact_risks(message) == found
+
+
+def test_a_crisis_is_never_cut_off_the_bottom_of_a_long_queue(monkeypatch, make_member, outsider, peer_worker):
+    monkeypatch.setattr(actions, "QUEUE_LIMIT", 3)
+    for i in range(4):
+        report_member(outsider, make_member(f"Older {i}"), reason=f"older report {i}")
+    newest = ModerationItem.objects.create(source="triage", risk="crisis", subject=outsider)
+    queue = actions.queue_for(peer_worker)
+    assert len(queue) == 3 and queue[0] == newest
