@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from hearth.conf import env_bool, env_int, env_json, env_list, env_secret, env_str
+from hearth.core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("HEARTH_DATA_DIR", str(BASE_DIR / "data")))
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hearth.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -269,14 +271,16 @@ STORAGES = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # One line per periodic task run (twice) is noise on a laptop; failures still show.
-        "django_tasks_db": {"level": env_str("HEARTH_TASK_LOG_LEVEL", "WARNING")},
-    },
-}
+# --- Logs ---------------------------------------------------------------------
+# One line per unit of work (hearth/core/logs.py): readable text by default, JSON for a log shipper.
+# Task runs are one line each in production or JSON; on a laptop only failures show.
+HEARTH_LOG_FORMAT = env_str("HEARTH_LOG_FORMAT", "text")
+if HEARTH_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"HEARTH_LOG_FORMAT must be 'text' or 'json' (got {HEARTH_LOG_FORMAT!r}).")
+LOGGING = logging_config(
+    fmt=HEARTH_LOG_FORMAT,
+    level=env_str("LOG_LEVEL", "INFO").upper(),
+    task_level=env_str(
+        "HEARTH_TASK_LOG_LEVEL", "INFO" if PRODUCTION or HEARTH_LOG_FORMAT == "json" else "WARNING"
+    ).upper(),
+)

@@ -21,7 +21,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from hearth.core.logs import log_event
 
 EVENT_TYPE = "hearth.event"  # the channel-layer message type consumers handle
 
@@ -65,7 +65,15 @@ def send_event_now(groups: tuple[str, ...], event: dict[str, Any]) -> None:
         try:
             async_to_sync(layer.group_send)(group, {"type": EVENT_TYPE, "event": event})
         except Exception:  # a live update is best effort: the write already committed
-            logger.exception("could not send %s to %s", event.get("kind"), group)
+            log_event(
+                "delivery.attempt",
+                level=logging.ERROR,
+                exc_info=True,
+                channel="live",
+                kind=str(event.get("kind")),
+                group=group,
+                outcome="failed",
+            )
 
 
 @contextlib.contextmanager

@@ -18,9 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from hearth.core.logs import log_event
 from hearth.core.models import PeriodicJob
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,5 +60,5 @@ def tick(now: Any = None) -> list[str]:
             if claimed:
                 job.task.enqueue()
                 enqueued.append(job.name)
-                logger.debug("scheduled %s", job.name)
+                log_event("task.scheduled", level=logging.DEBUG, task=job.name)
     return enqueued

@@ -9,6 +9,7 @@ does. Volunteers are never sent crisis details.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils import timezone
 from hearth.core import audit
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.logs import log_event_on_commit
 from hearth.core.mail import send_templated_email_on_commit
 from hearth.members import policy
 from hearth.members.models import Member, Role
@@ -86,6 +88,14 @@ def raise_crisis_alert(
         {"kind": "safety.alert", "alert": alert.pk, "origin": origin, "member": member.display_name},
     )
     audit.log_action("safety.alert.raised", actor=None, subject=member, obj=alert, data={"origin": origin})
+    log_event_on_commit(
+        "alert.raised",
+        alert=alert.pk,
+        member=member.pk,
+        origin=origin,
+        recipients=len(recipients),
+        nobody_on_duty=not staff,
+    )
     return alert
 
 
@@ -100,6 +110,12 @@ def do_acknowledge_alert(actor: Member, alert_id: int, now: datetime | None = No
             alert.acknowledged_at, alert.acknowledged_by, alert.escalate_at = now, actor, None
             alert.save(update_fields=["acknowledged_at", "acknowledged_by", "escalate_at"])
             audit.log_action("safety.alert.acknowledged", actor=actor, subject=alert.member, obj=alert)
+            log_event_on_commit(
+                "alert.acknowledged",
+                alert=alert.pk,
+                by=actor.pk,
+                seconds=round((now - alert.created_at).total_seconds()),
+            )
             send_event_on_commit(
                 [member_group(m.pk) for m in {*on_duty_crisis_staff(), *coordinators()}],
                 {"kind": "safety.alert_acknowledged", "alert": alert.pk, "by": actor.display_name},
@@ -136,6 +152,14 @@ def escalate_due_alerts(now: datetime | None = None) -> list[int]:
             _email_out_of_hours(alert, people)
             audit.log_action(
                 "safety.alert.escalated", actor=None, subject=alert.member, obj=alert, data={"minutes": minutes}
+            )
+            log_event_on_commit(
+                "alert.escalated",
+                level=logging.WARNING,
+                alert=alert.pk,
+                step=level,
+                minutes=minutes,
+                recipients=len(people),
             )
         done.append(alert.pk)
     return done

@@ -16,8 +16,7 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
 from hearth.core import scheduler
-
-logger = logging.getLogger("hearth.worker")
+from hearth.core.logs import log_event
 
 
 class Command(DBWorkerCommand):
@@ -26,6 +25,9 @@ class Command(DBWorkerCommand):
     def add_arguments(self, parser: Any) -> None:
         super().add_arguments(parser)
         parser.add_argument("--tick", type=float, default=5.0, help="Seconds between scheduler checks.")
+
+    def configure_logging(self, verbosity: int) -> None:
+        """Leave logging to settings.LOGGING: db_worker's own setup turned on two lines per task run."""
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
@@ -42,7 +44,7 @@ class Command(DBWorkerCommand):
             try:
                 scheduler.tick()
             except Exception:  # keep scheduling after a database hiccup
-                logger.exception("scheduler tick failed")
+                log_event("scheduler.tick", level=logging.ERROR, exc_info=True, outcome="failed")
             finally:
                 close_old_connections()
             stop.wait(tick)
