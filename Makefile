@@ -13,7 +13,7 @@ HEARTH := .venv/bin/hearth
 .PHONY: help setup run test lint bench clean
 
 help:
-	@echo "make run    set up, load the demo organisation and serve it at http://127.0.0.1:8000"
+	@echo "make run    set up, load the demo organisation and serve it at http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test   set up and run the whole suite (SQLite, PostgreSQL + Redis, browser, lint)"
 	@echo "make bench  run the benchmarks and print the figures"
 
@@ -22,13 +22,16 @@ $(TOOLS)/bin/uv:
 	$(TOOLS)/bin/pip install -q "uv==$(UV_VERSION)"
 
 setup: $(UV)
-	$(UV) sync --locked --compile-bytecode -q
+	@$(UV) sync --locked --compile-bytecode -q
 
+PORT ?= 8000
+# `hearth serve` and `hearth demo_accounts` both read HEARTH_PORT, so the address printed is the one served.
+run: export HEARTH_PORT = $(PORT)
 run: setup
-	$(HEARTH) migrate --no-input -v 0
-	$(HEARTH) seed_demo --if-empty
+	@$(HEARTH) migrate --no-input -v 0
+	@$(HEARTH) seed_demo --if-empty
 	@$(HEARTH) demo_accounts
-	$(HEARTH) serve --host 127.0.0.1 --port 8000
+	@$(HEARTH) serve --host 127.0.0.1
 
 test: setup
 	bash scripts/test.sh

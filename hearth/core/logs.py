@@ -127,7 +127,8 @@ def logging_config(*, fmt: str, level: str, task_level: str) -> dict[str, Any]:
             "django.security": {"level": "WARNING"},
             # django.tasks and django-tasks-db print two lines per task run; hearth.task prints one.
             "django.tasks": {"level": "CRITICAL"},
-            "django_tasks_db": {"level": "WARNING"},
+            # Its "starting worker" and "shutting down" lines: useful in production, noise on a laptop.
+            "django_tasks_db": {"level": "INFO" if task_level in {"DEBUG", "INFO"} else "ERROR"},
             "hearth.task": {"level": task_level},
         },
     }
@@ -142,8 +143,10 @@ _QUIET_PATHS = ("/static/", "/healthz", "/readyz", "/metrics", "/favicon.ico")
 def route_of(request: HttpRequest) -> str:
     """The path as a route: ids kept, anything else a URL carries (tokens, slugs) left as ``<name>``."""
     match = getattr(request, "resolver_match", None)
-    if match is None or not match.route or match.route.startswith("^"):
-        return "<unmatched>" if match is None else f"<{match.view_name}>"
+    if match is None:
+        return "<unmatched>"
+    if match.route.startswith("^"):  # a regex route (admin): its name says enough
+        return f"<{match.view_name}>"
     kwargs = match.kwargs
 
     def fill(part: re.Match[str]) -> str:

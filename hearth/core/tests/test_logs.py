@@ -85,6 +85,11 @@ def test_a_request_is_one_line_with_its_route_not_its_tokens(client, console, db
     assert "secret" not in lines[0] and "robin" not in lines[0]
 
 
+def test_the_home_page_is_logged_as_slash(client, console, db):
+    client.get("/")
+    assert "request method=GET path=/ status=200" in console.getvalue()
+
+
 def test_health_probes_stay_out_of_the_console_unless_they_fail(client, console, db):
     client.get("/healthz")
     assert console.getvalue() == ""

@@ -17,18 +17,17 @@ GOOD_KEY = "k3y-" + "abcdefghij0123456789ABCDEFGHIJ" * 2
 FIELD_KEY = "ZmllbGQta2V5LWZvci10ZXN0cy0zMi1ieXRlcy0wMDA="  # a Fernet key: 32 bytes, url-safe base64
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    """Import the settings in a fresh interpreter with only ``env`` set (a laptop's empty environment otherwise)."""
+SHOW_BACKENDS = "import hearth.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'])"
+
+
+def load_settings(code: str = SHOW_BACKENDS, /, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (by default: import the settings) in a fresh interpreter with only ``env`` set (a laptop's empty environment otherwise)."""
     prefixes = ("HEARTH_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     clean["HEARTH_DATA_DIR"] = str(Path(tempfile.gettempdir()) / "hearth-settings-test")
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import hearth.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'])",
-        ],
-        env={**clean, **env},
+        [sys.executable, "-c", code],
+        env={"DJANGO_SETTINGS_MODULE": "hearth.settings", **clean, **env},
         capture_output=True,
         text=True,
     )

@@ -13,6 +13,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=int, default=settings.HEARTH_PORT, help="default: HEARTH_PORT or 8000")
         parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
 
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:

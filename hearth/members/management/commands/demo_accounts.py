@@ -10,8 +10,16 @@ from hearth.members.models import Member
 class Command(BaseCommand):
     help = "Print the address and the demo sign-in accounts, one per role."
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"\n  {settings.HEARTH_ORG_NAME} is at {settings.HEARTH_BASE_URL}\n")
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", help="the address `hearth serve --host` listens on")
+        parser.add_argument("--port", type=int, help="the port `hearth serve --port` listens on (default: HEARTH_PORT)")
+
+    def handle(self, *args: Any, host: str | None = None, port: int | None = None, **options: Any) -> None:
+        # The address actually served: what `hearth serve` was given, else HEARTH_BASE_URL (which follows HEARTH_PORT).
+        url = settings.HEARTH_BASE_URL
+        if host or port:
+            url = f"http://{host or '127.0.0.1'}:{port or settings.HEARTH_PORT}"
+        self.stdout.write(f"\n  {settings.HEARTH_ORG_NAME} is at {url}\n")
         present = set(Member.objects.filter(email__in=[a[0] for a in DEMO_ACCOUNTS]).values_list("email", flat=True))
         if not present:
             self.stdout.write("  (No demo accounts in this database.)\n")
