@@ -214,6 +214,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("HEARTH_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("HEARTH_HSTS_SECONDS", 31536000, minimum=0)
+    # Probes talk to the web processes directly over plain HTTP: no redirect for them.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # --- Email --------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "")
@@ -257,6 +259,12 @@ HEARTH_MOOD_SUPPORT_RATIO = float(env_str("HEARTH_MOOD_SUPPORT_RATIO", "1.0"))
 
 # Care: hours before a post asking for support with no reply from anyone else goes on the care queue.
 HEARTH_CARE_NO_REPLY_HOURS = env_int("HEARTH_CARE_NO_REPLY_HOURS", 6, minimum=1)
+
+# Operations (hearth/core/health.py): /readyz fails when no worker has beaten for this long, or a
+# periodic job or queued task has waited this long; /metrics needs this bearer token (off without one).
+HEARTH_WORKER_STALE_SECONDS = env_int("HEARTH_WORKER_STALE_SECONDS", 30, minimum=10)
+HEARTH_TASK_LAG_SECONDS = env_int("HEARTH_TASK_LAG_SECONDS", 120, minimum=10)
+HEARTH_METRICS_TOKEN = env_secret("HEARTH_METRICS_TOKEN", "")
 # --- Internationalisation and static files -------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

@@ -82,3 +82,20 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each ``hearth worker`` process said it was alive (its scheduler thread, every tick).
+
+    ``/readyz`` is unhealthy when the freshest beat is older than ``HEARTH_WORKER_STALE_SECONDS``:
+    with no worker, crisis alerts don't escalate and nothing queued is sent.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.hostname}"

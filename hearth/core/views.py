@@ -26,11 +26,6 @@ def need_help_now(request: HttpRequest) -> HttpResponse:
     return render(request, "core/help.html")
 
 
-def health(request: HttpRequest) -> HttpResponse:
-    OrganisationSettings.objects.exists()
-    return HttpResponse("ok", content_type="text/plain")
-
-
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, Perm.VIEW_AUDIT_LOG)

@@ -8,4 +8,4 @@ class SafetyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, periodic jobs and data-rights sections.
-        from hearth.safety import actions, alerts, data_rights, tasks  # noqa: F401
+        from hearth.safety import actions, alerts, data_rights, health, tasks  # noqa: F401

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 from typing import Any
 
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from hearth.core import scheduler
+from hearth.core import health, scheduler
 from hearth.core.logs import log_event
+
+
+def scheduler_tick(worker_id: str, now: datetime | None = None) -> None:
+    """One turn of the scheduler thread: say this worker is alive, then enqueue the periodic jobs that are due."""
+    health.beat(worker_id, now)
+    scheduler.tick(now)
 
 
 class Command(DBWorkerCommand):
@@ -31,7 +38,9 @@ class Command(DBWorkerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
-        thread = threading.Thread(target=self._schedule, args=(stop, options["tick"]), daemon=True, name="scheduler")
+        thread = threading.Thread(
+            target=self._schedule, args=(stop, options["tick"], options["worker_id"]), daemon=True, name="scheduler"
+        )
         thread.start()
         try:
             super().handle(*args, **options)
@@ -39,10 +48,10 @@ class Command(DBWorkerCommand):
             stop.set()
             thread.join(timeout=10)
 
-    def _schedule(self, stop: threading.Event, tick: float) -> None:
+    def _schedule(self, stop: threading.Event, tick: float, worker_id: str) -> None:
         while not stop.is_set():
             try:
-                scheduler.tick()
+                scheduler_tick(worker_id)
             except Exception:  # keep scheduling after a database hiccup
                 log_event("scheduler.tick", level=logging.ERROR, exc_info=True, outcome="failed")
             finally:

@@ -1,0 +1,16 @@
+"""Metrics count the members waiting to talk now, and the messages left while nobody was on."""
+
+from __future__ import annotations
+
+from hearth.availability import actions
+
+TOKEN = "metrics-token-for-tests-0123456789"
+
+
+def test_talk_now_waiting_and_messages_left_are_counted(client, member, outsider, peer_worker, settings):
+    settings.HEARTH_METRICS_TOKEN = TOKEN
+    actions.do_request_talk(outsider)  # nobody on duty: a message
+    actions.do_check_in(peer_worker)
+    actions.do_request_talk(member)  # waiting for Priya to accept
+    metrics = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+    assert "hearth_talk_now_waiting 1\n" in metrics and "hearth_talk_now_messages_waiting 1\n" in metrics
