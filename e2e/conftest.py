@@ -4,8 +4,10 @@ Run in their own pytest process (Playwright's sync API and asyncio tests don't
 mix): ``DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest e2e``. `make test` does.
 
 Fixtures:
-- ``live_server_url``: the base URL of a server started once per session on a
-  fresh SQLite database (in a temp dir) with ``hearth seed_demo`` loaded.
+- ``live_server_url``: the base URL of a server of this test's own (uvicorn and the
+  task worker, as ``hearth serve`` runs them) on its own copy of the demo organisation, which is
+  migrated and seeded once per run (``demo_snapshot``). Tests share nothing, so
+  they pass in any order; ``make test`` runs them shuffled.
 - ``page``: a Playwright page in a fresh browser context (own cookies); console
   errors and failed requests are collected in ``page_errors`` and fail the test.
 - ``new_page``: a factory for more pages (a second person in the same test).
@@ -55,53 +57,80 @@ def _hearth(*args: str, env: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_env() -> Iterator[dict[str, str]]:
-    data = tempfile.mkdtemp(prefix="hearth-e2e-")
+def demo_snapshot() -> Iterator[Path]:
+    """A data folder with the migrated demo organisation and collected static files, made once per run.
+
+    Every test copies it and gets a server of its own (``live_server_url``), so no test sees another's
+    leftovers and the tests pass in any order (``make test`` runs them shuffled).
+    """
+    data = Path(tempfile.mkdtemp(prefix="hearth-e2e-snapshot-"))
+    env = _server_env(data)
+    _hearth("migrate", "--no-input", env=env)
+    _hearth("seed_demo", env=env)
+    _hearth("collectstatic", "--no-input", "-v", "0", env=env)
+    yield data
+    shutil.rmtree(data, ignore_errors=True)
+
+
+def _server_env(data: Path, port: int | None = None) -> dict[str, str]:
     env = {
         **os.environ,
-        "HEARTH_DATA_DIR": data,
+        "HEARTH_DATA_DIR": str(data),
         "DATABASE_URL": f"sqlite:///{data}/e2e.sqlite3",
         "HEARTH_MODE": "development",
         "DEBUG": "false",
     }
-    for name in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+    if port is not None:
+        env["HEARTH_BASE_URL"] = f"http://127.0.0.1:{port}"
+    for name in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST"):
         env.pop(name, None)
-    yield env
+    return env
+
+
+@pytest.fixture
+def server_env(demo_snapshot: Path) -> Iterator[dict[str, str]]:
+    """This test's own copy of the demo organisation (database, uploads; static files are shared)."""
+    data = Path(tempfile.mkdtemp(prefix="hearth-e2e-"))
+    for db in demo_snapshot.glob("e2e.sqlite3*"):
+        shutil.copy2(db, data / db.name)
+    if (demo_snapshot / "media").is_dir():
+        shutil.copytree(demo_snapshot / "media", data / "media")
+    (data / "static").symlink_to(demo_snapshot / "static")
+    yield _server_env(data)
     shutil.rmtree(data, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def live_server_url(server_env: dict[str, str]) -> Iterator[str]:
+    """A real server for this test alone, as ``hearth serve`` runs it: uvicorn and the task worker."""
     port = _free_port()
+    data = Path(server_env["HEARTH_DATA_DIR"])
     env = {**server_env, "HEARTH_BASE_URL": f"http://127.0.0.1:{port}"}
-    _hearth("migrate", "--no-input", env=env)
-    _hearth("seed_demo", env=env)
-    _hearth("collectstatic", "--no-input", "-v", "0", env=env)
-    log = open(Path(env["HEARTH_DATA_DIR"]) / "server.log", "w")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    log = open(data / "server.log", "w")  # noqa: SIM115 (closed below)
+    web = [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
+    worker = [sys.executable, "-m", "hearth.cli", "worker", "--no-reload"]
+    procs = [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT) for argv in (web, worker)]
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310 (our own loopback server)
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError(
-                    "the e2e server did not start:\n" + (Path(env["HEARTH_DATA_DIR"]) / "server.log").read_text()
-                ) from None
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310 (our own loopback server)
+                    break
+            except OSError:
+                if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+                    raise RuntimeError("the e2e server did not start:\n" + (data / "server.log").read_text()) from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")

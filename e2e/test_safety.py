@@ -18,7 +18,6 @@ def test_crisis_post_reaches_the_peer_worker_on_duty_live(new_page, page_errors,
     try:
         worker.goto(f"{live_server_url}/moderation/alerts/")
         expect(worker.get_by_role("heading", name="Crisis alerts")).to_be_visible()
-        # (Other tests on this shared server may have left alerts open; this one is about Robin's.)
         expect(worker.get_by_role("article").filter(has_text="Robin")).to_have_count(0)
         worker.wait_for_timeout(500)  # the page's websocket connects
 

@@ -2,13 +2,18 @@
 # The whole suite, as `make test` and CI run it:
 #   1. lint (ruff, mypy)
 #   2. unit and integration tests on SQLite with the in-memory channel layer
-#   3. the same tests on PostgreSQL with the Redis channel layer (throwaway servers, started here)
-#   4. browser tests (Playwright driving Debian's Chromium) against a real uvicorn server
-# Installs what it needs from Debian when missing. Prints one closing line with the totals.
+#   3. the same tests again with the whole process clock a year ahead (libfaketime), so a test that only
+#      passes near the day it was written fails on the day it is written
+#   4. the same tests on PostgreSQL with the Redis channel layer (throwaway servers, started here)
+#   5. browser tests (Playwright driving Debian's Chromium), each against a server of its own
+#   6. the slow tests (real server processes killed with -9, two processes sharing Redis), last, so the
+#      rest of the suite gives its answer first
+# Every run is in a random order (pytest-randomly; the seed is printed: `-p randomly -p "randomly_seed=N"`
+# repeats one). Installs what it needs from Debian when missing. Prints one closing line with the totals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-T0=$(date +%s)
-stamp() { printf '[%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
+SECONDS=0  # bash's own clock: `date` would read the faked clock in the next-year run
+stamp() { printf '[%4ss] %s\n' "$SECONDS" "$*"; }
 
 WORK=$(mktemp -d /tmp/hearth-test.XXXXXX)
 chmod 755 "$WORK"
@@ -18,6 +23,8 @@ need=()
 [ -n "$PGBIN" ] && [ -x "$PGBIN/postgres" ] || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v chromium >/dev/null || need+=(chromium)
+faketime_lib() { ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1; }
+[ -n "$(faketime_lib)" ] || need+=(libfaketime)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "Missing system packages: ${need[*]}. Install them (e.g. sudo apt-get install ${need[*]}) and run again." >&2
@@ -64,10 +71,13 @@ run_pytest() {  # name, then pytest args
   stamp "pytest: $name"
   .venv/bin/pytest -p no:cacheprovider --junitxml="$WORK/junit-$name.xml" "$@" || status=1
 }
-run_pytest sqlite -n 2 hearth
-DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/hearth" REDIS_URL="redis://127.0.0.1:$REDISPORT/0" \
-  run_pytest postgres -n 2 hearth
-DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest browser e2e
+run_pytest sqlite -n 2 -m "not slow" hearth
+# A year and a month ahead: past any date written into a test, and across a daylight-saving change.
+LD_PRELOAD="$(faketime_lib)" FAKETIME="+400d" run_pytest sqlite-next-year -n 2 -m "not slow" hearth
+PG="postgres://postgres@127.0.0.1:$PGPORT/hearth"; REDIS="redis://127.0.0.1:$REDISPORT/0"
+DATABASE_URL="$PG" REDIS_URL="$REDIS" run_pytest postgres -n 2 -m "not slow" hearth
+DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest browser -n 2 e2e
+DATABASE_URL="$PG" REDIS_URL="$REDIS" run_pytest slow -m slow hearth
 
 .venv/bin/python scripts/junit_total.py "$WORK"/junit-*.xml
 stamp "done"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.db import connection
@@ -16,6 +16,16 @@ from hearth.core.models import AuditEntry
 from hearth.core.testing import text
 
 MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _the_friday_before(time_machine):
+    """Every story here happens in the week of MONDAY, planned on the Friday before.
+
+    New shift patterns apply from the day they are made (``ShiftPattern.valid_from`` defaults to today), so
+    the clock must stand before the week under test whatever the real date is.
+    """
+    time_machine.move_to(datetime(2026, 11, 20, 12, tzinfo=UTC), tick=False)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from hearth.core.errors import ActionError
 CSV = "date,stress,sleep,steps\n2026-11-20,42,78,9000\n2026-11-21,55,,4000\n"
 
 
-def test_csv_and_json_are_read():
+def test_csv_and_json_are_read(clock):
     assert wellbeing.parse(CSV) == [
         (wellbeing.date(2026, 11, 20), "stress", 42.0),
         (wellbeing.date(2026, 11, 20), "sleep", 78.0),

@@ -1,7 +1,8 @@
 """Run the shared scorer on the dev set against ``python -m hearth.safety.triage``.
 
-The shared folder sits beside the repository root (``../shared/triage``). The
-test fails, rather than skips, when it is missing: a silent skip would let the
+The shared folder sits beside the repository root (``../shared/triage``), or where
+``HEARTH_TRIAGE_DATA`` says. The test fails, rather than skips, when it is missing
+(with one sentence saying where it looked): a silent skip would let the
 thresholds rot unnoticed.
 """
 
@@ -10,18 +11,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-SHARED = REPO_ROOT / ".." / "shared" / "triage"
+from hearth.safety.triage.data import REPO_ROOT, triage_file
 
 
 def test_devset_meets_thresholds():
-    scorer, data = SHARED / "score.py", SHARED / "dev.jsonl"
-    assert scorer.is_file() and data.is_file(), (
-        f"triage dev set or scorer not found under {SHARED.resolve()}; "
-        "expected score.py and dev.jsonl in the shared/triage folder beside the repository"
-    )
+    scorer, data = triage_file("score.py"), triage_file("dev.jsonl")
     cmd = [
         sys.executable,
         str(scorer),

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hearth.safety.tests.test_triage_devset import REPO_ROOT, SHARED
+from hearth.safety.triage.data import REPO_ROOT, triage_file
 
 DATA = Path(__file__).with_name("triage_blind4_final.jsonl")
 
@@ -21,7 +21,7 @@ DATA = Path(__file__).with_name("triage_blind4_final.jsonl")
 def test_unseen_traffic_like_messages_keep_their_scores():
     cmd = [
         sys.executable,
-        str(SHARED / "score.py"),
+        str(triage_file("score.py")),
         str(DATA),
         "--json",
         "--min-crisis-recall",

@@ -8,25 +8,26 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from hearth.safety.triage import classify
+from hearth.safety.triage.data import TriageDataMissing, triage_file
 
 
 class Command(BaseCommand):
     help = "Measure the triage classifier: messages per second and p50/p99 milliseconds per message."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--data", default=str(Path(settings.BASE_DIR).parent / "shared" / "triage" / "dev.jsonl"))
+        parser.add_argument("--data", default="", help="JSON Lines with a text per line (default: the shared dev set)")
         parser.add_argument("--repeat", type=int, default=20)
 
     def handle(self, *args: Any, data: str, repeat: int, **options: Any) -> None:
-        path = Path(data)
-        if not path.exists():
-            path = Path(settings.BASE_DIR) / "hearth" / "safety" / "tests" / "triage_heldout.jsonl"
-        if not path.exists():
-            raise CommandError(f"No messages to time: {data} is missing.")
+        try:
+            path = Path(data) if data else triage_file("dev.jsonl")
+        except TriageDataMissing as missing:
+            raise CommandError(str(missing)) from None
+        if not path.is_file():
+            raise CommandError(f"No messages to time: {path} is missing.")
         texts = [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
         if hasattr(os, "sched_setaffinity"):
             os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
