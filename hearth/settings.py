@@ -265,6 +265,11 @@ HEARTH_CARE_NO_REPLY_HOURS = env_int("HEARTH_CARE_NO_REPLY_HOURS", 6, minimum=1)
 HEARTH_WORKER_STALE_SECONDS = env_int("HEARTH_WORKER_STALE_SECONDS", 30, minimum=10)
 HEARTH_TASK_LAG_SECONDS = env_int("HEARTH_TASK_LAG_SECONDS", 120, minimum=10)
 HEARTH_METRICS_TOKEN = env_secret("HEARTH_METRICS_TOKEN", "")
+# Backups (hearth/core/backup.py): the age key that opens them (and encrypts them, unless public
+# recipients are given so the server can write backups it can't read), and where pg_dump/psql live.
+HEARTH_BACKUP_KEY = env_secret("HEARTH_BACKUP_KEY", "")
+HEARTH_BACKUP_RECIPIENT = env_str("HEARTH_BACKUP_RECIPIENT", "")
+HEARTH_PG_BIN = env_str("HEARTH_PG_BIN", "")
 # --- Internationalisation and static files -------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

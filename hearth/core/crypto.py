@@ -29,9 +29,13 @@ def derive_development_key(secret_key: str) -> str:
     return base64.urlsafe_b64encode(digest).decode()
 
 
+def _keys(raw_keys: str, secret_key: str) -> list[str]:
+    return [k.strip() for k in raw_keys.split(",") if k.strip()] or [derive_development_key(secret_key)]
+
+
 @cache
 def _fernet(raw_keys: str, secret_key: str) -> MultiFernet:
-    keys = [k.strip() for k in raw_keys.split(",") if k.strip()] or [derive_development_key(secret_key)]
+    keys = _keys(raw_keys, secret_key)
     try:
         return MultiFernet([Fernet(k) for k in keys])
     except ValueError:
@@ -39,6 +43,16 @@ def _fernet(raw_keys: str, secret_key: str) -> MultiFernet:
             "HEARTH_FIELD_KEY must be a Fernet key (32 url-safe base64-encoded bytes). Make one with: "
             'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
         ) from None
+
+
+def key_fingerprint(key: str) -> str:
+    """A short, one-way name for a field key: safe to print, log and keep in a backup's manifest."""
+    return hashlib.sha256(("hearth.field-key.fingerprint:" + key.strip()).encode()).hexdigest()[:16]
+
+
+def key_fingerprints() -> list[str]:
+    """Fingerprints of the configured field keys, the one that encrypts first (see ``hearth backup``)."""
+    return [key_fingerprint(k) for k in _keys(settings.HEARTH_FIELD_KEY, settings.SECRET_KEY)]
 
 
 def _box() -> MultiFernet:
