@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from hearth.core.testing import FakeSMTPServer
 from hearth.members.models import Member, Role, RoleGrant
 
 PASSWORD = "a-long-test-password-42"
@@ -33,6 +34,24 @@ def _own_cache(settings: Any, request: Any) -> None:
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
     }
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[FakeSMTPServer]:
+    """Email set up, with a real SMTP server on loopback that accepts everything (``smtp.messages``)."""
+    with FakeSMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", server.port, False
+        settings.EMAIL_TIMEOUT = 5
+        yield server
+
+
+@pytest.fixture
+def smtp_down(settings: Any) -> None:
+    """Email set up, but the mail server refuses connections (nothing listens on its loopback port)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", FakeSMTPServer.refusing(), False
+    settings.EMAIL_TIMEOUT = 5
 
 
 @pytest.fixture

@@ -171,7 +171,10 @@ CACHES = {
 }
 
 # --- Tasks --------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Three lanes (queues), each worked by its own thread in `hearth worker`, so a slow mail server never
+# holds up a live alert: "live" (crisis alerts to open pages), "deliveries" (email, web push),
+# "default" (periodic jobs). See hearth/core/deliveries.py.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "live", "deliveries"]}}
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_USER_MODEL = "members.Member"

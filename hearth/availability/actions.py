@@ -26,9 +26,9 @@ from hearth.availability.models import (
     TalkSkip,
 )
 from hearth.core import audit
+from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
-from hearth.core.mail import send_templated_email_on_commit
 from hearth.members import policy
 from hearth.members.models import Member, Role
 from hearth.members.policy import Perm
@@ -433,8 +433,12 @@ def escalate_due(now: datetime | None = None) -> list[int]:
 
 def _email_coordinators(request: TalkRequest, what: str) -> None:
     for coordinator in Member.objects.filter(role_grants__role=Role.COORDINATOR, is_active=True).exclude(email=""):
-        send_templated_email_on_commit(
-            coordinator.email, "availability/email/talk_request", {"request": request, "what": what}
+        send_email(
+            coordinator,
+            "availability/email/talk_request",
+            {"request": request, "what": what},
+            kind="availability.talk_request",
+            about=request,
         )
 
 

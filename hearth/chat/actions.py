@@ -50,9 +50,9 @@ from hearth.chat.models import (
 from hearth.community.access import access_group_content, group_channel
 from hearth.community.models import Group, Membership
 from hearth.core import audit
+from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
-from hearth.core.mail import send_templated_email_on_commit
 from hearth.members import policy
 from hearth.members.policy import Perm
 from hearth.safety.actions import check_can_write, screen_writing
@@ -345,8 +345,12 @@ def _tell_host_someone_arrived(room: Room, member: Member, now: datetime) -> Non
     )
     host_here = RoomVisit.objects.filter(room=room, member=host, left_at__isnull=True).exists()
     if drop_in.email_host and host.email_notifications and settings.EMAIL_HOST and not host_here:
-        send_templated_email_on_commit(
-            host.email, "chat/email/drop_in_arrival", {"room": room, "name": member.display_name, "url": url}
+        send_email(
+            host,
+            "chat/email/drop_in_arrival",
+            {"room": room, "arrived": member, "url": url},
+            kind="chat.drop_in",
+            about=room,
         )
 
 
@@ -552,8 +556,12 @@ def send_due_reminders(now: datetime | None = None) -> int:
             text = f"Reminder: {gathering.title} starts at {timezone.localtime(gathering.starts_at):%H:%M}."
             send_event_on_commit([member_group(rsvp.member_id)], {"kind": "chat.reminder", "text": text, "url": url})
             if rsvp.member.email_notifications and rsvp.member.is_active:
-                send_templated_email_on_commit(
-                    rsvp.member.email, "chat/email/reminder", {"gathering": gathering, "url": url, "rsvp": rsvp}
+                send_email(
+                    rsvp.member,
+                    "chat/email/reminder",
+                    {"gathering": gathering, "url": url, "rsvp": rsvp},
+                    kind="chat.reminder",
+                    about=gathering,
                 )
             sent += 1
     return sent

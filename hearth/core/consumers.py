@@ -86,4 +86,19 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
 
 
 class NotificationConsumer(EventConsumer):
-    """``/ws/me/``: the signed-in member's own events (notifications, alerts)."""
+    """``/ws/me/``: the signed-in member's own events (notifications, alerts).
+
+    The page answers a live delivery it showed with ``{"kind": "received",
+    "delivery": id}``; that is counted as one screen (see
+    :func:`hearth.core.deliveries.record_screen`, which ignores deliveries that
+    aren't this member's). Nothing else is accepted from the page.
+    """
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict) or content.get("kind") != "received":
+            return
+        delivery = content.get("delivery")
+        if isinstance(delivery, int) and not isinstance(delivery, bool) and delivery > 0:
+            from hearth.core.deliveries import record_screen
+
+            await database_sync_to_async(record_screen)(delivery, self.scope["user"], self.channel_name)

@@ -55,7 +55,8 @@ def send_event_on_commit(groups: Iterable[str], event: dict[str, Any]) -> None:
         transaction.on_commit(lambda: send_event_now(targets, event))
 
 
-def send_event_now(groups: tuple[str, ...], event: dict[str, Any]) -> None:
+def send_event_now(groups: tuple[str, ...], event: dict[str, Any], *, raise_errors: bool = False) -> None:
+    """Send at once. Best effort unless ``raise_errors`` (the live delivery transport records and retries)."""
     if _capture is not None:
         _capture.sent.append((groups, event))
     layer = get_channel_layer()
@@ -65,6 +66,8 @@ def send_event_now(groups: tuple[str, ...], event: dict[str, Any]) -> None:
         try:
             async_to_sync(layer.group_send)(group, {"type": EVENT_TYPE, "event": event})
         except Exception:  # a live update is best effort: the write already committed
+            if raise_errors:
+                raise
             log_event(
                 "delivery.attempt",
                 level=logging.ERROR,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class OrganisationSettings(models.Model):
@@ -99,3 +100,74 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.worker_id} on {self.hostname}"
+
+
+class Delivery(models.Model):
+    """One thing to get to one person (or address) by one channel: live screens, email, web push.
+
+    Made inside the transaction of the action that wants it (so it exists
+    exactly when the change does) and sent by the task worker, never inside
+    ``on_commit``: see :mod:`hearth.core.deliveries`. ``payload`` holds ids and
+    template names, not copies of personal data, and is emptied once the
+    delivery is finished. Each try is a :class:`DeliveryAttempt`.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"  # handed over (live: to the open pages; nobody's screen has said so yet)
+        DELIVERED = "delivered", "Delivered"  # email: the mail server took it; live: a screen showed it
+        FAILED = "failed", "Gave up"
+        CANCELLED = "cancelled", "No longer needed"
+
+    kind = models.CharField(max_length=60, help_text="What it is, dotted: safety.alert, members.confirm, …")
+    channel = models.CharField(max_length=20)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    address = models.CharField(
+        max_length=254, blank=True, help_text="Only for an address that isn't a member's (the on-call address)."
+    )
+    about_type = models.CharField(max_length=60, blank=True)
+    about_id = models.CharField(max_length=40, blank=True)
+    payload: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    due_at = models.DateTimeField(null=True, blank=True, help_text="When the next attempt is due (pending only).")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        indexes = [
+            models.Index(fields=["about_type", "about_id"]),
+            models.Index(fields=["state", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.channel} ({self.state})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at a delivery, or one screen that showed a live delivery."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        SCREEN = "screen", "Shown on a screen"
+        CANCELLED = "cancelled", "Not sent"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    error = models.CharField(max_length=300, blank=True, help_text="Why it failed, in plain words (no personal data).")
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} at {self.at:%H:%M:%S}"

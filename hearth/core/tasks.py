@@ -19,3 +19,21 @@ def prune_finished_task_results() -> int:
     cutoff = timezone.now() - timedelta(days=14)
     deleted, _ = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()
     return deleted
+
+
+@task()
+def send_delivery(delivery_id: int) -> str:
+    """One attempt at one delivery (enqueued on its transport's lane by :mod:`hearth.core.deliveries`)."""
+    from hearth.core.deliveries import attempt
+
+    delivery = attempt(delivery_id)
+    return delivery.state if delivery is not None else "not due"
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def resume_deliveries() -> int:
+    """At least once: deliveries a crashed or missing worker left behind are sent now."""
+    from hearth.core.deliveries import resume
+
+    return resume()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 
@@ -44,3 +47,194 @@ def run_queued_tasks(task_path: str | None = None) -> int:
         worker.run_task(result)
         ran += 1
     return ran
+
+
+def run_deliveries(now: Any = None) -> int:
+    """Send every delivery that is due, as the worker would (emails land in ``mail.outbox`` in tests).
+
+    Retries wait for their backoff: move the clock on (``time_machine``) and
+    call again to see them.
+    """
+    from hearth.core.deliveries import run_due
+
+    return run_due(now)
+
+
+class FakeSMTPServer:
+    """A real SMTP server on loopback, in a thread: the outside edge of email, for tests.
+
+    ``FakeSMTPServer()`` accepts mail and keeps each message in ``messages``
+    (``(to, data)``). :meth:`refusing` gives a port where nothing listens, so
+    connecting is refused the way a mail server that is down refuses it.
+    Use as a context manager; ``port`` is where it listens.
+    """
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.messages: list[tuple[list[str], str]] = []
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(8)
+        self._socket.settimeout(0.2)
+        self.port = int(self._socket.getsockname()[1])
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True, name="fake-smtp")
+
+    @staticmethod
+    def refusing() -> int:
+        """A loopback port with nothing listening: connections to it are refused."""
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+
+    def __enter__(self) -> FakeSMTPServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+    def _serve(self) -> None:
+
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                self._session(conn.makefile("rb"), conn)
+
+    def _session(self, reader: Any, conn: Any) -> None:
+        def say(line: str) -> None:
+            conn.sendall((line + "\r\n").encode())
+
+        say("220 fake-smtp ready")
+        to: list[str] = []
+        while True:
+            raw = reader.readline()
+            if not raw:
+                return
+            command = raw.decode(errors="replace").strip()
+            verb = command.split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                say("250 fake-smtp")
+            elif verb == "MAIL":
+                to = []
+                say("250 OK")
+            elif verb == "RCPT":
+                to.append(command.split(":", 1)[1].strip().strip("<>"))
+                say("250 OK")
+            elif verb == "DATA":
+                say("354 go ahead")
+                lines = []
+                while True:
+                    line = reader.readline()
+                    if not line or line in (b".\r\n", b".\n"):
+                        break
+                    lines.append(line.decode(errors="replace"))
+                self.messages.append((to, "".join(lines)))
+                say("250 queued")
+            elif verb == "QUIT":
+                say("221 bye")
+                return
+            else:
+                say("250 OK")
+
+
+def session_cookie(person: Any) -> bytes:
+    """The ``Cookie`` header of a browser signed in as ``person`` (a real session, like the browser's)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+class Live:
+    """A websocket client in a test, with helpers that skip the events a test isn't about."""
+
+    def __init__(self, communicator: Any) -> None:
+        self.communicator = communicator
+        self.seen: list[dict[str, Any]] = []
+        self.closed = False
+
+    async def send(self, **content: Any) -> None:
+        await self.communicator.send_json_to(content)
+
+    async def next(self, *kinds: str, timeout: float = 3) -> dict[str, Any]:
+        """The next event of one of ``kinds`` (others are kept in ``seen``)."""
+        while True:
+            event = await self.communicator.receive_json_from(timeout=timeout)
+            self.seen.append(event)
+            if not kinds or event["kind"] in kinds:
+                return event
+
+    async def messages(self, count: int, timeout: float = 5) -> list[dict[str, Any]]:
+        return [await self.next("chat.message", timeout=timeout) for _ in range(count)]
+
+    async def quiet(self, *kinds: str, timeout: float = 0.3) -> list[dict[str, Any]]:
+        """Everything of ``kinds`` that arrives until ``timeout`` passes with nothing new.
+
+        (``receive_nothing`` peeks without cancelling the application, unlike a receive that times out.)
+        """
+        got = []
+        while not await self.communicator.receive_nothing(timeout=timeout):
+            event = await self.communicator.receive_json_from()
+            self.seen.append(event)
+            if not kinds or event["kind"] in kinds:
+                got.append(event)
+        return got
+
+    async def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            await self.communicator.disconnect()
+
+
+@contextlib.asynccontextmanager
+async def sockets(cookie_for: Any = None) -> AsyncIterator[Any]:
+    """Open real websockets through the real ASGI application (origin check, session cookie, auth middleware).
+
+    ``async with sockets() as open_socket: live = await open_socket(person, "/ws/me/")`` gives a
+    :class:`Live`; ``expect=4403`` asserts the socket is refused with that close code instead.
+    ``cookie_for(person)`` makes the Cookie header (default: :func:`session_cookie`).
+    """
+    from channels.db import database_sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.db import connections
+
+    from hearth.asgi import application
+
+    opened: list[Live] = []
+
+    async def open_socket(person: Any, path: str, *, expect: int | None = None) -> Any:
+        headers = [(b"origin", b"http://testserver")]
+        if person is not None:
+            headers.append((b"cookie", await database_sync_to_async(cookie_for or session_cookie)(person)))
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        connected, code = await communicator.connect()
+        if expect is not None:
+            assert not connected and code == expect, f"expected close {expect}, got {connected} {code}"
+            return None
+        assert connected, f"refused with {code}"
+        client = Live(communicator)
+        opened.append(client)
+        return client
+
+    try:
+        yield open_socket
+    finally:
+        for client in opened:
+            with contextlib.suppress(Exception, asyncio.CancelledError):  # the server may have closed it first
+                await client.close()
+        # Consumers' database work ran in asgiref's sync thread; let the test database be dropped afterwards.
+        await database_sync_to_async(connections.close_all)()

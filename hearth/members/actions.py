@@ -20,8 +20,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hearth.core import audit
+from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
-from hearth.core.mail import send_templated_email_on_commit
 from hearth.core.models import OrganisationSettings
 from hearth.members import consent, policy
 from hearth.members.models import Consent, Invitation, Member, Role, RoleGrant, normalise_email
@@ -147,13 +147,14 @@ def do_open_sign_up(*, email: str, display_name: str, password: str) -> Member |
         raise ActionError("Joining is by invitation here. Ask a member or the team for an invitation link.")
     email = normalise_email(email)
     with transaction.atomic():
-        if Member.objects.filter(email=email).exists():
-            send_templated_email_on_commit(email, "members/email/already_member", {})
+        existing = Member.objects.filter(email=email).first()
+        if existing is not None:
+            send_email(existing, "members/email/already_member", {}, kind="members.already_member")
             return None
         check_display_name_free(display_name)
         member = Member.objects.create_user(email, password, display_name=display_name.strip(), is_active=False)
         token = signing.dumps({"id": member.pk, "email": email}, salt=_CONFIRM_SALT)
-        send_templated_email_on_commit(email, "members/email/confirm", {"token": token, "member": member})
+        send_email(member, "members/email/confirm", {"token": token, "member": member}, kind="members.confirm")
         audit.log_action("members.account.created", actor=member, subject=member, data={"via": "open sign-up"})
     return member
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
 
 from hearth.members.models import Member, Role
 
@@ -140,3 +141,22 @@ class OrganisationSettingsForm(forms.Form):
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=[c for c in Role.choices if c[0] != Role.MEMBER])
     grant = forms.BooleanField(required=False)
+
+
+class ResetPasswordForm(PasswordResetForm):
+    """Django's reset form, but the email is a delivery (sent by the worker, retried), never sent in the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from hearth.core.deliveries import send_email
+
+        user = context["user"]
+        keep = {k: context[k] for k in ("uid", "token", "protocol", "domain", "site_name", "user")}
+        send_email(user, "members/email/password_reset", keep, kind="members.password_reset")

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from hearth.members import views
+from hearth.members.forms import ResetPasswordForm
 
 app_name = "members"
 
@@ -16,6 +17,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="members/password_reset.html",
+            form_class=ResetPasswordForm,
             email_template_name="members/email/password_reset.txt",
             subject_template_name="members/email/password_reset_subject.txt",
             success_url=reverse_lazy("members:password_reset_done"),

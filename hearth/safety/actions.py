@@ -21,9 +21,9 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
 from hearth.core import audit
+from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
-from hearth.core.mail import send_templated_email_on_commit
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -509,7 +509,13 @@ def do_sanction(
             member.is_active = False
             member.save(update_fields=["is_active"])
         token = signing.dumps({"sanction": sanction.pk}, salt=_APPEAL_SALT)
-        send_templated_email_on_commit(member.email, "safety/email/sanction", {"sanction": sanction, "token": token})
+        send_email(
+            member,
+            "safety/email/sanction",
+            {"sanction": sanction, "token": token},
+            kind="safety.sanction",
+            about=sanction,
+        )
         send_event_on_commit([member_group(member.pk)], {"kind": "safety.sanction", "sanction": sanction.pk})
     return sanction
 
@@ -583,7 +589,13 @@ def do_decide_appeal(coordinator: Member, appeal_id: int, *, overturn: bool, res
             obj=appeal,
             data={"decision": appeal.get_state_display().lower()},
         )
-        send_templated_email_on_commit(appeal.sanction.member.email, "safety/email/appeal_decided", {"appeal": appeal})
+        send_email(
+            appeal.sanction.member,
+            "safety/email/appeal_decided",
+            {"appeal": appeal},
+            kind="safety.appeal",
+            about=appeal,
+        )
     return appeal
 
 

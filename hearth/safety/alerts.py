@@ -1,10 +1,13 @@
 """Crisis alerts: raised once, in one place, for a crisis message or an urgent self-assessment.
 
-Who hears: every on-duty peer worker and counsellor, live. With nobody on duty,
-the coordinators and the on-call contact straight away by email too. An alert
-nobody acknowledges escalates to the coordinators after
-``HEARTH_ALERT_ESCALATE_MINUTES`` and keeps re-notifying them until someone
-does. Volunteers are never sent crisis details.
+Who hears: everyone who may handle alerts (``Perm.HANDLE_CRISIS``) live, on every
+page they have open, until someone acknowledges; the on-duty peer workers and
+counsellors by email too when email is set up. With nobody on duty, the
+coordinators and the on-call contact by email straight away. An alert nobody
+acknowledges escalates to the coordinators after ``HEARTH_ALERT_ESCALATE_MINUTES``
+and keeps re-notifying them until someone does. Volunteers are never sent crisis
+details. Every message goes through the delivery pipeline
+(:mod:`hearth.core.deliveries`): recorded, retried, and shown on the alert page.
 """
 
 from __future__ import annotations
@@ -16,11 +19,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hearth.core import audit
+from hearth.core import audit, deliveries
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
 from hearth.core.logs import log_event_on_commit
-from hearth.core.mail import send_templated_email_on_commit
 from hearth.members import policy
 from hearth.members.models import Member, Role
 from hearth.members.policy import Perm
@@ -51,12 +53,43 @@ def coordinators() -> list[Member]:
     return list(Member.objects.filter(role_grants__role=Role.COORDINATOR, is_active=True).distinct())
 
 
-def _email_out_of_hours(alert: CrisisAlert, people: list[Member]) -> None:
-    addresses = {m.email for m in people if m.email}
-    if settings.HEARTH_ON_CALL_EMAIL:
-        addresses.add(settings.HEARTH_ON_CALL_EMAIL)
-    for address in sorted(addresses):
-        send_templated_email_on_commit(address, "safety/email/crisis_alert", {"alert": alert})
+def crisis_handlers() -> list[Member]:
+    """Everyone who may handle alerts: each sees an open alert on every page until someone acknowledges."""
+    roles = policy.roles_with(Perm.HANDLE_CRISIS)
+    return list(
+        Member.objects.filter(role_grants__role__in=roles, is_active=True).distinct().order_by("display_name", "pk")
+    )
+
+
+def _alert_event(alert: CrisisAlert, *, escalated: bool = False) -> dict[str, object]:
+    return {
+        "kind": "safety.alert",
+        "alert": alert.pk,
+        "origin": alert.origin,
+        "escalated": escalated,
+        "member": alert.member.display_name if alert.member else "a former member",
+        "url": f"/moderation/alerts/{alert.pk}/",
+    }
+
+
+def _send_live(alert: CrisisAlert, people: list[Member], *, escalated: bool = False) -> None:
+    event = _alert_event(alert, escalated=escalated)
+    for person in people:
+        deliveries.send_live(person, event, kind="safety.alert", about=alert)
+
+
+def _email(alert: CrisisAlert, people: list[Member], *, on_call: bool) -> None:
+    for person in people:
+        deliveries.send_email(person, "safety/email/crisis_alert", {"alert": alert}, kind="safety.alert", about=alert)
+    emailed = {p.email for p in people}
+    if on_call and settings.HEARTH_ON_CALL_EMAIL and settings.HEARTH_ON_CALL_EMAIL not in emailed:
+        deliveries.send_email(
+            settings.HEARTH_ON_CALL_EMAIL,
+            "safety/email/crisis_alert",
+            {"alert": alert},
+            kind="safety.alert",
+            about=alert,
+        )
 
 
 def raise_crisis_alert(
@@ -74,26 +107,20 @@ def raise_crisis_alert(
         escalate_at=now + escalate_after(),
         nobody_on_duty=not staff,
     )
-    recipients = staff
+    handlers = crisis_handlers()
+    _send_live(alert, handlers)
     if not staff:
-        recipients = coordinators()
-        _email_out_of_hours(alert, recipients)
+        _email(alert, coordinators(), on_call=True)
     elif settings.EMAIL_HOST:
         # Email is configured: the on-duty staff also get it by email, in case their page isn't open.
-        for person in staff:
-            if person.email:
-                send_templated_email_on_commit(person.email, "safety/email/crisis_alert", {"alert": alert})
-    send_event_on_commit(
-        [member_group(m.pk) for m in recipients],
-        {"kind": "safety.alert", "alert": alert.pk, "origin": origin, "member": member.display_name},
-    )
+        _email(alert, staff, on_call=False)
     audit.log_action("safety.alert.raised", actor=None, subject=member, obj=alert, data={"origin": origin})
     log_event_on_commit(
         "alert.raised",
         alert=alert.pk,
         member=member.pk,
         origin=origin,
-        recipients=len(recipients),
+        recipients=len(handlers),
         nobody_on_duty=not staff,
     )
     return alert
@@ -116,8 +143,10 @@ def do_acknowledge_alert(actor: Member, alert_id: int, now: datetime | None = No
                 by=actor.pk,
                 seconds=round((now - alert.created_at).total_seconds()),
             )
+            # Nothing more to send about it; every open page drops its banner.
+            deliveries.cancel(alert, now=now)
             send_event_on_commit(
-                [member_group(m.pk) for m in {*on_duty_crisis_staff(), *coordinators()}],
+                [member_group(m.pk) for m in crisis_handlers()],
                 {"kind": "safety.alert_acknowledged", "alert": alert.pk, "by": actor.display_name},
             )
     return alert
@@ -139,17 +168,8 @@ def escalate_due_alerts(now: datetime | None = None) -> list[int]:
         minutes = int((now - alert.created_at).total_seconds() // 60)
         with transaction.atomic():
             people = coordinators()
-            send_event_on_commit(
-                [member_group(m.pk) for m in people],
-                {
-                    "kind": "safety.alert",
-                    "alert": alert.pk,
-                    "origin": alert.origin,
-                    "escalated": True,
-                    "member": alert.member.display_name if alert.member else "a former member",
-                },
-            )
-            _email_out_of_hours(alert, people)
+            _send_live(alert, people, escalated=True)
+            _email(alert, people, on_call=True)
             audit.log_action(
                 "safety.alert.escalated", actor=None, subject=alert.member, obj=alert, data={"minutes": minutes}
             )

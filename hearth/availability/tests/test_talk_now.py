@@ -12,7 +12,7 @@ from hearth.availability import actions
 from hearth.availability.models import Mode, SupporterProfile, TalkRequest, TalkSkip
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import text
+from hearth.core.testing import run_deliveries, text
 from hearth.members.models import Role
 
 PHONE = {"mode": Mode.PHONE, "phone_for_callback": "07700 900000"}
@@ -28,6 +28,7 @@ def test_nobody_on_duty_turns_a_request_into_a_message_for_the_next_supporter(
     with django_capture_on_commit_callbacks(execute=True):
         request = ask(member, message="Rough night, would like to talk tomorrow")
     assert request.state == TalkRequest.State.MESSAGE
+    run_deliveries()
     assert [m.to for m in mail.outbox] == [[coordinator.email]]  # never unseen
     actions.do_check_in(volunteer)
     assert actions.unanswered_messages() == [request]
@@ -180,6 +181,7 @@ def test_unanswered_requests_escalate_to_staff_then_coordinators(
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         actions.escalate_due()
     assert events.recipients_of("talk.escalated") == {member_group(coordinator.pk)}
+    run_deliveries()
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert TalkRequest.objects.get(pk=request.pk).escalation_level == 2
     clock.shift(timedelta(hours=1))

@@ -17,7 +17,7 @@ from hearth.chat.models import Attendance, FollowUp, GatheringFormat, Message, P
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import visible_text
+from hearth.core.testing import run_deliveries, visible_text
 from hearth.members import data_rights
 
 
@@ -126,6 +126,7 @@ def test_drop_in_pings_the_host_and_shows_on_members_home_page(
         home = visible_text(client_for(member).get("/"))
         assert "Tuesday drop-in (Tuesday Makers): drop-in open now — 1 person here" in home
         assert "drop-in open now" not in visible_text(client_for(outsider).get("/"))
+        run_deliveries()
     assert len(mail.outbox) == 1 and "Robin has arrived" in mail.outbox[0].subject
     with time_machine.travel(tuesday_7pm + timedelta(hours=1), tick=False):
         assert "drop-in open now" not in visible_text(client_for(member).get("/"))
@@ -163,6 +164,7 @@ def test_gathering_rsvp_reminder_goes_once(django_capture_on_commit_callbacks, g
     with django_capture_on_commit_callbacks(execute=True):
         assert actions.send_due_reminders(start - timedelta(minutes=59)) == 1
         assert actions.send_due_reminders(start - timedelta(minutes=58)) == 0  # claimed once
+    run_deliveries()
     assert len(mail.outbox) == 1 and "Games" in mail.outbox[0].subject
     with time_machine.travel(start + timedelta(minutes=5)):
         actions.do_enter_room(member, gathering.room, "c")

@@ -87,10 +87,12 @@ def test_urgent_raises_exactly_one_crisis_alert_through_safety_and_shows_crisis_
     client_for, member, peer_worker, django_capture_on_commit_callbacks
 ):
     from hearth.core.events import capture_events
+    from hearth.core.testing import run_deliveries
 
     DutySession.objects.create(supporter=peer_worker)
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         response = post(client_for(member), {**GOOD, "safety": ["not_safe"]})
+        run_deliveries()
     (alert,) = CrisisAlert.objects.all()
     assert alert.member == member and alert.origin == CrisisAlert.Origin.INTAKE
     assert f"member.{peer_worker.pk}" in events.recipients_of("safety.alert")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.core.models import AuditEntry, OrganisationSettings
-from hearth.core.testing import text
+from hearth.core.testing import run_deliveries, text
 from hearth.members import actions
 from hearth.members.models import Invitation, Member
 
@@ -150,6 +150,7 @@ def test_open_sign_up_needs_the_emailed_link_before_signing_in(client, open_sign
     assert not pending.is_active
     assert not client.login(username=GOOD["email"], password=GOOD["password"])
 
+    run_deliveries()
     (message,) = mail.outbox
     link = next(line for line in message.body.splitlines() if "/join/confirm/" in line)
     response = client.get(link.replace("http://127.0.0.1:8000", ""))
@@ -166,6 +167,7 @@ def test_open_sign_up_with_a_taken_email_reveals_nothing_and_changes_nothing(
         response = client.post(reverse("members:signup"), {**GOOD, "email": member.email})
     assert "Check your email" in text(response)  # same screen as a new address
     assert Member.objects.filter(email=member.email).count() == 1
+    run_deliveries()
     (message,) = mail.outbox
     assert message.to == [member.email] and "already have one" in message.body
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from hearth.availability import actions as availability
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import text
+from hearth.core.testing import run_deliveries, text
 from hearth.safety import alerts
 from hearth.safety.models import CrisisAlert
 
@@ -29,23 +29,24 @@ def raise_for(member):
     )
 
 
-def test_alert_goes_live_to_on_duty_staff_never_to_volunteers(
-    member, volunteer, peer_worker, counsellor, coordinator, clock, django_capture_on_commit_callbacks
+def test_alert_goes_live_to_everyone_who_may_handle_it_never_to_volunteers(
+    member, volunteer, peer_worker, counsellor, coordinator, clock
 ):
     availability.do_check_in(volunteer)
     availability.do_check_in(peer_worker)
-    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
-        alert = raise_for(member)
-    assert events.recipients_of("safety.alert") == {member_group(peer_worker.pk)}
+    alert = raise_for(member)
+    with capture_events() as events:
+        run_deliveries()
+    staff = {member_group(p.pk) for p in (peer_worker, counsellor, coordinator)}
+    assert events.recipients_of("safety.alert") == staff  # on duty or not: a banner on every page they have open
     assert not alert.nobody_on_duty and mail.outbox == []
 
 
-def test_with_nobody_on_duty_coordinators_and_on_call_hear_at_once(
-    member, coordinator, settings, clock, django_capture_on_commit_callbacks
-):
+def test_with_nobody_on_duty_coordinators_and_on_call_hear_at_once(member, coordinator, settings, clock):
     settings.HEARTH_ON_CALL_EMAIL = "oncall@example.org"
-    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
-        alert = raise_for(member)
+    alert = raise_for(member)
+    with capture_events() as events:
+        run_deliveries()
     assert alert.nobody_on_duty
     assert events.recipients_of("safety.alert") == {member_group(coordinator.pk)}
     assert sorted(m.to[0] for m in mail.outbox) == ["jo@example.org", "oncall@example.org"]
@@ -53,16 +54,19 @@ def test_with_nobody_on_duty_coordinators_and_on_call_hear_at_once(
 
 
 def test_unacknowledged_alert_escalates_to_coordinators_until_someone_acknowledges(
-    member, peer_worker, coordinator, clock, django_capture_on_commit_callbacks
+    member, peer_worker, coordinator, clock
 ):
     availability.do_check_in(peer_worker)
     alert = raise_for(member)
+    run_deliveries()
     assert alerts.escalate_due_alerts() == []
     clock.shift(timedelta(minutes=3, seconds=1))
-    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
+    with capture_events() as events:
         assert alerts.escalate_due_alerts() == [alert.pk]
         assert alerts.escalate_due_alerts() == []  # claimed once per step
+        run_deliveries()
     assert events.recipients_of("safety.alert") == {member_group(coordinator.pk)}
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert AuditEntry.objects.filter(action="safety.alert.escalated").count() == 1
     clock.shift(timedelta(minutes=3, seconds=1))
     assert alerts.escalate_due_alerts() == [alert.pk]  # and again, until acknowledged
@@ -92,12 +96,10 @@ def test_alerts_page_shows_a_timer_and_acknowledges(client_for, member, peer_wor
     assert CrisisAlert.objects.get(pk=alert.pk).acknowledged_by == peer_worker
 
 
-def test_on_duty_staff_also_get_an_email_when_email_is_configured(
-    member, peer_worker, settings, clock, django_capture_on_commit_callbacks
-):
+def test_on_duty_staff_also_get_an_email_when_email_is_configured(member, peer_worker, settings, clock):
     settings.EMAIL_HOST = "smtp.example.org"  # configured; tests still deliver to the local outbox
     availability.do_check_in(peer_worker)
-    with django_capture_on_commit_callbacks(execute=True):
-        raise_for(member)
+    raise_for(member)
+    run_deliveries()
     assert [m.to for m in mail.outbox] == [[peer_worker.email]]
     assert "tablets" not in mail.outbox[0].body  # no message text in email

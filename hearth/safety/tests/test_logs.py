@@ -74,11 +74,13 @@ def test_a_crisis_leaves_a_trail_in_the_logs_but_never_the_members_words_or_cont
         )
     assert response.status_code == 200
     alert = CrisisAlert.objects.get(member=member)
+    run_queued_tasks()  # the worker sends the alert's deliveries (live and email)
 
     time_machine.shift(timedelta(minutes=3, seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         scheduler.tick()
         assert run_queued_tasks("hearth.safety.tasks.escalate_crisis_alerts") == 1
+        run_queued_tasks()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(coordinator).post(reverse("safety:alerts"), {"alert": alert.pk})
     alert.refresh_from_db()

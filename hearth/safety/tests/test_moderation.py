@@ -13,7 +13,7 @@ from django.urls import reverse
 from hearth.availability import actions as availability
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import text
+from hearth.core.testing import run_deliveries, text
 from hearth.members.models import Member
 from hearth.safety import actions
 from hearth.safety.contact import contact_risks
@@ -78,6 +78,7 @@ def test_no_automated_sanctions_a_person_decides_and_it_is_audited(
         actions.check_can_write(member)
     entry = AuditEntry.objects.get(action="safety.sanction.mute")
     assert entry.actor == peer_worker and entry.subject == member and "insults" in entry.data["reason"]
+    run_deliveries()
     (email,) = mail.outbox
     assert "appeal here" in email.body
 
@@ -105,6 +106,7 @@ def test_appeal_by_emailed_link_decided_by_someone_else(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         sanction = actions.do_sanction(peer_worker, member, "suspend", reason="Cooling off", days=3)
+    run_deliveries()  # the suspended member still gets the email with the appeal link
     link = re.search(r"/appeal/[^/\s]+/", mail.outbox[0].body).group(0)
     response = client.post(link, {"text": "I was quoting a song, not threatening anyone."})
     assert "Your appeal is with a coordinator" in text(response)

@@ -11,7 +11,7 @@ from hearth.community import actions as community
 from hearth.community.models import Comment, Membership, Post
 from hearth.community.tests.conftest import make_group
 from hearth.core.events import capture_events, member_group
-from hearth.core.testing import text
+from hearth.core.testing import run_deliveries, text
 from hearth.safety import actions
 from hearth.safety.models import CrisisAlert, ModerationItem, TriageRecord
 
@@ -43,8 +43,9 @@ def test_crisis_post_stays_up_alerts_staff_and_the_writer_sees_support(
 ):
     availability.do_check_in(peer_worker)
     client = client_for(member)
-    with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("community:new_post", args=[group.pk]), {"kind": "text", "body": CRISIS})
+    response = client.post(reverse("community:new_post", args=[group.pk]), {"kind": "text", "body": CRISIS})
+    with capture_events() as events:
+        run_deliveries()
     assert response["Location"].startswith(reverse("safety:support"))
     page = text(client.get(response["Location"]))
     assert "You don't have to go through this alone" in page and "Talk to someone now" in page
@@ -209,6 +210,7 @@ def test_chat_messages_are_triaged_and_a_crisis_alerts_staff(
     room = chat.do_open_group_room(member, group.pk)
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         message, created = chat.do_send_message(member, room, CRISIS, "c-1")
+        run_deliveries()
     assert created and message.screening.show_crisis_support
     assert CrisisAlert.objects.get().item.content_key == "chat.message"
     assert events.recipients_of("safety.alert") == {member_group(peer_worker.pk)}

@@ -1,0 +1,67 @@
+"""Each delivery channel on its own: what it sends, and that it fails loudly so the pipeline can retry."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from hearth.core import deliveries
+from hearth.core.events import capture_events, member_group
+from hearth.core.models import Delivery
+from hearth.core.testing import FakeSMTPServer
+from hearth.core.transports import EmailTransport, LiveTransport
+
+
+def live_delivery(member):
+    return deliveries.send_live(member, {"kind": "safety.alert", "alert": 7})
+
+
+def email_delivery(to):
+    return deliveries.send_email(to, "members/email/already_member", {})
+
+
+def test_live_sends_the_event_with_its_delivery_id_to_the_persons_pages(member):
+    delivery = live_delivery(member)
+    with capture_events() as events:
+        sent = LiveTransport().send(delivery)
+    assert sent.state == Delivery.State.SENT  # a screen's receipt makes it delivered
+    assert events.sent == [((member_group(member.pk),), {"kind": "safety.alert", "alert": 7, "delivery": delivery.pk})]
+
+
+def test_live_fails_loudly_when_the_channel_layer_is_down(member, settings):
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{FakeSMTPServer.refusing()}/0"]},
+        }
+    }
+    with pytest.raises(Exception, match="Connect call failed"):  # redis-py's own ConnectionError
+        LiveTransport().send(live_delivery(member))
+
+
+def test_email_goes_to_the_members_current_address_through_the_mail_server(member, smtp):
+    delivery = email_delivery(member)
+    member.email = "robin.new@example.org"
+    member.save()
+    delivery.refresh_from_db()
+    sent = EmailTransport().send(delivery)
+    assert sent.state == Delivery.State.DELIVERED
+    ((to, data),) = smtp.messages
+    assert to == ["robin.new@example.org"] and "Subject:" in data
+
+
+def test_email_to_an_address_that_is_not_a_member(db):
+    EmailTransport().send(email_delivery("oncall@example.org"))
+    assert [m.to for m in mail.outbox] == [["oncall@example.org"]]
+
+
+def test_email_fails_loudly_when_the_mail_server_refuses(member, smtp_down):
+    with pytest.raises(ConnectionRefusedError) as failure:
+        EmailTransport().send(email_delivery(member))
+    assert deliveries.describe_error(failure.value) == "connection refused"
+
+
+def test_every_channel_is_registered_with_a_lane():
+    assert {"live", "email"} <= set(deliveries.channels())
+    assert deliveries.transport_for("live").lane == "live"
+    assert deliveries.transport_for("email").lane == "deliveries"
