@@ -19,11 +19,14 @@ warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume sy
 
 django_application = get_asgi_application()
 
+from hearth.core.lanes import LiveLaneLifespan  # noqa: E402
 from hearth.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
+        # Starts the live lane (crisis alerts to open pages) with the server: see hearth/core/lanes.py.
+        "lifespan": LiveLaneLifespan(),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

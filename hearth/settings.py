@@ -174,6 +174,9 @@ CACHES = {
 # Three lanes (queues), each worked by its own thread in `hearth worker`, so a slow mail server never
 # holds up a live alert: "live" (crisis alerts to open pages), "deliveries" (email, web push),
 # "default" (periodic jobs). See hearth/core/deliveries.py.
+# The live lane runs inside the web process (it must reach that process's websockets when there is no
+# Redis); turn it off only for web processes that shouldn't poll, with a worker running `--lanes live`.
+HEARTH_WEB_LIVE_LANE = env_bool("HEARTH_WEB_LIVE_LANE", True)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "live", "deliveries"]}}
 
 # --- Auth ---------------------------------------------------------------------

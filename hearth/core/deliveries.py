@@ -12,9 +12,10 @@ hands it to the channel's :class:`Transport`, and records a
 channel failing never touches another: each delivery is its own row and task.
 
 Lanes (task queues) keep a slow channel from holding up a fast one: ``live``
-(polled every 0.2 s), ``deliveries`` (email, push) and ``default`` (periodic
-jobs). ``resume_deliveries`` (every minute) picks up anything a crashed worker
-left behind, so delivery is at least once.
+(polled every 0.2 s, in the web process: :mod:`hearth.core.lanes`),
+``deliveries`` (email, push) and ``default`` (periodic jobs), both in ``hearth
+worker``. ``resume_deliveries`` (every minute) picks up anything a crashed
+worker left behind, so delivery is at least once.
 
 Live deliveries carry their id; the page that shows one answers
 ``{"kind": "received", "delivery": id}`` on ``/ws/me/`` and :func:`record_screen`
@@ -384,14 +385,22 @@ def run_due(now: datetime | None = None, *, channels: Iterable[str] | None = Non
 
 
 def resume(now: datetime | None = None) -> int:
-    """Pick up what a worker left: stuck "sending" rows go back to pending; overdue ones are tried now."""
+    """Pick up what a worker left: stuck "sending" rows go back to pending; overdue ones are tried now.
+
+    Overdue live deliveries are enqueued on the live lane again rather than tried here, because this
+    runs in ``hearth worker``, which can't reach the web process's sockets without Redis.
+    """
     now = now or timezone.now()
     stuck = Delivery.objects.filter(state=Delivery.State.SENDING, claimed_at__lt=now - STUCK_AFTER)
     stuck.update(state=Delivery.State.PENDING, due_at=now - OVERDUE_AFTER)
     overdue = Delivery.objects.filter(state=Delivery.State.PENDING, due_at__lte=now - OVERDUE_AFTER)
     tried = 0
-    for pk in list(overdue.order_by("due_at", "pk").values_list("pk", flat=True)[:500]):
-        if attempt(pk, now) is not None:
+    for delivery in list(overdue.order_by("due_at", "pk")[:500]):
+        transport = transport_for(delivery.channel)
+        if transport.lane == "live":
+            # Only the live lane can reach the pages (the web process, without Redis): hand it back there.
+            _enqueue(delivery, transport, run_after=None)
+        elif attempt(delivery.pk, now) is not None:
             tried += 1
     return tried
 

@@ -36,3 +36,29 @@ async def test_a_screen_that_showed_a_live_delivery_is_counted_once(member, outs
 async def test_signed_out_people_get_no_socket(db):
     async with sockets() as open_socket:
         await open_socket(None, "/ws/me/", expect=4401)
+
+
+async def test_the_web_process_runs_the_live_lane_so_a_live_delivery_reaches_an_open_page(member):
+    """No worker, no Redis: the server's own live lane (started by ASGI lifespan) delivers within a second or two."""
+    import asyncio
+    import time
+
+    from channels.testing import ApplicationCommunicator
+
+    from hearth.asgi import application
+
+    server = ApplicationCommunicator(application, {"type": "lifespan"})
+    await server.send_input({"type": "lifespan.startup"})
+    assert (await server.receive_output(timeout=5))["type"] == "lifespan.startup.complete"
+    try:
+        async with sockets() as open_socket:
+            robin = await open_socket(member, "/ws/me/")
+            started = time.monotonic()
+            delivery = await database_sync_to_async(deliveries.send_live)(member, {"kind": "safety.alert", "alert": 1})
+            event = await robin.next("safety.alert", timeout=5)
+            assert event["delivery"] == delivery.pk
+            assert time.monotonic() - started < 2
+    finally:
+        await server.send_input({"type": "lifespan.shutdown"})
+        assert (await server.receive_output(timeout=15))["type"] == "lifespan.shutdown.complete"
+        await asyncio.sleep(0)

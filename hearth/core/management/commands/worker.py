@@ -4,11 +4,12 @@ It is django-tasks-db's worker (which claims queued tasks from the database
 and shuts down cleanly on SIGTERM), run once per *lane* so that a slow channel
 never holds up a fast one:
 
-- ``live`` (a thread, polled every 0.2 s): live deliveries such as crisis
-  alerts to the pages staff have open — these must arrive within seconds;
+- ``default`` (the main thread, polled every second): periodic jobs and everything else;
 - ``deliveries`` (a thread, every 0.5 s): email and web push, which may wait
   on a slow or refusing mail server;
-- ``default`` (the main thread): periodic jobs and everything else;
+- ``live`` (a thread, every 0.2 s), only with ``REDIS_URL``: live deliveries
+  such as crisis alerts. Without Redis the web process runs this lane itself
+  (see :mod:`hearth.core.lanes`), because only it can reach its own websockets;
 
 plus a scheduler thread that enqueues due periodic jobs (see
 :mod:`hearth.core.scheduler`). Run as many workers as you like: each task and
@@ -23,6 +24,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import close_old_connections, connections
 from django.utils.crypto import get_random_string
@@ -30,10 +32,11 @@ from django_tasks_db.management.commands.db_worker import Command as DBWorkerCom
 from django_tasks_db.management.commands.db_worker import Worker
 
 from hearth.core import health, scheduler
+from hearth.core.lanes import LIVE_POLL_SECONDS, worker_lanes
 from hearth.core.logs import log_event
 
 # lane -> seconds between polls when there is nothing to do
-LANES: dict[str, float] = {"live": 0.2, "deliveries": 0.5, "default": 1.0}
+LANES: dict[str, float] = {"default": 1.0, "deliveries": 0.5, "live": LIVE_POLL_SECONDS}
 
 
 class _LaneWorker(Worker):
@@ -65,8 +68,8 @@ class Command(DBWorkerCommand):
         parser.add_argument("--tick", type=float, default=5.0, help="Seconds between scheduler checks.")
         parser.add_argument(
             "--lanes",
-            default=",".join(LANES),
-            help="Comma-separated lanes to work (default: all of live, deliveries, default).",
+            default="",
+            help="Comma-separated lanes to work (default: default and deliveries, and live when REDIS_URL is set).",
         )
         parser.add_argument(
             "--no-scheduler", action="store_true", help="Don't enqueue periodic jobs from here (still reports alive)."
@@ -77,10 +80,15 @@ class Command(DBWorkerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
-        lanes = [lane.strip() for lane in options["lanes"].split(",") if lane.strip()]
+        lanes = [lane.strip() for lane in options["lanes"].split(",") if lane.strip()] or worker_lanes()
         unknown = set(lanes) - set(LANES)
-        if unknown or not lanes:
+        if unknown:
             raise CommandError(f"--lanes takes some of {', '.join(LANES)} (got {options['lanes']!r}).")
+        if "live" in lanes and not settings.REDIS_URL and not options["batch"]:
+            raise CommandError(
+                "Without REDIS_URL the live lane runs in the web process (it alone can reach its websockets); "
+                "leave 'live' out of --lanes, or set REDIS_URL."
+            )
         stop = threading.Event()
         threads = [
             threading.Thread(
