@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from hearth.core.management.commands.worker import scheduler_tick
+from hearth.core.testing import run_queued_tasks
 from hearth.safety import alerts
 from hearth.safety.models import CrisisAlert
 
@@ -18,6 +19,7 @@ def test_an_alert_nobody_acknowledged_in_time_makes_the_service_unready(
     settings.HEARTH_METRICS_TOKEN = TOKEN
     auth = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
     alert = alerts.raise_crisis_alert(member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post")
+    run_queued_tasks()  # the alert's deliveries go out at once, as the live lane and worker send them
 
     time_machine.shift(timedelta(minutes=2, seconds=59))
     scheduler_tick("worker-a")
