@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from hearth.availability.models import CoverRequest, ShiftPattern, TalkRequest
@@ -32,3 +33,23 @@ def access_cover_request(actor: Member, cover_id: int) -> CoverRequest:
     if cover is None:
         raise Http404
     return cover
+
+
+def supporters_query() -> QuerySet[Member]:
+    """Everyone who can be on the rota (volunteers and staff), active, by name."""
+    return (
+        Member.objects.filter(role_grants__role__in=sorted(policy.roles_with(Perm.TAKE_SHIFTS)), is_active=True)
+        .distinct()
+        .prefetch_related("role_grants")
+        .order_by("display_name")
+    )
+
+
+def access_supporter(actor: Member, member_id: int) -> Member:
+    """A supporter whose rota or profile ``actor`` may manage (coordinators), or "not found"."""
+    if not (policy.can(actor, Perm.MANAGE_SUPPORTERS) or policy.can(actor, Perm.MANAGE_ROTA)):
+        raise Http404
+    supporter = supporters_query().filter(pk=member_id).first()
+    if supporter is None:
+        raise Http404
+    return supporter

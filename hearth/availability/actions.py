@@ -17,20 +17,25 @@ from django.utils import timezone
 
 from hearth.availability import matching
 from hearth.availability.models import (
+    LANGUAGES,
     CoverRequest,
     DutySession,
+    Gender,
     Mode,
     ShiftException,
     ShiftPattern,
+    SupporterProfile,
     TalkRequest,
     TalkSkip,
+    TimeOfDay,
 )
+from hearth.availability.profiles import default_profile, gender_from_words, normalise_tags
 from hearth.core import audit
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
 from hearth.members import policy
-from hearth.members.models import Member, Role
+from hearth.members.models import AgeBand, Member, Role
 from hearth.members.policy import Perm
 
 audit.register(
@@ -41,6 +46,7 @@ audit.register(
         "availability.shift.extra": "{actor} added an extra shift for {subject} on {date}",
         "availability.cover.requested": "{actor} asked for cover on {date}",
         "availability.cover.taken": "{actor} covered a shift of {subject} on {date}",
+        "availability.profile.saved": "{actor} updated the supporter profile of {subject}",
         "availability.talk.accepted": "{actor} accepted a talk-now request from {subject}",
         "availability.talk.skipped": "{actor} skipped an older talk-now request: {reason}",
         "availability.talk.escalated": "A talk-now request from {subject} waited {minutes} minutes and went to {to}",
@@ -171,6 +177,71 @@ def do_take_cover(actor: Member, cover: CoverRequest) -> None:
         )
 
 
+# --- Supporter profiles -------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "modes",
+    "languages",
+    "experience",
+    "gender",
+    "age_band",
+    "max_open_conversations",
+    "max_hours_per_week",
+    "preferred_days",
+    "preferred_times",
+    "away_until",
+)
+
+
+def check_can_edit_profile_of(actor: Member, supporter: Member) -> None:
+    """Supporters edit their own profile; coordinators edit anyone's."""
+    if policy.can(actor, Perm.MANAGE_SUPPORTERS):
+        return
+    if actor.pk == supporter.pk and policy.can(actor, Perm.TAKE_SHIFTS):
+        return
+    raise ActionError("You can change only your own supporter profile. A coordinator can change anyone's.")
+
+
+def do_save_supporter_profile(actor: Member, supporter: Member, **values: Any) -> SupporterProfile:
+    """Save the matching values, caps and availability of ``supporter`` (chosen values only)."""
+    check_can_edit_profile_of(actor, supporter)
+    check_is_supporter(supporter)
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not supporter profile fields: {sorted(unknown)}")
+    if "modes" in values and not set(values["modes"]) & set(Mode.values):
+        raise ActionError("Choose at least one way to talk with members.")
+    checks = {
+        "modes": Mode.values,
+        "languages": dict(LANGUAGES),
+        "preferred_times": TimeOfDay.values,
+        "preferred_days": range(7),
+    }
+    for field, allowed in checks.items():
+        if any(v not in allowed for v in values.get(field, [])):
+            raise ActionError("Choose from the options shown.")
+    if values.get("gender", "") not in Gender.values or values.get("age_band", "") not in AgeBand.values:
+        raise ActionError("Choose from the options shown.")
+    if "experience" in values:
+        values["experience"] = normalise_tags(values["experience"])
+    with transaction.atomic():
+        profile, _ = SupporterProfile.objects.select_for_update().get_or_create(
+            member=supporter, defaults={"gender": default_profile(supporter).gender, "age_band": supporter.age_band}
+        )
+        for field, value in values.items():
+            setattr(profile, field, sorted(value) if field in ("modes", "preferred_days") else value)
+        profile.save()
+        audit.log_action("availability.profile.saved", actor=actor, subject=supporter, obj=profile)
+    send_event_on_commit([DUTY_GROUP], {"kind": "duty.changed"})
+    return profile
+
+
+def supporter_profiles(supporters: list[Member]) -> dict[int, SupporterProfile]:
+    """Profiles for these supporters (saved ones, or the defaults matching uses), in one query."""
+    saved = {p.member_id: p for p in SupporterProfile.objects.filter(member__in=supporters)}
+    return {s.pk: saved.get(s.pk) or default_profile(s) for s in supporters}
+
+
 # --- On duty --------------------------------------------------------------------------------
 
 
@@ -248,6 +319,7 @@ def do_request_talk(
     prefer_gender: str = "",
     prefer_age_band: str = "",
     prefer_experience: str = "",
+    prefer_language: str = "",
     prefer_previous: bool = False,
     strict_match: bool = False,
     message: str = "",
@@ -261,15 +333,21 @@ def do_request_talk(
         raise ActionError("Choose how you'd like to talk: text chat, a phone call back, or video.")
     if mode == Mode.PHONE and not (phone_for_callback or member.phone):
         raise ActionError("Add a phone number so a supporter can call you back.")
+    if prefer_language and prefer_language not in dict(LANGUAGES):
+        raise ActionError("Choose a language from the list, or leave it as no preference.")
+    if prefer_age_band not in AgeBand.values:
+        raise ActionError("Choose an age group from the list, or leave it as no preference.")
     with transaction.atomic():
         check_open_request(member)
         nobody_on = not DutySession.objects.filter(ended_at__isnull=True).exists()
         request = TalkRequest.objects.create(
             member=member,
             mode=mode,
-            prefer_gender=prefer_gender.strip()[:40],
+            # Chosen values; words from elsewhere (a questionnaire) are folded the same way as profiles.
+            prefer_gender=prefer_gender if prefer_gender in Gender.values else gender_from_words(prefer_gender),
             prefer_age_band=prefer_age_band,
             prefer_experience=prefer_experience.strip()[:60],
+            prefer_language=prefer_language,
             prefer_previous=prefer_previous,
             strict_match=strict_match,
             message=message.strip(),
@@ -291,12 +369,23 @@ def escalate_after() -> timedelta:
     return timedelta(minutes=settings.HEARTH_TALK_ESCALATE_MINUTES)
 
 
-def do_update_preferences(member: Member, request: TalkRequest, *, strict_match: bool) -> None:
-    """The member chooses "wait for a match" or "talk to whoever is free"."""
+def do_update_preferences(
+    member: Member, request: TalkRequest, *, strict_match: bool | None = None, mode: str | None = None
+) -> None:
+    """The member chooses "wait for a match" or "talk to whoever is free", or another way to talk."""
     if request.member_id != member.pk or request.state != TalkRequest.State.WAITING:
         raise ActionError("That request has already been answered or closed.")
+    changes: dict[str, Any] = {}
+    if strict_match is not None:
+        changes["strict_match"] = strict_match
+    if mode is not None:
+        if mode not in Mode.values:
+            raise ActionError("Choose how you'd like to talk: text chat, a phone call back, or video.")
+        if mode == Mode.PHONE and not (request.phone_for_callback or member.phone):
+            raise ActionError("Add a phone number so a supporter can call you back.")
+        changes["mode"] = mode
     with transaction.atomic():
-        TalkRequest.objects.filter(pk=request.pk, state=TalkRequest.State.WAITING).update(strict_match=strict_match)
+        TalkRequest.objects.filter(pk=request.pk, state=TalkRequest.State.WAITING).update(**changes)
     _notify_supporters_of_queue()
 
 
@@ -463,7 +552,8 @@ def place_and_estimate(request: TalkRequest, now: datetime | None = None) -> dic
         "place": len(ahead) + 1,
         "on_duty": len(on_duty),
         "estimate_minutes": estimate,
-        "match_available": matching.any_match_on_duty(request, on_duty) if matching.has_preferences(request) else True,
+        "match_available": matching.any_match_on_duty(request, on_duty),
+        "mode_available": matching.anyone_on_duty_talks_by(request.mode, on_duty),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hearth.availability.models import DutySession, ShiftPattern, TalkRequest
+from hearth.availability.models import DutySession, ShiftPattern, SupporterProfile, TalkRequest
 from hearth.members.data_rights import Section, register
 from hearth.members.models import Member
 
@@ -23,6 +23,21 @@ def _export(member: Member) -> dict[str, Any]:
             for r in TalkRequest.objects.filter(member=member).select_related("accepted_by")
         ],
         "shifts": [str(p) for p in ShiftPattern.objects.filter(supporter=member)],
+        "supporter_profile": [
+            {
+                "modes": p.modes,
+                "languages": p.languages,
+                "experience": p.experience,
+                "gender_for_matching": p.gender,
+                "age_band_for_matching": p.age_band,
+                "max_open_conversations": p.max_open_conversations,
+                "max_hours_per_week": p.max_hours_per_week,
+                "preferred_days": p.preferred_days,
+                "preferred_times": p.preferred_times,
+                "away_until": p.away_until.isoformat() if p.away_until else None,
+            }
+            for p in SupporterProfile.objects.filter(member=member)
+        ],
         "duty_sessions": [
             {"from": d.started_at.isoformat(), "to": d.ended_at.isoformat() if d.ended_at else None}
             for d in DutySession.objects.filter(supporter=member)

@@ -13,6 +13,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from hearth.availability.models import ServiceHours, ShiftPattern, SupporterProfile, TalkRequest
+from hearth.availability.profiles import gender_from_words
 from hearth.members.models import Member, Role, RoleGrant
 
 # (weekday, start hour, end hour, role of the supporter who takes it)
@@ -25,6 +26,8 @@ DEMO_ROTA: list[tuple[int, int, int, str]] = [
     (6, 18, 22, Role.PEER_WORKER),
 ]
 SERVICE_OPENS, SERVICE_CLOSES = 10, 22
+DEMO_LANGUAGES = ["Welsh", "Polish", "Urdu", "British Sign Language", "Punjabi"]
+ALL_MODES = ["phone", "text", "video"]
 EXPERIENCE = ["carer", "bereavement", "student life", "men's mental health", "new parent", "LGBTQ+", "recovery"]
 
 
@@ -55,7 +58,16 @@ def seed(rng: random.Random, people: list[Member]) -> None:
     supporters = {p.supporter for p in patterns}
     SupporterProfile.objects.bulk_create(
         [
-            SupporterProfile(member=s, experience=", ".join(rng.sample(EXPERIENCE, 2)))
+            SupporterProfile(
+                member=s,
+                experience=rng.sample(EXPERIENCE, 2),
+                languages=["English", *rng.sample(DEMO_LANGUAGES, rng.choice([0, 0, 1]))],
+                # Most talk every way; a few only by text chat or only by text and phone.
+                modes=rng.choice([ALL_MODES, ALL_MODES, ALL_MODES, ["text"], ["text", "phone"]]),
+                gender=gender_from_words(s.gender),
+                age_band=s.age_band,
+                preferred_times=rng.choice([[], [], ["evening"], ["morning", "afternoon"]]),
+            )
             for s in sorted(supporters, key=lambda m: m.pk)
         ]
     )

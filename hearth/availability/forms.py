@@ -1,10 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from hearth.availability.models import Mode, ShiftPattern
+from hearth.availability.models import (
+    LANGUAGES,
+    Gender,
+    Mode,
+    ShiftPattern,
+    SupporterProfile,
+    TimeOfDay,
+    Weekday,
+)
+from hearth.availability.profiles import normalise_tags
 from hearth.members.forms import clean_phone_number
 from hearth.members.models import AgeBand
+
+NO_PREFERENCE = ("", "No preference")
 
 
 class TalkRequestForm(forms.Form):
@@ -14,20 +27,21 @@ class TalkRequestForm(forms.Form):
     phone_for_callback = forms.CharField(
         label="Phone number for a call back", max_length=30, required=False, help_text="Only if you chose a phone call."
     )
-    prefer_gender = forms.CharField(
-        label="I'd prefer to talk to a… (optional)",
-        max_length=40,
+    prefer_gender = forms.ChoiceField(
+        label="I'd prefer to talk to… (optional)",
+        choices=[NO_PREFERENCE, *[c for c in Gender.choices if c[0]]],
         required=False,
-        help_text="For example: woman, man, non-binary person.",
     )
     prefer_age_band = forms.ChoiceField(
-        label="Age group I'd prefer (optional)", choices=AgeBand.choices, required=False
-    )
-    prefer_experience = forms.CharField(
-        label="Someone with experience of… (optional)",
-        max_length=60,
+        label="Age group I'd prefer (optional)",
+        choices=[NO_PREFERENCE, *[c for c in AgeBand.choices if c[0]]],
         required=False,
-        help_text="For example: caring, bereavement.",
+    )
+    prefer_language = forms.ChoiceField(
+        label="Language I'd prefer (optional)", choices=[NO_PREFERENCE, *LANGUAGES], required=False
+    )
+    prefer_experience = forms.ChoiceField(
+        label="Someone with experience of… (optional)", choices=[NO_PREFERENCE], required=False
     )
     prefer_previous = forms.BooleanField(label="Someone I've talked to before, if they're on", required=False)
     strict_match = forms.BooleanField(
@@ -40,8 +54,26 @@ class TalkRequestForm(forms.Form):
         required=False,
     )
 
+    def __init__(
+        self, *args: Any, known_tags: list[str] | None = None, modes_on: set[str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["prefer_experience"].choices = [NO_PREFERENCE, *[(t, t) for t in known_tags or []]]  # type: ignore[attr-defined]
+        if modes_on is not None:
+            # Only the ways someone on duty can talk right now (never none: text chat stays if nobody says).
+            offered = [c for c in Mode.choices if c[0] in modes_on] or [c for c in Mode.choices if c[0] == Mode.TEXT]
+            self.fields["mode"].choices = offered  # type: ignore[attr-defined]
+            self.fields["mode"].initial = offered[0][0]
+            missing = [label.lower() for value, label in Mode.choices if value not in modes_on]
+            if missing:
+                self.fields["mode"].help_text = "Nobody on duty right now can offer " + " or ".join(missing) + "."
+
     def clean_phone_for_callback(self) -> str:
         return clean_phone_number(self.cleaned_data["phone_for_callback"])
+
+
+class ModeForm(forms.Form):
+    mode = forms.ChoiceField(choices=Mode.choices)
 
 
 class MessageForm(forms.Form):
@@ -68,3 +100,93 @@ class DayForm(forms.Form):
 
 class SkipForm(forms.Form):
     reason = forms.CharField(label="Why are you skipping this request?", max_length=200)
+
+
+class SupporterProfileForm(forms.Form):
+    """A supporter's profile: chosen values for matching, caps, and when they like to be on."""
+
+    modes = forms.MultipleChoiceField(
+        label="Ways you can talk with members",
+        choices=Mode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one way to talk."},
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages you can talk in", choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    experience = forms.MultipleChoiceField(
+        label="Lived experience you're happy to be matched on",
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    more_experience = forms.CharField(
+        label="Other experience (optional)",
+        max_length=200,
+        required=False,
+        help_text="Short words, separated by commas, for example: caring for a parent, moving country.",
+    )
+    gender = forms.ChoiceField(
+        label="Gender, for members who ask to talk with someone of a particular gender",
+        choices=Gender.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label="Age group, for members who ask for someone of a similar age", choices=AgeBand.choices, required=False
+    )
+    max_open_conversations = forms.IntegerField(
+        label="Most one-to-one conversations open at once", min_value=1, max_value=10
+    )
+    max_hours_per_week = forms.IntegerField(
+        label="Most hours a week you'd like on the rota (optional)",
+        min_value=1,
+        max_value=80,
+        required=False,
+        help_text="Open shifts aren't offered to you once you reach this.",
+    )
+    preferred_days = forms.TypedMultipleChoiceField(
+        label="Days that suit you (leave empty for any day)",
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    preferred_times = forms.MultipleChoiceField(
+        label="Times that suit you (leave empty for any time)",
+        choices=TimeOfDay.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    away_until = forms.DateField(
+        label="Taking a break from shifts until (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="You won't be offered open shifts before this date.",
+    )
+
+    def __init__(self, *args: Any, known_tags: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["experience"].choices = [(t, t) for t in known_tags]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        extra = [t for t in data.get("more_experience", "").split(",") if t.strip()]
+        data["experience"] = normalise_tags([*data.get("experience", []), *extra])
+        data.pop("more_experience", None)
+        return data
+
+    @classmethod
+    def initial_for(cls, profile: SupporterProfile) -> dict[str, Any]:
+        return {
+            "modes": list(profile.modes),
+            "languages": list(profile.languages),
+            "experience": list(profile.experience),
+            "gender": profile.gender,
+            "age_band": profile.age_band,
+            "max_open_conversations": profile.max_open_conversations,
+            "max_hours_per_week": profile.max_hours_per_week,
+            "preferred_days": list(profile.preferred_days),
+            "preferred_times": list(profile.preferred_times),
+            "away_until": profile.away_until,
+        }

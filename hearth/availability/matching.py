@@ -5,6 +5,8 @@ A supporter sees the requests they are *eligible* for in that order and may
 only accept the first one they have not skipped (skips are recorded).
 Eligibility:
 - urgent requests (marked by intake or triage) only for staff, never volunteers;
+- the way the member asked to talk (text, phone, video) only for supporters whose profile
+  says they can talk that way;
 - strict preferences ("wait for a match") only for supporters who match;
 - other preferences are honoured where possible: while a matching supporter is
   on duty and the request is younger than the grace period, it waits for them;
@@ -21,6 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from hearth.availability.models import SupporterProfile, TalkRequest
+from hearth.availability.profiles import default_profile
 from hearth.members import policy
 from hearth.members.models import Member
 
@@ -29,9 +32,11 @@ from hearth.members.models import Member
 class SupporterFacts:
     member: Member
     is_staff: bool
-    gender: str
+    gender: str  # a Gender value ("" when not said)
     age_band: str
-    experience: frozenset[str]
+    experience: frozenset[str]  # lower-case tags
+    languages: frozenset[str]
+    modes: frozenset[str]
     open_conversations: int
     cap: int
     talked_with: frozenset[int]  # member ids this supporter has talked with before
@@ -54,37 +59,52 @@ def facts_for(supporters: Iterable[Member]) -> list[SupporterFacts]:
         talked[accepted_by].add(member_id)
         if state == TalkRequest.State.ACCEPTED:
             open_counts[accepted_by] = open_counts.get(accepted_by, 0) + 1
-    default_cap = settings.HEARTH_MAX_OPEN_CONVERSATIONS
-    return [
-        SupporterFacts(
-            member=s,
-            is_staff=policy.is_staff(s),
-            gender=s.gender.strip().lower(),
-            age_band=s.age_band,
-            experience=frozenset(profiles[s.pk].experience_tags()) if s.pk in profiles else frozenset(),
-            open_conversations=open_counts.get(s.pk, 0),
-            cap=profiles[s.pk].max_open_conversations if s.pk in profiles else default_cap,
-            talked_with=frozenset(talked[s.pk]),
+    facts = []
+    for s in supporters:
+        profile = profiles.get(s.pk) or default_profile(s)
+        facts.append(
+            SupporterFacts(
+                member=s,
+                is_staff=policy.is_staff(s),
+                gender=profile.gender,
+                age_band=profile.age_band,
+                experience=frozenset(profile.experience_tags()),
+                languages=frozenset(profile.language_set()),
+                modes=frozenset(profile.modes),
+                open_conversations=open_counts.get(s.pk, 0),
+                cap=profile.max_open_conversations or settings.HEARTH_MAX_OPEN_CONVERSATIONS,
+                talked_with=frozenset(talked[s.pk]),
+            )
         )
-        for s in supporters
-    ]
+    return facts
 
 
 def matches(request: TalkRequest, s: SupporterFacts) -> bool:
     """Does this supporter meet every preference the member gave?"""
-    if request.prefer_gender and request.prefer_gender.strip().lower() != s.gender:
+    if request.prefer_gender and request.prefer_gender != s.gender:
         return False
     if request.prefer_age_band and request.prefer_age_band != s.age_band:
         return False
     if request.prefer_experience and request.prefer_experience.strip().lower() not in s.experience:
+        return False
+    if request.prefer_language and request.prefer_language not in s.languages:
         return False
     return not (request.prefer_previous and request.member_id not in s.talked_with)
 
 
 def has_preferences(request: TalkRequest) -> bool:
     return bool(
-        request.prefer_gender or request.prefer_age_band or request.prefer_experience or request.prefer_previous
+        request.prefer_gender
+        or request.prefer_age_band
+        or request.prefer_experience
+        or request.prefer_language
+        or request.prefer_previous
     )
+
+
+def can_talk_by(request: TalkRequest, s: SupporterFacts) -> bool:
+    """Can this supporter talk the way the member asked (text, phone, video)? Never waived."""
+    return request.mode in s.modes
 
 
 def grace() -> timedelta:
@@ -94,12 +114,14 @@ def grace() -> timedelta:
 def eligible(request: TalkRequest, s: SupporterFacts, on_duty: list[SupporterFacts], now: datetime) -> bool:
     if request.urgent and not s.is_staff:
         return False
+    if not can_talk_by(request, s):
+        return False
     if not has_preferences(request) or matches(request, s):
         return True
     if request.strict_match:
         return False
     # Preferences honoured where possible: hold it for a matching supporter who is on, for a while.
-    matching_on = any(matches(request, o) and (o.is_staff or not request.urgent) for o in on_duty)
+    matching_on = any(_could_take(request, o) for o in on_duty)
     return not matching_on or now - request.created_at > grace()
 
 
@@ -116,5 +138,13 @@ def queue_for(
     return [r for r in ordered if r.pk not in skipped and eligible(r, s, on_duty, now)]
 
 
+def _could_take(request: TalkRequest, s: SupporterFacts) -> bool:
+    return matches(request, s) and can_talk_by(request, s) and (s.is_staff or not request.urgent)
+
+
 def any_match_on_duty(request: TalkRequest, on_duty: list[SupporterFacts]) -> bool:
-    return any(matches(request, s) and (s.is_staff or not request.urgent) for s in on_duty)
+    return any(_could_take(request, s) for s in on_duty)
+
+
+def anyone_on_duty_talks_by(mode: str, on_duty: list[SupporterFacts]) -> bool:
+    return any(mode in s.modes for s in on_duty)

@@ -8,13 +8,15 @@ real instants, which is where the daylight-saving edges are handled.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from hearth.members.models import AgeBand
 
 
 class Weekday(models.IntegerChoices):
@@ -27,23 +29,122 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+class Mode(models.TextChoices):
+    TEXT = "text", "Text chat here"
+    PHONE = "phone", "A phone call back"
+    VIDEO = "video", "A video call"
+
+
+class Gender(models.TextChoices):
+    """Gender for matching, as a chosen value (members' own words stay on their profile, unmatched)."""
+
+    UNSAID = "", "Prefer not to say"
+    WOMAN = "woman", "A woman"
+    MAN = "man", "A man"
+    NON_BINARY = "non-binary", "A non-binary person"
+
+
+class TimeOfDay(models.TextChoices):
+    MORNING = "morning", "Mornings (before noon)"
+    AFTERNOON = "afternoon", "Afternoons (noon to 6 pm)"
+    EVENING = "evening", "Evenings (after 6 pm)"
+
+    @classmethod
+    def of(cls, clock: time) -> TimeOfDay:
+        if clock < time(12):
+            return cls.MORNING
+        return cls.AFTERNOON if clock < time(18) else cls.EVENING
+
+
+# Languages a supporter can talk in: chosen values, so "Polish" and "polish " are one language.
+LANGUAGES: list[tuple[str, str]] = [
+    (name, name)
+    for name in (
+        "English",
+        "Arabic",
+        "Bengali",
+        "British Sign Language",
+        "Cantonese",
+        "French",
+        "German",
+        "Gujarati",
+        "Hindi",
+        "Italian",
+        "Kurdish",
+        "Lithuanian",
+        "Mandarin",
+        "Pashto",
+        "Persian",
+        "Polish",
+        "Portuguese",
+        "Punjabi",
+        "Romanian",
+        "Russian",
+        "Scottish Gaelic",
+        "Somali",
+        "Spanish",
+        "Tamil",
+        "Tigrinya",
+        "Turkish",
+        "Ukrainian",
+        "Urdu",
+        "Welsh",
+    )
+]
+
+
+def all_modes() -> list[str]:
+    return list(Mode.values)
+
+
 class SupporterProfile(models.Model):
-    """What matching needs to know about a supporter, beyond their member profile."""
+    """What matching and the rota need to know about a supporter, edited by them and by coordinators.
+
+    Everything used for matching is a chosen value: ``gender`` and ``age_band`` from fixed lists,
+    ``languages`` from :data:`LANGUAGES`, ``modes`` from :class:`Mode`; ``experience`` is a list of
+    short tags (compared without regard to case). A supporter with no row is matched as
+    :func:`hearth.availability.profiles.profile_for` describes.
+    """
 
     member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supporter_profile")
-    experience = models.CharField(
-        "lived experience they're happy to be matched on",
-        max_length=200,
-        blank=True,
-        help_text="Comma-separated, e.g. carer, bereavement, student life.",
+    experience = models.JSONField(
+        "lived experience they're happy to be matched on", default=list, blank=True, help_text="Short tags."
     )
+    languages = models.JSONField(default=list, blank=True)
+    modes = models.JSONField("ways they can talk", default=all_modes, blank=True)
+    gender = models.CharField("gender for matching", max_length=12, choices=Gender.choices, blank=True)
+    age_band = models.CharField("age band for matching", max_length=5, choices=AgeBand.choices, blank=True)
     max_open_conversations = models.PositiveSmallIntegerField(default=3)
+    max_hours_per_week = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Open shifts are offered only while they're under this."
+    )
+    preferred_days = models.JSONField(default=list, blank=True, help_text="Weekday numbers, Monday = 0.")
+    preferred_times = models.JSONField(default=list, blank=True, help_text="TimeOfDay values.")
+    away_until = models.DateField(
+        null=True, blank=True, help_text="Taking a break: no open shifts are offered before this date."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Supporter profile of {self.member}"
 
     def experience_tags(self) -> set[str]:
-        return {t.strip().lower() for t in self.experience.split(",") if t.strip()}
+        return {str(t).strip().lower() for t in self.experience if str(t).strip()}
+
+    def language_set(self) -> set[str]:
+        return {str(lang) for lang in self.languages}
+
+    def mode_labels(self) -> list[str]:
+        return [label for value, label in Mode.choices if value in self.modes]
+
+    def away_on(self, day: date) -> bool:
+        return self.away_until is not None and day < self.away_until
+
+    def likes(self, weekday: int, clock: time) -> bool:
+        """Do they prefer shifts on this weekday at this time? No preferences means any time suits."""
+        day_ok = not self.preferred_days or weekday in self.preferred_days
+        time_ok = not self.preferred_times or TimeOfDay.of(clock) in self.preferred_times
+        return day_ok and time_ok
 
 
 class ServiceHours(models.Model):
@@ -142,12 +243,6 @@ class DutySession(models.Model):
         return f"{self.supporter} on duty from {self.started_at:%H:%M}"
 
 
-class Mode(models.TextChoices):
-    TEXT = "text", "Text chat here"
-    PHONE = "phone", "A phone call back"
-    VIDEO = "video", "A video call"
-
-
 class TalkRequest(models.Model):
     """A member asking to talk now, or leaving a message while nobody is on.
 
@@ -170,9 +265,10 @@ class TalkRequest(models.Model):
         default=False, help_text="Marked urgent by intake or triage: only peer workers and counsellors are offered it."
     )
     # Preferences: empty means "no preference".
-    prefer_gender = models.CharField(max_length=40, blank=True)
-    prefer_age_band = models.CharField(max_length=5, blank=True)
+    prefer_gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
+    prefer_age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
     prefer_experience = models.CharField(max_length=60, blank=True)
+    prefer_language = models.CharField(max_length=40, choices=LANGUAGES, blank=True)
     prefer_previous = models.BooleanField(default=False)
     strict_match = models.BooleanField(
         default=False, help_text="Wait for someone who matches, rather than whoever is free."
@@ -206,6 +302,7 @@ class TalkRequest(models.Model):
             "gender": self.prefer_gender,
             "age_band": self.prefer_age_band,
             "experience": self.prefer_experience,
+            "language": self.prefer_language,
             "previous": self.prefer_previous,
         }
 

@@ -13,9 +13,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hearth.availability import actions
-from hearth.availability.access import access_cover_request, access_own_request, access_pattern
-from hearth.availability.forms import DayForm, MessageForm, ShiftPatternForm, SkipForm, TalkRequestForm
-from hearth.availability.models import CoverRequest, DutySession, ShiftPattern, TalkRequest
+from hearth.availability.access import (
+    access_cover_request,
+    access_own_request,
+    access_pattern,
+    access_supporter,
+    supporters_query,
+)
+from hearth.availability.forms import (
+    DayForm,
+    MessageForm,
+    ModeForm,
+    ShiftPatternForm,
+    SkipForm,
+    SupporterProfileForm,
+    TalkRequestForm,
+)
+from hearth.availability.models import CoverRequest, DutySession, Mode, ShiftPattern, TalkRequest
+from hearth.availability.profiles import known_experience_tags
 from hearth.availability.rota import Rota, next_scheduled_start, week_start
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
@@ -35,7 +50,9 @@ def _me(request: HttpRequest) -> Member:
 def talk(request: HttpRequest) -> HttpResponse:
     member = _me(request)
     current = next(iter(actions.my_requests(member)), None)
-    form = TalkRequestForm(request.POST or None)
+    on_duty = actions.on_duty_supporters()
+    modes_on = {m for p in actions.supporter_profiles(on_duty).values() for m in p.modes} if on_duty else None
+    form = TalkRequestForm(request.POST or None, known_tags=known_experience_tags(), modes_on=modes_on)
     if request.method == "POST" and current is None and form.is_valid():
         try:
             actions.do_request_talk(member, **form.cleaned_data)
@@ -43,9 +60,12 @@ def talk(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return redirect("availability:talk")
-    context: dict[str, Any] = {"form": form, "current": current, "on_duty": actions.on_duty_supporters()}
+    context: dict[str, Any] = {"form": form, "current": current, "on_duty": on_duty}
     if current is not None and current.state == TalkRequest.State.WAITING:
         context["wait"] = actions.place_and_estimate(current)
+        context["other_modes"] = [
+            (v, label) for v, label in Mode.choices if v != current.mode and v in (modes_on or ())
+        ]
     if not context["on_duty"]:
         context["next_start"] = next_scheduled_start()
     return render(request, "availability/talk.html", context)
@@ -76,6 +96,20 @@ def talk_match(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def talk_mode(request: HttpRequest, request_id: int) -> HttpResponse:
+    talk_request = access_own_request(_me(request), request_id)
+    form = ModeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError("Choose how you'd like to talk: text chat, a phone call back, or video.")
+        actions.do_update_preferences(_me(request), talk_request, mode=form.cleaned_data["mode"])
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("availability:talk")
+
+
+@login_required
 def talk_message(request: HttpRequest) -> HttpResponse:
     """Leave a message for the next supporter on duty (the no-one-on fallback)."""
     form = MessageForm(request.POST or None)
@@ -96,7 +130,10 @@ def talk_message(request: HttpRequest) -> HttpResponse:
 def _duty_context(supporter: Member) -> dict[str, Any]:
     on = actions.is_on_duty(supporter)
     queue = actions.queue_for_supporter(supporter) if on else []
+    team = actions.on_duty_supporters()
+    profiles = actions.supporter_profiles(team)
     return {
+        "team_on": [(person, profiles[person.pk]) for person in team],
         "on_duty": on,
         "queue": queue,
         "messages_waiting": actions.unanswered_messages() if on else [],
@@ -140,6 +177,52 @@ def duty(request: HttpRequest) -> HttpResponse:
     return render(request, template, _duty_context(supporter))
 
 
+# --- Supporter profiles -----------------------------------------------------------------------
+
+
+def _profile_page(request: HttpRequest, supporter: Member) -> HttpResponse:
+    me = _me(request)
+    profile = actions.supporter_profiles([supporter])[supporter.pk]
+    form = SupporterProfileForm(
+        request.POST or None, initial=SupporterProfileForm.initial_for(profile), known_tags=known_experience_tags()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_save_supporter_profile(me, supporter, **form.cleaned_data)
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The supporter profile is saved. Matching uses it from now on.")
+            return redirect(request.path)
+    return render(
+        request,
+        "availability/supporter_profile.html",
+        {"form": form, "supporter": supporter, "own": supporter.pk == me.pk, "profile": profile},
+    )
+
+
+@login_required
+def my_supporter_profile(request: HttpRequest) -> HttpResponse:
+    policy.require(_me(request), Perm.TAKE_SHIFTS)
+    return _profile_page(request, _me(request))
+
+
+@login_required
+def supporter_profile(request: HttpRequest, member_id: int) -> HttpResponse:
+    policy.require(_me(request), Perm.MANAGE_SUPPORTERS)
+    return _profile_page(request, access_supporter(_me(request), member_id))
+
+
+@login_required
+def supporter_list(request: HttpRequest) -> HttpResponse:
+    policy.require(_me(request), Perm.MANAGE_SUPPORTERS)
+    people = list(supporters_query())
+    profiles = actions.supporter_profiles(people)
+    return render(
+        request, "availability/supporters.html", {"rows": [(person, profiles[person.pk]) for person in people]}
+    )
+
+
 # --- The rota ---------------------------------------------------------------------------------
 
 
@@ -181,11 +264,7 @@ def rota(request: HttpRequest) -> HttpResponse:
             "covers": CoverRequest.objects.filter(
                 state=CoverRequest.State.OPEN, date__gte=timezone.localdate()
             ).select_related("pattern__supporter"),
-            "supporters": Member.objects.filter(role_grants__role__in=sorted(policy.SUPPORTERS))
-            .distinct()
-            .order_by("display_name")
-            if manage
-            else [],
+            "supporters": supporters_query() if manage else [],
         },
     )
 

@@ -36,6 +36,7 @@ class Perm(StrEnum):
     VIEW_SESSION_NOTES = "chat.view_session_notes"
     TAKE_SHIFTS = "availability.take_shifts"
     MANAGE_ROTA = "availability.manage_rota"
+    MANAGE_SUPPORTERS = "availability.manage_supporters"
     MODERATE = "safety.moderate"
     HANDLE_CRISIS = "safety.handle_crisis"
     SANCTION = "safety.sanction"
@@ -86,6 +87,8 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.TAKE_SHIFTS: SUPPORTERS,
     # Editing anyone's shifts and seeing coverage gaps.
     Perm.MANAGE_ROTA: frozenset({Role.COORDINATOR}),
+    # Everyone's supporter profile (matching values, caps, availability); supporters edit their own.
+    Perm.MANAGE_SUPPORTERS: frozenset({Role.COORDINATOR}),
     # The moderation queue: volunteers help with it, but never see crisis details.
     Perm.MODERATE: SUPPORTERS,
     # Crisis alerts and crisis items: peer workers, counsellors and coordinators only.
