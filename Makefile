@@ -10,7 +10,7 @@ TOOLS := $(HOME)/.cache/hearth-tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 HEARTH := .venv/bin/hearth
 
-.PHONY: help setup run test lint bench clean
+.PHONY: help setup run test lint bench clean deploy-test
 
 help:
 	@echo "make run    set up, load the demo organisation and serve it at http://127.0.0.1:8000 (PORT=8001 for another port)"
@@ -43,6 +43,10 @@ lint: setup
 
 bench: setup
 	bash scripts/bench.sh
+
+# The deploy/ stack from real processes, checked through nginx over HTTPS (also a step of `make test`).
+deploy-test: setup
+	bash deploy/test-stack.sh
 
 clean:
 	rm -rf .venv data .pytest_cache .mypy_cache .ruff_cache

@@ -220,6 +220,12 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("HEARTH_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("HEARTH_HSTS_SECONDS", 31536000, minimum=0)
+    # Hearth's own host name and any names under it are HTTPS only (not the organisation's parent domain).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HEARTH_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Joining browsers' preload list is a decision for the organisation's whole domain, not Hearth's host.
+    SECURE_HSTS_PRELOAD = env_bool("HEARTH_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # Probes talk to the web processes directly over plain HTTP: no redirect for them.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 

@@ -5,8 +5,10 @@
 #   3. the same tests again with the whole process clock a year ahead (libfaketime), so a test that only
 #      passes near the day it was written fails on the day it is written
 #   4. the same tests on PostgreSQL with the Redis channel layer (throwaway servers, started here)
-#   5. browser tests (Playwright driving Debian's Chromium), each against a server of its own
-#   6. the slow tests (real server processes killed with -9, two processes sharing Redis), last, so the
+#   5. the deploy stack (deploy/test-stack.sh): PostgreSQL, Redis, two web processes and a worker started
+#      as deploy/systemd says, nginx with TLS as deploy/nginx says, checked through the proxy over HTTPS
+#   6. browser tests (Playwright driving Debian's Chromium), each against a server of its own
+#   7. the slow tests (real server processes killed with -9, two processes sharing Redis), last, so the
 #      rest of the suite gives its answer first
 # Every run is in a random order (pytest-randomly; the seed is printed: `-p randomly -p "randomly_seed=N"`
 # repeats one). Installs what it needs from Debian when missing. Prints one closing line with the totals.
@@ -23,6 +25,8 @@ need=()
 [ -n "$PGBIN" ] && [ -x "$PGBIN/postgres" ] || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v chromium >/dev/null || need+=(chromium)
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v openssl >/dev/null || need+=(openssl)
 faketime_lib() { ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1; }
 [ -n "$(faketime_lib)" ] || need+=(libfaketime)
 if [ ${#need[@]} -gt 0 ]; then
@@ -76,6 +80,8 @@ run_pytest sqlite -n 2 -m "not slow" hearth
 LD_PRELOAD="$(faketime_lib)" FAKETIME="+400d" run_pytest sqlite-next-year -n 2 -m "not slow" hearth
 PG="postgres://postgres@127.0.0.1:$PGPORT/hearth"; REDIS="redis://127.0.0.1:$REDISPORT/0"
 DATABASE_URL="$PG" REDIS_URL="$REDIS" run_pytest postgres -n 2 -m "not slow" hearth
+stamp "deploy stack"
+bash deploy/test-stack.sh || status=1
 DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest browser -n 2 e2e
 DATABASE_URL="$PG" REDIS_URL="$REDIS" run_pytest slow -m slow hearth
 
