@@ -36,7 +36,7 @@ def test_two_members_chat_live_and_the_facilitator_balances_the_room(
     # Facilitation: only Sam sees the panel; the meter counts Robin's words live.
     expect(robin.get_by_role("heading", name="Facilitation")).to_have_count(0)
     meter = sam.locator("#meter li[data-member]").filter(has_text="Robin")
-    expect(meter).to_contain_text("1 messages, 6 words")
+    expect(meter).to_contain_text("1 message, 6 words")
     robin.get_by_label("Your message").fill("I made a cardboard castle")
     robin.get_by_role("button", name="Send").click()
     expect(meter).to_contain_text("2 messages, 11 words")

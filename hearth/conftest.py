@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -107,3 +108,19 @@ def client_for() -> Callable[[Member | None], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def events(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
+    """``with events() as sent:`` — every live event sent while the block runs, after-commit callbacks run.
+
+    ``sent.recipients_of(kind)`` and ``sent.events_for(group)`` say who heard what.
+    """
+    from hearth.core.events import capture_events
+
+    @contextlib.contextmanager
+    def capture() -> Iterator[Any]:
+        with capture_events() as sent, django_capture_on_commit_callbacks(execute=True):
+            yield sent
+
+    return capture

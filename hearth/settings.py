@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "hearth.core.middleware.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "hearth.urls"
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hearth.core.context_processors.organisation",
+                "hearth.core.context_processors.badges",
             ],
             "builtins": ["hearth.members.templatetags.policy"],
         },

@@ -14,3 +14,9 @@ urlpatterns = [
     path("", include("hearth.insights.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Styled error pages in the site's shell (a way back and the help link on each).
+handler400 = "hearth.core.views.bad_request"
+handler403 = "hearth.core.views.permission_denied"
+handler404 = "hearth.core.views.page_not_found"
+handler500 = "hearth.core.views.server_error"

@@ -130,11 +130,26 @@ class Rota:
 
 
 def next_scheduled_start(now: datetime | None = None, horizon_days: int = 14) -> datetime | None:
-    """The next hour (from now) when someone is on the rota, or None if nobody is within the horizon."""
+    """When the next supporter's shift starts (strictly after now), or None if nobody is within the horizon.
+
+    Someone already on the rota now is not "next": if their shift is running but they haven't checked
+    in, the answer is the next time someone *else* is due (see :func:`rostered_now` for the honest
+    "should be on now" line), never "now" dressed up as a start time.
+    """
     now = now or timezone.now()
     rota = Rota(timezone.localdate(now), horizon_days)
-    current_hour = now.replace(minute=0, second=0, microsecond=0)
+    on_now = {m.pk for m in rota.on_at(now)}
     for t in hour_slots(rota.start_day, rota.days):
-        if t >= current_hour and rota.on_at(t):
-            return max(t, now).astimezone(zone())
+        if t <= now:
+            continue
+        arriving = {m.pk for m in rota.on_at(t)} - on_now
+        if arriving:
+            return t.astimezone(zone())
+        on_now &= {m.pk for m in rota.on_at(t)}  # someone whose shift ended counts as arriving next time
     return None
+
+
+def rostered_now(now: datetime | None = None) -> bool:
+    """Whether the rota has someone on at this moment (whether or not they have checked in)."""
+    now = now or timezone.now()
+    return bool(Rota(timezone.localdate(now), 1).on_at(now))

@@ -31,7 +31,7 @@ from hearth.availability.forms import (
 )
 from hearth.availability.models import CoverRequest, DutySession, Mode, ShiftPattern, TalkRequest
 from hearth.availability.profiles import known_experience_tags
-from hearth.availability.rota import Rota, next_scheduled_start, week_start
+from hearth.availability.rota import Rota, next_scheduled_start, rostered_now, week_start
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
 from hearth.members import policy
@@ -334,7 +334,9 @@ def cover_take(request: HttpRequest, cover_id: int) -> HttpResponse:
 
 def _home_panel(request: HttpRequest) -> dict[str, Any]:
     on = DutySession.objects.filter(ended_at__isnull=True).count()
-    return {"on_duty": on, "next_start": None if on else next_scheduled_start()}
+    if on:
+        return {"on_duty": on}
+    return {"on_duty": 0, "rostered_now": rostered_now(), "next_start": next_scheduled_start()}
 
 
 register_panel(Panel("availability.status", "availability/_home_panel.html", _home_panel, order=10))

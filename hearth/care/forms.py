@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 from django import forms
 
@@ -44,11 +45,17 @@ class SendCheckInForm(forms.Form):
 
 
 class RoundForm(forms.Form):
+    """Shares a page with :class:`SendCheckInForm` (both have ``message``), so its ids are ``id_round_…``."""
+
     message = forms.CharField(label="Message", max_length=500, initial="Hi, just checking in — how's your week going?")
     every_days = forms.IntegerField(label="Every (days)", min_value=1, max_value=28, initial=7)
     weekday = forms.ChoiceField(label="On", choices=WEEKDAYS, required=False)
     not_before = forms.TimeField(label="Not before", initial=time(12), widget=forms.TimeInput(attrs={"type": "time"}))
     not_after = forms.TimeField(label="Not after", initial=time(20), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_round_%s")
+        super().__init__(*args, **kwargs)
 
 
 class MoodForm(forms.Form):

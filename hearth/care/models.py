@@ -101,6 +101,13 @@ class CareItem(models.Model):
     def __str__(self) -> str:
         return f"Care item for {self.member}: {self.reason}"
 
+    def source_label(self) -> str:
+        """Where the item came from, in words ("Check-in round"); the raw value for a source no longer listed."""
+        try:
+            return str(Source(self.source).label)
+        except ValueError:
+            return self.source.replace("-", " ").replace("_", " ")
+
     @property
     def is_cue(self) -> bool:
         return self.source in CUE_SOURCES

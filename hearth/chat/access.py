@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.chat.models import (
@@ -31,10 +32,12 @@ from hearth.chat.models import (
     DropIn,
     Gathering,
     HandRaise,
+    InboxEntry,
     Message,
     Room,
     RoomKind,
     RoomVisit,
+    clock,
 )
 from hearth.community.access import access_group_content, my_groups
 from hearth.community.models import GroupState, Membership
@@ -190,11 +193,102 @@ def open_drop_ins_for(member: Member, now: datetime | None = None) -> list[OpenD
     return result
 
 
+@dataclass
+class ComingUp:
+    """One thing on a "Coming up" list: a drop-in's next opening or a gathering."""
+
+    title: str
+    group_name: str
+    starts_at: datetime
+    url: str
+    what: str  # "Drop-in" or the gathering's format
+    open_now: bool = False
+    when: str = ""
+
+
+def when_label(at: datetime, now: datetime) -> str:
+    """``"Today, 7 pm"``, ``"Tomorrow, 10:30 am"``, ``"Thursday 3 December, 7 pm"`` (organisation's time)."""
+    local, today = timezone.localtime(at), timezone.localtime(now).date()
+    if local.date() == today:
+        day = "Today"
+    elif local.date() == today + timedelta(days=1):
+        day = "Tomorrow"
+    else:
+        day = f"{local:%A} {local.day} {local:%B}"
+    return f"{day}, {clock(local.time())}"
+
+
+def coming_up(
+    member: Member, now: datetime | None = None, *, group_id: int | None = None, days: int = 7, limit: int = 6
+) -> list[ComingUp]:
+    """Drop-ins and gatherings of the member's groups (or one of them) in the next ``days``, soonest first.
+
+    Drop-ins open now come first. Only groups the member is in: a group's plans are its content.
+    """
+    now = now or timezone.now()
+    until = now + timedelta(days=days)
+    group_ids = list(my_groups(member).values_list("group_id", flat=True))
+    if group_id is not None:
+        group_ids = [g for g in group_ids if g == group_id]
+    items: list[ComingUp] = []
+    for drop_in in DropIn.objects.filter(group_id__in=group_ids, ended_at__isnull=True).select_related("room", "group"):
+        opening = drop_in.next_opening(now)
+        if opening is not None and opening < until:
+            items.append(
+                ComingUp(
+                    drop_in.room.title,
+                    drop_in.group.name,
+                    opening,
+                    reverse("chat:room", args=[drop_in.room_id]),
+                    "Drop-in",
+                    open_now=drop_in.is_open(now),
+                )
+            )
+    gatherings = Gathering.objects.filter(
+        group_id__in=group_ids, group__state=GroupState.ACTIVE, ends_at__gte=now, starts_at__lt=until
+    ).select_related("group")
+    for g in gatherings[: limit * 2]:
+        items.append(
+            ComingUp(
+                g.title,
+                g.group.name,
+                g.starts_at,
+                reverse("chat:gathering", args=[g.pk]),
+                g.get_format_display(),
+                open_now=g.starts_at <= now,
+            )
+        )
+    items.sort(key=lambda i: (not i.open_now, i.starts_at, i.title))
+    for item in items:
+        if item.open_now:
+            item.when = "Open now" if item.what == "Drop-in" else "Happening now"
+        else:
+            item.when = when_label(item.starts_at, now)
+    return items[:limit]
+
+
 def upcoming_gatherings(member: Member, now: datetime | None = None) -> QuerySet[Gathering]:
     now = now or timezone.now()
     return Gathering.objects.filter(
         group__memberships__member=member, group__state=GroupState.ACTIVE, ends_at__gte=now
     ).select_related("group", "facilitator", "online_volunteer", "room")
+
+
+def inbox(member: Member) -> QuerySet[InboxEntry]:
+    """The member's conversations, latest activity first (closed ones too: a way back to any of them)."""
+    return (
+        InboxEntry.objects.filter(member=member)
+        .select_related("room__conversation__member", "room__conversation__supporter")
+        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def other_person(entry: InboxEntry, member: Member) -> Member | None:
+    """Who the member is talking to in a one-to-one (None once that person erased their account)."""
+    conversation = getattr(entry.room, "conversation", None)
+    if conversation is None:
+        return None
+    return conversation.supporter if conversation.member_id == member.pk else conversation.member
 
 
 def my_conversations(member: Member) -> QuerySet[Conversation]:
@@ -230,6 +324,21 @@ def talk_share(room: Room, since: datetime) -> list[TalkShare]:
         )
         for r in rows
     ]
+
+
+# The facilitator's cue that one voice is taking over: with three or more people talking, one of them has
+# written at least 60% of the words (once there are enough words for shares to mean something).
+DOMINANT_SHARE = 60
+DOMINANT_MIN_SPEAKERS = 3
+DOMINANT_MIN_WORDS = 40
+
+
+def dominant_speaker(shares: list[TalkShare]) -> TalkShare | None:
+    """The person taking over the conversation, if anyone is (see ``DOMINANT_SHARE``); keep in step with room.js."""
+    if len(shares) < DOMINANT_MIN_SPEAKERS or sum(s.words for s in shares) < DOMINANT_MIN_WORDS:
+        return None
+    top = max(shares, key=lambda s: s.words)
+    return top if top.share >= DOMINANT_SHARE else None
 
 
 def newcomer_ids(gathering: Gathering, member_ids: list[int]) -> set[int]:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ from hearth.chat.models import (
     Gathering,
     GatheringFormat,
     HandRaise,
+    InboxEntry,
     Message,
     MessageKind,
     Prompt,
@@ -196,12 +197,37 @@ def do_send_message(
                     message.refresh_from_db()
                     return message, True  # kept from the room until a moderator reviews it
             send_event_on_commit([room_channel(room.pk)], message_payload(message))
+            if room.kind == RoomKind.CONVERSATION:
+                _count_unread(room, member, now)
     except (IntegrityError, RateLimited):
         existing = Message.objects.filter(room=room, sender=member, client_id=client_id).first()
         if existing is None:
             raise
         return existing, False
     return message, True
+
+
+def _count_unread(room: Room, sender: Member, now: datetime) -> None:
+    """A new message in a conversation: one more unread for everyone else in it; sending counts as reading."""
+    entries = InboxEntry.objects.filter(room=room)
+    entries.exclude(member=sender).update(unread=F("unread") + 1, last_message_at=now)
+    entries.filter(member=sender).update(unread=0, last_message_at=now, last_read_at=now)
+    people = list(entries.values_list("member_id", flat=True))
+    send_event_on_commit([member_group(pk) for pk in people], {"kind": "inbox.changed", "room": room.pk})
+
+
+def do_mark_read(member: Member, room: Room) -> None:
+    """``member`` has the conversation open: nothing in it is unread for them any more.
+
+    The caller has checked access. Tells the member's other pages (the header's count) only when
+    something was unread, so opening a read conversation writes nothing.
+    """
+    with transaction.atomic():
+        changed = InboxEntry.objects.filter(room=room, member=member, unread__gt=0).update(
+            unread=0, last_read_at=timezone.now()
+        )
+        if changed:
+            send_event_on_commit([member_group(member.pk)], {"kind": "inbox.changed", "room": room.pk})
 
 
 def _change(message: Message, fields: list[str]) -> None:
@@ -406,6 +432,10 @@ def do_open_conversation(member: Member, supporter: Member, *, opened_by: Member
         conversation = Conversation.objects.create(
             room=room, member=member, supporter=supporter, opened_by=opened_by, reason=reason.strip()[:200]
         )
+        now = timezone.now()
+        InboxEntry.objects.bulk_create(
+            [InboxEntry(room=room, member=person, last_message_at=now) for person in (member, supporter)]
+        )
         url = reverse("chat:room", args=[room.pk])
         for person, other in ((member, supporter), (supporter, member)):
             send_event_on_commit(
@@ -435,8 +465,7 @@ def do_create_drop_in(
 ) -> DropIn:
     """A group host opens a weekly drop-in; the group hears about it."""
     group, membership = access_group_content(host, group_id)
-    if not membership.is_host:
-        raise ActionError("Only a host of this group can open a drop-in. Ask one of its hosts.")
+    check_can_open_drop_in(membership)
     check_drop_in_hours(weekday, opens_at, closes_at)
     title = title.strip() or f"{group.name} drop-in"
     with transaction.atomic():
@@ -495,11 +524,20 @@ def check_gathering(group: Group, fields: dict[str, Any]) -> None:
     _member_of(group, fields.get("online_volunteer"), "online volunteer")
 
 
+def check_can_schedule(actor: Member, membership: Membership) -> None:
+    if not (membership.is_host or policy.can(actor, Perm.RUN_GATHERINGS)):
+        raise ActionError("Only the group's hosts and supporters can schedule gatherings. Suggest one to a host.")
+
+
+def check_can_open_drop_in(membership: Membership) -> None:
+    if not membership.is_host:
+        raise ActionError("Only a host of this group can open a drop-in. Ask one of its hosts.")
+
+
 def do_schedule_gathering(actor: Member, group_id: int, **fields: Any) -> Gathering:
     """A group host, or a supporter in the group, schedules a gathering (with a room if online or hybrid)."""
     group, membership = access_group_content(actor, group_id)
-    if not (membership.is_host or policy.can(actor, Perm.RUN_GATHERINGS)):
-        raise ActionError("Only the group's hosts and supporters can schedule gatherings. Suggest one to a host.")
+    check_can_schedule(actor, membership)
     fields.setdefault("facilitator", actor)
     check_gathering(group, fields)
     with transaction.atomic():

@@ -138,6 +138,31 @@ class Conversation(models.Model):
         return f"{self.member_id} with {self.supporter_id}"
 
 
+class InboxEntry(models.Model):
+    """One person's place in one conversation: what "Messages" lists, and what the header counts.
+
+    A conversation has one entry per person in it (two for a one-to-one), so the
+    inbox never asks *who* the other person is by role: a member-to-member
+    conversation, or one with more people, fits the same way. ``unread`` counts
+    the other people's messages since this person last had the room open; it is
+    raised in the sender's transaction (:func:`hearth.chat.actions.do_send_message`)
+    and cleared by :func:`hearth.chat.actions.do_mark_read`.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="inbox_entries")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unread = models.PositiveIntegerField(default=0)
+    last_message_at = models.DateTimeField(null=True, blank=True, help_text="When anyone last wrote here.")
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "member"], name="one_inbox_entry_per_person")]
+        indexes = [models.Index(fields=["member", "-last_message_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.room_id}"
+
+
 class RoomVisit(models.Model):
     """One connection to a room: presence while ``left_at`` is unset, attendance afterwards.
 
@@ -192,6 +217,22 @@ class DropIn(models.Model):
         # Wall-clock comparison: on the night the clocks change, an hour that
         # doesn't exist (or exists twice) still reads correctly as a local time.
         return local.weekday() == self.weekday and self.opens_at <= local.time() < self.closes_at
+
+    def next_opening(self, now: datetime | None = None) -> datetime | None:
+        """When it next opens (this opening, if it is open now); None once ended.
+
+        Built from the wall-clock time in the organisation's zone, so "7 pm" stays
+        7 pm across a daylight-saving change.
+        """
+        if self.ended_at is not None:
+            return None
+        tz = ZoneInfo(settings.TIME_ZONE)
+        local = (now or timezone.now()).astimezone(tz)
+        days = (self.weekday - local.weekday()) % 7
+        if days == 0 and local.time() >= self.closes_at:
+            days = 7
+        day = local.date() + timedelta(days=days)
+        return datetime.combine(day, self.opens_at, tzinfo=tz)
 
 
 def clock(t: time) -> str:

@@ -6,6 +6,8 @@ app_name = "chat"
 
 urlpatterns = [
     path("chat/", views.index, name="index"),
+    path("messages/", views.inbox, name="inbox"),
+    path("chat/coming-up/", views.coming_up, name="coming_up"),
     path("chat/groups/<int:group_id>/", views.group_room, name="group_room"),
     path("chat/groups/<int:group_id>/drop-ins/new/", views.new_drop_in, name="new_drop_in"),
     path("chat/groups/<int:group_id>/gatherings/new/", views.new_gathering, name="new_gathering"),

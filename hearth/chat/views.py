@@ -12,14 +12,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hearth.chat import access, actions
+from hearth.chat import access, actions, home
 from hearth.chat.forms import (
     DropInForm,
     EditForm,
@@ -52,10 +53,36 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "groups": my_groups(member),
             "drop_ins": access.open_drop_ins_for(member),
-            "gatherings": access.upcoming_gatherings(member)[:20],
-            "conversations": access.my_conversations(member)[:20],
+            "coming_up": access.coming_up(member, days=14, limit=20),
+            "conversations": access.inbox(member)[:5],
         },
     )
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Messages: every conversation the member is in, latest first, with what's unread."""
+    member: Member = request.user  # type: ignore[assignment]
+    pager = Paginator(access.inbox(member), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"entry": e, "other": access.other_person(e, member), "conversation": getattr(e.room, "conversation", None)}
+        for e in pager
+    ]
+    return render(request, "chat/inbox.html", {"rows": rows, "pager": pager})
+
+
+@login_required
+def coming_up(request: HttpRequest) -> HttpResponse:
+    """The "Coming up" panel alone, for a page to refresh it when a gathering is announced."""
+    member: Member = request.user  # type: ignore[assignment]
+    group = None
+    group_id = request.GET.get("group", "")
+    if group_id:
+        if not group_id.isdigit():
+            raise Http404
+        group, _ = access_group_content(member, int(group_id))
+    panel = home._coming_up(request, group=group) or {"items": [], "group": None, "refresh_url": request.path}
+    return render(request, "chat/_coming_up.html", {"panel": panel})
 
 
 @login_required
@@ -90,6 +117,7 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
     if room.kind == RoomKind.CONVERSATION:
         conversation = Conversation.objects.select_related("member", "supporter").get(room=room)
         context["other"] = conversation.supporter if conversation.member_id == member.pk else conversation.member
+        actions.do_mark_read(member, room)
     drop_in = DropIn.objects.filter(room=room).first()
     context["drop_in"] = drop_in
     context["hosting"] = drop_in is not None and drop_in.host_id == member.pk
@@ -109,6 +137,10 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
                 share.newcomer = share.member_id in newcomers
             context["newcomers"] = [p for p in context["present"] if p.pk in newcomers]
         context["shares"] = shares
+        context["dominant"] = access.dominant_speaker(shares)
+        context["dominant_share"] = access.DOMINANT_SHARE
+        context["dominant_speakers"] = access.DOMINANT_MIN_SPEAKERS
+        context["dominant_words"] = access.DOMINANT_MIN_WORDS
         context["prompts"] = Prompt.objects.filter(active=True)
         group_people = Member.objects.filter(memberships__group=room.group, is_active=True).order_by("display_name")
         context["handoff_form"] = HandOffForm(
@@ -232,9 +264,18 @@ def facilitate(request: HttpRequest, room_id: int) -> HttpResponse:
 # --- Drop-ins and gatherings ---------------------------------------------------------------
 
 
+def _refuse_unless(check: Any, *args: Any) -> None:
+    """A page whose form only some group members may use: the others get a 403 page, not a form that fails."""
+    try:
+        check(*args)
+    except ActionError as error:
+        raise PermissionDenied(str(error)) from error
+
+
 @login_required
 def new_drop_in(request: HttpRequest, group_id: int) -> HttpResponse:
-    group, _ = access_group_content(request.user, group_id)  # type: ignore[arg-type]
+    group, membership = access_group_content(request.user, group_id)  # type: ignore[arg-type]
+    _refuse_unless(actions.check_can_open_drop_in, membership)
     form = DropInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,7 +289,8 @@ def new_drop_in(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 def new_gathering(request: HttpRequest, group_id: int) -> HttpResponse:
-    group, _ = access_group_content(request.user, group_id)  # type: ignore[arg-type]
+    group, membership = access_group_content(request.user, group_id)  # type: ignore[arg-type]
+    _refuse_unless(actions.check_can_schedule, request.user, membership)
     people = Member.objects.filter(memberships__group=group, is_active=True).order_by("display_name")
     form = GatheringForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():

@@ -51,6 +51,7 @@ from hearth.community.models import (
     split_tags,
 )
 from hearth.core.errors import ActionError
+from hearth.core.home import panels_for
 from hearth.members import policy
 from hearth.members.models import Consent, Member
 from hearth.members.policy import Perm
@@ -354,8 +355,10 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
         context.update(pending=pending, join_form=JoinRequestForm(), hidden=_is_hidden(me, group))
         return render(request, "community/group_about.html", context)
     number = _page_number(request)
-    posts, pager = _paged(_post_queryset(me).filter(group=group).order_by("-created_at", "-id"), number)
     pinned = list(_post_queryset(me).filter(group=group, pinned_at__isnull=False).order_by("-pinned_at")[:3])
+    # Pinned posts are shown once, above the rest (and left out of every page of the list).
+    listed = _post_queryset(me).filter(group=group).exclude(pk__in=[p.pk for p in pinned])
+    posts, pager = _paged(listed.order_by("-created_at", "-id"), number)
     if number > 1:
         pinned = []
     decorate_posts(me, posts + pinned, {group.pk: membership.last_read_at})
@@ -371,6 +374,7 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
         here_today=membership.here_on == today,
         post_form=PostForm(host=membership.is_host),
         live_socket=f"/ws/community/groups/{group.pk}/",
+        panels=panels_for(request, "group", group=group),
     )
     if number == 1:
         actions.do_mark_group_read(membership)
@@ -685,6 +689,7 @@ def feed(request: HttpRequest) -> HttpResponse:
             "pager": pager,
             "has_groups": bool(memberships),
             "live_socket": "/ws/community/feed/",
+            "panels": panels_for(request, "feed") if memberships else [],
             **_post_context(request),
         },
     )

@@ -4,7 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from hearth.core.badges import counts_for
 from hearth.core.crisis import crisis_resources, emergency_number
 
 
@@ -15,3 +17,8 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
         "crisis_resources": crisis_resources(),
         "emergency_number": emergency_number(),
     }
+
+
+def badges(request: HttpRequest) -> dict[str, Any]:
+    """The header's counts (unread messages, notifications), read in one query only if the page shows them."""
+    return {"badges": SimpleLazyObject(lambda: counts_for(getattr(request, "user", None)))}

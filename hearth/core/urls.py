@@ -13,4 +13,5 @@ urlpatterns = [
     path("staff/audit/", views.audit_log, name="audit_log"),
     path("staff/settings/", views.organisation_settings, name="settings"),
     path("team/", views.team, name="team"),
+    path("me/counts/", views.counts, name="counts"),
 ]

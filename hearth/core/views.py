@@ -3,11 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from hearth.core import audit
 from hearth.core.actions import do_update_organisation_settings
+from hearth.core.badges import counts_for
+from hearth.core.context_processors import organisation
 from hearth.core.home import panels_for
 from hearth.core.models import AuditEntry, OrganisationSettings
 from hearth.members import policy
@@ -62,3 +65,54 @@ def team(request: HttpRequest) -> HttpResponse:
     """One page listing the team's tools (what each person's roles allow), so the main menu stays short."""
     policy.require(request.user, Perm.TAKE_SHIFTS)
     return render(request, "core/team.html")
+
+
+# --- Error pages: in the site's shell, with a way back and the help link -------------------------
+
+_ERRORS = {
+    400: ("Something in that request didn't make sense", "Please go back and try again."),
+    403: (
+        "This page isn't open to you",
+        "It may be for a group you're not in, or for people with a particular role on the team.",
+    ),
+    404: (
+        "We can't find that page",
+        "It may have moved, or been removed, or the link may be missing a part.",
+    ),
+    500: ("Something went wrong on our side", "Please try again in a moment."),
+}
+
+
+def error_page(request: HttpRequest | None, status: int, detail: str = "") -> HttpResponse:
+    """The error page in the site's shell. ``detail`` is a sentence written for the person (an ActionError's)."""
+    heading, explanation = _ERRORS[status]
+    context = {"heading": heading, "explanation": detail or explanation, "status": status}
+    if status == 500 or request is None:
+        # The database may be the thing that failed: render without anything that reads it
+        # (signed-out header, no counts, no energy control).
+        body = render_to_string("core/error.html", {**context, **organisation(request)})  # type: ignore[arg-type]
+        return HttpResponse(body, status=status)
+    return render(request, "core/error.html", context, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A refusal raised from an ActionError carries a sentence for the person; policy.require's carries none.
+    return error_page(request, 403, str(exception or ""))
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page(None, 500)
+
+
+@login_required
+def counts(request: HttpRequest) -> HttpResponse:
+    """The header's counts as JSON, for the live badge (``static/hearth/header.js``)."""
+    return JsonResponse(counts_for(request.user))

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from hearth.community.access import access_group, membership_of
+from hearth.community.access import access_group, directory_groups, membership_of, search_groups
 from hearth.community.models import Group
 from hearth.intake.models import Assessment, GroupRequirement, QuestionnaireVersion
 from hearth.members import policy
@@ -86,3 +86,20 @@ def access_group_requirement(viewer: Any, group_id: int) -> tuple[Group, GroupRe
         raise Http404
     requirement = GroupRequirement.objects.filter(group=group).first() or GroupRequirement(group=group)
     return group, requirement
+
+
+SUGGESTED_GROUPS = 4
+
+
+def suggested_groups(member: Any, tags: list[str]) -> list[Group]:
+    """Groups the member could see and hasn't joined, matching their self-assessment's tags first."""
+    groups = directory_groups(member)
+    found: dict[int, Group] = {}
+    for tag in tags:
+        for group in search_groups(groups, tag=tag)[:SUGGESTED_GROUPS]:
+            found.setdefault(group.pk, group)
+    if len(found) < SUGGESTED_GROUPS:
+        for group in groups.order_by("name")[: SUGGESTED_GROUPS * 2]:
+            found.setdefault(group.pk, group)
+    picked = [g for g in found.values() if membership_of(member, g) is None]
+    return picked[:SUGGESTED_GROUPS]

@@ -13,8 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from hearth.community.access import directory_groups, membership_of, search_groups
-from hearth.community.models import Group, JoinRequest
+from hearth.community.models import JoinRequest
 from hearth.core.errors import ActionError
 from hearth.intake import access, actions, gatekeeping, questionnaire
 from hearth.intake.forms import QuestionnaireForm, RequirementForm, ScopeForm
@@ -25,7 +24,6 @@ from hearth.members.policy import Perm
 from hearth.signposting.access import by_topic, directory
 
 PATH_LABELS = dict(Path.choices)
-SUGGESTED_GROUPS = 4
 
 
 def _me(request: HttpRequest) -> Member:
@@ -136,26 +134,13 @@ def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "scope": Scope.load(),
     }
     if Path.GROUPS in paths:
-        context["groups"] = _suggested_groups(member, routing.tags)
+        context["groups"] = access.suggested_groups(member, routing.tags)
     if Path.ONE_TO_ONE in paths:
         context["talk"] = _talk_request(member, assessment)
     if Path.OUTSIDE_SCOPE in paths:
         topics = routing.topics or []
         context["signposts"] = by_topic(directory(topics), topics) if topics else []
     return render(request, "intake/result.html", context)
-
-
-def _suggested_groups(member: Member, tags: list[str]) -> list[Group]:
-    groups = directory_groups(member)
-    found: dict[int, Group] = {}
-    for tag in tags:
-        for group in search_groups(groups, tag=tag)[:SUGGESTED_GROUPS]:
-            found.setdefault(group.pk, group)
-    if len(found) < SUGGESTED_GROUPS:
-        for group in groups.order_by("name")[: SUGGESTED_GROUPS * 2]:
-            found.setdefault(group.pk, group)
-    picked = [g for g in found.values() if membership_of(member, g) is None]
-    return picked[:SUGGESTED_GROUPS]
 
 
 def _talk_request(member: Member, assessment: Assessment) -> Any:

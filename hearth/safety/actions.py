@@ -72,6 +72,7 @@ REPORTS_PER_HOUR = 5
 REPORTS_TO_HIDE = 3
 QUEUE_LIMIT = 500  # items on one queue page  # from different members, pending: hidden until a moderator decides
 _APPEAL_SALT = "hearth.safety.appeal"
+APPEAL_WINDOW = timedelta(days=90)  # how long an appeal link works
 
 
 @dataclass
@@ -508,11 +509,10 @@ def do_sanction(
             # lift_expired_suspensions turns a suspension back on when it ends.
             member.is_active = False
             member.save(update_fields=["is_active"])
-        token = signing.dumps({"sanction": sanction.pk}, salt=_APPEAL_SALT)
         send_email(
             member,
             "safety/email/sanction",
-            {"sanction": sanction, "token": token},
+            {"sanction": sanction, "token": appeal_token(sanction)},
             kind="safety.sanction",
             about=sanction,
         )
@@ -527,9 +527,14 @@ def active_sanctions(member: Member, now: datetime | None = None) -> list[Sancti
     ]
 
 
+def appeal_token(sanction: Sanction) -> str:
+    """The token in an appeal link (emailed, and shown on the member's own "decisions" page); valid 90 days."""
+    return signing.dumps({"sanction": sanction.pk}, salt=_APPEAL_SALT)
+
+
 def sanction_from_appeal_token(token: str) -> Sanction:
     try:
-        data = signing.loads(token, salt=_APPEAL_SALT, max_age=timedelta(days=90))
+        data = signing.loads(token, salt=_APPEAL_SALT, max_age=APPEAL_WINDOW)
     except signing.BadSignature:
         raise ActionError("We don't recognise this appeal link. Check it was copied in full.") from None
     sanction = Sanction.objects.select_related("member").filter(pk=data["sanction"]).first()

@@ -91,8 +91,19 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safety/my_reports.html",
-        {"reports": actions.my_reports(me), "sanctions": me.sanctions.order_by("-created_at")},
+        {"reports": actions.my_reports(me), "sanctions": _sanctions_with_appeals(me)},
     )
+
+
+def _sanctions_with_appeals(member: Member) -> list[Any]:
+    """The member's own decisions, each with its latest appeal and a link to appeal while that's possible."""
+    rows = list(member.sanctions.order_by("-created_at").prefetch_related("appeals"))
+    since = timezone.now() - actions.APPEAL_WINDOW
+    for s in rows:
+        appeals = sorted(s.appeals.all(), key=lambda a: a.created_at)
+        s.latest_appeal = appeals[-1] if appeals else None  # type: ignore[attr-defined]
+        s.appeal_token = actions.appeal_token(s) if s.created_at >= since and not appeals else ""  # type: ignore[attr-defined]
+    return rows
 
 
 @login_required

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from hearth.availability import actions
 from hearth.availability.models import Mode, SupporterProfile, TalkRequest, TalkSkip
+from hearth.availability.rota import next_scheduled_start
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
 from hearth.core.testing import run_deliveries, text
@@ -252,3 +254,17 @@ def test_accepting_a_text_request_opens_a_one_to_one_both_can_return_to(client_f
     page = text(client_for(member).get(reverse("availability:talk")))
     assert "Sam is here for you" in page and reverse("chat:room", args=[conversation.room_id]) in page
     assert client_for(member).get(reverse("chat:room", args=[conversation.room_id])).status_code == 200
+
+
+def test_a_shift_running_with_nobody_checked_in_is_not_called_the_next_one(
+    client_for, coordinator, member, volunteer, man_peer_worker, time_machine
+):
+    friday_252 = datetime(2026, 11, 27, 14, 52, tzinfo=ZoneInfo("Europe/London"))
+    time_machine.move_to(friday_252.replace(hour=9), tick=False)
+    actions.do_add_shift_pattern(coordinator, volunteer, weekday=4, starts=time(14), ends=time(17))
+    actions.do_add_shift_pattern(coordinator, man_peer_worker, weekday=4, starts=time(17), ends=time(20))
+    time_machine.move_to(friday_252, tick=False)
+    page = text(client_for(member).get(reverse("core:home")))
+    assert "at 14:52" not in page
+    assert "Someone is on the rota now but hasn't come online yet." in page
+    assert next_scheduled_start().strftime("%A %H:%M") == "Friday 17:00"  # the next person due, not "now"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from hearth.care import actions, queue
 from hearth.care.models import CareItem, CheckInRecord, Source
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
+from hearth.core.testing import text
 
 
 def test_ranked_with_reasons_in_plain_words(member, outsider, make_member, peer_worker, share, clock):
@@ -169,5 +171,18 @@ def test_queue_page_runs_a_constant_number_of_queries(
     assert response.content.decode().count("mood 2/5") == people
 
 
-# Session, person, roles, the header's energy control; then items, consent choices, usual supporters, messages.
-QUEUE_QUERIES = 8
+# Session, person, roles, the header's energy control and counts; then items, consent choices, usual supporters,
+# messages.
+QUEUE_QUERIES = 9
+
+
+def test_each_reason_says_where_it_came_from(client_for, member, peer_worker, clock):
+    actions.add_care_item(member, source="hand-off", reason="Offered a one-to-one from Tuesday drop-in")
+    page = text(client_for(peer_worker).get(reverse("care:queue")))
+    assert "· facilitator hand-off," in page and "· ," not in page
+
+
+def test_the_person_page_has_no_repeated_field_ids(client_for, member, peer_worker, clock):
+    page = text(client_for(peer_worker).get(reverse("care:person", args=[member.pk])))
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

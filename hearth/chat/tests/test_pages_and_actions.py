@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.chat import actions
-from hearth.chat.access import access_conversation, access_room, room_channel
+from hearth.chat.access import access_conversation, access_room, dominant_speaker, room_channel, talk_share
 from hearth.chat.models import Attendance, FollowUp, GatheringFormat, Message, Prompt, Rsvp
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
@@ -187,7 +187,7 @@ def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
     actions.do_send_message(member, room, "one two three four", "m1")
     page = visible_text(client_for(volunteer).get(reverse("chat:room", args=[room.pk])))
     assert "Facilitation" in page and "Lower Robin's hand" in page
-    assert "Robin new 100 1 messages, 4 words" in page.replace("%", "")
+    assert "Robin new 100 1 message, 4 words" in page.replace("%", "")
     assert "Facilitation" not in visible_text(client_for(member).get(reverse("chat:room", args=[room.pk])))
     actions.do_clear_hand(volunteer, room, member.pk)
     actions.do_send_prompt(volunteer, room, Prompt.objects.first().pk)
@@ -222,3 +222,19 @@ def test_export_and_erase_chat(room, member, volunteer):
     data_rights.erase_member(member)
     assert not Message.objects.filter(body__in=["my words", "just between us"]).exists()
     assert Message.objects.filter(room=room, sender=None, body="").count() == 1
+
+
+def test_the_facilitator_is_told_gently_when_one_voice_takes_over(
+    client_for, volunteer, member, peer_worker, room, no_flood_limit
+):
+    since = timezone.now() - timedelta(hours=1)
+    actions.do_send_message(member, room, "Hello", "a")
+    actions.do_send_message(peer_worker, room, "Hi both", "b")
+    long = " ".join(["word"] * 60)
+    actions.do_send_message(volunteer, room, long, "c")
+    shares = talk_share(room, since)
+    assert dominant_speaker(shares) is not None and dominant_speaker(shares).name == "Sam"
+    page = visible_text(client_for(volunteer).get(reverse("chat:room", args=[room.pk])))
+    assert "Sam has written 95% of the words so far." in page and "1 message, 1 word" in page
+    actions.do_send_message(member, room, long, "d")
+    assert dominant_speaker(talk_share(room, since)) is None  # two people sharing the talk is fine

@@ -308,3 +308,14 @@ def test_activity_long_ago_is_not_coverage(volunteer, group):
 def test_members_do_not_see_coverage_or_the_coverage_list(client_for, member, group):
     assert "Supporter coverage" not in text(client_for(member).get(reverse("community:group", args=[group.pk])))
     assert client_for(member).get(reverse("community:coverage")).status_code == 403
+
+
+def test_a_pinned_post_is_shown_once_above_the_others(client_for, volunteer, member, group):
+    from hearth.community.models import Post
+
+    pinned = actions.do_create_post(volunteer, group, body="House rules: be kind")
+    actions.do_create_post(member, group, body="Hello everyone")
+    actions.do_pin_post(volunteer, Post.objects.get(pk=pinned.pk))
+    page = text(client_for(member).get(reverse("community:group", args=[group.pk])))
+    assert page.count(f'id="post-{pinned.pk}"') == 1 and page.count("House rules: be kind") == 1
+    assert page.index("House rules") < page.index("Hello everyone")

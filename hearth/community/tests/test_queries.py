@@ -9,12 +9,14 @@ from hearth.community import actions
 from hearth.community.models import Comment, Post, Reaction
 from hearth.community.tests.conftest import make_group
 
-# Feed: session, member, roles, profile, memberships, the page's post ids, posts, comments, my reactions, reactions on my posts.
-FEED_QUERIES = 10
+# Feed: session, member, roles, profile, memberships, the page's post ids, posts, comments, my reactions, reactions on my posts,
+# "coming up" (the member's groups, their drop-ins, their gatherings) and the header's counts (one query).
+FEED_QUERIES = 14
 # Group page: session, member, roles, group, membership, profile, coverage (hosts/staff), posts + comments,
 # pinned + comments, my reactions, reactions on my posts, "here quietly", the update marking it read,
-# and the atmosphere (hosts/staff: one query over triage records).
-GROUP_QUERIES = 16
+# and the atmosphere (hosts/staff: one query over triage records); "coming up" (membership, drop-ins,
+# gatherings) and the header's counts (one query).
+GROUP_QUERIES = 20
 
 
 def add_posts(group, people, count):

@@ -298,3 +298,15 @@ def test_export_has_the_answers_and_results_and_erasure_removes_them(member):
     } in exported[0]["answers"]
     data_rights.erase_member(member)
     assert not Assessment.objects.exists()
+
+
+def test_suggestions_stay_on_the_home_page_until_taken_up(client_for, member, group):
+    from hearth.community.models import Membership
+
+    home = visible_text(client_for(member).get(reverse("core:home")))
+    assert "Tell us a bit about what you'd like" in home  # before: the invitation
+    post(client_for(member), {**GOOD, "wants": ["group"], "interests": ["making"]})
+    home = visible_text(client_for(member).get(reverse("core:home")))
+    assert "Suggested for you" in home and "Tuesday Makers" in home
+    Membership.objects.create(group=group, member=member)
+    assert "Suggested for you" not in visible_text(client_for(member).get(reverse("core:home")))

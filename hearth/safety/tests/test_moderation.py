@@ -174,3 +174,22 @@ def test_a_crisis_is_never_cut_off_the_bottom_of_a_long_queue(monkeypatch, make_
     newest = ModerationItem.objects.create(source="triage", risk="crisis", subject=outsider)
     queue = actions.queue_for(peer_worker)
     assert len(queue) == 3 and queue[0] == newest
+
+
+def test_a_member_appeals_from_their_own_decisions_page_not_only_the_email(
+    client_for, member, peer_worker, coordinator
+):
+    actions.do_sanction(peer_worker, member, "warn", reason="Please keep it kind")
+    robin = client_for(member)
+    page = text(robin.get(reverse("safety:my_reports")))
+    link = re.search(r'href="(/appeal/[^"]+/)"', page)
+    assert link is not None and "Appeal this decision" in page
+    response = robin.post(link.group(1), {"text": "I was quoting someone else, not being unkind."})
+    assert response.status_code == 200 and Appeal.objects.filter(sanction__member=member).count() == 1
+    page = text(robin.get(reverse("safety:my_reports")))
+    assert "Waiting for a coordinator" in page and "Appeal this decision" not in page
+
+
+def test_the_support_page_says_plainly_that_the_team_knows(client_for, member):
+    page = text(client_for(member).get(reverse("safety:support")))
+    assert "we've let someone from the team know" in page and "let know." not in page

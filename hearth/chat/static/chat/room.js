@@ -131,9 +131,27 @@
       const bar = r.querySelector("meter");
       bar.value = share;
       bar.textContent = share + "%";
-      r.querySelector(".chat-meter-count").textContent = r.dataset.messages + " messages, " + r.dataset.words + " words";
+      const n = Number(r.dataset.messages);
+      const w = Number(r.dataset.words);
+      r.querySelector(".chat-meter-count").textContent =
+        n + (n === 1 ? " message, " : " messages, ") + w + (w === 1 ? " word" : " words");
     }
     document.getElementById("meter-empty").hidden = true;
+    showDominance(rows, total);
+  }
+
+  // Same rule as access.dominant_speaker: with enough people and words, one person has most of the words.
+  function showDominance(rows, total) {
+    const cue = document.getElementById("meter-cue");
+    if (!cue) return;
+    const top = rows.reduce((best, r) => (!best || Number(r.dataset.words) > Number(best.dataset.words) ? r : best), null);
+    const share = top ? Math.round((100 * Number(top.dataset.words)) / total) : 0;
+    const on = rows.length >= Number(cue.dataset.speakers) && total >= Number(cue.dataset.words) && share >= Number(cue.dataset.share);
+    if (on) {
+      const name = top.querySelector(".chat-meter-name").firstChild.textContent.trim();
+      document.getElementById("meter-cue-who").textContent = name + " has written " + share + "% of the words so far.";
+    }
+    cue.hidden = !on;
   }
 
   function showHands(queue) {
@@ -201,7 +219,7 @@
     box.className = "card support-offer";
     box.setAttribute("role", "status");
     const text = document.createElement("p");
-    text.textContent = "You don't have to go through this alone. Someone from the team has been let know. ";
+    text.textContent = "You don't have to go through this alone. We've let someone from the team know. ";
     const link = document.createElement("a");
     link.href = url;
     link.textContent = "See who you can talk to right now";

@@ -51,6 +51,22 @@
     });
   }
 
+  // A gathering or drop-in announced in one of these groups: refresh "Coming up" and say so.
+  function refreshComingUp(event) {
+    var panel = document.getElementById("coming-up");
+    if (status && event.text) status.textContent = "New in your group: " + event.text;
+    if (!panel || !panel.dataset.refreshUrl) return;
+    fetch(panel.dataset.refreshUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } }).then(function (r) {
+      if (!r.ok) return;
+      return r.text().then(function (html) {
+        var t = document.createElement("template");
+        t.innerHTML = html.trim();
+        var fresh = t.content.firstElementChild;
+        if (fresh && !panel.contains(document.activeElement)) panel.replaceWith(fresh);
+      });
+    });
+  }
+
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + live.dataset.socket);
@@ -60,6 +76,7 @@
       if (event.kind === "community.post.created") addPost(event.post);
       else if (event.kind === "community.comment.created" || event.kind === "community.reaction.changed") replacePost(event.post);
       else if (event.kind === "community.post.changed") replacePost(event.post, true);
+      else if (event.kind === "chat.gathering.scheduled" || event.kind === "chat.drop_in.announced") refreshComingUp(event);
     };
     socket.onclose = function (e) {
       if (e.code === 4401 || e.code === 4403) return; // signed out or no longer a member

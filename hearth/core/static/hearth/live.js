@@ -1,7 +1,8 @@
 // Live pages: one small script for every page that follows a websocket.
 // A container with data-live-ws="/ws/…" is refreshed when an event whose kind is listed in
-// data-refresh-on arrives (the fragment at data-refresh-url swapped into data-refresh-target,
-// or the whole page). data-notify="kind:text|kind:text" shows a browser notification while the
+// data-refresh-on arrives (the page at data-refresh-url, or just its data-refresh-select part,
+// swapped into data-refresh-target; or the whole page is reloaded). For "/ws/me/" the header's
+// socket is shared (header.js re-dispatches its events as "hearth:me"), so no second one opens. data-notify="kind:text|kind:text" shows a browser notification while the
 // tab is hidden (after the person allowed it with the #enable-notifications button).
 // Elements with data-since="<ISO time>" show a running "waiting m:ss" timer.
 // Pages work without this file: they are plain forms and links.
@@ -34,25 +35,32 @@
   function refresh() {
     var url = root.getAttribute("data-refresh-url");
     var target = root.getAttribute("data-refresh-target");
+    var select = root.getAttribute("data-refresh-select");
     if (url && target && window.htmx) {
-      window.htmx.ajax("GET", url, { target: target, swap: "innerHTML" }).then(tick);
+      var options = { target: target, swap: select ? "outerHTML" : "innerHTML" };
+      if (select) options.select = select;
+      window.htmx.ajax("GET", url, options).then(tick);
     } else {
       window.location.reload();
     }
+  }
+  function handle(event) {
+    root.dispatchEvent(new CustomEvent("hearth:event", { detail: event }));
+    if (notices[event.kind] && document.hidden && "Notification" in window && Notification.permission === "granted") {
+      new Notification(notices[event.kind]);
+    }
+    if (refreshOn.indexOf(event.kind) !== -1) refresh();
+  }
+  if (root.getAttribute("data-live-ws") === "/ws/me/" && document.querySelector("[data-counts-url]")) {
+    document.addEventListener("hearth:me", function (e) { handle(e.detail); });
+    return;
   }
   var delay = 1000;
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + root.getAttribute("data-live-ws"));
     socket.onopen = function () { delay = 1000; };
-    socket.onmessage = function (message) {
-      var event = JSON.parse(message.data);
-      root.dispatchEvent(new CustomEvent("hearth:event", { detail: event }));
-      if (notices[event.kind] && document.hidden && "Notification" in window && Notification.permission === "granted") {
-        new Notification(notices[event.kind]);
-      }
-      if (refreshOn.indexOf(event.kind) !== -1) refresh();
-    };
+    socket.onmessage = function (message) { handle(JSON.parse(message.data)); };
     socket.onclose = function (e) {
       if (e.code === 4401 || e.code === 4403) return;
       setTimeout(connect, delay);

@@ -1,0 +1,47 @@
+"""What chat adds to other apps' pages and to the header.
+
+- "Coming up": the next drop-ins and gatherings of the member's groups, on the home page, the feed
+  and each group's page (so a new gathering appears wherever members already look).
+- The header's "Messages" count: conversations with something unread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Func, OuterRef, Subquery
+from django.http import HttpRequest
+from django.urls import reverse
+
+from hearth.chat import access
+from hearth.chat.models import InboxEntry
+from hearth.core.badges import register_count
+from hearth.core.home import Panel, register_panel
+
+
+def _coming_up(request: HttpRequest, group: Any = None) -> dict[str, Any] | None:
+    if not request.user.is_authenticated:
+        return None
+    group_id = group.pk if group is not None else None
+    items = access.coming_up(request.user, group_id=group_id, limit=8 if group_id else 5)
+    refresh = reverse("chat:coming_up") + (f"?group={group_id}" if group_id else "")
+    if not items and group_id is None:
+        return None  # the home page and feed stay quiet; a group's page says "nothing planned"
+    return {"items": items, "group": group, "refresh_url": refresh}
+
+
+register_panel(Panel("chat.coming_up", "chat/_coming_up.html", _coming_up, order=7))
+register_panel(Panel("chat.coming_up", "chat/_coming_up.html", _coming_up, order=10, slot="group"))
+register_panel(Panel("chat.coming_up", "chat/_coming_up.html", _coming_up, order=10, slot="feed"))
+
+
+def _unread_conversations() -> Subquery:
+    """How many of the member's conversations have something unread (not how many messages: calmer)."""
+    return Subquery(
+        InboxEntry.objects.filter(member=OuterRef("pk"), unread__gt=0)
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")[:1]
+    )
+
+
+register_count("messages", _unread_conversations)

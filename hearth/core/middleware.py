@@ -1,0 +1,34 @@
+"""Core middleware."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from hearth.core.views import page_not_found
+
+
+class NotFoundPageMiddleware:
+    """Our own "we can't find that page" in development too.
+
+    With ``DEBUG`` on, Django answers a 404 with its technical page, which lists
+    every URL pattern of the site (and ignores ``handler404``). Nothing in Hearth
+    returns its own HTML 404, so any HTML 404 here is that page: swap it for ours.
+    In production ``handler404`` already renders ours and this does nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            return page_not_found(request)
+        return response

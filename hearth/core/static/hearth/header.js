@@ -1,0 +1,82 @@
+// The header on every page: the small-screen menu button, and live counts (messages, notifications).
+// Loaded right after the header (not deferred) so the menu is folded before the page paints.
+// Without this file the menu is simply always open and the counts are as of the last page load.
+// Events on the person's own channel (/ws/me/) are re-dispatched on `document` as "hearth:me"
+// (detail = the event), so a page can react to them without opening a second socket.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  var header = document.querySelector(".site-header");
+  var button = document.getElementById("menu-button");
+  var nav = document.getElementById("site-nav");
+  if (button && nav) {
+    button.hidden = false;
+    var setOpen = function (open) {
+      nav.classList.toggle("open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+
+  var countsUrl = header && header.getAttribute("data-counts-url");
+  if (!countsUrl || !window.WebSocket) return;
+
+  // Kinds that change a count in the header. Everything on the channel is re-dispatched either way.
+  var COUNTED = [
+    "inbox.changed",
+    "notification.new",
+    "notification.read",
+  ];
+
+  function show(name, n) {
+    document.querySelectorAll('.badge[data-count="' + name + '"]').forEach(function (badge) {
+      badge.hidden = !n;
+      badge.firstChild.nodeValue = name === "total" && n > 9 ? "9+" : String(n);
+    });
+  }
+  function refreshCounts() {
+    fetch(countsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (counts) {
+        if (!counts) return;
+        var total = 0;
+        Object.keys(counts).forEach(function (name) {
+          show(name, counts[name]);
+          total += counts[name];
+        });
+        show("total", total);
+      })
+      .catch(function () {});
+  }
+
+  var delay = 1000;
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + "/ws/me/");
+    socket.onopen = function () {
+      // Anything that arrived while we were away (or between page load and now) is counted again.
+      if (delay > 1000) refreshCounts();
+      delay = 1000;
+    };
+    socket.onmessage = function (message) {
+      var event;
+      try { event = JSON.parse(message.data); } catch (e) { return; }
+      if (COUNTED.indexOf(event.kind) !== -1) refreshCounts();
+      document.dispatchEvent(new CustomEvent("hearth:me", { detail: event }));
+    };
+    socket.onclose = function (e) {
+      if (e.code === 4401 || e.code === 4403) return;
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+  connect();
+})();
