@@ -108,14 +108,6 @@ nginx -t -q -c "$WORK/nginx.conf" -p "$WORK" 2>>"$WORK/nginx.log"
 nginx -c "$WORK/nginx.conf" -p "$WORK" 2>>"$WORK/nginx.log" & PIDS+=($!)
 
 # --- Checks through the proxy --------------------------------------------------------------------------
-# Wait for both web processes first: a probe through nginx before they listen marks them down for 10 s.
-for port in "$WEB1" "$WEB2"; do
-  for _ in $(seq 240); do
-    curl -s -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$port/healthz" && break
-    sleep 0.25
-  done
-done
-stamp "both web processes answer"
 curl_https() { curl -sS --max-time 10 --cacert "$WORK/cert.pem" --resolve "$HOST:$HTTPS:127.0.0.1" "$@"; }
 ready=""
 for _ in $(seq 120); do

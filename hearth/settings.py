@@ -260,6 +260,10 @@ HEARTH_EMERGENCY_NUMBER = env_str("HEARTH_EMERGENCY_NUMBER", "999")
 HEARTH_TALK_ESCALATE_MINUTES = env_int("HEARTH_TALK_ESCALATE_MINUTES", 5, minimum=1)
 HEARTH_TALK_PREFERENCE_GRACE_MINUTES = env_int("HEARTH_TALK_PREFERENCE_GRACE_MINUTES", 3, minimum=0)
 HEARTH_MAX_OPEN_CONVERSATIONS = env_int("HEARTH_MAX_OPEN_CONVERSATIONS", 3, minimum=1)
+# The rota: minutes before a shift its supporter is reminded, and minutes into a shift before the
+# coordinators hear that its supporter hasn't checked in.
+HEARTH_SHIFT_REMINDER_MINUTES = env_int("HEARTH_SHIFT_REMINDER_MINUTES", 60, minimum=1)
+HEARTH_CHECK_IN_GRACE_MINUTES = env_int("HEARTH_CHECK_IN_GRACE_MINUTES", 15, minimum=1)
 # Safety: minutes before an unacknowledged crisis alert goes to the coordinators (and again
 # every so often until someone acknowledges it); an on-call address emailed when nobody is on
 # duty; and when a group's mood alert fires (this many heavy posts in 3 days with fewer than

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from hearth.availability.models import CoverRequest, ShiftPattern, TalkRequest
+from hearth.availability.models import CoverRequest, OpenShift, ShiftPattern, TalkRequest
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -53,3 +53,13 @@ def access_supporter(actor: Member, member_id: int) -> Member:
     if supporter is None:
         raise Http404
     return supporter
+
+
+def access_offer(actor: Member, offer_id: int) -> OpenShift:
+    """An offered shift, for supporters (who may claim it) and coordinators (who may withdraw it)."""
+    if not policy.can(actor, Perm.TAKE_SHIFTS):
+        raise Http404
+    offer = OpenShift.objects.select_related("offered_by").filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404
+    return offer

@@ -16,21 +16,32 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hearth.availability import matching
+from hearth.availability.access import supporters_query
 from hearth.availability.models import (
+    DEFAULT_CLOSES,
+    DEFAULT_OPENS,
     LANGUAGES,
+    STARTING_RULES,
     CoverRequest,
     DutySession,
     Gender,
     Mode,
+    OpenShift,
+    RuleRole,
+    ServiceException,
+    ServiceHours,
     ShiftException,
+    ShiftNotice,
     ShiftPattern,
+    StaffingRule,
     SupporterProfile,
     TalkRequest,
     TalkSkip,
     TimeOfDay,
 )
 from hearth.availability.profiles import default_profile, gender_from_words, normalise_tags
-from hearth.core import audit
+from hearth.availability.rota import Rota, ShiftRow, counts_as, week_start, zone
+from hearth.core import audit, deliveries
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
@@ -47,6 +58,16 @@ audit.register(
         "availability.cover.requested": "{actor} asked for cover on {date}",
         "availability.cover.taken": "{actor} covered a shift of {subject} on {date}",
         "availability.profile.saved": "{actor} updated the supporter profile of {subject}",
+        "availability.hours.changed": "{actor} changed the service hours: {when}",
+        "availability.hours.exception": "{actor} set the service hours on {date}: {when}",
+        "availability.hours.exception_removed": "{actor} removed the special hours on {date}",
+        "availability.rule.added": "{actor} added a staffing rule: {rule}",
+        "availability.rule.removed": "{actor} removed a staffing rule: {rule}",
+        "availability.gap.filled": "{actor} put {subject} on the rota on {date} to fill a gap",
+        "availability.offer.made": "{actor} offered a shift on {date} to {count} people",
+        "availability.offer.claimed": "{actor} took an offered shift on {date}",
+        "availability.offer.withdrawn": "{actor} withdrew an offered shift on {date}",
+        "availability.shift.no_check_in": "{subject} hadn't checked in {minutes} minutes into their shift on {date}",
         "availability.talk.accepted": "{actor} accepted a talk-now request from {subject}",
         "availability.talk.skipped": "{actor} skipped an older talk-now request: {reason}",
         "availability.talk.escalated": "A talk-now request from {subject} waited {minutes} minutes and went to {to}",
@@ -175,6 +196,372 @@ def do_take_cover(actor: Member, cover: CoverRequest) -> None:
             obj=cover,
             data={"date": cover.date.isoformat()},
         )
+
+
+# --- Service hours and staffing rules ------------------------------------------------------------
+
+
+def _check_hours(closed: bool, opens: time | None, closes: time | None) -> None:
+    if not closed and (opens is None or closes is None or closes <= opens):
+        raise ActionError("Opening hours need an opening time and a later closing time, on the same day.")
+
+
+def do_set_service_hours(
+    actor: Member, weekday: int, *, closed: bool, opens: time | None = None, closes: time | None = None
+) -> ServiceHours:
+    """Set one weekday's usual hours (wall-clock), or mark it closed every week."""
+    policy.require(actor, Perm.MANAGE_ROTA)
+    if weekday not in range(7):
+        raise ActionError("Choose a day of the week.")
+    _check_hours(closed, opens, closes)
+    with transaction.atomic():
+        hours, _ = ServiceHours.objects.update_or_create(
+            weekday=weekday,
+            defaults={"closed": closed, "opens": opens or DEFAULT_OPENS, "closes": closes or DEFAULT_CLOSES},
+        )
+        audit.log_action("availability.hours.changed", actor=actor, obj=hours, data={"when": str(hours)})
+    return hours
+
+
+def do_set_service_exception(
+    actor: Member,
+    day: date,
+    *,
+    closed: bool,
+    opens: time | None = None,
+    closes: time | None = None,
+    note: str = "",
+) -> ServiceException:
+    """Other hours on one date (a holiday, a training day): closed, or open at these times."""
+    policy.require(actor, Perm.MANAGE_ROTA)
+    _check_hours(closed, opens, closes)
+    with transaction.atomic():
+        exception, _ = ServiceException.objects.update_or_create(
+            date=day,
+            defaults={
+                "closed": closed,
+                "opens": None if closed else opens,
+                "closes": None if closed else closes,
+                "note": note.strip()[:100],
+            },
+        )
+        when = "closed" if closed else f"{opens:%H:%M}-{closes:%H:%M}"
+        audit.log_action(
+            "availability.hours.exception",
+            actor=actor,
+            obj=exception,
+            data={"date": day.isoformat(), "when": when},
+        )
+    return exception
+
+
+def do_remove_service_exception(actor: Member, exception: ServiceException) -> None:
+    policy.require(actor, Perm.MANAGE_ROTA)
+    with transaction.atomic():
+        exception.delete()
+        audit.log_action("availability.hours.exception_removed", actor=actor, data={"date": exception.date.isoformat()})
+
+
+def do_add_staffing_rule(
+    actor: Member,
+    *,
+    who: str,
+    minimum: int,
+    weekdays: list[int] | None = None,
+    starts: time | None = None,
+    ends: time | None = None,
+    note: str = "",
+) -> StaffingRule:
+    """Add "at least N of these people on, on these days, at these times" to the rules gaps are checked against.
+
+    The first rule a coordinator writes replaces Hearth's starting rule, so that one is written down
+    (as a row they can remove) at the same moment.
+    """
+    policy.require(actor, Perm.MANAGE_ROTA)
+    if who not in RuleRole.values:
+        raise ActionError("Choose who the rule is about.")
+    if not 1 <= minimum <= 50:
+        raise ActionError("A rule needs at least one person, and at most 50.")
+    weekdays = sorted(set(weekdays or []))
+    if any(d not in range(7) for d in weekdays):
+        raise ActionError("Choose days of the week from the list.")
+    if (starts is None) != (ends is None) or (starts is not None and ends is not None and ends <= starts):
+        raise ActionError("Give both times, the second later than the first, or neither for all service hours.")
+    with transaction.atomic():
+        if not StaffingRule.objects.select_for_update().exists():
+            for starting in STARTING_RULES:
+                StaffingRule.objects.create(who=starting.who, minimum=starting.minimum, note=starting.note)
+        rule = StaffingRule.objects.create(
+            who=who, minimum=minimum, weekdays=weekdays, starts=starts, ends=ends, note=note.strip()[:100]
+        )
+        audit.log_action("availability.rule.added", actor=actor, obj=rule, data={"rule": rule.describe()})
+    return rule
+
+
+def do_remove_staffing_rule(actor: Member, rule: StaffingRule) -> None:
+    policy.require(actor, Perm.MANAGE_ROTA)
+    with transaction.atomic():
+        description = rule.describe()
+        rule.delete()
+        audit.log_action("availability.rule.removed", actor=actor, data={"rule": description})
+
+
+# --- Filling gaps and open shifts ------------------------------------------------------------------
+
+
+def _rota_around(day: date) -> Rota:
+    """The week of ``day`` (for weekly hour caps and who is already on)."""
+    return Rota(week_start(day), 7)
+
+
+class Eligibility:
+    """Who could take which shift, around one week's rota: supporters and profiles loaded once."""
+
+    def __init__(self, rota: Rota) -> None:
+        self.rota = rota
+        self.people = list(supporters_query())
+        self.profiles = supporter_profiles(self.people)
+
+    def for_shift(self, day: date, starts: time, ends: time, who: str, exclude: set[int] | None = None) -> list[Member]:
+        """The right role, not already on then, not on a break, under their weekly cap; those who said the day
+        and time suit them first, then those who gave no preferences, then the rest, each by name."""
+        length = (datetime.combine(day, ends) - datetime.combine(day, starts)).total_seconds() / 3600
+        already = {row.supporter.pk for row in self.rota.shifts_on(day) if row.starts < ends and starts < row.ends}
+        out = []
+        for person in self.people:
+            profile = self.profiles[person.pk]
+            if not counts_as(person, who) or person.pk in already or person.pk in (exclude or set()):
+                continue
+            if profile.away_on(day):
+                continue
+            if profile.max_hours_per_week and self.rota.hours_of(person.pk) + length > profile.max_hours_per_week:
+                continue
+            out.append(person)
+        return sorted(
+            out, key=lambda p: (self.profiles[p.pk].suits_rank(day.weekday(), starts), p.display_name.lower())
+        )
+
+
+def eligible_for_shift(day: date, starts: time, ends: time, who: str) -> list[Member]:
+    """Supporters who could take this shift (see :meth:`Eligibility.for_shift`)."""
+    return Eligibility(_rota_around(day)).for_shift(day, starts, ends, who)
+
+
+def do_fill_gap(actor: Member, supporter: Member, day: date, starts: time, ends: time) -> ShiftException:
+    """Put ``supporter`` on the rota for these hours on ``day`` (the coordinator's one tap on a gap)."""
+    policy.require(actor, Perm.MANAGE_ROTA)
+    check_is_supporter(supporter)
+    with transaction.atomic():
+        extra = do_add_extra_shift(actor, supporter, day, starts, ends, note="filling a gap")
+        audit.log_action(
+            "availability.gap.filled", actor=actor, subject=supporter, obj=extra, data={"date": day.isoformat()}
+        )
+        if supporter.pk != actor.pk:
+            send_email(
+                supporter,
+                "availability/email/shift_added",
+                {"supporter": supporter, "extra": extra},
+                kind="availability.shift.added",
+                about=extra,
+            )
+    return extra
+
+
+def do_offer_shift(
+    actor: Member, day: date, starts: time, ends: time, *, who: str = RuleRole.ANYONE, note: str = ""
+) -> OpenShift:
+    """Offer a shift to everyone eligible; each is told, and the first to claim it has it."""
+    policy.require(actor, Perm.MANAGE_ROTA)
+    if who not in RuleRole.values:
+        raise ActionError("Choose who can take the shift.")
+    if ends <= starts:
+        raise ActionError("A shift has to end after it starts.")
+    if day < timezone.localdate():
+        raise ActionError("That day has passed. Choose today or a later date.")
+    # Whoever offers it is asking others: they aren't offered their own offer.
+    people = [p for p in eligible_for_shift(day, starts, ends, who) if p.pk != actor.pk]
+    with transaction.atomic():
+        offer = OpenShift.objects.create(
+            date=day, starts=starts, ends=ends, who=who, note=note.strip()[:200], offered_by=actor
+        )
+        offer.offered_to.set(people)
+        for person in people:
+            if person.email_notifications:
+                send_email(
+                    person,
+                    "availability/email/shift_offered",
+                    {"offer": offer, "supporter": person},
+                    kind="availability.offer.made",
+                    about=offer,
+                )
+        audit.log_action(
+            "availability.offer.made", actor=actor, obj=offer, data={"date": day.isoformat(), "count": len(people)}
+        )
+    return offer
+
+
+def offers_for(supporter: Member, today: date | None = None) -> list[OpenShift]:
+    """Open shifts offered to ``supporter`` from today on."""
+    today = today or timezone.localdate()
+    return list(
+        OpenShift.objects.filter(state=OpenShift.State.OPEN, date__gte=today, offered_to=supporter).order_by(
+            "date", "starts"
+        )
+    )
+
+
+def do_claim_open_shift(actor: Member, offer: OpenShift, now: datetime | None = None) -> ShiftException:
+    """``actor`` takes an offered shift. The first claim wins: a conditional UPDATE, so two at once can't both."""
+    check_is_supporter(actor)
+    now = now or timezone.now()
+    if not offer.offered_to.filter(pk=actor.pk).exists() and not counts_as(actor, offer.who):
+        raise ActionError("This shift is for someone in another role. Thank you for offering.")
+    if offer.date < timezone.localdate(now):
+        raise ActionError("That shift has passed.")
+    with transaction.atomic():
+        claimed = OpenShift.objects.filter(pk=offer.pk, state=OpenShift.State.OPEN).update(
+            state=OpenShift.State.CLAIMED, claimed_by=actor, claimed_at=now
+        )
+        if not claimed:
+            raise ActionError("Someone has just taken this shift, or it was withdrawn. Thank you for offering.")
+        extra = ShiftException.objects.create(
+            supporter=actor,
+            date=offer.date,
+            kind=ShiftException.Kind.EXTRA,
+            starts=offer.starts,
+            ends=offer.ends,
+            note="offered shift",
+        )
+        audit.log_action("availability.offer.claimed", actor=actor, obj=offer, data={"date": offer.date.isoformat()})
+        if offer.offered_by is not None and offer.offered_by_id != actor.pk:
+            send_email(
+                offer.offered_by,
+                "availability/email/shift_claimed",
+                {"offer": offer, "supporter": actor},
+                kind="availability.offer.claimed",
+                about=offer,
+            )
+        deliveries.cancel(offer, kinds=["availability.offer.made"], now=now)
+    return extra
+
+
+def do_withdraw_open_shift(actor: Member, offer: OpenShift) -> None:
+    policy.require(actor, Perm.MANAGE_ROTA)
+    with transaction.atomic():
+        if not OpenShift.objects.filter(pk=offer.pk, state=OpenShift.State.OPEN).update(
+            state=OpenShift.State.WITHDRAWN
+        ):
+            raise ActionError("That shift has already been taken or withdrawn.")
+        deliveries.cancel(offer, kinds=["availability.offer.made"])
+        audit.log_action("availability.offer.withdrawn", actor=actor, obj=offer, data={"date": offer.date.isoformat()})
+
+
+# --- Shift reminders and missed check-ins (run by the worker) -----------------------------------------------
+
+
+def _shift_starts(day: date, row: ShiftRow) -> datetime:
+    """The real instant a wall-clock shift starts. In the spring-forward gap (01:30 that never happens)
+    Python's ``fold=0`` reading lands an hour later in real time, which is when the shift can begin."""
+    return datetime.combine(day, row.starts, tzinfo=zone())
+
+
+def _when(day: date, row: ShiftRow) -> dict[str, str]:
+    """A shift's date and times as words for an email (deliveries carry plain data, not dates)."""
+    return {"day": f"{day:%A} {day.day} {day:%B}", "starts": f"{row.starts:%H:%M}", "ends": f"{row.ends:%H:%M}"}
+
+
+def _claim_notice(supporter: Member, day: date, starts: time, kind: str, now: datetime) -> bool:
+    """Insert the notice row first: the unique constraint makes each reminder or alert go once."""
+    try:
+        with transaction.atomic():
+            ShiftNotice.objects.create(supporter=supporter, date=day, starts=starts, kind=kind, sent_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_shift_reminders(now: datetime | None = None) -> int:
+    """Remind each supporter once, ``HEARTH_SHIFT_REMINDER_MINUTES`` before a shift starts. Returns how many."""
+    now = now or timezone.now()
+    ahead = timedelta(minutes=settings.HEARTH_SHIFT_REMINDER_MINUTES)
+    today = timezone.localdate(now)
+    rota = Rota(today, 2)
+    sent = 0
+    for day in (today, today + timedelta(days=1)):
+        for row in rota.shifts_on(day):
+            start = _shift_starts(day, row)
+            if not now < start <= now + ahead:
+                continue
+            if not _claim_notice(row.supporter, day, row.starts, ShiftNotice.Kind.REMINDER, now):
+                continue
+            if row.supporter.email_notifications:
+                with transaction.atomic():
+                    send_email(
+                        row.supporter,
+                        "availability/email/shift_reminder",
+                        {"supporter": row.supporter, **_when(day, row)},
+                        kind="availability.shift.reminder",
+                        now=now,
+                    )
+            sent += 1
+    return sent
+
+
+def alert_missed_check_ins(now: datetime | None = None) -> int:
+    """Tell the coordinators, once per shift, when someone hasn't checked in ``HEARTH_CHECK_IN_GRACE_MINUTES``
+    after their shift started (and the shift hasn't ended). Returns how many alerts went."""
+    now = now or timezone.now()
+    grace = timedelta(minutes=settings.HEARTH_CHECK_IN_GRACE_MINUTES)
+    today = timezone.localdate(now)
+    rota = Rota(today - timedelta(days=1), 2)
+    checked_in = set(DutySession.objects.filter(ended_at__isnull=True).values_list("supporter_id", flat=True))
+    coordinators = list(Member.objects.filter(role_grants__role=Role.COORDINATOR, is_active=True).distinct())
+    sent = 0
+    for day in (today - timedelta(days=1), today):
+        for row in rota.shifts_on(day):
+            start = _shift_starts(day, row)
+            end = datetime.combine(day, row.ends, tzinfo=zone())
+            if not start + grace <= now < end or row.supporter.pk in checked_in:
+                continue
+            if not _claim_notice(row.supporter, day, row.starts, ShiftNotice.Kind.NO_CHECK_IN, now):
+                continue
+            minutes = int((now - start).total_seconds() // 60)
+            nobody_on = not checked_in
+            with transaction.atomic():
+                audit.log_action(
+                    "availability.shift.no_check_in",
+                    actor=None,
+                    subject=row.supporter,
+                    data={"minutes": minutes, "date": day.isoformat()},
+                )
+                for coordinator in coordinators:
+                    send_email(
+                        coordinator,
+                        "availability/email/no_check_in",
+                        {"supporter": row.supporter, **_when(day, row), "minutes": minutes, "nobody_on": nobody_on},
+                        kind="availability.shift.no_check_in",
+                        now=now,
+                    )
+            sent += 1
+    return sent
+
+
+def missed_check_ins(now: datetime | None = None, rota: Rota | None = None) -> list[tuple[ShiftRow, datetime]]:
+    """Shifts under way today whose supporter hasn't checked in (past the grace time): for the rota page.
+
+    ``rota`` may be any loaded rota that includes today (the page passes its week)."""
+    now = now or timezone.now()
+    grace = timedelta(minutes=settings.HEARTH_CHECK_IN_GRACE_MINUTES)
+    today = timezone.localdate(now)
+    checked_in = set(DutySession.objects.filter(ended_at__isnull=True).values_list("supporter_id", flat=True))
+    out = []
+    for row in (rota or Rota(today, 1)).shifts_on(today):
+        start = _shift_starts(today, row)
+        if start + grace <= now < datetime.combine(today, row.ends, tzinfo=zone()) and (
+            row.supporter.pk not in checked_in
+        ):
+            out.append((row, start))
+    return out
 
 
 # --- Supporter profiles -------------------------------------------------------------------------

@@ -12,7 +12,17 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from hearth.availability.models import ServiceHours, ShiftPattern, SupporterProfile, TalkRequest
+from hearth.availability.models import (
+    OpenShift,
+    RuleRole,
+    ServiceException,
+    ServiceHours,
+    ShiftNotice,
+    ShiftPattern,
+    StaffingRule,
+    SupporterProfile,
+    TalkRequest,
+)
 from hearth.availability.profiles import gender_from_words
 from hearth.members.models import Member, Role, RoleGrant
 
@@ -90,3 +100,48 @@ def seed(rng: random.Random, people: list[Member]) -> None:
             )
         )
     TalkRequest.objects.bulk_create(history)
+    _seed_staffing(rng, sorted(supporters, key=lambda m: m.pk), people)
+
+
+def _seed_staffing(rng: random.Random, supporters: list[Member], people: list[Member]) -> None:
+    """Staffing rules, a holiday, an offered shift and the notices the worker sent this week."""
+    if StaffingRule.objects.exists():  # seeded again after the people were cleared: the rules stand
+        return
+    StaffingRule.objects.bulk_create(
+        [
+            StaffingRule(who=RuleRole.STAFF, minimum=1, note="A peer worker behind the volunteers"),
+            StaffingRule(
+                who=RuleRole.ANYONE,
+                minimum=2,
+                weekdays=[0, 1, 2, 3, 4],
+                starts=time(18),
+                ends=time(22),
+                note="Evenings are busiest",
+            ),
+        ]
+    )
+    today = timezone.localdate()
+    holiday = today + timedelta(days=(6 - today.weekday()) % 7 + 8)  # the Sunday after next
+    ServiceException.objects.create(date=holiday, closed=True, note="Community centre closed for a holiday")
+    ServiceException.objects.create(
+        date=holiday + timedelta(days=1), closed=False, opens=time(12), closes=time(20), note="Shorter hours"
+    )
+    coordinator = next((p for p in people if Role.COORDINATOR in p.roles), None)
+    sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
+    offer = OpenShift.objects.create(
+        date=sunday,
+        starts=time(10),
+        ends=time(14),
+        who=RuleRole.ANYONE,
+        note="Sunday mornings have nobody on",
+        offered_by=coordinator,
+    )
+    offer.offered_to.set([s for s in supporters if Role.COORDINATOR not in s.roles][:6])
+    yesterday = today - timedelta(days=1)
+    ShiftNotice.objects.bulk_create(
+        [
+            ShiftNotice(supporter=s, date=yesterday, starts=time(14), kind=ShiftNotice.Kind.REMINDER)
+            for s in supporters[:3]
+        ]
+        + [ShiftNotice(supporter=supporters[-1], date=yesterday, starts=time(18), kind=ShiftNotice.Kind.NO_CHECK_IN)]
+    )

@@ -8,6 +8,7 @@ from hearth.availability.models import (
     LANGUAGES,
     Gender,
     Mode,
+    RuleRole,
     ShiftPattern,
     SupporterProfile,
     TimeOfDay,
@@ -190,3 +191,71 @@ class SupporterProfileForm(forms.Form):
             "preferred_times": list(profile.preferred_times),
             "away_until": profile.away_until,
         }
+
+
+class ServiceHoursForm(forms.Form):
+    """One weekday's usual hours (the rules page shows seven, one per day)."""
+
+    closed = forms.BooleanField(label="Closed", required=False)
+    opens = forms.TimeField(label="Opens", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes = forms.TimeField(label="Closes", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("closed") and not (data.get("opens") and data.get("closes")):
+            raise forms.ValidationError("Give opening and closing times, or tick closed.")
+        return data
+
+
+class ServiceExceptionForm(forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    closed = forms.TypedChoiceField(
+        label="That day the service is",
+        choices=[("yes", "Closed"), ("no", "Open at these times")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    opens = forms.TimeField(label="Opens", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes = forms.TimeField(label="Closes", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    note = forms.CharField(
+        label="Why (optional)", max_length=100, required=False, help_text="For example: Bank holiday."
+    )
+
+
+class StaffingRuleForm(forms.Form):
+    minimum = forms.IntegerField(label="At least", min_value=1, max_value=50, initial=1)
+    who = forms.ChoiceField(label="Who counts", choices=RuleRole.choices, initial=RuleRole.ANYONE)
+    weekdays = forms.TypedMultipleChoiceField(
+        label="On (leave empty for every day)",
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    starts = forms.TimeField(
+        label="From (optional)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="Leave both times empty for all service hours.",
+    )
+    ends = forms.TimeField(label="Until (optional)", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    note = forms.CharField(label="Note (optional)", max_length=100, required=False)
+
+
+class GapForm(forms.Form):
+    """The hours of one gap, carried by the fill and offer buttons on the gap itself."""
+
+    date = forms.DateField()
+    starts = forms.TimeField()
+    ends = forms.TimeField()
+    who = forms.ChoiceField(choices=RuleRole.choices, required=False)
+    supporter = forms.IntegerField(required=False)
+    note = forms.CharField(max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
+            raise forms.ValidationError("A shift has to end after it starts.")
+        data["who"] = data.get("who") or RuleRole.ANYONE
+        return data

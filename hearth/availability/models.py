@@ -146,11 +146,21 @@ class SupporterProfile(models.Model):
         time_ok = not self.preferred_times or TimeOfDay.of(clock) in self.preferred_times
         return day_ok and time_ok
 
+    def suits_rank(self, weekday: int, clock: time) -> int:
+        """0: a time they said suits them; 1: they gave no preferences; 2: outside what they said."""
+        if not self.likes(weekday, clock):
+            return 2
+        return 1 if not (self.preferred_days or self.preferred_times) else 0
+
 
 class ServiceHours(models.Model):
-    """When the service means to have someone available, per weekday (wall-clock)."""
+    """When the service means to have someone available, per weekday (wall-clock).
+
+    A weekday with no row is open 09:00-22:00 (:data:`DEFAULT_OPENS`, :data:`DEFAULT_CLOSES`).
+    """
 
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, unique=True)
+    closed = models.BooleanField(default=False, help_text="Closed all day, every week.")
     opens = models.TimeField(default=time(9, 0))
     closes = models.TimeField(default=time(22, 0))
 
@@ -159,7 +169,111 @@ class ServiceHours(models.Model):
         verbose_name_plural = "service hours"
 
     def __str__(self) -> str:
+        if self.closed:
+            return f"{self.get_weekday_display()} closed"
         return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+DEFAULT_OPENS, DEFAULT_CLOSES = time(9, 0), time(22, 0)
+
+
+class ServiceException(models.Model):
+    """One date when the service keeps other hours: closed for a holiday, or open shorter or longer."""
+
+    date = models.DateField(unique=True)
+    closed = models.BooleanField(default=True)
+    opens = models.TimeField(null=True, blank=True, help_text="Only when open that day.")
+    closes = models.TimeField(null=True, blank=True, help_text="Only when open that day.")
+    note = models.CharField(max_length=100, blank=True, help_text="For example: Christmas Day.")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed=True) | Q(opens__isnull=False, closes__isnull=False, closes__gt=models.F("opens")),
+                name="service_exception_hours_make_sense",
+            )
+        ]
+
+    def __str__(self) -> str:
+        hours = "closed" if self.closed else f"{self.opens:%H:%M}-{self.closes:%H:%M}"
+        return f"{self.date}: {hours}{f' ({self.note})' if self.note else ''}"
+
+
+class RuleRole(models.TextChoices):
+    """Who a staffing rule counts. ``STAFF`` is peer workers, counsellors and coordinators on the rota."""
+
+    ANYONE = "anyone", "People on the rota"
+    STAFF = "staff", "Peer workers or counsellors"
+    PEER_WORKER = "peer_worker", "Peer workers"
+    COUNSELLOR = "counsellor", "Counsellors"
+    VOLUNTEER = "volunteer", "Volunteers"
+
+
+class StaffingRule(models.Model):
+    """At least ``minimum`` of ``who`` on the rota, on these weekdays, between these times, within service hours.
+
+    Empty ``weekdays`` means every day; no ``starts``/``ends`` means all service hours. An hour of service with
+    nobody on the rota is always a gap, rules or none. With no rules at all, :data:`STARTING_RULES` apply.
+    """
+
+    who = models.CharField(max_length=12, choices=RuleRole.choices, default=RuleRole.ANYONE)
+    minimum = models.PositiveSmallIntegerField(default=1)
+    weekdays = models.JSONField(default=list, blank=True, help_text="Weekday numbers, Monday = 0; empty: every day.")
+    starts = models.TimeField(null=True, blank=True)
+    ends = models.TimeField(null=True, blank=True)
+    note = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minimum__gte=1), name="staffing_rule_minimum_at_least_one"),
+            models.CheckConstraint(
+                condition=Q(starts__isnull=True, ends__isnull=True)
+                | Q(starts__isnull=False, ends__isnull=False, ends__gt=models.F("starts")),
+                name="staffing_rule_times_make_sense",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def applies(self, weekday: int, clock: time) -> bool:
+        if self.weekdays and weekday not in self.weekdays:
+            return False
+        return self.starts is None or self.ends is None or self.starts <= clock < self.ends
+
+    def describe(self) -> str:
+        """In plain words: "At least 4 people on the rota, Monday to Friday, 10:00-18:00"."""
+        who = self.get_who_display().lower()
+        if self.minimum == 1:
+            who = RULE_ROLE_ONE[RuleRole(self.who)]
+        days = describe_days(self.weekdays)
+        when = f"{self.starts:%H:%M}-{self.ends:%H:%M}" if self.starts and self.ends else "all service hours"
+        return f"At least {self.minimum if self.minimum > 1 else 'one'} {who}: {days}, {when}"
+
+
+RULE_ROLE_ONE = {
+    RuleRole.ANYONE: "person on the rota",
+    RuleRole.STAFF: "peer worker or counsellor",
+    RuleRole.PEER_WORKER: "peer worker",
+    RuleRole.COUNSELLOR: "counsellor",
+    RuleRole.VOLUNTEER: "volunteer",
+}
+
+# What applies until the coordinator writes rules of their own: a peer worker behind the volunteers.
+STARTING_RULES = [StaffingRule(who=RuleRole.STAFF, minimum=1, note="A peer worker behind the volunteers")]
+
+
+def describe_days(weekdays: list[int]) -> str:
+    days = sorted(set(weekdays))
+    if not days or days == list(range(7)):
+        return "every day"
+    names = [Weekday(d).label for d in days]
+    if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
+        return f"{names[0]} to {names[-1]}"
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
 
 
 class ShiftPattern(models.Model):
@@ -219,6 +333,68 @@ class CoverRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Cover for {self.pattern} on {self.date}"
+
+
+class OpenShift(models.Model):
+    """A shift offered to eligible supporters, to fill a gap; the first to claim it has it.
+
+    Claimed with a conditional UPDATE on ``state`` (see ``actions.do_claim_open_shift``), so two people
+    tapping at once can't both have it.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Offered"
+        CLAIMED = "claimed", "Taken"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    date = models.DateField(db_index=True)
+    starts = models.TimeField()
+    ends = models.TimeField()
+    who = models.CharField("who can take it", max_length=12, choices=RuleRole.choices, default=RuleRole.ANYONE)
+    note = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offered_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="shift_offers")
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="claimed_shifts"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "starts", "id"]
+        constraints = [models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="open_shift_ends_after")]
+
+    def __str__(self) -> str:
+        return f"Open shift {self.date} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class ShiftNotice(models.Model):
+    """A reminder or alert sent once about one person's shift on one date.
+
+    The unique constraint is the claim: the worker inserts the row before sending, so two workers
+    (or two runs) never send the same reminder twice.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Shift reminder"
+        NO_CHECK_IN = "no_check_in", "Nobody checked in"
+
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    starts = models.TimeField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["supporter", "date", "starts", "kind"], name="one_notice_per_shift")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.supporter} on {self.date} {self.starts:%H:%M}"
 
 
 class DutySession(models.Model):

@@ -16,6 +16,10 @@ urlpatterns = [
     path("duty/", views.duty, name="duty"),
     path("rota/", views.rota, name="rota"),
     path("rota/shifts/", views.rota_add, name="rota_add"),
+    path("rota/gaps/", views.rota_gap, name="rota_gap"),
+    path("rota/offers/<int:offer_id>/take/", views.offer_claim, name="offer_claim"),
+    path("rota/offers/<int:offer_id>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
+    path("rota/rules/", views.rules, name="rules"),
     path("rota/shifts/<int:pattern_id>/", views.rota_pattern, name="rota_pattern"),
     path("rota/cover/<int:cover_id>/", views.cover_take, name="cover_take"),
 ]

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hearth.availability import actions
 from hearth.availability.access import (
     access_cover_request,
+    access_offer,
     access_own_request,
     access_pattern,
     access_supporter,
@@ -22,16 +26,34 @@ from hearth.availability.access import (
 )
 from hearth.availability.forms import (
     DayForm,
+    GapForm,
     MessageForm,
     ModeForm,
+    ServiceExceptionForm,
+    ServiceHoursForm,
     ShiftPatternForm,
     SkipForm,
+    StaffingRuleForm,
     SupporterProfileForm,
     TalkRequestForm,
 )
-from hearth.availability.models import CoverRequest, DutySession, Mode, ShiftPattern, TalkRequest
+from hearth.availability.models import (
+    DEFAULT_CLOSES,
+    DEFAULT_OPENS,
+    STARTING_RULES,
+    CoverRequest,
+    DutySession,
+    Mode,
+    OpenShift,
+    ServiceException,
+    ServiceHours,
+    ShiftPattern,
+    StaffingRule,
+    TalkRequest,
+    Weekday,
+)
 from hearth.availability.profiles import known_experience_tags
-from hearth.availability.rota import Rota, next_scheduled_start, rostered_now, week_start
+from hearth.availability.rota import GapBlock, Rota, ShiftRow, next_scheduled_start, rostered_now, week_start
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
 from hearth.members import policy
@@ -228,23 +250,67 @@ def supporter_list(request: HttpRequest) -> HttpResponse:
 
 def _week(request: HttpRequest) -> date:
     try:
-        day = date.fromisoformat(request.GET.get("week", ""))
+        day = date.fromisoformat(request.GET.get("week") or request.POST.get("week", ""))
     except ValueError:
         day = timezone.localdate()
     return week_start(day)
 
 
+def _back_to_rota(request: HttpRequest, anchor: str = "") -> HttpResponse:
+    week = _week(request)
+    return redirect(f"{reverse('availability:rota')}?week={week:%Y-%m-%d}{anchor}")
+
+
+@dataclass
+class DayRow:
+    day: date
+    hours: tuple[time, time] | None
+    note: str
+    shifts: list[ShiftRow]
+    gaps: list[GapBlock]
+
+
 @login_required
 def rota(request: HttpRequest) -> HttpResponse:
+    """The week at a glance: gaps first (with fill and offer on each), shifts to take, then the week, then
+    regular shifts. Coordinators see every gap; supporters see the week and what they can take."""
     me = _me(request)
     policy.require(me, Perm.TAKE_SHIFTS)
     start = _week(request)
     week = Rota(start, 7)
-    slots = week.slots()
-    days: dict[date, list[Any]] = {}
-    for slot in slots:
-        days.setdefault(slot.start.date(), []).append(slot)
+    blocks = week.gap_blocks()
     manage = policy.can(me, Perm.MANAGE_ROTA)
+    today = timezone.localdate()
+    open_offers = list(
+        OpenShift.objects.filter(state=OpenShift.State.OPEN, date__gte=max(start, today), date__lt=start + timedelta(7))
+        .annotate(offered=Count("offered_to"))
+        .order_by("date", "starts")
+    )
+    gaps = []
+    if manage:
+        eligibility = actions.Eligibility(week)
+        for block in blocks:
+            if block.day < today:
+                continue
+            offer = next(
+                (o for o in open_offers if o.date == block.day and o.starts < block.ends and block.starts < o.ends),
+                None,
+            )
+            people = [] if offer else eligibility.for_shift(block.day, block.starts, block.ends, block.who)
+            gaps.append({"block": block, "offer": offer, "people": people})
+    days = []
+    for offset in range(7):
+        day = start + timedelta(days=offset)
+        exception = week.exceptions.get(day)
+        days.append(
+            DayRow(
+                day=day,
+                hours=week.service_hours(day),
+                note=exception.note if exception else "",
+                shifts=week.shifts_on(day),
+                gaps=[b for b in blocks if b.day == day],
+            )
+        )
     patterns = ShiftPattern.objects.filter(valid_until__isnull=True).select_related("supporter")
     if not manage:
         patterns = patterns.filter(supporter=me)
@@ -255,18 +321,89 @@ def rota(request: HttpRequest) -> HttpResponse:
             "start": start,
             "previous": start - timedelta(days=7),
             "next": start + timedelta(days=7),
+            "this_week": week_start(today),
+            "today": today,
             "days": days,
-            "gaps": [s for s in slots if s.gap],
+            "gaps": gaps,
+            "gap_hours": sum(b.hours for b in blocks if b.day >= today),
             "manage": manage,
+            "rules": week.rules,
             "patterns": patterns,
             "form": ShiftPatternForm(),
-            "day_form": DayForm(),
-            "covers": CoverRequest.objects.filter(
-                state=CoverRequest.State.OPEN, date__gte=timezone.localdate()
-            ).select_related("pattern__supporter"),
+            "my_offers": [o for o in actions.offers_for(me, today) if start <= o.date < start + timedelta(7)],
+            "open_offers": open_offers if manage else [],
+            "missed": actions.missed_check_ins(rota=week) if manage and start == week_start(today) else [],
+            "covers": CoverRequest.objects.filter(state=CoverRequest.State.OPEN, date__gte=today).select_related(
+                "pattern__supporter"
+            ),
             "supporters": supporters_query() if manage else [],
         },
     )
+
+
+@login_required
+@require_POST
+def rota_gap(request: HttpRequest) -> HttpResponse:
+    """Fill a gap with a named supporter, or offer it to everyone eligible: one tap, from the gap itself."""
+    me = _me(request)
+    policy.require(me, Perm.MANAGE_ROTA)
+    form = GapForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError("Those hours didn't come through. Reload the rota and try again.")
+        gap = form.cleaned_data
+        if request.POST.get("action") == "offer":
+            offer = actions.do_offer_shift(
+                me, gap["date"], gap["starts"], gap["ends"], who=gap["who"], note=gap["note"]
+            )
+            count = offer.offered_to.count()
+            messages.success(
+                request,
+                f"Offered to {count} {'person' if count == 1 else 'people'}. The first to take it has it."
+                if count
+                else "Nobody is free for those hours right now; the offer stays open on the rota.",
+            )
+        else:
+            if not gap["supporter"]:
+                raise ActionError("Choose who to put on the rota.")
+            supporter = access_supporter(me, gap["supporter"])
+            actions.do_fill_gap(me, supporter, gap["date"], gap["starts"], gap["ends"])
+            messages.success(
+                request,
+                f"{supporter.display_name} is on the rota {gap['date']:%A} {gap['starts']:%H:%M}-{gap['ends']:%H:%M}.",
+            )
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return _back_to_rota(request, "#gaps-h")
+
+
+@login_required
+@require_POST
+def offer_claim(request: HttpRequest, offer_id: int) -> HttpResponse:
+    me = _me(request)
+    offer = access_offer(me, offer_id)
+    try:
+        actions.do_claim_open_shift(me, offer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Thank you: the shift on {offer.date:%A %-d %B} is yours. It's on the rota.")
+    return _back_to_rota(request)
+
+
+@login_required
+@require_POST
+def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
+    me = _me(request)
+    policy.require(me, Perm.MANAGE_ROTA)
+    offer = access_offer(me, offer_id)
+    try:
+        actions.do_withdraw_open_shift(me, offer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The offer is withdrawn.")
+    return _back_to_rota(request, "#gaps-h")
 
 
 @login_required
@@ -277,7 +414,7 @@ def rota_add(request: HttpRequest) -> HttpResponse:
     supporter = me
     chosen = request.POST.get("supporter", "")
     if chosen.isdigit() and policy.can(me, Perm.MANAGE_ROTA):
-        supporter = Member.objects.filter(pk=int(chosen)).first() or me
+        supporter = access_supporter(me, int(chosen))
     if not form.is_valid():
         problems = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, f"Check the day and times: {problems}")
@@ -288,7 +425,7 @@ def rota_add(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, "Shift added to the rota.")
-    return redirect("availability:rota")
+    return _back_to_rota(request, "#regular-h")
 
 
 @login_required
@@ -312,7 +449,7 @@ def rota_pattern(request: HttpRequest, pattern_id: int) -> HttpResponse:
                 messages.success(request, "Marked as off that day.")
     except ActionError as exc:
         messages.error(request, str(exc))
-    return redirect("availability:rota")
+    return _back_to_rota(request, "#regular-h")
 
 
 @login_required
@@ -326,7 +463,88 @@ def cover_take(request: HttpRequest, cover_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Thank you for covering. It's on the rota.")
-    return redirect("availability:rota")
+    return _back_to_rota(request)
+
+
+# --- Service hours and staffing rules ------------------------------------------------------------
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """Service hours per weekday, special days, and the staffing rules gaps are checked against."""
+    me = _me(request)
+    policy.require(me, Perm.MANAGE_ROTA)
+    weekly = {h.weekday: h for h in ServiceHours.objects.all()}
+    which = request.POST.get("form", "")
+    hours_forms = []
+    for day, label in Weekday.choices:
+        h = weekly.get(day)
+        initial = {
+            "closed": h.closed if h else False,
+            "opens": h.opens if h else DEFAULT_OPENS,
+            "closes": h.closes if h else DEFAULT_CLOSES,
+        }
+        bound = request.POST if which == "hours" else None
+        hours_forms.append((day, label, ServiceHoursForm(bound, initial=initial, prefix=f"day{day}")))
+    exception_form = ServiceExceptionForm(request.POST if which == "exception" else None)
+    rule_form = StaffingRuleForm(request.POST if which == "rule" else None)
+    if request.method == "POST":
+        try:
+            if which == "hours":
+                if not all(f.is_valid() for _, _, f in hours_forms):
+                    raise ActionError("Check the hours marked below.")
+                for day, _, f in hours_forms:
+                    actions.do_set_service_hours(me, day, **f.cleaned_data)
+                messages.success(request, "Service hours are saved.")
+                return redirect("availability:rules")
+            if which == "exception":
+                if not exception_form.is_valid():
+                    raise ActionError("Check the date and times.")
+                actions.do_set_service_exception(
+                    me, exception_form.cleaned_data.pop("date"), **exception_form.cleaned_data
+                )
+                messages.success(request, "The special day is saved. The rota's gaps follow it.")
+                return redirect("availability:rules")
+            if which == "rule":
+                if not rule_form.is_valid():
+                    raise ActionError("Check the rule.")
+                actions.do_add_staffing_rule(me, **rule_form.cleaned_data)
+                messages.success(request, "The rule is added. The rota shows gaps against it.")
+                return redirect("availability:rules")
+            if which == "remove_rule":
+                rule = StaffingRule.objects.filter(pk=_int(request.POST.get("rule"))).first()
+                if rule is None:
+                    raise Http404
+                actions.do_remove_staffing_rule(me, rule)
+                messages.success(request, "The rule is removed.")
+                return redirect("availability:rules")
+            if which == "remove_exception":
+                exception = ServiceException.objects.filter(pk=_int(request.POST.get("exception"))).first()
+                if exception is None:
+                    raise Http404
+                actions.do_remove_service_exception(me, exception)
+                messages.success(request, "The special day is removed.")
+                return redirect("availability:rules")
+            raise ActionError("Something went wrong with that form. Please try again.")
+        except ActionError as exc:
+            messages.error(request, str(exc))
+    written = list(StaffingRule.objects.all())
+    return render(
+        request,
+        "availability/rules.html",
+        {
+            "hours_forms": hours_forms,
+            "exception_form": exception_form,
+            "rule_form": rule_form,
+            "rules": written,
+            "starting_rules": [] if written else STARTING_RULES,
+            "exceptions": ServiceException.objects.filter(date__gte=timezone.localdate()),
+        },
+    )
+
+
+def _int(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() else 0
 
 
 # --- Home page panel -----------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from django.views.decorators.cache import never_cache
 
 import hearth
 from hearth.core.consumers import open_websockets
-from hearth.core.models import Delivery, PeriodicJob, WorkerHeartbeat
+from hearth.core.models import PeriodicJob, WorkerHeartbeat
 
 
 @dataclass(frozen=True)
@@ -215,16 +215,6 @@ gauge("hearth_task_lag_seconds", "Seconds the oldest due task has waited for a w
 @gauge("hearth_task_queue_depth", "Tasks due and waiting for a worker.")
 def _queue_depth(now: datetime) -> int:
     return _ready_tasks(now).count()
-
-
-@gauge("hearth_deliveries_pending", "Emails, live alerts and other deliveries not yet sent (waiting or being retried).")
-def _deliveries_pending(now: datetime) -> int:
-    return Delivery.objects.filter(state__in=[Delivery.State.PENDING, Delivery.State.SENDING]).count()
-
-
-@gauge("hearth_deliveries_failed_24h", "Deliveries given up on (after every retry) in the last 24 hours.")
-def _deliveries_failed(now: datetime) -> int:
-    return Delivery.objects.filter(state=Delivery.State.FAILED, finished_at__gte=now - timedelta(hours=24)).count()
 
 
 @gauge("hearth_websocket_connections", "Websockets open in the process that answered this scrape.")

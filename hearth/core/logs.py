@@ -130,11 +130,6 @@ def logging_config(*, fmt: str, level: str, task_level: str) -> dict[str, Any]:
             # Its "starting worker" and "shutting down" lines: useful in production, noise on a laptop.
             "django_tasks_db": {"level": "INFO" if task_level in {"DEBUG", "INFO"} else "ERROR"},
             "hearth.task": {"level": task_level},
-            # Under uvicorn (configured before Django starts): its errors in our format, and no access
-            # lines, since RequestLogMiddleware writes one line per request already. Levels stay uvicorn's.
-            "uvicorn": {"handlers": [], "propagate": True},
-            "uvicorn.error": {"handlers": [], "propagate": True},
-            "uvicorn.access": {"handlers": [], "propagate": False},
         },
     }
 

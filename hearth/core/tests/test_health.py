@@ -118,26 +118,6 @@ def test_metrics_show_the_figures_an_operator_watches(client, clock, token, db):
     assert values['hearth_ready{check="worker"}'] == "0"
     assert values["hearth_task_lag_seconds"] == "40"  # the jobs that tick enqueued are still waiting
     assert int(values["hearth_task_queue_depth"]) >= 1
-    for name in (
-        "hearth_crisis_alerts_open",
-        "hearth_talk_now_waiting",
-        "hearth_websocket_connections",
-        "hearth_deliveries_pending",
-        "hearth_deliveries_failed_24h",
-    ):
+    for name in ("hearth_crisis_alerts_open", "hearth_talk_now_waiting", "hearth_websocket_connections"):
         assert values[name] == "0"
     assert "# TYPE hearth_crisis_alert_oldest_age_seconds gauge" in lines
-
-
-def test_metrics_count_deliveries_waiting_and_given_up(client, clock, token, db):
-    from django.utils import timezone
-
-    from hearth.core.models import Delivery
-
-    now = timezone.now()
-    Delivery.objects.create(kind="safety.alert", channel="email", address="oncall@example.org")
-    Delivery.objects.create(kind="safety.alert", channel="email", state="failed", finished_at=now - timedelta(hours=1))
-    Delivery.objects.create(kind="safety.alert", channel="email", state="failed", finished_at=now - timedelta(days=2))
-    text = client.get("/metrics", **token).content.decode()
-    assert "hearth_deliveries_pending 1\n" in text and "hearth_deliveries_failed_24h 1\n" in text
-    assert "oncall@example.org" not in text

@@ -136,18 +136,18 @@ def coverage_gaps(span: Span) -> Table:
     from hearth.availability.rota import Rota
 
     nobody: Counter[date] = Counter()
-    volunteers: Counter[date] = Counter()
+    short: Counter[date] = Counter()
     for slot in Rota(span.start, span.days).gaps():
         week = week_of(slot.start.date())
         if slot.supporters:
-            volunteers[week] += 1
+            short[week] += 1
         else:
             nobody[week] += 1
     rows: list[dict[str, sn.Cell | str]] = [
         {
             "week": f"{week:%d %b %Y}",
             "nobody": sn.plain(nobody[week]),
-            "volunteers_only": sn.plain(volunteers[week]),
+            "short": sn.plain(short[week]),
         }
         for week in span.weeks()
     ]
@@ -155,10 +155,13 @@ def coverage_gaps(span: Span) -> Table:
         [
             Column("week", "Week starting"),
             Column("nobody", "Service hours with nobody on the rota"),
-            Column("volunteers_only", "Hours with volunteers only"),
+            Column("short", "Hours short of the staffing rules"),
         ],
         rows,
-        notes=["From the rota as written (regular shifts, days off and extra shifts), within service hours."],
+        notes=[
+            "From the rota as written (regular shifts, days off and extra shifts), within service hours, against "
+            "the staffing rules (for example, a peer worker behind the volunteers)."
+        ],
     )
 
 
@@ -166,9 +169,9 @@ register(
     Metric(
         key="coverage_gaps",
         title="Rota coverage gaps",
-        description="Service hours with nobody on the rota, or volunteers without a peer worker behind them.",
+        description="Service hours with nobody on the rota, or fewer on than the staffing rules ask for.",
         compute=coverage_gaps,
-        chart=Chart("stacked", "week", ("nobody", "volunteers_only"), unit="hours"),
+        chart=Chart("stacked", "week", ("nobody", "short"), unit="hours"),
         order=40,
     )
 )

@@ -1,0 +1,64 @@
+"""The team behind the service: the rota's gaps filled from the gap itself, staffing rules, supporter profiles."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from e2e.conftest import assert_accessible, sign_in
+
+
+def test_a_coordinator_fills_a_gap_from_the_gap_itself(page, live_server_url: str) -> None:
+    sign_in(page, live_server_url, "coordinator@example.org")
+    page.get_by_role("link", name="Team tools").first.click()
+    page.get_by_role("link", name="Rota", exact=True).click()
+    # Next week, so every gap is still ahead whatever the day: the demo has nobody on Sunday mornings.
+    page.get_by_role("link", name="Next week").click()
+    gaps = page.get_by_role("heading", name=re.compile(r"^Coverage gaps this week"))
+    expect(gaps).to_be_visible()
+    assert_accessible(page)
+    # The rota is compact: gaps first, then the week, with the add form folded away.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 6000, f"the rota page is {height}px tall"
+    sunday = page.locator("article.gap").filter(has=page.get_by_role("heading", name=re.compile(r"^Sun .*10:00")))
+    expect(sunday).to_have_count(1)
+    expect(sunday).to_contain_text("Nobody on the rota")
+    heading = sunday.get_by_role("heading").inner_text()
+    who = sunday.get_by_label("Put on the rota")
+    name = who.locator("option").first.inner_text()
+    who.select_option(label=name)
+    sunday.get_by_role("button", name=re.compile("^Fill this gap")).click()
+    expect(page.get_by_role("status")).to_contain_text(f"{name} is on the rota")
+    expect(page.get_by_role("heading", name=heading)).to_have_count(0)
+    expect(page.locator("table.week")).to_contain_text(name)
+
+
+def test_a_coordinator_writes_a_staffing_rule_and_a_supporter_edits_their_profile(
+    new_page, page_errors, live_server_url: str
+) -> None:
+    jo = new_page()
+    sign_in(jo, live_server_url, "coordinator@example.org")
+    jo.goto(f"{live_server_url}/team/")
+    jo.get_by_role("link", name="Service hours and staffing rules").click()
+    assert_accessible(jo)
+    jo.get_by_text("Add a rule").click()
+    jo.get_by_label("At least").fill("4")
+    jo.get_by_label("Who counts").select_option("anyone")
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
+        jo.get_by_role("checkbox", name=day, exact=True).check()
+    jo.get_by_label("From (optional)").fill("10:00")
+    jo.get_by_label("Until (optional)").fill("18:00")
+    jo.get_by_role("button", name="Add the rule").click()
+    expect(jo.get_by_text("At least 4 people on the rota: Monday to Friday, 10:00-18:00")).to_be_visible()
+
+    sam = new_page()
+    sign_in(sam, live_server_url, "volunteer@example.org")
+    sam.goto(f"{live_server_url}/duty/")
+    sam.get_by_role("link", name="Your supporter profile").click()
+    assert_accessible(sam)
+    sam.get_by_role("checkbox", name="Welsh").check()
+    sam.get_by_role("button", name="Save profile").click()
+    expect(sam.get_by_role("status")).to_contain_text("The supporter profile is saved")
+    expect(sam.get_by_role("checkbox", name="Welsh")).to_be_checked()
+    assert page_errors == []
