@@ -45,6 +45,7 @@ from hearth.core import audit, deliveries
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.screening import Screening, screen
 from hearth.members import policy
 from hearth.members.models import AgeBand, Member, Role
 from hearth.members.policy import Perm
@@ -744,12 +745,31 @@ def do_request_talk(
             state=TalkRequest.State.MESSAGE if nobody_on else TalkRequest.State.WAITING,
             escalate_at=None if nobody_on else now + escalate_after(),
         )
+        request.screening = _screen_request(request, now)
         if nobody_on:
             # Nobody is here to escalate to: coordinators hear about it by email now.
             _email_coordinators(request, "left a message while nobody was on duty")
         else:
             _notify_supporters_of_queue()
     return request
+
+
+def _screen_request(request: TalkRequest, now: datetime) -> Screening | None:
+    """The one screening path, for the words of a talk-now request (its message and preferences).
+
+    A crisis makes the request urgent (only staff are offered it) and its words staff-only: a volunteer
+    on the Duty desk sees that someone is waiting for the staff team, never what they wrote.
+    """
+    words = " ".join(filter(None, [request.message, request.prefer_experience]))
+    if not words:
+        return None
+    screening = screen(
+        author=request.member, text=words, path="availability.talk_request", object_id=request.pk, now=now
+    )
+    if screening.crisis:
+        request.crisis = request.urgent = True
+        request.save(update_fields=["crisis", "urgent"])
+    return screening
 
 
 def escalate_after() -> timedelta:

@@ -8,7 +8,7 @@ class AvailabilityConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, periodic jobs and data-rights sections.
-        from hearth.availability import actions, data_rights, demo, health, tasks, views  # noqa: F401
+        from hearth.availability import actions, data_rights, demo, health, screening, tasks, views  # noqa: F401
         from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
 
         DEMO_SEEDERS.append(demo.seed)

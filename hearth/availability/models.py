@@ -440,6 +440,10 @@ class TalkRequest(models.Model):
     urgent = models.BooleanField(
         default=False, help_text="Marked urgent by intake or triage: only peer workers and counsellors are offered it."
     )
+    crisis = models.BooleanField(
+        default=False,
+        help_text="Screening read the message as a crisis: its words are for staff who handle alerts only.",
+    )
     # Preferences: empty means "no preference".
     prefer_gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
     prefer_age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
@@ -462,6 +466,8 @@ class TalkRequest(models.Model):
     )
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    screening: Any = None  # set by do_request_talk: what the member should see now
 
     class Meta:
         ordering = ["-urgent", "created_at", "id"]

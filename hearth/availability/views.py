@@ -56,6 +56,7 @@ from hearth.availability.profiles import known_experience_tags
 from hearth.availability.rota import GapBlock, Rota, ShiftRow, next_scheduled_start, rostered_now, week_start
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
+from hearth.core.screening import respond_to_screening
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -77,11 +78,12 @@ def talk(request: HttpRequest) -> HttpResponse:
     form = TalkRequestForm(request.POST or None, known_tags=known_experience_tags(), modes_on=modes_on)
     if request.method == "POST" and current is None and form.is_valid():
         try:
-            actions.do_request_talk(member, **form.cleaned_data)
+            talk_request = actions.do_request_talk(member, **form.cleaned_data)
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            return redirect("availability:talk")
+            done = "Thank you. We've got your message." if talk_request.state == "message" else "You're in the queue."
+            return respond_to_screening(request, talk_request.screening, reverse("availability:talk"), done)
     context: dict[str, Any] = {"form": form, "current": current, "on_duty": on_duty}
     if current is not None and current.state == TalkRequest.State.WAITING:
         context["wait"] = actions.place_and_estimate(current)
@@ -137,12 +139,16 @@ def talk_message(request: HttpRequest) -> HttpResponse:
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_request_talk(_me(request), message=form.cleaned_data["message"])
+            talk_request = actions.do_request_talk(_me(request), message=form.cleaned_data["message"])
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Your message is saved. The next supporter on duty will see it first.")
-            return redirect("availability:talk")
+            return respond_to_screening(
+                request,
+                talk_request.screening,
+                reverse("availability:talk"),
+                "Your message is saved. The next supporter on duty will see it first.",
+            )
     return render(request, "availability/talk_message.html", {"form": form})
 
 
@@ -160,6 +166,8 @@ def _duty_context(supporter: Member) -> dict[str, Any]:
         "queue": queue,
         "messages_waiting": actions.unanswered_messages() if on else [],
         "open_talks": actions.open_conversations_for(supporter),
+        # Crisis words are for staff who handle alerts; volunteers see that someone is waiting for staff.
+        "can_crisis": policy.can(supporter, Perm.HANDLE_CRISIS),
         "skip_form": SkipForm(),
         "now": timezone.now(),
     }

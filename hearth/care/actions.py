@@ -39,6 +39,7 @@ from hearth.care.models import (
 from hearth.core import audit, crypto
 from hearth.core.errors import ActionError
 from hearth.core.events import send_event_on_commit
+from hearth.core.screening import screen
 from hearth.members import consent, policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -375,6 +376,9 @@ def do_check_in_mood(member: Member, score: int, words: str = "", *, now: dateti
                 "created_at": now,
             },
         )
+        if words:
+            # Stored encrypted, screened in clear: the words may say more than the score.
+            entry.screening = screen(author=member, text=words, path="care.mood", object_id=entry.pk, now=now)
     transaction.on_commit(lambda: cues.refresh_cues(now=now, member_ids=[member.pk]))
     return entry
 
@@ -689,6 +693,7 @@ def do_create_token(member: Member, name: str) -> tuple[WellbeingToken, str]:
     raw = "hw_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = WellbeingToken.objects.create(member=member, name=name, token_hash=_hash(raw), prefix=raw[:10])
+        token.screening = screen(author=member, text=name, path="care.token", object_id=token.pk)
         audit.log_action("care.token.created", actor=member, subject=member, data={"name": name})
     return token, raw
 

@@ -8,4 +8,5 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers consent kinds, audit wording, periodic jobs, the home panel, data-rights sections, demo data.
-        from hearth.care import actions, cues, data_rights, demo, home, signals, tasks  # noqa: F401
+        # Hears safety's "concern found" (hearth.core.screening) and puts the writer on the care queue.
+        from hearth.care import actions, cues, data_rights, demo, home, screening, signals, tasks  # noqa: F401

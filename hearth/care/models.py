@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -162,6 +163,8 @@ class MoodEntry(models.Model):
     words_encrypted = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    screening: Any = None  # set by do_check_in_mood when there were words
+
     class Meta:
         ordering = ["day"]
         constraints = [models.UniqueConstraint(fields=["member", "day"], name="one_mood_a_day")]
@@ -210,6 +213,8 @@ class WellbeingToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    screening: Any = None  # set by do_create_token
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

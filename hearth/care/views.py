@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from hearth.care.forms import (
 )
 from hearth.care.models import CheckInRound, MoodEntry, Source, WellbeingReading, WellbeingToken
 from hearth.core.errors import ActionError
+from hearth.core.screening import respond_to_screening
 from hearth.members import consent, policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -185,10 +187,9 @@ def mine_action(request: HttpRequest) -> HttpResponse:
             form = MoodForm(request.POST)
             if not form.is_valid():
                 raise ActionError("Choose a number from 1 to 5.")
-            actions.do_check_in_mood(me, form.cleaned_data["score"], form.cleaned_data["words"])
-            messages.success(request, "Thanks for checking in.")
-            if request.POST.get("next") == "home":
-                return redirect("core:home")
+            entry = actions.do_check_in_mood(me, form.cleaned_data["score"], form.cleaned_data["words"])
+            back = reverse("core:home") if request.POST.get("next") == "home" else reverse("care:mine")
+            return respond_to_screening(request, entry.screening, back, "Thanks for checking in.")
         elif action == "not_today":
             actions.do_skip_mood_today(me)
             return redirect("core:home")
@@ -219,8 +220,10 @@ def mine_action(request: HttpRequest) -> HttpResponse:
         elif action == "token":
             named = TokenForm(request.POST)
             named.is_valid()
-            _token, raw = actions.do_create_token(me, named.cleaned_data.get("name", ""))
+            token, raw = actions.do_create_token(me, named.cleaned_data.get("name", ""))
             request.session["care_new_token"] = raw  # shown once, on the next page
+            if token.screening is not None and token.screening.show_crisis_support:
+                return respond_to_screening(request, token.screening, reverse("care:mine"), "")
         elif action == "revoke":
             actions.do_revoke_token(me, int(request.POST.get("token", 0) or 0))
             messages.success(request, "That token no longer works.")

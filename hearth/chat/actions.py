@@ -54,9 +54,10 @@ from hearth.core import audit
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.screening import screen
 from hearth.members import policy
 from hearth.members.policy import Perm
-from hearth.safety.actions import check_can_write, screen_writing
+from hearth.safety.actions import check_can_write
 
 if TYPE_CHECKING:
     from hearth.members.models import Member
@@ -183,10 +184,10 @@ def do_send_message(
             )
             if kind == MessageKind.TEXT:
                 # Triaged before anyone else sees it, in the same transaction as the store.
-                message.screening = screen_writing(
+                message.screening = screen(
                     author=member,
                     text=body,
-                    content_key="chat.message",
+                    path="chat.message",
                     object_id=message.pk,
                     group_id=room.group_id,
                     premoderated=bool(room.group_id and room.group.premoderated),  # type: ignore[union-attr]
@@ -254,6 +255,23 @@ def do_edit_message(member: Member, message: Message, body: str) -> Message:
         message.body = body
         message.word_count = len(body.split())
         message.edited_at = now
+        message.save(update_fields=["body", "word_count", "edited_at"])
+        if message.kind == MessageKind.TEXT:
+            # New words are screened like new messages (an edit can say what the first version didn't).
+            message.screening = screen(
+                author=member,
+                text=body,
+                path="chat.message_edit",
+                content_key="chat.message",
+                object_id=message.pk,
+                group_id=message.room.group_id,
+                premoderated=bool(message.room.group_id and message.room.group.premoderated),  # type: ignore[union-attr]
+                reply=True,
+                now=now,
+            )
+            if message.screening.held:
+                message.refresh_from_db()
+                return message  # hidden from the room (and said so) until a moderator reviews it
         _change(message, ["body", "word_count", "edited_at"])
     return message
 

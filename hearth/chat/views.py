@@ -36,10 +36,10 @@ from hearth.chat.models import Attendance, Conversation, DropIn, FollowUp, Gathe
 from hearth.community.access import access_group_content, my_groups
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
+from hearth.core.screening import respond_to_screening
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
-from hearth.safety.feedback import respond_to_screening
 
 PAGE_SIZE = 50
 

@@ -44,11 +44,12 @@ from hearth.community.models import (
 from hearth.core import audit
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.screening import Screening, screen
 from hearth.intake.gatekeeping import check_can_join
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
-from hearth.safety.actions import check_can_write, screen_writing
+from hearth.safety.actions import check_can_write
 
 audit.register(
     {
@@ -163,6 +164,10 @@ def do_update_community_settings(member: Member, *, interests: str, muted_words:
         profile.interests = ", ".join(split_tags(interests))
         profile.muted_words = "\n".join(" ".join(line.split()) for line in muted_words.splitlines() if line.strip())
         profile.save(update_fields=["interests", "muted_words"])
+        if profile.interests:
+            profile.screening = screen(
+                author=member, text=profile.interests, path="community.profile", object_id=profile.pk
+            )
     forget_profile(member)
     return profile
 
@@ -226,6 +231,7 @@ def do_propose_group(member: Member, **fields: Any) -> Group:
             )
         except IntegrityError:
             raise ActionError("There is already a group with that name. Please choose another.") from None
+        group.screening = _screen_group(member, group)
         if starts_now:
             Membership.objects.create(group=group, member=member, is_host=True)
             audit.log_action("community.group.started", actor=member, obj=group, data={"group": group.name})
@@ -237,6 +243,11 @@ def do_propose_group(member: Member, **fields: Any) -> Group:
                 actor=member,
             )
     return group
+
+
+def _screen_group(member: Member, group: Group) -> Screening:
+    words = [group.name, group.purpose, group.who_for, group.not_covered, group.interest_tags, group.experience_tags]
+    return screen(author=member, text=" ".join(filter(None, words)), path="community.group", object_id=group.pk)
 
 
 def _reviewers(exclude: Member | None = None) -> list[Member]:
@@ -258,6 +269,7 @@ def do_revise_proposal(member: Member, group: Group, **fields: Any) -> Group:
             setattr(group, key, value)
         group.state = GroupState.PROPOSED
         group.save()
+        group.screening = _screen_group(member, group)
         _notify(
             _reviewers(exclude=member),
             f"{member.display_name} updated their group proposal: {group.name}",
@@ -339,6 +351,10 @@ def do_join_group(member: Member, group: Group, note: str = "") -> Membership | 
         request = JoinRequest.objects.create(
             group=group, member=member, kind=JoinRequest.Kind.REQUEST, note=note.strip()[:300]
         )
+        if request.note:
+            request.screening = screen(
+                author=member, text=request.note, path="community.join_request", object_id=request.pk
+            )
         _notify(
             _hosts(group),
             f"{member.display_name} asked to join {group.name}",
@@ -571,10 +587,10 @@ def do_create_post(
             )
             _touch(membership, now)
             # Triage before anyone else sees it (same transaction): may hold it, alert staff, or signpost.
-            post.screening = screen_writing(
+            post.screening = screen(
                 author=member,
                 text=" ".join(filter(None, [post.body, post.card_title, post.content_note, post.photo_description])),
-                content_key="community.post",
+                path="community.post",
                 object_id=post.pk,
                 group_id=group.pk,
                 premoderated=group.premoderated,
@@ -626,10 +642,10 @@ def do_comment(member: Member, post: Post, body: str) -> Comment:
     with transaction.atomic():
         comment = Comment.objects.create(post=post, author=member, body=body, created_at=now)
         _touch(membership, now)
-        comment.screening = screen_writing(
+        comment.screening = screen(
             author=member,
             text=body,
-            content_key="community.comment",
+            path="community.comment",
             object_id=comment.pk,
             group_id=post.group_id,
             premoderated=post.group.premoderated,

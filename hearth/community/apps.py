@@ -8,4 +8,4 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, the energy consent kind, data-rights sections, demo seeders and the home panel.
-        from hearth.community import actions, data_rights, demo, home, moderation  # noqa: F401
+        from hearth.community import actions, data_rights, demo, home, moderation, screening  # noqa: F401

@@ -87,6 +87,8 @@ class Group(models.Model):
         constraints = [models.UniqueConstraint(Lower("name"), name="unique_group_name_ci")]
         indexes = [models.Index(fields=["state", "listed"])]
 
+    screening: Any = None  # set by the action that stored the member's words
+
     def __str__(self) -> str:
         return self.name
 
@@ -153,6 +155,8 @@ class JoinRequest(models.Model):
             )
         ]
 
+    screening: Any = None  # set by the action that stored the member's words
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.member} / {self.group}"
 
@@ -193,6 +197,8 @@ class CommunityProfile(models.Model):
         help_text="One word or phrase on each line. Posts that mention them are folded away for you.",
     )
     break_until = models.DateTimeField(null=True, blank=True)
+
+    screening: Any = None  # set by the action that stored the member's words
 
     def __str__(self) -> str:
         return f"Community settings of {self.member}"

@@ -52,10 +52,10 @@ from hearth.community.models import (
 )
 from hearth.core.errors import ActionError
 from hearth.core.home import panels_for
+from hearth.core.screening import respond_to_screening
 from hearth.members import policy
 from hearth.members.models import Consent, Member
 from hearth.members.policy import Perm
-from hearth.safety.feedback import respond_to_screening
 from hearth.safety.mood import group_mood
 
 PAGE_SIZE = 20
@@ -173,9 +173,10 @@ def community_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("form") == "settings" and form.is_valid():
-                actions.do_update_community_settings(me, **form.cleaned_data)
-                messages.success(request, "Your community settings are saved.")
-                return redirect("community:settings")
+                profile = actions.do_update_community_settings(me, **form.cleaned_data)
+                return respond_to_screening(
+                    request, profile.screening, reverse("community:settings"), "Your community settings are saved."
+                )
             if request.POST.get("form") == "break" and break_form.is_valid():
                 actions.do_take_break(me, timezone.now() + break_form.duration())
                 messages.success(request, "Your break has started. Notifications will wait for you.")
@@ -274,10 +275,18 @@ def propose_group(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             if group.state == GroupState.ACTIVE:
-                messages.success(request, f"{group.name} is open, and you're its host.")
-                return redirect("community:group", group_id=group.pk)
-            messages.success(request, "Thank you. A peer worker or coordinator will look at your proposal soon.")
-            return redirect("community:proposal", group_id=group.pk)
+                return respond_to_screening(
+                    request,
+                    group.screening,
+                    reverse("community:group", args=[group.pk]),
+                    f"{group.name} is open, and you're its host.",
+                )
+            return respond_to_screening(
+                request,
+                group.screening,
+                reverse("community:proposal", args=[group.pk]),
+                "Thank you. A peer worker or coordinator will look at your proposal soon.",
+            )
     return render(request, "community/propose.html", {"form": form, "starts_now": starts_now})
 
 
@@ -291,12 +300,16 @@ def proposal(request: HttpRequest, group_id: int) -> HttpResponse:
     form = GroupForm(request.POST or None, instance=Group.objects.get(pk=group.pk)) if can_revise else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            actions.do_revise_proposal(me, group, **form.cleaned_data)
+            revised = actions.do_revise_proposal(me, group, **form.cleaned_data)
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Your changes are saved and the proposal is back with the reviewers.")
-            return redirect("community:proposal", group_id=group.pk)
+            return respond_to_screening(
+                request,
+                revised.screening,
+                reverse("community:proposal", args=[group.pk]),
+                "Your changes are saved and the proposal is back with the reviewers.",
+            )
     return render(request, "community/proposal.html", {"group": group, "form": form, "is_proposer": is_proposer})
 
 
@@ -426,7 +439,12 @@ def join_group(request: HttpRequest, group_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         if isinstance(result, JoinRequest):
-            messages.success(request, "You've asked to join. A host will get back to you.")
+            return respond_to_screening(
+                request,
+                result.screening,
+                reverse("community:group", args=[group.pk]),
+                "You've asked to join. A host will get back to you.",
+            )
         else:
             messages.success(request, f"Welcome to {group.name}. There's no pressure to post: reading is taking part.")
     return redirect("community:group", group_id=group.pk)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from hearth.core import audit
 from hearth.core.crypto import encrypt_json
 from hearth.core.errors import ActionError
+from hearth.core.screening import Screening, screen
 from hearth.intake import questionnaire
 from hearth.intake.defaults import DEFAULT_QUESTIONNAIRE
 from hearth.intake.models import Assessment, GroupRequirement, Path, QuestionnaireVersion, Scope
@@ -106,6 +107,7 @@ class Outcome:
     assessment: Assessment
     routing: questionnaire.Routing
     talk_request: Any = None  # availability.TalkRequest, when a one-to-one was asked for
+    screening: Screening | None = None  # of the written answers, when there were any
     already_waiting: bool = False  # they already had a talk-now request open
     phone_missing: bool = False  # asked for a call but we have no number: asked for text chat instead
     alert: Any = None  # safety.CrisisAlert, on the urgent path
@@ -138,6 +140,12 @@ def do_submit_assessment(member: Member, *, version_number: int, answers: dict[s
             created_at=timezone.now(),
         )
         outcome = Outcome(assessment=assessment, routing=routing)
+        written = questionnaire.written_answers(version.definition, clean)
+        if written:
+            # Free text goes through the one screening path (an alert, signposts) like any writing.
+            outcome.screening = screen(
+                author=member, text="\n".join(written), path="intake.assessment", object_id=assessment.pk
+            )
         urgent = Path.URGENT.value in routing.paths
         if urgent:
             from hearth.safety.alerts import raise_crisis_alert

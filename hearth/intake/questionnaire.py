@@ -315,6 +315,15 @@ def route(definition: dict[str, Any], answers: dict[str, Any], *, triage: bool =
     return Routing(paths=paths, reasons=reasons, tags=list(tags), topics=list(topics), preferences=preferences)
 
 
+def written_answers(definition: dict[str, Any], answers: dict[str, Any]) -> list[str]:
+    """The member's own words: every written (free-text) answer, in question order."""
+    return [
+        answers[q["id"]]
+        for q in definition["questions"]
+        if q["kind"] == "text" and isinstance(answers.get(q["id"]), str)
+    ]
+
+
 def _triage_text(text: str, reasons: dict[str, list[str]], topics: dict[str, None]) -> None:
     from hearth.safety.triage import classify
 

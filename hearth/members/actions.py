@@ -23,6 +23,7 @@ from hearth.core import audit
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.models import OrganisationSettings
+from hearth.core.screening import Screening, screen
 from hearth.members import consent, policy
 from hearth.members.models import Consent, Invitation, Member, Role, RoleGrant, normalise_email
 from hearth.members.policy import Perm
@@ -81,6 +82,10 @@ def do_create_invitation(actor: Member, note: str = "") -> Invitation:
             created_at=now,
             expires_at=now + timedelta(days=settings.HEARTH_INVITATION_DAYS),
         )
+        if invitation.note:
+            invitation.screening = screen(
+                author=actor, text=invitation.note, path="members.invitation", object_id=invitation.pk
+            )
         audit.log_action("members.invitation.created", actor=actor, obj=invitation)
     return invitation
 
@@ -132,6 +137,7 @@ def do_sign_up_with_invitation(token: str, *, email: str, display_name: str, pas
         invitation.used_at = timezone.now()
         invitation.used_by = member
         invitation.save(update_fields=["used_at", "used_by"])
+        screen(author=member, text=member.display_name, path="members.profile", object_id=member.pk)
         audit.log_action("members.account.created", actor=member, subject=member, data={"via": "invitation"})
     return member
 
@@ -153,6 +159,7 @@ def do_open_sign_up(*, email: str, display_name: str, password: str) -> Member |
             return None
         check_display_name_free(display_name)
         member = Member.objects.create_user(email, password, display_name=display_name.strip(), is_active=False)
+        screen(author=member, text=member.display_name, path="members.profile", object_id=member.pk)
         token = signing.dumps({"id": member.pk, "email": email}, salt=_CONFIRM_SALT)
         send_email(member, "members/email/confirm", {"token": token, "member": member}, kind="members.confirm")
         audit.log_action("members.account.created", actor=member, subject=member, data={"via": "open sign-up"})
@@ -184,16 +191,26 @@ PROFILE_FIELDS = ("display_name", "pronouns", "age_band", "gender", "phone", "co
 PREFERENCE_FIELDS = ("text_size", "email_notifications")
 
 
-def do_update_profile(member: Member, changes: dict[str, Any]) -> None:
+# The profile's own words (screened); the rest are choices and contact details.
+PROFILE_WORDS = ("display_name", "pronouns", "gender", "contact_notes")
+
+
+def do_update_profile(member: Member, changes: dict[str, Any]) -> Screening | None:
+    """Change profile and preferences; new words in the profile go through the one screening path."""
     unknown = set(changes) - set(PROFILE_FIELDS) - set(PREFERENCE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     if "display_name" in changes:
         changes["display_name"] = changes["display_name"].strip()
         check_display_name_free(changes["display_name"], exclude=member)
-    for field, value in changes.items():
-        setattr(member, field, value)
-    member.save(update_fields=list(changes))
+    with transaction.atomic():
+        for field, value in changes.items():
+            setattr(member, field, value)
+        member.save(update_fields=list(changes))
+        words = [str(changes[f]) for f in PROFILE_WORDS if changes.get(f)]
+        if not words:
+            return None
+        return screen(author=member, text=" ".join(words), path="members.profile", object_id=member.pk)
 
 
 def do_set_consent(member: Member, kind_key: str, audience_key: str) -> None:

@@ -8,4 +8,4 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, consent kinds and data-rights sections.
-        from hearth.members import actions, consent, data_rights  # noqa: F401
+        from hearth.members import actions, consent, data_rights, screening  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -154,6 +155,8 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    screening: Any = None  # set by do_create_invitation
 
     def __str__(self) -> str:
         return f"Invitation from {self.created_by or 'a former member'}"

@@ -20,6 +20,7 @@ from django_otp import login as otp_login
 
 from hearth.core.errors import ActionError
 from hearth.core.models import OrganisationSettings
+from hearth.core.screening import respond_to_screening
 from hearth.members import actions, consent, data_rights, policy
 from hearth.members.forms import (
     CodeForm,
@@ -175,12 +176,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_update_profile(member, {f: form.cleaned_data[f] for f in form.changed_data})
+            screening = actions.do_update_profile(member, {f: form.cleaned_data[f] for f in form.changed_data})
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Your profile is saved.")
-            return redirect("members:profile")
+            return respond_to_screening(request, screening, reverse("members:profile"), "Your profile is saved.")
     if form.errors:
         member.refresh_from_db()
     return render(request, "members/profile.html", {"form": form})
@@ -232,12 +232,16 @@ def invitations(request: HttpRequest) -> HttpResponse:
             return redirect("members:invitations")
         if form.is_valid():
             try:
-                actions.do_create_invitation(member, form.cleaned_data["note"])
+                invitation = actions.do_create_invitation(member, form.cleaned_data["note"])
             except ActionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Here's a new invitation link. Copy it and send it to them.")
-                return redirect("members:invitations")
+                return respond_to_screening(
+                    request,
+                    invitation.screening,
+                    reverse("members:invitations"),
+                    "Here's a new invitation link. Copy it and send it to them.",
+                )
     now = timezone.now()
     rows = [
         {

@@ -12,7 +12,6 @@ Principles, enforced here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core import signing
@@ -21,9 +20,11 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
 from hearth.core import audit
+from hearth.core import screening as screening_registry
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.screening import Screening
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -75,19 +76,6 @@ _APPEAL_SALT = "hearth.safety.appeal"
 APPEAL_WINDOW = timedelta(days=90)  # how long an appeal link works
 
 
-@dataclass
-class Screening:
-    """What happened to one piece of writing, and what its writer should see now."""
-
-    risk: str
-    flags: tuple[str, ...]
-    held: bool = False  # kept from others until a moderator reviews it
-    show_crisis_support: bool = False
-    signposts: tuple[str, ...] = ()  # "substance", "practical": offered quietly
-    contact_warning: list[str] = field(default_factory=list)
-    nobody_on_duty: bool = False
-
-
 # --- Writing ---------------------------------------------------------------------------------
 
 
@@ -129,11 +117,13 @@ def screen_writing(
     between_members: bool = False,
     now: datetime | None = None,
 ) -> Screening:
-    """Triage one new post, comment or message, inside the writer's transaction, and route the result.
+    """Triage one piece of member writing, inside the writer's transaction, and route the result.
 
-    - crisis: a crisis alert to whoever is on duty, the writer sees crisis support; the writing stays
-      up unless the group pre-moderates;
-    - concern: a care-queue item with the reason;
+    The screener behind :func:`hearth.core.screening.screen` (every app calls that).
+
+    - crisis: a crisis alert to everyone who may handle it, the writer sees crisis support; the writing
+      stays up unless the group pre-moderates; ``crisis_found`` is announced;
+    - concern: ``concern_found`` is announced (care puts it on the care queue with the reason);
     - hostility: held in pre-moderated groups, otherwise shown with a review item;
     - substance / practical: signposts offered quietly to the writer;
     - member-to-member one-to-ones: contact details or pressure to meet raise a gentle warning and a review item.
@@ -177,17 +167,28 @@ def screen_writing(
             author,
             origin=CrisisAlert.Origin.MESSAGE,
             item=item,
-            summary=f"Triage: {content.get(content_key).label} — " + "; ".join(result.reasons[:2]),
+            summary=f"Triage: {screening_registry.label_of(content_key)} — " + "; ".join(result.reasons[:2]),
             now=now,
         )
         screening.show_crisis_support = True
         screening.nobody_on_duty = alert.nobody_on_duty
+        screening.alert_id = alert.pk
         screening.held = premoderated
+        screening_registry.crisis_found.send(
+            content_key,
+            author=author,
+            object_id=object_id,
+            alert_id=alert.pk,
+            reasons=list(result.reasons),
+            now=now,
+        )
     elif result.risk == Risk.CONCERN:
-        from hearth.care.actions import add_care_item
-
-        add_care_item(
-            author, source="triage", reason="Wrote something worrying: " + "; ".join(result.reasons[:2]), now=now
+        screening_registry.concern_found.send(
+            content_key, author=author, object_id=object_id, reasons=list(result.reasons), now=now
+        )
+    if result.flags:
+        screening_registry.flagged.send(
+            content_key, author=author, object_id=object_id, flags=list(result.flags), now=now
         )
     if hostile and premoderated:
         screening.held = True
@@ -207,7 +208,7 @@ def screen_writing(
                 heavy=False,
                 now=now,
             )
-    if screening.held:
+    if screening.held and content_key in content.registered():
         content.get(content_key).hide(object_id, True)
     return screening
 
@@ -352,6 +353,10 @@ def do_report(
             now=now,
         )
         report = Report.objects.create(reporter=reporter, item=item, reason=reason[:500], created_at=now)
+        # The reporter's own words are screened too ("I can't take any more of this" is about them).
+        report.screening = screening_registry.screen(
+            author=reporter, text=report.reason, path="safety.report", object_id=report.pk, now=now
+        )
         audit.log_action("safety.report.made", actor=reporter, obj=report, data={"label": label})
         reporters = item.reports.filter(state=Report.State.OPEN).values("reporter").distinct().count()
         if content_key != "members.member" and reporters >= REPORTS_TO_HIDE:
@@ -551,6 +556,9 @@ def do_appeal(sanction: Sanction, text: str) -> Appeal:
         raise ActionError("You've already appealed this decision. A coordinator will reply.")
     with transaction.atomic():
         appeal = Appeal.objects.create(sanction=sanction, text=text[:2000])
+        appeal.screening = screening_registry.screen(
+            author=sanction.member, text=appeal.text, path="safety.appeal", object_id=appeal.pk
+        )
         audit.log_action(
             "safety.appeal.made",
             actor=sanction.member,

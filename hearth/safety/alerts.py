@@ -95,8 +95,24 @@ def _email(alert: CrisisAlert, people: list[Member], *, on_call: bool) -> None:
 def raise_crisis_alert(
     member: Member, *, origin: str, summary: str, item: ModerationItem | None = None, now: datetime | None = None
 ) -> CrisisAlert:
-    """Raise the live alert; call inside the transaction that recorded the reason for it."""
+    """Raise the live alert; call inside the transaction that recorded the reason for it.
+
+    One open alert per person: while theirs is waiting for someone to acknowledge it, a new reason
+    (another crisis message, the self-assessment that came with it) is added to that alert, which is
+    already on every handler's screen, rather than raising a second banner about the same person.
+    """
     now = now or timezone.now()
+    existing = (
+        CrisisAlert.objects.select_for_update(of=("self",))
+        .filter(member=member, acknowledged_at__isnull=True)
+        .order_by("created_at")
+        .first()
+    )
+    if existing is not None:
+        if summary not in existing.summary:
+            existing.summary = f"{existing.summary}; then: {summary}"[:300]
+            existing.save(update_fields=["summary"])
+        return existing
     staff = on_duty_crisis_staff()
     alert = CrisisAlert.objects.create(
         member=member,

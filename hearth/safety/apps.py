@@ -8,4 +8,7 @@ class SafetyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, periodic jobs and data-rights sections.
-        from hearth.safety import actions, alerts, data_rights, health, tasks  # noqa: F401
+        from hearth.core.screening import set_screener
+        from hearth.safety import actions, alerts, data_rights, health, screening, tasks  # noqa: F401
+
+        set_screener(actions.screen_writing)

@@ -7,6 +7,8 @@ the functions that app registered in :mod:`hearth.safety.content`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -140,6 +142,8 @@ class Report(models.Model):
     outcome = models.CharField(max_length=500, blank=True, help_text="What the reporter is told.")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    screening: Any = None  # set by do_report: the reporter's own words are screened
+
     def __str__(self) -> str:
         return f"Report {self.pk}"
 
@@ -185,6 +189,8 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    screening: Any = None  # set by do_appeal
 
     def __str__(self) -> str:
         return f"Appeal {self.pk}"

@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.core import audit
 from hearth.core.errors import ActionError
+from hearth.core.screening import respond_to_screening
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -68,14 +70,16 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if reported_member is not None:
-                actions.do_report(_me(request), member=reported_member, reason=form.cleaned_data["reason"])
+                made = actions.do_report(_me(request), member=reported_member, reason=form.cleaned_data["reason"])
             else:
-                actions.do_report(
+                made = actions.do_report(
                     _me(request), content_key=content_key, object_id=object_id, reason=form.cleaned_data["reason"]
                 )
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
+            if made.screening is not None and made.screening.show_crisis_support:
+                return respond_to_screening(request, made.screening, reverse("safety:my_reports"), "")
             messages.success(request, "Thank you. A moderator will look at this, and we'll tell you what happened.")
             return redirect("safety:my_reports")
     return render(
@@ -226,10 +230,12 @@ def appeal(request: HttpRequest, token: str) -> HttpResponse:
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_appeal(sanction, form.cleaned_data["text"])
+            made = actions.do_appeal(sanction, form.cleaned_data["text"])
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
+            if made.screening is not None and made.screening.show_crisis_support:
+                return respond_to_screening(request, made.screening, "/", "")
             return render(request, "safety/appeal_sent.html")
     return render(request, "safety/appeal.html", {"form": form, "sanction": sanction})
 

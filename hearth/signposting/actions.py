@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from hearth.core import audit
 from hearth.core.errors import ActionError
+from hearth.core.screening import screen
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -151,6 +152,9 @@ def do_create_referral(
             self_referred=self_referred,
             created_by=actor,
         )
+        if self_referred and note:
+            # The member's own words (staff notes about a referral are theirs, written in their role).
+            referral.screening = screen(author=actor, text=note, path="signposting.referral", object_id=referral.pk)
         audit.log_action(
             "signposting.referral.created",
             actor=actor,

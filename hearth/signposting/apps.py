@@ -9,6 +9,6 @@ class SignpostingConfig(AppConfig):
     def ready(self) -> None:
         # Registers audit wording, the data-rights section and the demo seeder.
         from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
-        from hearth.signposting import actions, data_rights, demo  # noqa: F401
+        from hearth.signposting import actions, data_rights, demo, screening  # noqa: F401
 
         DEMO_SEEDERS.append(demo.seed)

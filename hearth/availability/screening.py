@@ -1,0 +1,32 @@
+"""What members write when they ask to talk, and what supporters write about the rota."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hearth.core.screening import Path, member_text, register_path, staff_text, system_text
+from hearth.members.models import Member
+
+
+def _drill_talk(member: Member, text: str) -> Any:
+    from hearth.availability.actions import do_request_talk
+
+    return do_request_talk(member, message=text)
+
+
+register_path(Path("availability.talk_request", "talk-now message", drill=_drill_talk))
+
+member_text("availability.TalkRequest", "message", "prefer_experience", path="availability.talk_request")
+system_text("availability.TalkRequest", "phone_for_callback", why="a phone number")
+staff_text("availability.SupporterProfile", "experience", why="supporters describing themselves for matching")
+system_text(
+    "availability.SupporterProfile",
+    "languages",
+    "modes",
+    "preferred_days",
+    "preferred_times",
+    why="values chosen from fixed lists",
+)
+staff_text("availability.ShiftException", "note", why="supporters and coordinators about shifts (Perm.TAKE_SHIFTS)")
+staff_text("availability.CoverRequest", "note", why="supporters asking for cover (Perm.TAKE_SHIFTS)")
+staff_text("availability.TalkSkip", "reason", why="a supporter's reason for passing a request over")

@@ -1,0 +1,45 @@
+"""What members write for care: words with a mood check-in, a name for a tracker token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hearth.core.screening import Path, member_text, register_path, staff_text, system_text
+from hearth.members.models import Member
+
+
+def _share(member: Member, kind: str) -> None:
+    from hearth.members.actions import do_set_consent
+    from hearth.members.consent import PEER_TEAM
+
+    do_set_consent(member, kind, PEER_TEAM.key)
+
+
+def _drill_mood(member: Member, text: str) -> Any:
+    from hearth.care.actions import do_check_in_mood
+    from hearth.care.cues import MOOD
+
+    _share(member, MOOD.key)
+    return do_check_in_mood(member, 1, text[:280])
+
+
+def _drill_token(member: Member, text: str) -> Any:
+    from hearth.care.actions import do_create_token
+    from hearth.care.cues import WELLBEING
+
+    _share(member, WELLBEING.key)
+    token, _ = do_create_token(member, text[:60])
+    return token
+
+
+register_path(Path("care.mood", "words with a mood check-in", drill=_drill_mood))
+register_path(Path("care.token", "name for a tracker token", drill=_drill_token))
+
+member_text("care.MoodEntry", "words_encrypted", path="care.mood")
+member_text("care.WellbeingToken", "name", path="care.token")
+system_text("care.WellbeingToken", "token_hash", "prefix")
+system_text("care.CareItem", "source", "reason", "ref", why="Hearth's plain-words reasons and references")
+staff_text("care.CareItem", "snooze_reason", "outcome", why="supporters working the care queue (Perm.VIEW_CARE_QUEUE)")
+staff_text("care.CheckInRound", "message", why="the check-in message staff set up (Perm.RUN_CHECK_INS)")
+staff_text("care.CheckInRecord", "note_encrypted", why="the supporter's note of a check-in")
+system_text("care.CheckInRecord", "reasons", why="what was on the queue, copied for the record")

@@ -1,0 +1,52 @@
+"""What members write in chat: room and one-to-one messages (sending and editing them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hearth.core.screening import Path, member_text, register_path, staff_text, system_text
+from hearth.members.models import Member
+
+
+def _drill_room_message(member: Member, text: str) -> Any:
+    from hearth.chat.actions import do_open_group_room, do_send_message
+    from hearth.community.screening import drill_group
+
+    room = do_open_group_room(member, drill_group(member).pk)
+    message, _ = do_send_message(member, room, text, "drill")
+    return message
+
+
+def _drill_edit(member: Member, text: str) -> Any:
+    from hearth.chat.actions import do_edit_message, do_open_group_room, do_send_message
+    from hearth.community.screening import drill_group
+
+    room = do_open_group_room(member, drill_group(member).pk)
+    message, _ = do_send_message(member, room, "Evening all, quiet one here.", "drill-edit")
+    return do_edit_message(member, message, text)
+
+
+register_path(Path("chat.message", "chat message", drill=_drill_room_message))
+register_path(Path("chat.message_edit", "edited chat message", drill=_drill_edit))
+
+member_text("chat.Message", "body", path="chat.message")
+system_text("chat.Message", "client_id")
+system_text("chat.RoomVisit", "channel_name")
+staff_text(
+    "chat.Room",
+    "title",
+    why="named by a group host or supporter opening a drop-in or gathering, in that role (group rooms take the group's name)",
+)
+staff_text(
+    "chat.Gathering",
+    "title",
+    "description",
+    "activity",
+    "video_link",
+    "place",
+    "notes",
+    why="written by the group's hosts and supporters (Perm.RUN_GATHERINGS) and facilitators, in that role",
+)
+staff_text("chat.Prompt", "text", why="the organisation's prompt deck (Perm.EDIT_PROMPTS)")
+staff_text("chat.FollowUp", "note", why="the facilitator's note when handing someone to a supporter")
+system_text("chat.Conversation", "reason", why="why Hearth opened it (talk now, a check-in, a hand-off)")

@@ -1,0 +1,312 @@
+"""The one screening path for every word a member writes, and the registry that keeps it the only one.
+
+Every action that stores words a member wrote calls :func:`screen` inside its own
+transaction, with the *path* (what kind of writing it is: ``community.post``,
+``availability.talk_request``, …) and the stored object's id. The safety app
+provides the screener (triage, moderation queue, crisis alert, signposts) and
+registers it with :func:`set_screener`; apps below safety call it through here,
+so no app has to import safety to be screened, and there is one entry point.
+
+Outcomes are announced, not called: the screener sends :data:`crisis_found`,
+:data:`concern_found` and :data:`flagged` (Django signals, in the writer's
+transaction). Care puts a concern on the care queue, availability makes a
+talk-now request urgent and staff-only, and so on; the lower app never imports
+the higher one.
+
+**The registry.** Every text column of every Hearth model is declared here by
+the app that owns it, as one of:
+
+- :func:`member_text`: any member may write it; it is screened on the named path;
+- :func:`staff_text`: only people in a staff or supporter role write it, in that role;
+- :func:`system_text`: not free words (ids, tokens, choices, generated text);
+- :func:`exempt_text`: a member writes it, but it is not screened, for the reason given
+  (e.g. muted words: a list of what they don't want to see, not something they said).
+
+``hearth/core/tests/test_screening_registry.py`` walks every model's text fields and
+fails on one that isn't declared, and on a screened path with no drill (``hearth
+drill`` writes a synthetic crisis through each path's real action and checks an
+alert was raised). So a new field of member text can't land unscreened.
+
+Recipe — *to add a kind of writing*: ``register_path(Path("app.thing", "thing", drill=...))``
+and ``member_text("app.Model", "field", path="app.thing")`` in the app's ``screening.py``
+(imported by its ``AppConfig.ready``); call ``screen(author=…, text=…, path="app.thing",
+object_id=obj.pk)`` in the action's transaction; act on the returned :class:`Screening`
+(the view: :func:`respond_to_screening`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import ImproperlyConfigured
+from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponseRedirect
+
+    from hearth.members.models import Member
+
+
+# --- What screening returns --------------------------------------------------------------------------
+
+
+@dataclass
+class Screening:
+    """What happened to one piece of writing, and what its writer should see now."""
+
+    risk: str
+    flags: tuple[str, ...]
+    held: bool = False  # kept from others until a moderator reviews it
+    show_crisis_support: bool = False
+    signposts: tuple[str, ...] = ()  # "substance", "practical": offered quietly
+    contact_warning: list[str] = field(default_factory=list)
+    nobody_on_duty: bool = False
+    alert_id: int | None = None  # the crisis alert raised or joined, if any
+
+    @property
+    def crisis(self) -> bool:
+        return self.risk == "crisis"
+
+
+# --- Outcomes, announced to whoever listens (in the writer's transaction) -----------------------------
+
+# sender: the path key (str); kwargs: author, object_id, alert_id, reasons, now
+crisis_found = Signal()
+# sender: the path key; kwargs: author, object_id, reasons, now
+concern_found = Signal()
+# sender: the path key; kwargs: author, object_id, flags, now (hostility, substance, practical, contact…)
+flagged = Signal()
+
+
+# --- Paths: the kinds of member writing ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Path:
+    """One kind of member writing, screened where it is stored.
+
+    ``label`` is how staff read it ("talk-now message"). ``drill(member, text)``
+    writes ``text`` as ``member`` through the real action (making whatever it
+    needs, e.g. a private group) and returns the stored object; ``hearth drill``
+    uses it. Only a path that can't be driven by a member alone may leave it out,
+    with ``no_drill`` saying why.
+    """
+
+    key: str
+    label: str
+    drill: Callable[[Member, str], Any] | None = None
+    no_drill: str = ""
+
+
+_PATHS: dict[str, Path] = {}
+
+
+def register_path(path: Path) -> None:
+    if path.drill is None and not path.no_drill:
+        raise ValueError(f"screening path {path.key!r} needs a drill, or no_drill saying why not")
+    _PATHS[path.key] = path
+
+
+def paths() -> dict[str, Path]:
+    return dict(_PATHS)
+
+
+def label_of(key: str) -> str:
+    return _PATHS[key].label if key in _PATHS else key.rsplit(".", 1)[-1].replace("_", " ")
+
+
+# --- The field registry -------------------------------------------------------------------------------
+
+
+class Source(StrEnum):
+    MEMBER = "member"
+    STAFF = "staff"
+    SYSTEM = "system"
+    EXEMPT = "exempt"
+
+
+@dataclass(frozen=True)
+class TextField:
+    model: str  # "community.Post" (app label and model name, as in ``apps.get_model``)
+    name: str
+    source: Source
+    path: str = ""  # MEMBER: the screening path that stores it
+    why: str = ""  # STAFF, EXEMPT: why it isn't screened
+
+
+_FIELDS: dict[tuple[str, str], TextField] = {}
+
+
+def _add(model: str, names: tuple[str, ...], source: Source, *, path: str = "", why: str = "") -> None:
+    for name in names:
+        key = (model.lower(), name)
+        if key in _FIELDS and _FIELDS[key].source != source:
+            raise ValueError(f"{model}.{name} is declared twice, as {_FIELDS[key].source} and {source}")
+        _FIELDS[key] = TextField(model, name, source, path=path, why=why)
+
+
+def member_text(model: str, *names: str, path: str) -> None:
+    """Fields any member may write: screened on ``path`` by the action that stores them."""
+    _add(model, names, Source.MEMBER, path=path)
+
+
+def staff_text(model: str, *names: str, why: str) -> None:
+    """Fields only people in a staff or supporter role write, in that role (``why`` names the permission)."""
+    _add(model, names, Source.STAFF, why=why)
+
+
+def system_text(model: str, *names: str, why: str = "") -> None:
+    """Text columns that hold no one's free words: ids, tokens, choices, generated sentences, ciphertext."""
+    _add(model, names, Source.SYSTEM, why=why)
+
+
+def exempt_text(model: str, *names: str, why: str) -> None:
+    """A member writes it, yet it is not screened, for the reason given (reviewed like any exception)."""
+    _add(model, names, Source.EXEMPT, why=why)
+
+
+def text_fields() -> dict[tuple[str, str], TextField]:
+    """Everything declared, keyed by (``"app.model"`` lower-cased, field name)."""
+    return dict(_FIELDS)
+
+
+# --- The entry point ----------------------------------------------------------------------------------
+
+Screener = Callable[..., Screening]
+_screener: Screener | None = None
+
+
+def set_screener(screener: Screener) -> None:
+    """The safety app registers its screener here at start-up (there is exactly one)."""
+    global _screener
+    _screener = screener
+
+
+def screen(
+    *,
+    author: Member,
+    text: str,
+    path: str,
+    object_id: int,
+    content_key: str = "",
+    group_id: int | None = None,
+    premoderated: bool = False,
+    heavy: bool = False,
+    reply: bool = False,
+    between_members: bool = False,
+    now: datetime | None = None,
+) -> Screening:
+    """Screen one piece of member writing, inside the transaction that stores it; act on what comes back.
+
+    - crisis: an alert to everyone who may handle it, crisis support for the writer
+      (``show_crisis_support``), :data:`crisis_found` announced;
+    - concern: :data:`concern_found` (the care queue);
+    - hostility: held in pre-moderated groups (``held``), otherwise a review item;
+    - substance / practical: ``signposts`` offered quietly to the writer;
+    - member-to-member one-to-ones (``between_members``): a gentle ``contact_warning``.
+
+    ``content_key`` is what moderators see it as, when that differs from the path (an edited chat
+    message is a ``chat.message``).
+    """
+    if path not in _PATHS:
+        raise ValueError(f"unknown screening path {path!r}: register it with register_path")
+    if _screener is None:
+        raise ImproperlyConfigured("No screener is registered: hearth.safety must be installed.")
+    return _screener(
+        author=author,
+        text=text,
+        content_key=content_key or path,
+        object_id=object_id,
+        group_id=group_id,
+        premoderated=premoderated,
+        heavy=heavy,
+        reply=reply,
+        between_members=between_members,
+        now=now,
+    )
+
+
+# --- What the writer sees -----------------------------------------------------------------------------
+
+
+def respond_to_screening(
+    request: HttpRequest, screening: Screening | None, next_url: str, done: str
+) -> HttpResponseRedirect:
+    """Redirect after writing: crisis support first (kindly, not a wall), otherwise back with a quiet note.
+
+    ``done`` is the usual confirmation ("Shared with the group.").
+    """
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    if screening is None:
+        messages.success(request, done)
+        return redirect(next_url)
+    if screening.show_crisis_support:
+        return redirect(f"{reverse('safety:support')}?{urlencode({'next': next_url})}")
+    if screening.held:
+        messages.info(
+            request, "Thanks for sharing. A moderator will look at it before others see it; that's usually quick."
+        )
+    else:
+        messages.success(request, done)
+    for topic in screening.signposts:
+        messages.info(
+            request,
+            format_html(
+                'If it would help, here are <a href="{}">places that can help with {}</a>.',
+                f"{reverse('safety:signposts')}?topic={topic}",
+                "drink and drugs" if topic == "substance" else "money, housing and forms",
+            ),
+        )
+    if screening.contact_warning:
+        messages.warning(
+            request,
+            "A gentle reminder: for everyone's safety, please keep contact details and meet-ups off Hearth "
+            "until you've got to know each other through the service.",
+        )
+    return redirect(next_url)
+
+
+# --- Core's own text columns --------------------------------------------------------------------------
+
+system_text("core.AuditEntry", "action", "object_type", "object_id", why="dotted action names and ids")
+system_text("core.AuditEntry", "data", why="ids and plain facts, never copies of personal data")
+system_text("core.PeriodicJob", "name")
+system_text("core.WorkerHeartbeat", "worker_id", "hostname")
+system_text("core.Delivery", "kind", "channel", "about_type", "about_id", "payload", "last_error")
+system_text("core.Delivery", "address", why="an email address set in configuration (the on-call address)")
+system_text("core.DeliveryAttempt", "error", "detail")
+
+
+# --- Checking the registry against the models (tests and `hearth drill` use this) -----------------
+
+
+def text_columns(models: Any = None) -> list[tuple[str, str]]:
+    """``(app.Model, field)`` for every column of Hearth's models that can hold words.
+
+    Character and text columns without fixed choices, and JSON columns. ``models`` defaults to every
+    installed model whose code is in ``hearth``.
+    """
+    from django.apps import apps
+    from django.db.models import CharField, JSONField, TextField
+
+    chosen = models if models is not None else [m for m in apps.get_models() if m.__module__.startswith("hearth.")]
+    found = []
+    for model in chosen:
+        for f in model._meta.concrete_fields:
+            if (isinstance(f, (CharField, TextField)) and not f.choices) or isinstance(f, JSONField):
+                found.append((f"{model._meta.app_label}.{model.__name__}", f.name))
+    return found
+
+
+def undeclared(models: Any = None) -> list[str]:
+    """Text columns nobody has declared (see the module docstring): each must be screened or explained."""
+    return [f"{m}.{f}" for m, f in text_columns(models) if (m.lower(), f) not in _FIELDS]
