@@ -30,3 +30,11 @@ system_text(
 staff_text("availability.ShiftException", "note", why="supporters and coordinators about shifts (Perm.TAKE_SHIFTS)")
 staff_text("availability.CoverRequest", "note", why="supporters asking for cover (Perm.TAKE_SHIFTS)")
 staff_text("availability.TalkSkip", "reason", why="a supporter's reason for passing a request over")
+staff_text(
+    "availability.ServiceException",
+    "note",
+    why="the coordinator's note on a day the service keeps other hours (Perm.MANAGE_ROTA)",
+)
+staff_text("availability.StaffingRule", "note", why="the coordinator's staffing rules (Perm.MANAGE_ROTA)")
+system_text("availability.StaffingRule", "weekdays", why="weekday numbers")
+staff_text("availability.OpenShift", "note", why="the coordinator offering a shift to fill a gap (Perm.MANAGE_ROTA)")
