@@ -62,3 +62,27 @@ def test_a_coordinator_writes_a_staffing_rule_and_a_supporter_edits_their_profil
     expect(sam.get_by_role("status")).to_contain_text("The supporter profile is saved")
     expect(sam.get_by_role("checkbox", name="Welsh")).to_be_checked()
     assert page_errors == []
+
+
+def test_a_member_applies_to_volunteer_and_the_coordinator_reads_it(new_page, page_errors, live_server_url: str) -> None:
+    robin = new_page()
+    sign_in(robin, live_server_url, "member@example.org")
+    robin.get_by_role("link", name="Volunteering").first.click()
+    assert_accessible(robin)
+    robin.get_by_label("What draws you to it?").fill("Talking here helped me; I'd like to listen to others now.")
+    robin.get_by_role("button", name="Send my application").click()
+    expect(robin.get_by_role("heading", name="Your application to be a volunteer")).to_be_visible()
+
+    jo = new_page()
+    sign_in(jo, live_server_url, "coordinator@example.org")
+    jo.get_by_role("link", name="Team tools").first.click()
+    jo.get_by_role("link", name="Volunteer pathway").click()
+    assert_accessible(jo)
+    jo.get_by_role("link", name="Robin").first.click()
+    expect(jo.get_by_text("Talking here helped me")).to_be_visible()
+    assert_accessible(jo)
+    jo.goto(f"{live_server_url}/team/")
+    jo.get_by_role("link", name="Supervision and debriefs").click()
+    expect(jo.get_by_role("heading", name=re.compile("^No supervision in"))).to_be_visible()
+    assert_accessible(jo)
+    assert page_errors == []

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "hearth.care",
     "hearth.intake",
     "hearth.signposting",
+    "hearth.team",
     "hearth.insights",
 ]
 
@@ -264,6 +265,10 @@ HEARTH_MAX_OPEN_CONVERSATIONS = env_int("HEARTH_MAX_OPEN_CONVERSATIONS", 3, mini
 # coordinators hear that its supporter hasn't checked in.
 HEARTH_SHIFT_REMINDER_MINUTES = env_int("HEARTH_SHIFT_REMINDER_MINUTES", 60, minimum=1)
 HEARTH_CHECK_IN_GRACE_MINUTES = env_int("HEARTH_CHECK_IN_GRACE_MINUTES", 15, minimum=1)
+# The team: days before training or a check expires that a renewal warning goes, and weeks without
+# supervision before a supporter shows as due on the coordinator's list.
+HEARTH_RENEWAL_WARNING_DAYS = env_int("HEARTH_RENEWAL_WARNING_DAYS", 30, minimum=1)
+HEARTH_SUPERVISION_WEEKS = env_int("HEARTH_SUPERVISION_WEEKS", 6, minimum=1)
 # Safety: minutes before an unacknowledged crisis alert goes to the coordinators (and again
 # every so often until someone acknowledges it); an on-call address emailed when nobody is on
 # duty; and when a group's mood alert fires (this many heavy posts in 3 days with fewer than

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("hearth.chat.urls")),
     path("", include("hearth.intake.urls")),
     path("", include("hearth.signposting.urls")),
+    path("", include("hearth.team.urls")),
     path("", include("hearth.insights.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -199,6 +199,32 @@ def do_take_cover(actor: Member, cover: CoverRequest) -> None:
         )
 
 
+def do_step_off_rota(actor: Member, supporter: Member, now: datetime | None = None) -> int:
+    """Someone stepping back: their regular shifts end today, future extra shifts go, open cover requests are
+    withdrawn and they are checked out. The rota then shows the gaps to fill. Returns how many shifts ended."""
+    policy.require(actor, Perm.MANAGE_ROTA)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        patterns = ShiftPattern.objects.filter(supporter=supporter).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+        )
+        ended = patterns.count()
+        patterns.filter(valid_from__gte=today).delete()
+        patterns.update(valid_until=today - timedelta(days=1))
+        ended += ShiftException.objects.filter(
+            supporter=supporter, kind=ShiftException.Kind.EXTRA, date__gte=today
+        ).delete()[0]
+        CoverRequest.objects.filter(pattern__supporter=supporter, state=CoverRequest.State.OPEN).update(
+            state=CoverRequest.State.WITHDRAWN
+        )
+        DutySession.objects.filter(supporter=supporter, ended_at__isnull=True).update(ended_at=now)
+        audit.log_action(
+            "availability.shift.removed", actor=actor, subject=supporter, data={"when": "all their shifts"}
+        )
+    return ended
+
+
 # --- Service hours and staffing rules ------------------------------------------------------------
 
 

@@ -186,6 +186,31 @@ def do_release(actor: Member, member_id: int) -> None:
         queue_changed()
 
 
+def do_release_claims_of(actor: Member, supporter: Member) -> int:
+    """Put everyone ``supporter`` was reaching out to back on the queue (they are stepping back). Returns how many
+    people."""
+    policy.require(actor, Perm.MANAGE_ROLES)
+    with transaction.atomic():
+        items = CareItem.objects.filter(state=CareItem.State.CLAIMED, claimed_by=supporter)
+        people = {i.member for i in items.select_related("member")}
+        items.update(state=CareItem.State.OPEN, claimed_by=None, claimed_at=None)
+        for person in people:
+            audit.log_action("care.item.released", actor=actor, subject=person)
+        if people:
+            queue_changed()
+    return len(people)
+
+
+def usual_supporter_of_whom(supporter: Member) -> list[Member]:
+    """Members whose usual supporter is ``supporter`` (for a hand-over)."""
+    return [
+        p.member
+        for p in CareProfile.objects.filter(usual_supporter=supporter)
+        .select_related("member")
+        .order_by("member__display_name")
+    ]
+
+
 def check_record(how: str, outcome: str, note: str) -> str:
     if how not in CheckInHow.values:
         raise ActionError(

@@ -66,6 +66,7 @@ audit.register(
     {
         "chat.message.hidden": "{actor} hid a chat message by {subject} ({reason})",
         "chat.handoff.made": "{actor} offered {subject} a one-to-one with {supporter}",
+        "chat.conversation.handed_over": "{actor} handed {subject}'s one-to-one with {old} on to {new}",
         "chat.notes.saved": "{actor} saved notes for the gathering '{title}'",
         "chat.prompts.changed": "{actor} changed the conversation prompt deck",
     }
@@ -419,6 +420,41 @@ def do_open_group_room(member: Member, group_id: int) -> Room:
         if room is None:
             room = Room.objects.create(group=group, kind=RoomKind.GROUP, title=f"{group.name} chat", created_by=member)
     return room
+
+
+def supporter_conversations(supporter: Member) -> list[Conversation]:
+    """Open one-to-ones where ``supporter`` is the supporter (for a hand-over when they step back)."""
+    return list(
+        Conversation.objects.filter(supporter=supporter, closed_at__isnull=True)
+        .select_related("member", "room")
+        .order_by("opened_at")
+    )
+
+
+def do_hand_over_conversation(actor: Member, conversation: Conversation, new_supporter: Member) -> Conversation:
+    """Close a one-to-one and open one between the same member and ``new_supporter`` (nobody is dropped).
+
+    For a coordinator when a supporter steps back, or the supporter themselves. The old conversation stays
+    readable by both people; the member is told live who they can talk to now.
+    """
+    if actor.pk != conversation.supporter_id and not policy.can(actor, Perm.MANAGE_ROLES):
+        raise ActionError("Only the supporter in this conversation, or a coordinator, can hand it on.")
+    if new_supporter.pk in (conversation.supporter_id, conversation.member_id):
+        raise ActionError("Choose a different supporter to hand it to.")
+    old = conversation.supporter
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+        new = do_open_conversation(
+            conversation.member, new_supporter, opened_by=actor, reason=f"handed on from {old.display_name}"
+        )
+        audit.log_action(
+            "chat.conversation.handed_over",
+            actor=actor,
+            subject=conversation.member,
+            obj=new,
+            data={"old": old.display_name, "new": new_supporter.display_name},
+        )
+    return new
 
 
 def do_open_conversation(member: Member, supporter: Member, *, opened_by: Member, reason: str = "") -> Conversation:

@@ -453,6 +453,38 @@ def do_leave_group(member: Member, group: Group) -> None:
         send_event_on_commit([member_group(member.pk)], {"kind": "community.left", "group": group.pk})
 
 
+def hosted_groups(member: Member) -> list[Group]:
+    """Groups ``member`` hosts (for a hand-over when they step back)."""
+    return list(Group.objects.filter(memberships__member=member, memberships__is_host=True).order_by("name"))
+
+
+def do_hand_over_hosting_for(actor: Member, leaving: Member, group: Group, new_host: Member) -> None:
+    """A coordinator hands on hosting for someone who is stepping back: ``new_host`` hosts, ``leaving`` doesn't."""
+    policy.require(actor, Perm.MANAGE_ROLES)
+    current = membership_of(leaving, group)
+    if current is None or not current.is_host:
+        raise ActionError(f"{leaving.display_name} doesn't host {group.name}.")
+    target = membership_of(new_host, group)
+    if target is None:
+        raise ActionError(f"{new_host.display_name} needs to be in {group.name} before they can host it.")
+    if target.pk == current.pk:
+        raise ActionError("Choose someone other than the person stepping back.")
+    with transaction.atomic():
+        Membership.objects.filter(pk=target.pk).update(is_host=True)
+        Membership.objects.filter(pk=current.pk).update(is_host=False)
+        audit.log_action(
+            "community.host.handed_over", actor=actor, subject=new_host, obj=group, data={"group": group.name}
+        )
+        _notify(
+            [new_host],
+            f"{leaving.display_name} is stepping back, so {actor.display_name} asked you to host {group.name}. "
+            "Thank you.",
+            reverse("community:manage", args=[group.pk]),
+            group,
+            actor=actor,
+        )
+
+
 def do_hand_over_hosting(host: Member, group: Group, new_host: Member, *, step_down: bool) -> None:
     """Make another member a host; with ``step_down`` the current host stops hosting. Audited."""
     current = membership_of(host, group)

@@ -8,6 +8,7 @@ these and nothing else.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -232,10 +233,23 @@ def do_set_consent(member: Member, kind_key: str, audience_key: str) -> None:
 # --- Roles and contact details -------------------------------------------------------
 
 
+# Checks a higher app adds before a role is given (the team app: "roles that require named training").
+# Each takes (member, role) and raises ActionError, in words for the coordinator, when the role can't be given yet.
+GRANT_CHECKS: list[Callable[[Member, str], None]] = []
+
+
+def register_grant_check(check: Callable[[Member, str], None]) -> None:
+    if check not in GRANT_CHECKS:
+        GRANT_CHECKS.append(check)
+
+
 def do_grant_role(actor: Member, member: Member, role: str) -> None:
     policy.require(actor, Perm.MANAGE_ROLES)
     if role == Role.MEMBER or role not in Role.values:
         raise ActionError("Choose a role to give: volunteer, peer worker, counsellor or coordinator.")
+    if role not in member.roles:
+        for check in GRANT_CHECKS:
+            check(member, role)
     with transaction.atomic():
         _, created = RoleGrant.objects.get_or_create(member=member, role=role, defaults={"granted_by": actor})
         if created:

@@ -55,6 +55,9 @@ class Perm(StrEnum):
     VIEW_INSIGHTS = "insights.view_dashboard"
     EXPORT_RESEARCH = "insights.export_research"
     VIEW_OUTCOMES = "insights.view_outcomes"
+    APPLY_TO_VOLUNTEER = "team.apply"
+    MANAGE_PATHWAY = "team.manage_pathway"
+    SUPERVISE = "team.supervise"
 
 
 RULES: dict[Perm, frozenset[str]] = {
@@ -122,6 +125,14 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.EXPORT_RESEARCH: frozenset({Role.COORDINATOR}),
     # A member's questionnaire results, only when that member chose to share them with staff (audited).
     Perm.VIEW_OUTCOMES: STAFF,
+    # Members who feel well enough can apply to volunteer (and volunteers to become peer workers).
+    Perm.APPLY_TO_VOLUNTEER: EVERYONE,
+    # Applications, references and checks (dates and outcomes; every read audited), training records, training
+    # modules, and stepping back with a hand-over: the coordinator's.
+    Perm.MANAGE_PATHWAY: frozenset({Role.COORDINATOR}),
+    # Recording supervision and debriefs for supporters, and seeing who is due one. A supervisor reads the notes
+    # they wrote; coordinators read all (audited); a supporter reads their own.
+    Perm.SUPERVISE: frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
 }
 
 
