@@ -26,6 +26,7 @@ from hearth.care.forms import (
 )
 from hearth.care.models import CheckInRound, MoodEntry, Source, WellbeingReading, WellbeingToken
 from hearth.core.errors import ActionError
+from hearth.core.home import panels_for
 from hearth.core.screening import respond_to_screening
 from hearth.members import consent, policy
 from hearth.members.models import Member
@@ -68,6 +69,7 @@ def person(request: HttpRequest, member_id: int) -> HttpResponse:
         "rounds": CheckInRound.objects.filter(member=who, active=True).select_related("supporter"),
         "profile": actions.care_profile(who),
         "last_room": _last_room(request, who),
+        "panels": panels_for(request, "person", person=who),
     }
     if policy.can(me, Perm.READ_CARE_NOTES) and request.GET.get("record") == "show":
         context["records"] = actions.care_record(me, who)

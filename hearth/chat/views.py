@@ -184,6 +184,8 @@ def send(request: HttpRequest, room_id: int) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, message_id: int) -> HttpResponse:
     message = access.access_message(request.user, message_id)  # type: ignore[arg-type]
+    # Only the author, within the edit window: anyone else gets the reason, not a form that can't be sent.
+    _refuse_unless(actions.check_own_recent, request.user, message, timezone.now())
     form = EditForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
         try:

@@ -331,7 +331,13 @@ def review(request: HttpRequest) -> HttpResponse:
             return redirect("community:review")
         messages.error(request, "Choose approve, ask for changes, or decline.")
     waiting = Group.objects.filter(state=GroupState.PROPOSED).select_related("proposed_by").order_by("created_at")
-    return render(request, "community/review.html", {"waiting": waiting, "form": ReviewForm()})
+    # Proposals sent back for changes or declined: reviewers can open each to see where it stands.
+    decided = (
+        Group.objects.filter(state__in=[GroupState.CHANGES, GroupState.DECLINED])
+        .select_related("proposed_by")
+        .order_by("-created_at")[:20]
+    )
+    return render(request, "community/review.html", {"waiting": waiting, "decided": decided, "form": ReviewForm()})
 
 
 def _proposer(group: Group) -> str:

@@ -12,6 +12,8 @@ Slots and the keyword arguments their context functions receive:
 - ``"home"``: the signed-in home page; ``context(request)``.
 - ``"group"``: a group's page, for its members; ``context(request, group=…)``.
 - ``"feed"``: the member's feed; ``context(request)``.
+- ``"person"``: a supporter's page about one person (the care person page), after that page's access check;
+  ``context(request, person=…)``. The panel still runs its own access rule for what it shows.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-SLOTS = ("home", "group", "feed")
+SLOTS = ("home", "group", "feed", "person")
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from hearth.core.home import Panel, register_panel
 from hearth.insights import measures
-from hearth.insights.access import NOT_TAKING_PART, OUTCOMES, TAKING_PART
+from hearth.insights.access import NOT_TAKING_PART, OUTCOMES, TAKING_PART, access_member_outcomes
 from hearth.insights.models import InsightsSettings, OutcomeInvitation
 from hearth.members.models import Consent
 
@@ -44,3 +44,15 @@ def _context(request: HttpRequest) -> dict[str, Any] | None:
 
 
 register_panel(Panel("insights.questionnaires", "insights/_home_panel.html", _context, order=60))
+
+
+def _outcomes_link(request: HttpRequest, person: Any) -> dict[str, Any] | None:
+    """On a supporter's page about someone: their questionnaire results, only if they chose to share them."""
+    try:
+        access_member_outcomes(request.user, person.pk)
+    except Http404:
+        return None
+    return {"person": person}
+
+
+register_panel(Panel("insights.outcomes", "insights/_person_panel.html", _outcomes_link, slot="person"))

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, IntegerField, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.core import audit
@@ -389,7 +390,13 @@ def _resolve(item: ModerationItem, moderator: Member, state: str, note: str, out
         report.save(update_fields=["state", "outcome"])
         if report.reporter_id:
             send_event_on_commit(
-                [member_group(report.reporter_id)], {"kind": "safety.report_outcome", "report": report.pk}
+                [member_group(report.reporter_id)],
+                {
+                    "kind": "safety.report_outcome",
+                    "report": report.pk,
+                    "text": "There's an answer about something you reported. Thank you for telling us.",
+                    "url": reverse("safety:my_reports"),
+                },
             )
     _queue_changed()
 
@@ -521,7 +528,15 @@ def do_sanction(
             kind="safety.sanction",
             about=sanction,
         )
-        send_event_on_commit([member_group(member.pk)], {"kind": "safety.sanction", "sanction": sanction.pk})
+        send_event_on_commit(
+            [member_group(member.pk)],
+            {
+                "kind": "safety.sanction",
+                "sanction": sanction.pk,
+                "text": "A moderator has made a decision about your account.",
+                "url": reverse("safety:my_reports"),
+            },
+        )
     return sanction
 
 

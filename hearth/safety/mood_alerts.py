@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.core.events import member_group, send_event_on_commit
@@ -37,6 +38,9 @@ def alert_drifting_groups(now: datetime | None = None) -> list[int]:
                 "group": group_id,
                 "heavy_posts": mood.heavy_posts,
                 "supportive_replies": mood.supportive_replies,
+                "text": "A group has had a run of heavy posts with few supportive replies lately. "
+                "It may need a kind word.",
+                "url": reverse("community:group", args=[group_id]),
             },
         )
         alerted.append(group_id)

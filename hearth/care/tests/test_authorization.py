@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing.websocket import WebsocketCommunicator
+from django.test import Client
 from django.urls import reverse
 
 from hearth.care import actions
@@ -118,3 +123,32 @@ def test_members_never_see_their_own_queue_entry(client_for, peer_worker, worryi
     RoleGrant.objects.create(member=member, role=Role.PEER_WORKER)  # even a peer worker who is on it
     member.__dict__.pop("roles", None)
     assert "worrying" not in text(client_for(member).get(reverse("care:queue")))
+
+
+# --- The queue page's live socket -------------------------------------------------------------------
+
+
+async def _care_socket(person):
+    from hearth.routing import websocket_urlpatterns
+
+    client = Client()
+    await database_sync_to_async(client.force_login)(person)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    app = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+    communicator = WebsocketCommunicator(app, "/ws/care/", headers=[(b"cookie", cookie)])
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_only_supporters_follow_the_care_queue_live_and_hear_no_names(make_member):
+    robin = await database_sync_to_async(make_member)("Robin")
+    sam = await database_sync_to_async(make_member)("Sam", "volunteer")
+    _, connected, code = await _care_socket(robin)
+    assert not connected and code == 4403
+    socket, connected, _ = await _care_socket(sam)
+    assert connected
+    await database_sync_to_async(actions.add_care_item)(robin, source="triage", reason="Wrote something worrying")
+    assert await socket.receive_json_from(timeout=2) == {"kind": "care.queue_changed"}
+    await socket.disconnect()

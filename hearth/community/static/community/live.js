@@ -67,6 +67,19 @@
     });
   }
 
+  // Someone tapped "I'm here": the group page's "Here quietly today" list is read again.
+  function refreshHere() {
+    var here = document.getElementById("here");
+    if (!here || here.contains(document.activeElement)) return;
+    fetch(location.pathname, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) return;
+      return r.text().then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("here");
+        if (fresh) here.replaceWith(document.importNode(fresh, true));
+      });
+    });
+  }
+
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + live.dataset.socket);
@@ -77,6 +90,7 @@
       else if (event.kind === "community.comment.created" || event.kind === "community.reaction.changed") replacePost(event.post);
       else if (event.kind === "community.post.changed") replacePost(event.post, true);
       else if (event.kind === "chat.gathering.scheduled" || event.kind === "chat.drop_in.announced") refreshComingUp(event);
+      else if (event.kind === "community.here") refreshHere();
     };
     socket.onclose = function (e) {
       if (e.code === 4401 || e.code === 4403) return; // signed out or no longer a member

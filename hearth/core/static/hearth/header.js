@@ -29,12 +29,47 @@
   var countsUrl = header && header.getAttribute("data-counts-url");
   if (!countsUrl || !window.WebSocket) return;
 
-  // Kinds that change a count in the header. Everything on the channel is re-dispatched either way.
-  var COUNTED = [
-    "inbox.changed",
+  // Kinds that concern the person and carry a sentence ("text") and a place to go ("url"): shown in a calm
+  // notice under the header (a polite live region), never a sound or a pop-up; each also changes a count.
+  var NOTICES = [
     "notification.new",
-    "notification.read",
+    "community.notification",
+    "chat.conversation.opened",
+    "chat.handoff",
+    "chat.reminder",
+    "safety.report_outcome",
+    "safety.sanction",
+    "safety.mood_alert",
   ];
+  // Kinds that change a count in the header. Everything on the channel is re-dispatched either way.
+  var COUNTED = ["inbox.changed", "notification.read"].concat(NOTICES);
+  var notice = document.getElementById("live-notice");
+
+  function showNotice(event) {
+    if (!notice || !event.text) return;
+    var item = document.createElement("p");
+    if (event.url) {
+      var link = document.createElement("a");
+      link.href = event.url;
+      link.textContent = event.text;
+      item.appendChild(link);
+    } else {
+      item.textContent = event.text;
+    }
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "link";
+    close.textContent = "Dismiss";
+    close.addEventListener("click", function () {
+      item.remove();
+      notice.hidden = !notice.children.length;
+    });
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(close);
+    notice.appendChild(item);
+    while (notice.children.length > 3) notice.firstElementChild.remove();
+    notice.hidden = false;
+  }
 
   function show(name, n) {
     document.querySelectorAll('.badge[data-count="' + name + '"]').forEach(function (badge) {
@@ -61,6 +96,8 @@
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + "/ws/me/");
+    // Page scripts answer on the same socket (e.g. a receipt for a live delivery they showed).
+    window.hearthMe = { send: function (message) { if (socket.readyState === 1) socket.send(JSON.stringify(message)); } };
     socket.onopen = function () {
       // Anything that arrived while we were away (or between page load and now) is counted again.
       if (delay > 1000) refreshCounts();
@@ -70,6 +107,7 @@
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
       if (COUNTED.indexOf(event.kind) !== -1) refreshCounts();
+      if (NOTICES.indexOf(event.kind) !== -1) showNotice(event);
       document.dispatchEvent(new CustomEvent("hearth:me", { detail: event }));
     };
     socket.onclose = function (e) {
