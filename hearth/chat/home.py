@@ -39,6 +39,7 @@ def _unread_conversations() -> Subquery:
     """How many of the member's conversations have something unread (not how many messages: calmer)."""
     return Subquery(
         InboxEntry.objects.filter(member=OuterRef("pk"), unread__gt=0)
+        .order_by()  # no model ordering inside a COUNT: PostgreSQL refuses it (GROUP BY)
         .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")[:1]
     )

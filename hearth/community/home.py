@@ -33,6 +33,7 @@ register_panel(Panel("community.groups", "community/_home_panel.html", _context,
 def _unread_notifications() -> Subquery:
     return Subquery(
         Notification.objects.filter(member=OuterRef("pk"), read_at__isnull=True)
+        .order_by()  # no model ordering inside a COUNT: PostgreSQL refuses it (GROUP BY)
         .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")[:1]
     )

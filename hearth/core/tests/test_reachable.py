@@ -70,7 +70,7 @@ NOT_BY_LINKS = {
 
 # Where real ids for each URL parameter come from (the probe tries them until one answers 200).
 def _candidates() -> dict[str, list[Any]]:
-    from hearth.availability.models import CoverRequest, ShiftPattern, TalkRequest
+    from hearth.availability.models import CoverRequest, OpenShift, ShiftPattern, TalkRequest
     from hearth.chat.models import Gathering, Message, Room
     from hearth.community.models import Group, Post
     from hearth.insights import measures, registry
@@ -96,6 +96,7 @@ def _candidates() -> dict[str, list[Any]]:
         "request_id": pks(TalkRequest),
         "pattern_id": pks(ShiftPattern),
         "cover_id": pks(CoverRequest),
+        "offer_id": pks(OpenShift),
         "key": [m.key for m in registry.metrics()],
         "measure": list(measures.QUESTIONNAIRES),
         "token": [],  # tokens come by email or on a page; nothing to guess
