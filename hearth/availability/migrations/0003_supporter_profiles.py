@@ -61,6 +61,13 @@ def forwards(apps, schema_editor):
     for request in TalkRequest.objects.exclude(prefer_gender=""):
         request.prefer_gender = fold(request.prefer_gender)
         request.save(update_fields=["prefer_gender"])
+    if schema_editor.connection.vendor == "postgresql":
+        # The profiles made above queued their (deferred) foreign-key checks, and PostgreSQL refuses to ALTER a
+        # table with pending trigger events ("cannot ALTER TABLE ... because it has pending trigger events"): the
+        # operations after this one alter these tables. Run the checks now, then defer again as Django does. The
+        # migration stays one transaction (a failure leaves nothing half done).
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def backwards(apps, schema_editor):
