@@ -64,7 +64,9 @@ def test_a_coordinator_writes_a_staffing_rule_and_a_supporter_edits_their_profil
     assert page_errors == []
 
 
-def test_a_member_applies_to_volunteer_and_the_coordinator_reads_it(new_page, page_errors, live_server_url: str) -> None:
+def test_a_member_applies_to_volunteer_and_the_coordinator_reads_it(
+    new_page, page_errors, live_server_url: str
+) -> None:
     robin = new_page()
     sign_in(robin, live_server_url, "member@example.org")
     robin.get_by_role("link", name="Volunteering").first.click()

@@ -2,6 +2,8 @@
 
 Deterministic (the seed's ``random.Random``). About a third of ordinary members
 take part (some sharing results with staff), most of those say yes to research;
+people near the top of the care queue (the weightiest reasons) share theirs with staff, so whoever reaches out
+can see how they've been (one link from their care page);
 their answers come every four weeks and drift gently better, as they might for
 people who found support. Robin (member@example.org) hasn't been asked yet, so
 the home page shows the one-time question. No demo answer has PHQ-9 item 9 above 0.
@@ -14,6 +16,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from hearth.care.models import CareItem
 from hearth.insights import measures
 from hearth.insights.access import ONLY_ME, OUTCOMES, RESEARCH, RESEARCH_YES, WITH_STAFF
 from hearth.insights.models import InsightsSettings, OutcomeInvitation, OutcomeResponse
@@ -45,11 +48,17 @@ def seed(rng: random.Random, people: list[Member]) -> None:
     )
     staff_ids = set(RoleGrant.objects.filter(member__in=people).values_list("member_id", flat=True))
     ordinary = [p for p in people if p.pk not in staff_ids and p.email != "member@example.org"]
-    taking_part = [p for p in ordinary if rng.random() < 0.35]
+    on_queue = set(
+        CareItem.objects.filter(member__in=ordinary)
+        .exclude(state=CareItem.State.DONE)
+        .order_by("-weight", "created_at", "pk")
+        .values_list("member_id", flat=True)[:3]
+    )
+    taking_part = [p for p in ordinary if p.pk in on_queue or rng.random() < 0.35]
     now = timezone.now()
     consents, responses, invitations = [], [], []
     for person in taking_part:
-        audience = WITH_STAFF if rng.random() < 0.4 else ONLY_ME
+        audience = WITH_STAFF if person.pk in on_queue or rng.random() < 0.4 else ONLY_ME
         consents.append(Consent(member=person, kind=OUTCOMES.key, audience=audience.key))
         if rng.random() < 0.75:
             consents.append(Consent(member=person, kind=RESEARCH.key, audience=RESEARCH_YES.key))

@@ -77,6 +77,7 @@ def _candidates() -> dict[str, list[Any]]:
     from hearth.intake.models import Assessment, QuestionnaireVersion
     from hearth.safety.models import ModerationItem
     from hearth.signposting.models import Referral, Resource
+    from hearth.team.models import Application
 
     def pks(model: Any) -> list[int]:
         return list(model.objects.order_by("pk").values_list("pk", flat=True))
@@ -97,6 +98,7 @@ def _candidates() -> dict[str, list[Any]]:
         "pattern_id": pks(ShiftPattern),
         "cover_id": pks(CoverRequest),
         "offer_id": pks(OpenShift),
+        "application_id": pks(Application),
         "key": [m.key for m in registry.metrics()],
         "measure": list(measures.QUESTIONNAIRES),
         "token": [],  # tokens come by email or on a page; nothing to guess
