@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hearth.core.context_processors.organisation",
+                "hearth.core.banners.banners",
                 "hearth.core.context_processors.badges",
             ],
             "builtins": ["hearth.members.templatetags.policy"],

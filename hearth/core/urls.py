@@ -14,4 +14,5 @@ urlpatterns = [
     path("staff/settings/", views.organisation_settings, name="settings"),
     path("team/", views.team, name="team"),
     path("me/counts/", views.counts, name="counts"),
+    path("banners/", views.page_banners, name="banners"),
 ]

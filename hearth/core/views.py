@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -116,3 +118,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def counts(request: HttpRequest) -> HttpResponse:
     """The header's counts as JSON, for the live badge (``static/hearth/header.js``)."""
     return JsonResponse(counts_for(request.user))
+
+
+@login_required
+def page_banners(request: HttpRequest) -> HttpResponse:
+    """The open banners alone (``alerts.js`` fetches them after a dropped connection)."""
+    back = request.headers.get("Referer", "")
+    next_url = urlsplit(back).path if back else "/"
+    return render(request, "core/_banners.html", {"next": next_url or "/"})

@@ -17,9 +17,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from hearth.core import audit, deliveries
+from hearth.core import audit, banners, deliveries
+from hearth.core.banners import Banner, BannerSource
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
 from hearth.core.logs import log_event_on_commit
@@ -62,14 +65,41 @@ def crisis_handlers() -> list[Member]:
 
 
 def _alert_event(alert: CrisisAlert, *, escalated: bool = False) -> dict[str, object]:
+    """What a page needs to show the banner (the same words the server renders; never message text)."""
     return {
         "kind": "safety.alert",
         "alert": alert.pk,
         "origin": alert.origin,
         "escalated": escalated,
+        "drill": alert.drill,
         "member": alert.member.display_name if alert.member else "a former member",
-        "url": f"/moderation/alerts/{alert.pk}/",
+        "text": alert.headline(),
+        "url": reverse("safety:alert", args=[alert.pk]),
+        "ack_url": reverse("safety:acknowledge", args=[alert.pk]),
     }
+
+
+def _follows(request: HttpRequest) -> bool:
+    return policy.can(request.user, Perm.HANDLE_CRISIS)
+
+
+def _banners(request: HttpRequest) -> list[Banner]:
+    return [
+        Banner(
+            key=f"alert-{alert.pk}",
+            text=alert.headline(),
+            url=reverse("safety:alert", args=[alert.pk]),
+            link_text="Open the alert",
+            action_url=reverse("safety:acknowledge", args=[alert.pk]),
+            action_text="I've got this",
+            drill=alert.drill,
+        )
+        for alert in open_alerts()
+    ]
+
+
+# Every page of everyone who may handle alerts shows the open ones until someone acknowledges.
+banners.register(BannerSource("safety.alerts", follows=_follows, banners=_banners))
 
 
 def _send_live(alert: CrisisAlert, people: list[Member], *, escalated: bool = False) -> None:
@@ -182,6 +212,7 @@ def escalate_due_alerts(now: datetime | None = None) -> list[int]:
         if not claimed:
             continue
         minutes = int((now - alert.created_at).total_seconds() // 60)
+        alert.escalation_level = level
         with transaction.atomic():
             people = coordinators()
             _send_live(alert, people, escalated=True)

@@ -120,9 +120,21 @@ class CrisisAlert(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
     nobody_on_duty = models.BooleanField(default=False)
+    drill = models.BooleanField(
+        default=False,
+        help_text="Raised by `hearth drill` about a synthetic member: a practice run, said so everywhere.",
+    )
 
     def __str__(self) -> str:
         return f"Crisis alert {self.pk}"
+
+    def headline(self) -> str:
+        """The banner's words: who, and why, never what they wrote."""
+        who = self.member.display_name if self.member else "a former member"
+        why = "their self-assessment" if self.origin == self.Origin.INTAKE else "something they wrote"
+        prefix = "Drill — " if self.drill else ""
+        escalated = " Escalated to the coordinators." if self.escalation_level else ""
+        return f"{prefix}Crisis alert: {who} may be at risk now ({why}).{escalated}"
 
 
 class Report(models.Model):

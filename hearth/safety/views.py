@@ -10,8 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from hearth.core import audit
+from hearth.core import audit, deliveries
 from hearth.core.errors import ActionError
 from hearth.core.screening import respond_to_screening
 from hearth.members import policy
@@ -19,7 +21,7 @@ from hearth.members.models import Member
 from hearth.members.policy import Perm
 from hearth.safety import actions, alerts, content
 from hearth.safety.forms import AppealDecisionForm, AppealForm, DecisionForm, ReportForm, SanctionForm
-from hearth.safety.models import Appeal, ModerationItem, Risk
+from hearth.safety.models import Appeal, CrisisAlert, ModerationItem, Risk
 
 
 def _me(request: HttpRequest) -> Member:
@@ -213,6 +215,43 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Acknowledged. Thank you — follow up with them now.")
         return redirect("safety:alerts")
     return render(request, "safety/alerts.html", {"alerts": alerts.open_alerts(), "now": timezone.now()})
+
+
+@login_required
+def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """One alert: why, who has it, and what reached whom by each channel (live screens, email, push)."""
+    me = _me(request)
+    policy.require(me, Perm.HANDLE_CRISIS)
+    alert = CrisisAlert.objects.select_related("member", "acknowledged_by", "item").filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    return render(
+        request,
+        "safety/alert.html",
+        {"alert": alert, "channels": deliveries.summary(alert), "rows": deliveries.deliveries_about(alert)},
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """ "I've got this", from the banner on any page: clears the banner on every screen, then back where they were."""
+    me = _me(request)
+    policy.require(me, Perm.HANDLE_CRISIS)
+    try:
+        alert = alerts.do_acknowledge_alert(me, alert_id)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("safety:alerts")
+    who = alert.acknowledged_by.display_name if alert.acknowledged_by else "Someone"
+    if alert.acknowledged_by_id == me.pk:
+        messages.success(request, "Acknowledged. Thank you — follow up with them now.")
+    else:
+        messages.info(request, f"{who} already has this one.")
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) and back.startswith("/"):
+        return redirect(back)
+    return redirect("safety:alert", alert_id=alert.pk)
 
 
 @login_required
