@@ -171,9 +171,9 @@ def test_queue_page_runs_a_constant_number_of_queries(
     assert response.content.decode().count("mood 2/5") == people
 
 
-# Session, person, roles, the header's energy control and counts; then items, consent choices, usual supporters,
-# messages.
-QUEUE_QUERIES = 9
+# Session, person, roles, the header's energy control and counts, the open crisis alerts (staff's banners);
+# then items, consent choices, usual supporters, messages.
+QUEUE_QUERIES = 10
 
 
 def test_each_reason_says_where_it_came_from(client_for, member, peer_worker, clock):
