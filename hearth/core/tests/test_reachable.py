@@ -49,6 +49,7 @@ NOT_BY_LINKS = {
     "core:ready": "for load balancers and monitoring",
     "core:metrics": "for Prometheus, with a token",
     "core:counts": "the header's live count (header.js)",
+    "core:banners": "fetched by alerts.js after a dropped connection",
     "community:post_fragment": "fetched by live.js when a post changes",
     "chat:coming_up": "fetched by live.js when a gathering is announced",
     "members:signin": "for people who are signed out",
@@ -75,7 +76,7 @@ def _candidates() -> dict[str, list[Any]]:
     from hearth.community.models import Group, Post
     from hearth.insights import measures, registry
     from hearth.intake.models import Assessment, QuestionnaireVersion
-    from hearth.safety.models import ModerationItem
+    from hearth.safety.models import CrisisAlert, ModerationItem
     from hearth.signposting.models import Referral, Resource
     from hearth.team.models import Application
 
@@ -94,6 +95,8 @@ def _candidates() -> dict[str, list[Any]]:
         "resource_id": pks(Resource),
         "referral_id": pks(Referral),
         "item_id": pks(ModerationItem),
+        "alert_id": pks(CrisisAlert),
+        "application_id": pks(Application),
         "request_id": pks(TalkRequest),
         "pattern_id": pks(ShiftPattern),
         "cover_id": pks(CoverRequest),
@@ -141,6 +144,9 @@ class Walk:
 
 
 PER_VIEW = 6  # addresses visited per view: enough to see what each kind of page links to
+# Pages whose links depend on whom they are about: every address is visited (a person page shows a link to
+# someone's questionnaire results only when that person chose to share them).
+EVERY_ADDRESS = {"care:person"}
 MAX_PAGES = 600
 
 
@@ -159,7 +165,7 @@ def walk(client: Client) -> Walk:
         if view is None:
             result.bad_links.append(f"{address} (linked from {found_on}) is not a page")
             continue
-        if per_view[view] >= PER_VIEW:
+        if per_view[view] >= PER_VIEW and view not in EVERY_ADDRESS:
             result.reached.setdefault(view, address)
             continue
         per_view[view] += 1
