@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
@@ -28,12 +29,16 @@ from django.utils import timezone
 
 from hearth.chat.models import (
     Attendance,
+    Block,
     Conversation,
+    ConversationKind,
     DropIn,
     Gathering,
     HandRaise,
     InboxEntry,
     Message,
+    MessagePreference,
+    MessagesFrom,
     Room,
     RoomKind,
     RoomVisit,
@@ -41,8 +46,10 @@ from hearth.chat.models import (
 )
 from hearth.community.access import access_group_content, my_groups
 from hearth.community.models import GroupState, Membership
+from hearth.core.models import OrganisationSettings
 from hearth.members import policy
 from hearth.members.policy import Perm
+from hearth.safety.models import CrisisAlert, ModerationItem
 
 if TYPE_CHECKING:
     from hearth.members.models import Member
@@ -358,3 +365,123 @@ def newcomer_ids(gathering: Gathering, member_ids: list[int]) -> set[int]:
 
 def hand_queue(room: Room) -> list[HandRaise]:
     return list(HandRaise.objects.filter(room=room, cleared_at__isnull=True).select_related("member"))
+
+
+# --- Messages between members ------------------------------------------------------------------
+#
+# Off unless the organisation turned them on (``OrganisationSettings.member_messages``) and both people chose
+# to take messages from other members (:class:`MessagePreference`, "members of groups I'm in"). A block either
+# way stops them. Staff never read a conversation they are not in, except through
+# :func:`access_conversation_for_review` once a report or a crisis has opened it (audited, with a reason).
+
+# How long after a crisis alert about one of the two people staff may read their conversations.
+REVIEW_AFTER_CRISIS = timedelta(days=7)
+
+
+def member_messages_on() -> bool:
+    return OrganisationSettings.load().member_messages
+
+
+def messages_from(member: Member) -> str:
+    """The member's choice (:class:`MessagesFrom`); nobody until they choose."""
+    pref = MessagePreference.objects.filter(member=member).values_list("messages_from", flat=True).first()
+    return pref or MessagesFrom.NOBODY
+
+
+def blocked_between(a: Member, b: Member) -> bool:
+    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
+def blocked_by(member: Member) -> QuerySet[Block]:
+    return Block.objects.filter(blocker=member).select_related("blocked").order_by("blocked__display_name")
+
+
+def shares_a_group(a: Member, b: Member) -> bool:
+    return Membership.objects.filter(member=b, group__state=GroupState.ACTIVE, group__memberships__member=a).exists()
+
+
+def people_to_message(member: Member) -> QuerySet[Member]:
+    """Members of the member's groups who take messages from other members, minus blocks either way.
+
+    Empty when the organisation hasn't turned messages between members on, or the member hasn't.
+    """
+    from hearth.members.models import Member
+
+    if not member_messages_on() or messages_from(member) == MessagesFrom.NOBODY:
+        return Member.objects.none()
+    group_ids = my_groups(member).values("group_id")
+    open_to_groups = MessagePreference.objects.filter(messages_from=MessagesFrom.GROUPS).values("member_id")
+    return (
+        Member.objects.filter(is_active=True, memberships__group_id__in=group_ids, pk__in=open_to_groups)
+        .exclude(pk=member.pk)
+        .exclude(pk__in=Block.objects.filter(blocker=member).values("blocked_id"))
+        .exclude(pk__in=Block.objects.filter(blocked=member).values("blocker_id"))
+        .distinct()
+        .order_by("display_name")
+    )
+
+
+def access_peer(member: Member, other_id: int) -> Member:
+    """Another member ``member`` knows here: someone in one of their groups, someone they have a
+    conversation with, or someone they blocked. Anyone else is a 404 (ids can't be probed)."""
+    from hearth.members.models import Member
+
+    if not _signed_in(member):
+        raise Http404
+    other = Member.objects.filter(pk=other_id).first()
+    if other is None or other.pk == member.pk:
+        raise Http404
+    known = (
+        shares_a_group(member, other)
+        or Conversation.objects.filter(Q(member=member, supporter=other) | Q(member=other, supporter=member)).exists()
+        or Block.objects.filter(blocker=member, blocked=other).exists()
+    )
+    if not known:
+        raise Http404
+    return other
+
+
+def conversation_partner(conversation: Conversation, member: Member) -> Member:
+    return conversation.supporter if conversation.member_id == member.pk else conversation.member
+
+
+def review_openers(conversation: Conversation, now: datetime | None = None) -> list[str]:
+    """Why staff may read this conversation, in plain words; empty when nothing has opened it.
+
+    A report or a triage/contact item about one of its messages still open; an open report about either
+    person; a crisis alert about either person in the last :data:`REVIEW_AFTER_CRISIS`.
+    """
+    now = now or timezone.now()
+    people = [conversation.member_id, conversation.supporter_id]
+    reasons = []
+    message_ids = Message.objects.filter(room_id=conversation.room_id).values("pk")
+    open_items = ModerationItem.objects.filter(state=ModerationItem.State.OPEN)
+    if open_items.filter(content_key="chat.message", object_id__in=message_ids).exists():
+        reasons.append("a report or a safety check about a message in it")
+    if open_items.filter(content_key="members.member", object_id__in=people).exists():
+        reasons.append("a report about one of the two people")
+    if CrisisAlert.objects.filter(member_id__in=people, created_at__gte=now - REVIEW_AFTER_CRISIS).exists():
+        reasons.append("a crisis alert about one of the two people")
+    return reasons
+
+
+def access_conversation_for_review(staff: Member, conversation_id: int) -> tuple[Conversation, list[str]]:
+    """A one-to-one staff may read though they are not in it: only with ``Perm.REVIEW_CONVERSATIONS`` and
+    only while a report or a crisis opens it (:func:`review_openers`). Reading it is audited by the action."""
+    policy.require(staff, Perm.REVIEW_CONVERSATIONS)
+    conversation = Conversation.objects.filter(pk=conversation_id).select_related("room", "member", "supporter").first()
+    if conversation is None:
+        raise Http404
+    if staff.pk in (conversation.member_id, conversation.supporter_id):
+        raise PermissionDenied("This is your own conversation: open it from Messages.")
+    openers = review_openers(conversation)
+    if not openers:
+        raise PermissionDenied(
+            "Nothing has opened this conversation for review: there is no open report and no recent crisis "
+            "about it or the two people in it."
+        )
+    return conversation, openers
+
+
+def is_peer(conversation: Conversation) -> bool:
+    return conversation.kind == ConversationKind.PEER

@@ -28,11 +28,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.care.actions import add_care_item
-from hearth.chat.access import can_facilitate, can_moderate, present, room_channel
+from hearth.chat.access import (
+    blocked_between,
+    can_facilitate,
+    can_moderate,
+    member_messages_on,
+    messages_from,
+    present,
+    room_channel,
+    shares_a_group,
+)
 from hearth.chat.models import (
     Attendance,
     AttendanceHow,
+    Block,
     Conversation,
+    ConversationKind,
     DropIn,
     FollowUp,
     Gathering,
@@ -41,6 +52,8 @@ from hearth.chat.models import (
     InboxEntry,
     Message,
     MessageKind,
+    MessagePreference,
+    MessagesFrom,
     Prompt,
     Room,
     RoomKind,
@@ -69,6 +82,9 @@ audit.register(
         "chat.conversation.handed_over": "{actor} handed {subject}'s one-to-one with {old} on to {new}",
         "chat.notes.saved": "{actor} saved notes for the gathering '{title}'",
         "chat.prompts.changed": "{actor} changed the conversation prompt deck",
+        "chat.member.blocked": "{actor} blocked {subject} from messaging them",
+        "chat.member.unblocked": "{actor} unblocked {subject}",
+        "chat.conversation.reviewed": "{actor} read a one-to-one of {subject} with {other} ({opened_by}): {reason}",
     }
 )
 
@@ -166,8 +182,10 @@ def do_send_message(
     body = check_body(body)
     client_id = check_client_id(client_id)
     now = timezone.now()
+    between_members = False
     if kind == MessageKind.TEXT:
         check_can_write(member)  # muted, suspended, or slowed down after hostile messages
+        between_members = _check_peer_room(member, room)
     try:
         with transaction.atomic():
             if kind == MessageKind.TEXT and _recent_sends(room, member, now):
@@ -193,6 +211,7 @@ def do_send_message(
                     group_id=room.group_id,
                     premoderated=bool(room.group_id and room.group.premoderated),  # type: ignore[union-attr]
                     reply=True,
+                    between_members=between_members,
                     now=now,
                 )
                 if message.screening.held:
@@ -207,6 +226,21 @@ def do_send_message(
             raise
         return existing, False
     return message, True
+
+
+def _check_peer_room(member: Member, room: Room) -> bool:
+    """In a conversation between members, may ``member`` still write to the other? True when it is one
+    (its messages are then screened for contact details and meet-ups too); raises when they may not."""
+    if room.kind != RoomKind.CONVERSATION:
+        return False
+    conversation = Conversation.objects.filter(room=room).select_related("member", "supporter").first()
+    if conversation is None or conversation.kind != ConversationKind.PEER:
+        return False
+    other = conversation.supporter if conversation.member_id == member.pk else conversation.member
+    if conversation.closed_at is not None:
+        raise ActionError("This conversation is closed. You can still read it.")
+    check_can_message(member, other)
+    return True
 
 
 def _count_unread(room: Room, sender: Member, now: datetime) -> None:
@@ -268,6 +302,7 @@ def do_edit_message(member: Member, message: Message, body: str) -> Message:
                 group_id=message.room.group_id,
                 premoderated=bool(message.room.group_id and message.room.group.premoderated),  # type: ignore[union-attr]
                 reply=True,
+                between_members=_check_peer_room(member, message.room),
                 now=now,
             )
             if message.screening.held:
@@ -466,7 +501,9 @@ def do_open_conversation(member: Member, supporter: Member, *, opened_by: Member
     """
     if member.pk == supporter.pk:
         raise ActionError("A one-to-one needs two different people.")
-    pair = Q(member=member, supporter=supporter) | Q(member=supporter, supporter=member)
+    pair = (Q(member=member, supporter=supporter) | Q(member=supporter, supporter=member)) & Q(
+        kind=ConversationKind.SUPPORT
+    )
     existing = Conversation.objects.filter(pair, closed_at__isnull=True).select_related("room").first()
     if existing is not None and opened_by.pk in (member.pk, supporter.pk, existing.opened_by_id):
         return existing  # either person coming back to it, whichever way round they ask
@@ -502,6 +539,126 @@ def do_open_conversation(member: Member, supporter: Member, *, opened_by: Member
                 },
             )
     return conversation
+
+
+# --- Messages between members -----------------------------------------------------------------
+
+
+def check_can_message(sender: Member, recipient: Member) -> None:
+    """May ``sender`` write to ``recipient`` one-to-one, as a fellow member? Raises with the reason if not.
+
+    The organisation has turned it on; both chose to take messages from other members (it goes both ways)
+    and share a group; neither has blocked the other; the sender isn't muted. The refusal for a block
+    doesn't say who blocked whom.
+    """
+    if not member_messages_on():
+        raise ActionError("Messages between members aren't switched on here. You can talk to a supporter any time.")
+    if sender.pk == recipient.pk:
+        raise ActionError("A conversation needs two different people.")
+    if not recipient.is_active:
+        raise ActionError(f"{recipient.display_name} isn't here any more.")
+    if messages_from(sender) == MessagesFrom.NOBODY:
+        raise ActionError(
+            "Messages between members go both ways: first choose to take messages from other members "
+            "in your message settings."
+        )
+    if blocked_between(sender, recipient):
+        raise ActionError(f"You can't send messages to {recipient.display_name}.")
+    if messages_from(recipient) == MessagesFrom.NOBODY or not shares_a_group(sender, recipient):
+        raise ActionError(f"{recipient.display_name} isn't taking messages from other members at the moment.")
+    check_can_write(sender)
+
+
+def do_set_messages_from(member: Member, choice: str) -> MessagePreference:
+    """The member's own choice about messages from other members. Choosing nobody closes nothing that is
+    already written (it stays readable), but no more messages go either way."""
+    if choice not in MessagesFrom.values:
+        raise ActionError("Choose who may message you.")
+    with transaction.atomic():
+        pref, _ = MessagePreference.objects.update_or_create(
+            member=member, defaults={"messages_from": choice, "updated_at": timezone.now()}
+        )
+    return pref
+
+
+def do_start_member_conversation(sender: Member, recipient: Member) -> Conversation:
+    """A one-to-one between two members (the open one if they have one). The recipient hears nothing until
+    the first message arrives (their inbox changes then)."""
+    check_can_message(sender, recipient)
+    pair = Q(member=sender, supporter=recipient) | Q(member=recipient, supporter=sender)
+    with transaction.atomic():
+        existing = (
+            Conversation.objects.filter(pair, kind=ConversationKind.PEER, closed_at__isnull=True)
+            .select_related("room")
+            .first()
+        )
+        if existing is not None:
+            return existing
+        room = Room.objects.create(
+            kind=RoomKind.CONVERSATION,
+            title=f"{sender.display_name} and {recipient.display_name}",
+            created_by=sender,
+        )
+        conversation = Conversation.objects.create(
+            room=room, kind=ConversationKind.PEER, member=sender, supporter=recipient, opened_by=sender
+        )
+        InboxEntry.objects.bulk_create(
+            [
+                InboxEntry(room=room, member=sender, last_message_at=timezone.now()),
+                InboxEntry(room=room, member=recipient),
+            ]
+        )
+    return conversation
+
+
+def do_block(blocker: Member, blocked: Member) -> Block:
+    """``blocker`` stops messages with ``blocked`` both ways; their open conversation closes (it stays
+    readable to both). The blocked person isn't told. Audited (ids only), so a pattern can be seen."""
+    if blocker.pk == blocked.pk:
+        raise ActionError("You can't block yourself.")
+    with transaction.atomic():
+        block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+        if created:
+            conversations = Conversation.objects.filter(
+                Q(member=blocker, supporter=blocked) | Q(member=blocked, supporter=blocker),
+                kind=ConversationKind.PEER,
+                closed_at__isnull=True,
+            )
+            rooms = list(conversations.values_list("room_id", flat=True))
+            conversations.update(closed_at=timezone.now())
+            audit.log_action("chat.member.blocked", actor=blocker, subject=blocked, obj=block)
+            for room_id in rooms:
+                send_event_on_commit([member_group(blocker.pk)], {"kind": "inbox.changed", "room": room_id})
+    return block
+
+
+def do_unblock(blocker: Member, blocked: Member) -> None:
+    with transaction.atomic():
+        deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+        if deleted:
+            audit.log_action("chat.member.unblocked", actor=blocker, subject=blocked)
+
+
+def do_review_conversation(staff: Member, conversation: Conversation, reason: str, openers: list[str]) -> list[Message]:
+    """Staff read a one-to-one they are not in, once a report or crisis opened it (see
+    :func:`hearth.chat.access.access_conversation_for_review`, which the caller used). Every read is audited
+    with its reason; the two people's messages come back oldest first."""
+    reason = " ".join(reason.split())
+    if len(reason) < 10:
+        raise ActionError("Say why you need to read it (a sentence): it's kept in the audit log.")
+    with transaction.atomic():
+        audit.log_action(
+            "chat.conversation.reviewed",
+            actor=staff,
+            subject=conversation.member,
+            obj=conversation,
+            data={
+                "other": conversation.supporter.display_name,
+                "opened_by": "; ".join(openers),
+                "reason": reason[:300],
+            },
+        )
+    return list(Message.objects.filter(room_id=conversation.room_id).select_related("sender").order_by("seq"))
 
 
 # --- Drop-ins -------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from hearth.chat.models import Conversation, FollowUp, HandRaise, Message, Room, RoomVisit, Rsvp
+from hearth.chat.access import messages_from
+from hearth.chat.models import Block, Conversation, FollowUp, HandRaise, Message, Room, RoomVisit, Rsvp
 from hearth.members.data_rights import Section, register
 from hearth.members.models import Member
 
@@ -39,6 +40,16 @@ def _export_gatherings(member: Member) -> list[dict[str, Any]]:
     ]
 
 
+def _export_message_settings(member: Member) -> dict[str, Any]:
+    return {
+        "messages_from_other_members": messages_from(member),
+        "people_you_blocked": [
+            {"name": b.blocked.display_name, "since": b.created_at.isoformat()}
+            for b in Block.objects.filter(blocker=member).select_related("blocked")
+        ],
+    }
+
+
 def _erase_chat(member: Member) -> None:
     # One-to-ones are about the member: the whole conversation goes, for both people.
     Room.objects.filter(
@@ -68,5 +79,13 @@ register(
         _export_gatherings,
         lambda member: None,
         "Your answers to gatherings, reminders and attendance are deleted.",
+    )
+)
+register(
+    Section(
+        "message_settings",
+        _export_message_settings,
+        lambda member: None,  # both rows go with the account (blocks either way, the choice)
+        "Your choice about messages from other members and the list of people you blocked are deleted.",
     )
 )

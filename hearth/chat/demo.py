@@ -107,3 +107,33 @@ def seed_chat(rng: random.Random, people: list[Member]) -> None:
 
 
 seed_demo.DEMO_SEEDERS.append(seed_chat)
+
+
+def seed_member_messages(rng: random.Random, people: list[Member]) -> None:
+    """Messages between members switched on: Robin and a fellow gamer write to each other (Robin is open to
+    messages from her groups), and one member has blocked another after an unkind message."""
+    from hearth.chat.models import MessagesFrom
+    from hearth.core.models import OrganisationSettings
+
+    gamers = Group.objects.filter(name="Co-op Gamers").first()
+    if gamers is None:
+        return
+    OrganisationSettings.objects.update_or_create(pk=1, defaults={"member_messages": True})
+    robin = people[0]
+    others = [
+        p
+        for p in Member.objects.filter(memberships__group=gamers, role_grants__isnull=True).order_by("pk")
+        if p.pk != robin.pk and not p.display_name.startswith(robin.display_name)
+    ]
+    if len(others) < 3:
+        return
+    friend, blocker, blocked = others[0], others[1], others[2]
+    for person in (robin, friend, blocker, blocked):
+        actions.do_set_messages_from(person, MessagesFrom.GROUPS)
+    conversation = actions.do_start_member_conversation(friend, robin)
+    actions.do_send_message(friend, conversation.room, "Good game last night! Same time next week?", "demo-peer-1")
+    actions.do_send_message(robin, conversation.room, "Yes please, I'll bring the snacks this time.", "demo-peer-2")
+    actions.do_block(blocker, blocked)
+
+
+seed_demo.DEMO_SEEDERS.append(seed_member_messages)

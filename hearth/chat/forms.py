@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from hearth.chat.actions import MAX_BODY
-from hearth.chat.models import DropIn, GatheringFormat, RsvpAnswer
+from hearth.chat.models import DropIn, GatheringFormat, MessagesFrom, RsvpAnswer
 
 
 class SendForm(forms.Form):
@@ -89,4 +89,24 @@ class NotesForm(forms.Form):
 class PromptsForm(forms.Form):
     prompts = forms.CharField(
         label="Prompts, one on each line", max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 12})
+    )
+
+
+class MessagesFromForm(forms.Form):
+    messages_from = forms.ChoiceField(
+        label="Who can send you messages",
+        choices=MessagesFrom.choices,
+        widget=forms.RadioSelect,
+        help_text="Supporters can always reach you. Messages between members go both ways: if you choose "
+        "nobody, you won't be able to write to other members either.",
+    )
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to read this conversation?",
+        min_length=10,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit log with your name.",
     )

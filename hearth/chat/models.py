@@ -108,14 +108,25 @@ class Message(models.Model):
         return self.deleted_at is None and self.hidden_at is None
 
 
+class ConversationKind(models.TextChoices):
+    SUPPORT = "support", "With a supporter"
+    PEER = "peer", "Between members"
+
+
 class Conversation(models.Model):
-    """A one-to-one between a member and a supporter, with no time limit.
+    """A one-to-one with no time limit: a member and a supporter, or two members (``kind``).
 
     Open while ``closed_at`` is unset; either person can come back to it later.
-    There is at most one open conversation per pair.
+    There is at most one open conversation of each kind per pair. In a conversation between
+    members, ``member`` is the person who started it and ``supporter`` the person
+    they wrote to (the field names come from the supporter kind; the inbox never
+    reads them as roles). Member-to-member conversations are off unless the
+    organisation and both people have turned them on (:class:`MessagePreference`),
+    and either person can block the other (:class:`Block`).
     """
 
     room = models.OneToOneField(Room, on_delete=models.CASCADE, related_name="conversation")
+    kind = models.CharField(max_length=8, choices=ConversationKind.choices, default=ConversationKind.SUPPORT)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     opened_by = models.ForeignKey(
@@ -128,9 +139,9 @@ class Conversation(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["member", "supporter"],
+                fields=["member", "supporter", "kind"],
                 condition=models.Q(closed_at__isnull=True),
-                name="one_open_conversation_per_pair",
+                name="one_open_conversation_per_pair_and_kind",
             )
         ]
 
@@ -161,6 +172,43 @@ class InboxEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} in {self.room_id}"
+
+
+class MessagesFrom(models.TextChoices):
+    NOBODY = "nobody", "Nobody (only supporters can message me)"
+    GROUPS = "groups", "Members of groups I'm in"
+
+
+class MessagePreference(models.Model):
+    """Whether other members may write to this member (off until they choose otherwise).
+
+    No row means :attr:`MessagesFrom.NOBODY`. Choosing "nobody" also means not
+    writing to other members: messages between members go both ways or not at all.
+    """
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    messages_from = models.CharField(max_length=8, choices=MessagesFrom.choices, default=MessagesFrom.NOBODY)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.messages_from}"
+
+
+class Block(models.Model):
+    """``blocker`` never hears from ``blocked`` again in messages between members (either way round).
+
+    The blocked person is not told who blocked them or why: their conversation just closes to them.
+    """
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocked {self.blocked_id}"
 
 
 class RoomVisit(models.Model):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from hearth.chat.access import access_room
 from hearth.chat.actions import do_set_message_hidden
-from hearth.chat.models import Message
+from hearth.chat.models import Conversation, Message
 from hearth.members.models import Member
 from hearth.safety.content import ContentKind, register
 
@@ -27,6 +27,17 @@ def _visible(member: Member, message_id: int) -> bool:
     return True
 
 
+def _link(message_id: int) -> str:
+    """Where staff go from the moderation queue: a one-to-one is read through the audited review page."""
+    message = _message(message_id)
+    if message is None:
+        return ""
+    conversation = Conversation.objects.filter(room_id=message.room_id).first()
+    if conversation is not None:
+        return reverse("chat:review", args=[conversation.pk])
+    return reverse("chat:room", args=[message.room_id])
+
+
 register(
     ContentKind(
         key="chat.message",
@@ -35,7 +46,7 @@ register(
         excerpt=lambda pk: m.body if (m := _message(pk)) else "(deleted)",
         hide=do_set_message_hidden,
         visible_to=_visible,
-        link=lambda pk: reverse("chat:room", args=[m.room_id]) if (m := _message(pk)) else "",
+        link=_link,
         group_of=lambda pk: m.room.group_id if (m := _message(pk)) else None,
     )
 )

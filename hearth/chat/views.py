@@ -27,12 +27,25 @@ from hearth.chat.forms import (
     GatheringForm,
     HandOffForm,
     HideForm,
+    MessagesFromForm,
     NotesForm,
     PromptsForm,
+    ReviewForm,
     RsvpForm,
     SendForm,
 )
-from hearth.chat.models import Attendance, Conversation, DropIn, FollowUp, Gathering, Prompt, RoomKind, Rsvp
+from hearth.chat.models import (
+    Attendance,
+    Conversation,
+    ConversationKind,
+    DropIn,
+    FollowUp,
+    Gathering,
+    MessagesFrom,
+    Prompt,
+    RoomKind,
+    Rsvp,
+)
 from hearth.community.access import access_group_content, my_groups
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
@@ -68,7 +81,111 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {"entry": e, "other": access.other_person(e, member), "conversation": getattr(e.room, "conversation", None)}
         for e in pager
     ]
-    return render(request, "chat/inbox.html", {"rows": rows, "pager": pager})
+    return render(
+        request,
+        "chat/inbox.html",
+        {
+            "rows": rows,
+            "pager": pager,
+            "member_messages": access.member_messages_on(),
+            "messages_from": access.messages_from(member),
+        },
+    )
+
+
+# --- Messages between members ------------------------------------------------------------------
+
+
+@login_required
+def message_settings(request: HttpRequest) -> HttpResponse:
+    """The member's own choice about messages from other members, and the people they blocked."""
+    member: Member = request.user  # type: ignore[assignment]
+    form = MessagesFromForm(request.POST or None, initial={"messages_from": access.messages_from(member)})
+    if request.method == "POST" and form.is_valid():
+        actions.do_set_messages_from(member, form.cleaned_data["messages_from"])
+        messages.success(request, "Your choice is saved.")
+        return redirect("chat:message_settings")
+    return render(
+        request,
+        "chat/message_settings.html",
+        {"form": form, "blocks": access.blocked_by(member), "member_messages": access.member_messages_on()},
+    )
+
+
+@login_required
+def message_someone(request: HttpRequest) -> HttpResponse:
+    """People in the member's groups who take messages from other members."""
+    member: Member = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "chat/message_someone.html",
+        {
+            "people": access.people_to_message(member),
+            "member_messages": access.member_messages_on(),
+            "open_to_messages": access.messages_from(member) != MessagesFrom.NOBODY,
+        },
+    )
+
+
+@login_required
+@require_POST
+def start_member_conversation(request: HttpRequest, member_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    other = access.access_peer(member, member_id)
+    try:
+        conversation = actions.do_start_member_conversation(member, other)
+    except ActionError as error:
+        messages.error(request, str(error))
+        return redirect("chat:message_someone")
+    return redirect("chat:room", conversation.room_id)
+
+
+@login_required
+@require_POST
+def block_member(request: HttpRequest, member_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    other = access.access_peer(member, member_id)
+    try:
+        actions.do_block(member, other)
+    except ActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"You've blocked {other.display_name}. Neither of you can message the other, and they aren't told. "
+            "If something they said worried you, you can report it too.",
+        )
+    return redirect("chat:message_settings")
+
+
+@login_required
+@require_POST
+def unblock_member(request: HttpRequest, member_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    other = access.access_peer(member, member_id)
+    actions.do_unblock(member, other)
+    messages.success(request, f"You've unblocked {other.display_name}.")
+    return redirect("chat:message_settings")
+
+
+@login_required
+def review_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Staff read a one-to-one they're not in: only once a report or a crisis opened it, with a reason
+    (each read audited). GET asks for the reason; the messages are shown only in answer to it."""
+    member: Member = request.user  # type: ignore[assignment]
+    conversation, openers = access.access_conversation_for_review(member, conversation_id)
+    form = ReviewForm(request.POST or None)
+    rows = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = actions.do_review_conversation(member, conversation, form.cleaned_data["reason"], openers)
+        except ActionError as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "chat/review.html",
+        {"conversation": conversation, "openers": openers, "form": form, "rows": rows},
+    )
 
 
 @login_required
@@ -116,7 +233,17 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
     }
     if room.kind == RoomKind.CONVERSATION:
         conversation = Conversation.objects.select_related("member", "supporter").get(room=room)
-        context["other"] = conversation.supporter if conversation.member_id == member.pk else conversation.member
+        context["other"] = access.conversation_partner(conversation, member)
+        context["conversation"] = conversation
+        if conversation.kind == ConversationKind.PEER:
+            context["peer"] = True
+            context["blocked"] = access.blocked_by(member).filter(blocked=context["other"]).exists()
+            try:
+                if conversation.closed_at is not None:
+                    raise ActionError("This conversation is closed. You can still read it.")
+                actions.check_can_message(member, context["other"])
+            except ActionError as error:
+                context["cannot_send"] = str(error)
         actions.do_mark_read(member, room)
     drop_in = DropIn.objects.filter(room=room).first()
     context["drop_in"] = drop_in

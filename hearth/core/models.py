@@ -23,6 +23,10 @@ class OrganisationSettings(models.Model):
         default=False,
         help_text="Peer workers, counsellors and coordinators must set up two-factor sign-in before using Hearth.",
     )
+    member_messages = models.BooleanField(
+        default=False,
+        help_text="Members may write to each other one-to-one, when both have chosen to (screened like every message).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

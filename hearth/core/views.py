@@ -53,7 +53,11 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     org = OrganisationSettings.load()
     form = OrganisationSettingsForm(
         request.POST or None,
-        initial={"open_signup": org.open_signup, "require_staff_two_factor": org.require_staff_two_factor},
+        initial={
+            "open_signup": org.open_signup,
+            "require_staff_two_factor": org.require_staff_two_factor,
+            "member_messages": org.member_messages,
+        },
     )
     if request.method == "POST" and form.is_valid():
         do_update_organisation_settings(request.user, **form.cleaned_data)  # type: ignore[arg-type]

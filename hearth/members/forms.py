@@ -136,6 +136,11 @@ class OrganisationSettingsForm(forms.Form):
     require_staff_two_factor = forms.BooleanField(
         label="Peer workers, counsellors and coordinators must use two-factor sign-in", required=False
     )
+    member_messages = forms.BooleanField(
+        label="Members can message each other one-to-one, when both have chosen to (screened like every message; "
+        "either can block or report)",
+        required=False,
+    )
 
 
 class RoleForm(forms.Form):

@@ -34,6 +34,7 @@ class Perm(StrEnum):
     RUN_GATHERINGS = "chat.run_gatherings"
     EDIT_PROMPTS = "chat.edit_prompts"
     VIEW_SESSION_NOTES = "chat.view_session_notes"
+    REVIEW_CONVERSATIONS = "chat.review_conversations"
     TAKE_SHIFTS = "availability.take_shifts"
     MANAGE_ROTA = "availability.manage_rota"
     MANAGE_SUPPORTERS = "availability.manage_supporters"
@@ -86,6 +87,8 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.EDIT_PROMPTS: STAFF,
     # Facilitators' notes after a gathering, and its follow-ups.
     Perm.VIEW_SESSION_NOTES: STAFF,
+    # Reading a one-to-one they are not in, only once a report or a crisis has opened it, with a reason; audited.
+    Perm.REVIEW_CONVERSATIONS: STAFF,
     # Volunteers, peer workers and counsellors (and coordinators) can be on the rota and take talk-now requests.
     Perm.TAKE_SHIFTS: SUPPORTERS,
     # Editing anyone's shifts and seeing coverage gaps.

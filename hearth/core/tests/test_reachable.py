@@ -66,13 +66,15 @@ NOT_BY_LINKS = {
     "safety:support": "shown at once after writing something triage reads as a crisis",
     "safety:signposts": "offered quietly after writing about something other services help with",
     "admin:": "Django's admin site, for operators only",
+    "chat:review": "from a moderation item about a message in a one-to-one ('See it in place'), once a report "
+    "or crisis opened it",
 }
 
 
 # Where real ids for each URL parameter come from (the probe tries them until one answers 200).
 def _candidates() -> dict[str, list[Any]]:
     from hearth.availability.models import CoverRequest, OpenShift, ShiftPattern, TalkRequest
-    from hearth.chat.models import Gathering, Message, Room
+    from hearth.chat.models import Conversation, Gathering, Message, Room
     from hearth.community.models import Group, Post
     from hearth.insights import measures, registry
     from hearth.intake.models import Assessment, QuestionnaireVersion
@@ -89,6 +91,8 @@ def _candidates() -> dict[str, list[Any]]:
         "room_id": pks(Room),
         "message_id": pks(Message),
         "gathering_id": pks(Gathering),
+        "conversation_id": pks(Conversation),
+        "application_id": pks(Application),
         "member_id": pks(Member),
         "assessment_id": pks(Assessment),
         "number": list(QuestionnaireVersion.objects.values_list("number", flat=True)),
