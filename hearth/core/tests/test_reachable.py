@@ -92,7 +92,6 @@ def _candidates() -> dict[str, list[Any]]:
         "message_id": pks(Message),
         "gathering_id": pks(Gathering),
         "conversation_id": pks(Conversation),
-        "application_id": pks(Application),
         "member_id": pks(Member),
         "assessment_id": pks(Assessment),
         "number": list(QuestionnaireVersion.objects.values_list("number", flat=True)),
@@ -105,7 +104,6 @@ def _candidates() -> dict[str, list[Any]]:
         "pattern_id": pks(ShiftPattern),
         "cover_id": pks(CoverRequest),
         "offer_id": pks(OpenShift),
-        "application_id": pks(Application),
         "key": [m.key for m in registry.metrics()],
         "measure": list(measures.QUESTIONNAIRES),
         "token": [],  # tokens come by email or on a page; nothing to guess
