@@ -34,6 +34,7 @@ from hearth.chat.models import (
     ConversationKind,
     DropIn,
     Gathering,
+    GatheringSeries,
     HandRaise,
     InboxEntry,
     Message,
@@ -252,7 +253,11 @@ def coming_up(
                 )
             )
     gatherings = Gathering.objects.filter(
-        group_id__in=group_ids, group__state=GroupState.ACTIVE, ends_at__gte=now, starts_at__lt=until
+        group_id__in=group_ids,
+        group__state=GroupState.ACTIVE,
+        ends_at__gte=now,
+        starts_at__lt=until,
+        cancelled_at__isnull=True,
     ).select_related("group")
     for g in gatherings[: limit * 2]:
         items.append(
@@ -277,7 +282,7 @@ def coming_up(
 def upcoming_gatherings(member: Member, now: datetime | None = None) -> QuerySet[Gathering]:
     now = now or timezone.now()
     return Gathering.objects.filter(
-        group__memberships__member=member, group__state=GroupState.ACTIVE, ends_at__gte=now
+        group__memberships__member=member, group__state=GroupState.ACTIVE, ends_at__gte=now, cancelled_at__isnull=True
     ).select_related("group", "facilitator", "online_volunteer", "room")
 
 
@@ -485,3 +490,18 @@ def access_conversation_for_review(staff: Member, conversation_id: int) -> tuple
 
 def is_peer(conversation: Conversation) -> bool:
     return conversation.kind == ConversationKind.PEER
+
+
+def access_series(member: Member, series_id: int) -> GatheringSeries:
+    """A recurring gathering of one of the member's groups; else 404."""
+    series = GatheringSeries.objects.filter(pk=series_id).select_related("group").first()
+    if series is None:
+        raise Http404
+    access_group_content(member, series.group_id)
+    return series
+
+
+def next_dates(series: GatheringSeries, now: datetime | None = None, count: int = 3) -> list[Gathering]:
+    """The series' next ``count`` gatherings that will happen (skipped dates left out)."""
+    now = now or timezone.now()
+    return list(series.gatherings.filter(ends_at__gte=now, cancelled_at__isnull=True).order_by("starts_at")[:count])

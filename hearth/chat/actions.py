@@ -39,6 +39,7 @@ from hearth.chat.access import (
     shares_a_group,
 )
 from hearth.chat.models import (
+    TAKES_A_PLACE,
     Attendance,
     AttendanceHow,
     Block,
@@ -48,6 +49,7 @@ from hearth.chat.models import (
     FollowUp,
     Gathering,
     GatheringFormat,
+    GatheringSeries,
     HandRaise,
     InboxEntry,
     Message,
@@ -55,6 +57,7 @@ from hearth.chat.models import (
     MessagePreference,
     MessagesFrom,
     Prompt,
+    Repeat,
     Room,
     RoomKind,
     RoomVisit,
@@ -64,7 +67,7 @@ from hearth.chat.models import (
 from hearth.community.access import access_group_content, group_channel
 from hearth.community.models import Group, Membership
 from hearth.core import audit
-from hearth.core.deliveries import send_email
+from hearth.core.deliveries import send_email, send_live
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
 from hearth.core.screening import screen
@@ -765,28 +768,279 @@ def do_schedule_gathering(actor: Member, group_id: int, **fields: Any) -> Gather
     return gathering
 
 
+def _places_taken(gathering: Gathering) -> int:
+    return Rsvp.objects.filter(gathering=gathering, answer__in=TAKES_A_PLACE, waiting_since__isnull=True).count()
+
+
+def places_left(gathering: Gathering) -> int | None:
+    """Free places, or None when the gathering has no capacity."""
+    if gathering.capacity is None:
+        return None
+    return max(0, gathering.capacity - _places_taken(gathering))
+
+
 def do_rsvp(member: Member, gathering: Gathering, answer: str, remind_minutes_before: int | None = None) -> Rsvp:
-    """Going / maybe / "I might just listen", and an optional reminder that many minutes before."""
+    """Going / maybe / "I might just listen" / can't come, and an optional reminder that many minutes before.
+
+    With a capacity, "going" and "listen" take a place; when none is free the answer is kept on the waiting list
+    (``waiting_since``), first come first served. Someone giving up a place moves the first person waiting up
+    (:func:`_offer_places`). The gathering row is locked while places are counted, so two people can't take the
+    last place (SQLite's IMMEDIATE transactions queue writers; PostgreSQL's ``SELECT … FOR UPDATE``).
+    """
     if answer not in RsvpAnswer.values:
-        raise ActionError("Choose going, maybe or 'I might just listen'.")
+        raise ActionError("Choose going, maybe, 'I might just listen' or can't come.")
+    if gathering.cancelled_at is not None:
+        raise ActionError("This gathering is cancelled.")
     if remind_minutes_before is not None and not 0 < remind_minutes_before <= 7 * 24 * 60:
         raise ActionError("Choose a reminder between a few minutes and a week before.")
+    now = timezone.now()
     due = gathering.starts_at - timedelta(minutes=remind_minutes_before) if remind_minutes_before else None
-    if due is not None and due <= timezone.now():
-        due = None if gathering.starts_at <= timezone.now() else timezone.now()
+    if due is not None and due <= now:
+        due = None if gathering.starts_at <= now else now
+    if answer == RsvpAnswer.NO:
+        due = None
     with transaction.atomic():
+        Gathering.objects.select_for_update().filter(pk=gathering.pk).first()
+        before = Rsvp.objects.filter(gathering=gathering, member=member).first()
+        waiting_since = None
+        if gathering.capacity is not None and answer in TAKES_A_PLACE:
+            had_place = before is not None and before.answer in TAKES_A_PLACE and before.waiting_since is None
+            if not had_place and _places_taken(gathering) >= gathering.capacity:
+                waiting_since = before.waiting_since if before and before.waiting_since else now
         rsvp, _ = Rsvp.objects.update_or_create(
             gathering=gathering,
             member=member,
             defaults={
                 "answer": answer,
                 "remind_minutes_before": remind_minutes_before,
-                "due_at": due,
+                "due_at": due if waiting_since is None else None,
                 "reminded_at": None,
-                "answered_at": timezone.now(),
+                "answered_at": now,
+                "waiting_since": waiting_since,
             },
         )
+        _offer_places(gathering)
+    rsvp.refresh_from_db()
     return rsvp
+
+
+def waiting_position(rsvp: Rsvp) -> int | None:
+    """1 for the first person waiting; None when not waiting."""
+    if rsvp.waiting_since is None:
+        return None
+    return (
+        Rsvp.objects.filter(
+            gathering_id=rsvp.gathering_id, waiting_since__isnull=False, waiting_since__lte=rsvp.waiting_since
+        )
+        .exclude(waiting_since=rsvp.waiting_since, pk__gt=rsvp.pk)
+        .count()
+    )
+
+
+def _offer_places(gathering: Gathering) -> None:
+    """Free places go to the people waiting, longest first; each is told (live and, if they like, email)."""
+    if gathering.capacity is None:
+        return
+    free = gathering.capacity - _places_taken(gathering)
+    if free <= 0:
+        return
+    url = reverse("chat:gathering", args=[gathering.pk])
+    for rsvp in (
+        Rsvp.objects.filter(gathering=gathering, waiting_since__isnull=False)
+        .select_related("member")
+        .order_by("waiting_since", "pk")[:free]
+    ):
+        due = None
+        if rsvp.remind_minutes_before:
+            due = max(gathering.starts_at - timedelta(minutes=rsvp.remind_minutes_before), timezone.now())
+        Rsvp.objects.filter(pk=rsvp.pk).update(waiting_since=None, due_at=due)
+        text = f"A place came free: you're going to {gathering.title}."
+        send_live(
+            rsvp.member,
+            {"kind": "chat.place_free", "gathering": gathering.pk, "text": text, "url": url},
+            kind="chat.place_free",
+            about=gathering,
+        )
+        if rsvp.member.email_notifications and rsvp.member.is_active:
+            send_email(
+                rsvp.member,
+                "chat/email/place_free",
+                {"gathering": gathering, "url": url},
+                kind="chat.place_free",
+                about=gathering,
+            )
+
+
+def do_set_capacity(actor: Member, gathering: Gathering, capacity: int | None) -> Gathering:
+    """The facilitator or a host changes how many places there are; more places go to people waiting."""
+    if gathering.facilitator_id != actor.pk and not can_run(actor, gathering.group_id):
+        raise ActionError("Only the facilitator or the group's hosts can change the number of places.")
+    if capacity is not None and not 1 <= capacity <= 1000:
+        raise ActionError("Choose between 1 and 1,000 places, or leave it empty for no limit.")
+    with transaction.atomic():
+        Gathering.objects.select_for_update().filter(pk=gathering.pk).update(capacity=capacity)
+        gathering.capacity = capacity
+        _offer_places(gathering)
+    return gathering
+
+
+def can_run(actor: Member, group_id: int) -> bool:
+    """A host of the group, or a supporter in it (who may schedule its gatherings)."""
+    membership = Membership.objects.filter(group_id=group_id, member=actor).first()
+    return membership is not None and (membership.is_host or policy.can(actor, Perm.RUN_GATHERINGS))
+
+
+def do_cancel_gathering(actor: Member, gathering: Gathering) -> Gathering:
+    """Call one gathering off (for a series: skip that date; it isn't made again). Everyone who answered
+    going, maybe or listen is told; reminders stop."""
+    if gathering.facilitator_id != actor.pk and not can_run(actor, gathering.group_id):
+        raise ActionError("Only the facilitator or the group's hosts can cancel a gathering.")
+    if gathering.cancelled_at is not None:
+        return gathering
+    now = timezone.now()
+    with transaction.atomic():
+        gathering.cancelled_at = now
+        gathering.save(update_fields=["cancelled_at"])
+        Rsvp.objects.filter(gathering=gathering).update(due_at=None)
+        url = reverse("chat:gathering", args=[gathering.pk])
+        when = timezone.localtime(gathering.starts_at)
+        people = Rsvp.objects.filter(gathering=gathering).exclude(answer=RsvpAnswer.NO).select_related("member")
+        for rsvp in people:
+            send_live(
+                rsvp.member,
+                {
+                    "kind": "chat.gathering.cancelled",
+                    "gathering": gathering.pk,
+                    "text": f"{gathering.title} on {when:%A} {when.day} {when:%B} won't happen. Sorry!",
+                    "url": url,
+                },
+                kind="chat.gathering.cancelled",
+                about=gathering,
+            )
+        send_event_on_commit(
+            [group_channel(gathering.group_id)],
+            {"kind": "chat.gathering.scheduled", "group": gathering.group_id, "gathering": gathering.pk, "text": ""},
+        )
+    return gathering
+
+
+# --- Recurring gatherings ---------------------------------------------------------------------
+
+# How far ahead a series' gatherings exist (enough for three monthly ones).
+SERIES_HORIZON = timedelta(days=100)
+
+
+def do_schedule_series(
+    actor: Member,
+    group_id: int,
+    *,
+    repeat: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    until: Any = None,
+    **fields: Any,
+) -> GatheringSeries:
+    """A host or supporter sets up a recurring gathering; its gatherings up to the horizon are made at once."""
+    group, membership = access_group_content(actor, group_id)
+    check_can_schedule(actor, membership)
+    if repeat not in Repeat.values:
+        raise ActionError("Choose how often it happens.")
+    fields.setdefault("facilitator", actor)
+    check_gathering(group, {**fields, "starts_at": starts_at, "ends_at": ends_at})
+    local = timezone.localtime(starts_at)
+    if until is not None and until < local.date():
+        raise ActionError("The last date must be on or after the first.")
+    with transaction.atomic():
+        series = GatheringSeries.objects.create(
+            group=group,
+            repeat=repeat,
+            starts_on=local.date(),
+            start_time=local.time().replace(second=0, microsecond=0),
+            duration=ends_at - starts_at,
+            until=until,
+            created_by=actor,
+            **{k: v for k, v in fields.items() if k in _SERIES_FIELDS},
+        )
+        made = extend_series(series)
+        send_event_on_commit(
+            [group_channel(group.pk)],
+            {
+                "kind": "chat.gathering.scheduled",
+                "group": group.pk,
+                "gathering": made[0].pk if made else None,
+                "text": f"{series.title}: {series.rule_label()}",
+            },
+        )
+    return series
+
+
+_SERIES_FIELDS = (
+    "title",
+    "description",
+    "format",
+    "activity",
+    "video_link",
+    "place",
+    "capacity",
+    "facilitator",
+    "online_volunteer",
+)
+
+
+def extend_series(series: GatheringSeries, now: datetime | None = None) -> list[Gathering]:
+    """Make the series' gatherings from where it got to up to the horizon (idempotent: a date that already has
+    a row, cancelled or not, is left alone). Returns the new ones."""
+    from hearth.chat import recurrence
+
+    if series.ended_at is not None:
+        return []
+    now = now or timezone.now()
+    horizon = timezone.localtime(now + SERIES_HORIZON).date()
+    if series.until is not None:
+        horizon = min(horizon, series.until)
+    since = max(series.starts_on, timezone.localtime(now).date())
+    existing = set(series.gatherings.values_list("occurrence_date", flat=True))
+    made = []
+    for day in recurrence.dates(series.repeat, series.starts_on, since=since, until=horizon):
+        if day in existing:
+            continue
+        start = recurrence.local_start(day, series.start_time)
+        gathering = Gathering(
+            group=series.group,
+            series=series,
+            occurrence_date=day,
+            starts_at=start,
+            ends_at=start + series.duration,
+            created_by=series.created_by,
+            **{f: getattr(series, f) for f in _SERIES_FIELDS},
+        )
+        if gathering.format in (GatheringFormat.ONLINE, GatheringFormat.HYBRID):
+            gathering.room = Room.objects.create(
+                group=series.group, kind=RoomKind.GATHERING, title=series.title[:80], created_by=series.created_by
+            )
+        gathering.save()
+        made.append(gathering)
+    GatheringSeries.objects.filter(pk=series.pk).update(made_until=horizon)
+    return made
+
+
+def extend_all_series(now: datetime | None = None) -> int:
+    """The daily job: every running series keeps its horizon of gatherings."""
+    made = 0
+    for series in GatheringSeries.objects.filter(ended_at__isnull=True).select_related("group"):
+        with transaction.atomic():
+            made += len(extend_series(series, now))
+    return made
+
+
+def do_end_series(actor: Member, series: GatheringSeries) -> None:
+    """Stop a series: its gatherings still to come are cancelled (people who answered are told)."""
+    if series.facilitator_id != actor.pk and not can_run(actor, series.group_id):
+        raise ActionError("Only the facilitator or the group's hosts can end this.")
+    with transaction.atomic():
+        GatheringSeries.objects.filter(pk=series.pk).update(ended_at=timezone.now())
+        for gathering in series.gatherings.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True):
+            do_cancel_gathering(actor, gathering)
 
 
 def send_due_reminders(now: datetime | None = None) -> int:

@@ -137,3 +137,49 @@ def seed_member_messages(rng: random.Random, people: list[Member]) -> None:
 
 
 seed_demo.DEMO_SEEDERS.append(seed_member_messages)
+
+
+def seed_recurring_gatherings(rng: random.Random, people: list[Member]) -> None:
+    """A weekly craft evening with a few places (full, one person waiting), and a monthly film night."""
+    from hearth.chat.models import Repeat
+
+    makers = Group.objects.filter(name="Co-op Gamers").first()
+    if makers is None:
+        return
+    sam = people[1]
+    if not Membership.objects.filter(group=makers, member=sam).exists():
+        do_join_group(sam, makers)
+    now = timezone.localtime(timezone.now())
+    start = (now + timedelta(days=1)).replace(hour=19, minute=0, second=0, microsecond=0)
+    weekly = actions.do_schedule_series(
+        sam,
+        makers.pk,
+        repeat=Repeat.WEEKLY,
+        title="Quiet games evening",
+        description="A small, calm table: two-player and solo games, cameras optional. Just three or four of us.",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        format=GatheringFormat.ONLINE,
+        activity="two-player games: install Tabletop Simulator if you can, or just watch",
+        capacity=4,
+    )
+    first = weekly.gatherings.order_by("starts_at").first()
+    members = list(Member.objects.filter(memberships__group=makers).exclude(pk=sam.pk).order_by("pk")[:5])
+    if first is not None:
+        for person in members:
+            actions.do_rsvp(person, first, RsvpAnswer.GOING, 60)  # the fifth waits for a place
+    film = (now + timedelta(days=6)).replace(hour=19, minute=30, second=0, microsecond=0)
+    actions.do_schedule_series(
+        sam,
+        makers.pk,
+        repeat=Repeat.MONTHLY,
+        title="Film night",
+        description="We watch together online and chat in the room. Vote for next month's film at the end.",
+        starts_at=film,
+        ends_at=film + timedelta(hours=2, minutes=30),
+        format=GatheringFormat.ONLINE,
+        activity="film: bring a snack and a blanket",
+    )
+
+
+seed_demo.DEMO_SEEDERS.append(seed_recurring_gatherings)

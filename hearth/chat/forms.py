@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from hearth.chat.actions import MAX_BODY
-from hearth.chat.models import DropIn, GatheringFormat, MessagesFrom, RsvpAnswer
+from hearth.chat.models import DropIn, GatheringFormat, MessagesFrom, Repeat, RsvpAnswer
 
 
 class SendForm(forms.Form):
@@ -43,6 +43,24 @@ class GatheringForm(forms.Form):
     activity = forms.CharField(max_length=80, required=False, help_text="Optional: crafts, film night, gaming…")
     video_link = forms.URLField(required=False, assume_scheme="https")
     place = forms.CharField(max_length=200, required=False)
+    capacity = forms.IntegerField(
+        label="Places",
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text="Optional: how many people can come. Others can join a waiting list.",
+    )
+    repeat = forms.ChoiceField(
+        label="Repeats",
+        choices=[("", "Just this once"), *Repeat.choices],
+        required=False,
+    )
+    until = forms.DateField(
+        label="Last date (if it repeats)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty to keep it going until you end it.",
+    )
     facilitator: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, help_text="Leave empty to facilitate it yourself."
     )
@@ -110,3 +128,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the audit log with your name.",
     )
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label="Places", min_value=1, max_value=1000, required=False)

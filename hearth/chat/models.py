@@ -297,6 +297,60 @@ class GatheringFormat(models.TextChoices):
     HYBRID = "hybrid", "Hybrid: in person with an online room"
 
 
+class Repeat(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every other week"
+    MONTHLY = "monthly", "Once a month (same week and day)"
+
+
+class GatheringSeries(models.Model):
+    """A recurring gathering: the rule, and what each of its gatherings copies.
+
+    Its gatherings are real :class:`Gathering` rows (RSVPs, rooms, capacity and reminders work the same),
+    made ahead up to ``actions.SERIES_HORIZON`` by ``do_schedule_series`` and the daily ``extend_series`` job.
+    A date that is skipped keeps its (cancelled) row, so it is never made again. ``starts_on`` and
+    ``start_time`` are wall-clock in the organisation's zone (see :mod:`hearth.chat.recurrence`).
+    """
+
+    group = models.ForeignKey("community.Group", on_delete=models.CASCADE, related_name="+")
+    repeat = models.CharField(max_length=12, choices=Repeat.choices)
+    starts_on = models.DateField()
+    start_time = models.TimeField()
+    duration = models.DurationField()
+    until = models.DateField(null=True, blank=True, help_text="The last date it may happen (none: until ended).")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Copied to each gathering.
+    title = models.CharField(max_length=80)
+    description = models.TextField(max_length=1000, blank=True)
+    format = models.CharField(max_length=10, choices=GatheringFormat.choices, default=GatheringFormat.ONLINE)
+    activity = models.CharField(max_length=80, blank=True)
+    video_link = models.URLField(blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    online_volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_until = models.DateField(null=True, blank=True, help_text="Gatherings exist up to this date.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "gathering series"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def rule_label(self) -> str:
+        from hearth.chat.recurrence import describe
+
+        return describe(self.repeat, self.starts_on, self.start_time)
+
+
 class Gathering(models.Model):
     """A scheduled session of a group, with a facilitator.
 
@@ -322,6 +376,14 @@ class Gathering(models.Model):
     )
     room = models.OneToOneField(Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="gathering")
     closing_round_at = models.DateTimeField(null=True, blank=True)
+    series = models.ForeignKey(
+        GatheringSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="gatherings"
+    )
+    occurrence_date = models.DateField(null=True, blank=True, help_text="The series' date this one is for.")
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Places for people who say they're coming; empty: no limit."
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField("facilitator's notes (staff only)", max_length=4000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -330,6 +392,13 @@ class Gathering(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "occurrence_date"],
+                condition=models.Q(series__isnull=False),
+                name="one_gathering_per_series_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -343,6 +412,11 @@ class RsvpAnswer(models.TextChoices):
     GOING = "going", "Going"
     MAYBE = "maybe", "Maybe"
     LISTEN = "listen", "I might just listen"
+    NO = "no", "Can't come"
+
+
+# Answers that take one of a gathering's places when it has a capacity.
+TAKES_A_PLACE = (RsvpAnswer.GOING, RsvpAnswer.LISTEN)
 
 
 class Rsvp(models.Model):
@@ -359,6 +433,9 @@ class Rsvp(models.Model):
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
+    waiting_since = models.DateTimeField(
+        null=True, blank=True, help_text="On the waiting list since then (the gathering was full); first come first."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["gathering", "member"], name="one_rsvp_per_gathering")]

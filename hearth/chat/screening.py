@@ -47,6 +47,15 @@ staff_text(
     "notes",
     why="written by the group's hosts and supporters (Perm.RUN_GATHERINGS) and facilitators, in that role",
 )
+staff_text(
+    "chat.GatheringSeries",
+    "title",
+    "description",
+    "activity",
+    "video_link",
+    "place",
+    why="a recurring gathering, written by the group's hosts and supporters (Perm.RUN_GATHERINGS) in that role",
+)
 staff_text("chat.Prompt", "text", why="the organisation's prompt deck (Perm.EDIT_PROMPTS)")
 staff_text("chat.FollowUp", "note", why="the facilitator's note when handing someone to a supporter")
 system_text("chat.Conversation", "reason", why="why Hearth opened it (talk now, a check-in, a hand-off)")

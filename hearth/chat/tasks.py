@@ -16,3 +16,12 @@ def send_gathering_reminders() -> int:
     from hearth.chat.actions import send_due_reminders
 
     return send_due_reminders()
+
+
+@periodic(every=timedelta(hours=6))
+@task()
+def extend_gathering_series() -> int:
+    """Keep each recurring gathering's dates made up to the horizon (see ``actions.extend_series``)."""
+    from hearth.chat.actions import extend_all_series
+
+    return extend_all_series()

@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hearth.chat import access, actions, home
+from hearth.chat import access, actions, home, ics
 from hearth.chat.forms import (
+    CapacityForm,
     DropInForm,
     EditForm,
     GatheringForm,
@@ -424,7 +426,17 @@ def new_gathering(request: HttpRequest, group_id: int) -> HttpResponse:
     form = GatheringForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        repeat, until = fields.pop("repeat", ""), fields.pop("until", None)
         try:
+            if repeat:
+                series = actions.do_schedule_series(
+                    request.user,  # type: ignore[arg-type]
+                    group.pk,
+                    repeat=repeat,
+                    until=until,
+                    **fields,
+                )
+                return redirect("chat:series", series.pk)
             gathering = actions.do_schedule_gathering(request.user, group.pk, **fields)  # type: ignore[arg-type]
             return redirect("chat:gathering", gathering.pk)
         except ActionError as error:
@@ -447,19 +459,31 @@ def gathering_page(request: HttpRequest, gathering_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         remind = form.cleaned_data["remind"]
         try:
-            actions.do_rsvp(member, gathering, form.cleaned_data["answer"], int(remind) if remind else None)
-            messages.success(request, "Thanks, your answer is saved.")
+            rsvp = actions.do_rsvp(member, gathering, form.cleaned_data["answer"], int(remind) if remind else None)
+            if rsvp.waiting_since:
+                messages.info(
+                    request,
+                    f"It's full at the moment, so you're on the waiting list (number {actions.waiting_position(rsvp)}). "
+                    "If a place comes free it's yours, and we'll tell you.",
+                )
+            else:
+                messages.success(request, "Thanks, your answer is saved.")
             return redirect("chat:gathering", gathering.pk)
         except ActionError as error:
             form.add_error(None, str(error))
     facilitating = member.pk in (gathering.facilitator_id, gathering.online_volunteer_id)
     staff_view = policy.can(member, Perm.VIEW_SESSION_NOTES)
+    running = gathering.facilitator_id == member.pk or actions.can_run(member, gathering.group_id)
     context: dict[str, Any] = {
         "gathering": gathering,
         "form": form,
         "rsvp": rsvp,
         "facilitating": facilitating,
         "staff_view": staff_view,
+        "running": running,
+        "places_left": actions.places_left(gathering),
+        "waiting_position": actions.waiting_position(rsvp) if rsvp else None,
+        "capacity_form": CapacityForm(initial={"capacity": gathering.capacity}) if running else None,
     }
     if facilitating or staff_view:
         context["answers"] = Rsvp.objects.filter(gathering=gathering).select_related("member").order_by("answer")
@@ -472,6 +496,83 @@ def gathering_page(request: HttpRequest, gathering_id: int) -> HttpResponse:
     if staff_view:
         context["follow_ups"] = FollowUp.objects.filter(gathering=gathering).select_related("member", "supporter")
     return render(request, "chat/gathering.html", context)
+
+
+@login_required
+@require_POST
+def gathering_capacity(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    gathering = access.access_gathering(member, gathering_id)
+    form = CapacityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError("Choose between 1 and 1,000 places, or leave it empty for no limit.")
+        actions.do_set_capacity(member, gathering, form.cleaned_data["capacity"])
+        messages.success(request, "The number of places is saved.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:gathering", gathering.pk)
+
+
+@login_required
+@require_POST
+def cancel_gathering(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    gathering = access.access_gathering(member, gathering_id)
+    try:
+        actions.do_cancel_gathering(member, gathering)
+        messages.success(request, "It's cancelled. Everyone who answered has been told.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:gathering", gathering.pk)
+
+
+def _ics_response(gatherings: Any, name: str, filename: str) -> HttpResponse:
+    body = ics.calendar(gatherings, base_url=settings.HEARTH_BASE_URL, name=name, now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def gathering_ics(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    gathering = access.access_gathering(request.user, gathering_id)  # type: ignore[arg-type]
+    return _ics_response([gathering], gathering.title, f"gathering-{gathering.pk}.ics")
+
+
+@login_required
+def series_page(request: HttpRequest, series_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    series = access.access_series(member, series_id)
+    return render(
+        request,
+        "chat/series.html",
+        {
+            "series": series,
+            "next": access.next_dates(series),
+            "running": series.facilitator_id == member.pk or actions.can_run(member, series.group_id),
+        },
+    )
+
+
+@login_required
+def series_ics(request: HttpRequest, series_id: int) -> HttpResponse:
+    series = access.access_series(request.user, series_id)  # type: ignore[arg-type]
+    gatherings = series.gatherings.filter(ends_at__gte=timezone.now()).order_by("starts_at")
+    return _ics_response(gatherings, series.title, f"series-{series.pk}.ics")
+
+
+@login_required
+@require_POST
+def end_series(request: HttpRequest, series_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    series = access.access_series(member, series_id)
+    try:
+        actions.do_end_series(member, series)
+        messages.success(request, "It's ended. People who said they'd come to the next ones have been told.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:series", series.pk)
 
 
 @login_required

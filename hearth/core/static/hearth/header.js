@@ -37,6 +37,8 @@
     "chat.conversation.opened",
     "chat.handoff",
     "chat.reminder",
+    "chat.place_free",
+    "chat.gathering.cancelled",
     "safety.report_outcome",
     "safety.sanction",
     "safety.mood_alert",
