@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from e2e.conftest import assert_accessible, sign_in
 
@@ -87,4 +87,44 @@ def test_a_member_applies_to_volunteer_and_the_coordinator_reads_it(
     jo.get_by_role("link", name="Supervision and debriefs").click()
     expect(jo.get_by_role("heading", name=re.compile("^No supervision in"))).to_be_visible()
     assert_accessible(jo)
+    assert page_errors == []
+
+
+def test_a_volunteer_says_they_are_worried_about_someone_and_a_peer_worker_sees_it(
+    new_page, page_errors, live_server_url: str
+) -> None:
+    priya = new_page()
+    sign_in(priya, live_server_url, "peerworker@example.org")
+    priya.get_by_role("navigation", name="Main").get_by_role("link", name="Team tools").click()
+    priya.get_by_role("main").get_by_role("link", name="Care queue").click()
+
+    def entry_for(name: str) -> Locator:
+        heading = priya.get_by_role("heading", name=name, exact=True)
+        return priya.locator("article.care-entry").filter(has=heading)
+
+    def heard_of(name: str) -> bool:
+        entry = entry_for(name)
+        return entry.count() > 0 and "A volunteer is worried" in entry.inner_text()
+
+    sam = new_page()
+    sign_in(sam, live_server_url, "volunteer@example.org")
+    sam.get_by_role("link", name="Your feed").first.click()
+    # Someone the team hasn't already heard a worry about (the demo has one from Sam).
+    links = sam.get_by_role("link", name=re.compile(r"^Worried about .+\?$"))
+    names = [re.sub(r"^Worried about (.+)\?$", r"\1", t) for t in links.all_inner_texts()]
+    name = next(n for n in names if not heard_of(n))
+    sam.get_by_role("link", name=f"Worried about {name}?").first.click()
+    expect(sam.get_by_role("heading", name=f"Worried about {name}?")).to_be_visible()
+    assert_accessible(sam)
+    sam.get_by_label("What did you notice?").fill("They said they've barely left the house this week.")
+    sam.get_by_role("button", name="Tell the team").click()
+    expect(sam.get_by_role("status")).to_contain_text(f"Thank you for telling us about {name}")
+    expect(sam.get_by_role("status")).not_to_contain_text("barely left the house")
+
+    # Priya's queue hears it (no reload): the person is there, with why, and the words are one look away.
+    entry = entry_for(name)
+    expect(entry).to_contain_text("A volunteer is worried about them")
+    entry.get_by_role("link", name=name, exact=True).click()
+    priya.get_by_role("link", name="Show what they noticed").click()
+    expect(priya.get_by_text("They said they've barely left the house this week.")).to_be_visible()
     assert page_errors == []

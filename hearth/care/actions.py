@@ -29,6 +29,7 @@ from hearth.care.models import (
     CheckInRecord,
     CheckInRound,
     CheckInSend,
+    Concern,
     MoodEntry,
     Source,
     Visit,
@@ -47,6 +48,8 @@ from hearth.members.policy import Perm
 audit.register(
     {
         "care.item.claimed": "{actor} is reaching out to {subject}",
+        "care.concern.raised": "{actor} told the team they are worried about {subject}",
+        "care.concern.viewed": "{actor} read what people noticed about {subject}",
         "care.item.released": "{actor} handed {subject} back to the care queue",
         "care.item.done": "{actor} checked in with {subject}: {outcome}",
         "care.item.snoozed": "{actor} snoozed {subject} on the care queue until {until}: {reason}",
@@ -64,6 +67,7 @@ audit.register(
 CARE_GROUP = "care.queue"  # every queue page listens here; events carry no names, the page reloads itself
 
 DEFAULT_WEIGHTS = {
+    Source.PEER: 55,  # someone who knows them noticed something: near the top, like triage
     Source.TRIAGE: 50,
     Source.HAND_OFF: 45,
     Source.NOBODY_REPLIED: 40,
@@ -184,6 +188,82 @@ def do_release(actor: Member, member_id: int) -> None:
         )
         audit.log_action("care.item.released", actor=actor, subject=items[0].member)
         queue_changed()
+
+
+# --- Peers who notice ------------------------------------------------------------------------------
+
+CONCERNS_PER_DAY = 10  # from one person: more than this is not noticing, it is something to look at
+
+
+def concern_reason(raiser: Member) -> str:
+    """How the care queue says it (the words themselves are on the person's page, for staff)."""
+    if policy.is_staff(raiser):
+        who = "A member of staff"
+    elif policy.is_supporter(raiser):
+        who = "A volunteer"
+    else:
+        who = "Another member"
+    return f"{who} is worried about them and said what they noticed"
+
+
+def do_raise_concern(
+    raiser: Member,
+    about: Member,
+    noticed: str,
+    *,
+    content_key: str = "",
+    object_id: int | None = None,
+    now: datetime | None = None,
+) -> Concern:
+    """ "I'm worried about someone": the person goes on the care queue (staff only), the words go through the
+    one screening path, and crisis words raise a crisis alert about *them*. The raiser is thanked and never
+    told what happens next."""
+    policy.require(raiser, Perm.RAISE_CONCERN)
+    now = now or timezone.now()
+    if about.pk == raiser.pk:
+        raise ActionError(
+            "It sounds like you're having a hard time yourself. You can talk to someone now, or leave a message "
+            "for the team."
+        )
+    if not about.is_active:
+        raise ActionError("That person isn't here any more.")
+    noticed = noticed.strip()
+    if len(noticed) < 3:
+        raise ActionError("Say a little about what you noticed: a few words are enough.")
+    if len(noticed) > 2000:
+        raise ActionError("Please keep it under 2,000 characters: what you noticed, in your own words.")
+    if Concern.objects.filter(raised_by=raiser, created_at__gte=now - timedelta(days=1)).count() >= CONCERNS_PER_DAY:
+        raise ActionError("You've told us about a lot of people today. Thank you: the team will look at them.")
+    with transaction.atomic():
+        concern = Concern.objects.create(
+            about=about,
+            raised_by=raiser,
+            noticed_encrypted=crypto.encrypt_json(noticed),
+            content_key=content_key[:40],
+            object_id=object_id,
+            created_at=now,
+        )
+        screening = screen(author=raiser, text=noticed, path="care.concern", object_id=concern.pk, about=about, now=now)
+        concern.risk = screening.risk
+        concern.save(update_fields=["risk"])
+        add_care_item(about, source=Source.PEER, reason=concern_reason(raiser), now=now, ref=f"concern:{concern.pk}")
+        audit.log_action("care.concern.raised", actor=raiser, subject=about, obj=concern)
+    concern.screening = screening
+    return concern
+
+
+def concern_count(member: Member) -> int:
+    """How many times people told the team they are worried about ``member`` (no words, no names)."""
+    return Concern.objects.filter(about=member).count()
+
+
+def concerns_about(actor: Member, member: Member) -> list[Concern]:
+    """What people noticed about ``member``, for staff; the read is audited."""
+    policy.require(actor, Perm.USE_CARE_QUEUE)
+    concerns = list(Concern.objects.filter(about=member).select_related("raised_by")[:20])
+    if concerns:
+        audit.log_action("care.concern.viewed", actor=actor, subject=member)
+    return concerns
 
 
 def do_release_claims_of(actor: Member, supporter: Member) -> int:

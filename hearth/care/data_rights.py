@@ -9,11 +9,13 @@ from hearth.care.models import (
     CareProfile,
     CheckInRecord,
     CheckInRound,
+    Concern,
     MoodEntry,
     Visit,
     WellbeingReading,
     WellbeingToken,
 )
+from hearth.core import crypto
 from hearth.members.data_rights import Section, register
 from hearth.members.models import Member
 
@@ -51,6 +53,12 @@ def _export(member: Member) -> dict[str, Any]:
             {"day": r.day.isoformat(), "metric": r.metric, "value": r.value}
             for r in WellbeingReading.objects.filter(member=member)
         ],
+        # What you told the team you noticed about someone (what others told us about you stays with the team,
+        # like check-in notes: it is someone else's words).
+        "worries_you_told_us_about": [
+            {"at": c.created_at.isoformat(), "about": c.about.display_name, "what_you_noticed": c.noticed()}
+            for c in Concern.objects.filter(raised_by=member).select_related("about")
+        ],
         "wellbeing_tokens": [
             {"name": t.name, "created_at": t.created_at.isoformat(), "revoked": t.revoked_at is not None}
             for t in WellbeingToken.objects.filter(member=member)
@@ -62,6 +70,11 @@ def _erase(member: Member) -> None:
     for model in (CareItem, CheckInRecord, CheckInRound, MoodEntry, Visit, WellbeingReading, WellbeingToken):
         model.objects.filter(member=member).delete()
     CareProfile.objects.filter(member=member).delete()
+    Concern.objects.filter(about=member).delete()
+    # A worry they raised about someone else stays with the team (it may be all we know), without their words.
+    Concern.objects.filter(raised_by=member).update(
+        raised_by=None, noticed_encrypted=crypto.encrypt_json("(removed when the person who told us left)")
+    )
 
 
 register(
@@ -70,6 +83,7 @@ register(
         _export,
         _erase,
         "Your mood check-ins, wellbeing scores, the days you came in, check-ins and the team's notes about "
-        "reaching out to you are deleted.",
+        "reaching out to you are deleted. If you told the team you were worried about someone, that stays with the "
+        "team without your name or words.",
     )
 )

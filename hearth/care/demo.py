@@ -5,7 +5,8 @@ someone who hasn't been in for 12 days (usually every 2), a mood of 2/5 three
 days running, a falling mood, low energy for four days, stress scores well
 above someone's usual, a missed craft evening, a 02:10 post nobody answered, a
 triage concern, a facilitator's hand-off, a referral due, a check-in with no
-reply and a request for check-ins. Sam (volunteer@example.org) sees the
+reply, a request for check-ins, and someone Sam is worried about (he told the
+team what he noticed after their post in his group). Sam (volunteer@example.org) sees the
 unanswered post in his group, and the mood someone shares with him as their
 usual supporter. One member with an irregular pattern is *not* on the queue.
 Robin, the demo member, shares nothing (their home page stays as other tests expect).
@@ -148,6 +149,26 @@ def seed_care(rng: random.Random, people: list[Member]) -> None:
     actions._send_one(round_, now - timedelta(days=3))
     actions.follow_up_check_ins(now)
     actions.do_ask_for_check_ins(asking, "weekdays, not before noon")
+
+    # Sam noticed something in his group and told the team: a peer's worry (the words are for staff only).
+    if sams_group is not None and len(plain) > 14:
+        friend = plain[14]
+        Membership.objects.get_or_create(group=sams_group, member=friend)
+        post = Post.objects.create(
+            group=sams_group,
+            author=friend,
+            body="Gave the allotment a miss again this week. Not really up to much at the moment.",
+            created_at=now - timedelta(days=1, hours=3),
+        )
+        actions.do_raise_concern(
+            sam,
+            friend,
+            "They've missed the allotment three weeks running and said they're not up to much. They usually love "
+            "it. Might be nothing, but they seemed flat when I saw them on Saturday.",
+            content_key="community.post",
+            object_id=post.pk,
+            now=now - timedelta(hours=20),
+        )
 
     cues.refresh_cues(now=now)
 

@@ -83,3 +83,13 @@ class UploadForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label="Name for the token", max_length=60, initial="My tracker")
+
+
+class ConcernForm(forms.Form):
+    noticed = forms.CharField(
+        label="What did you notice?",
+        help_text="A few words are enough: what they said or did, and when.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=3,
+        max_length=2000,
+    )

@@ -41,6 +41,7 @@ class Source(models.TextChoices):
     GOING_QUIET = "going_quiet", "Going quiet"
     MISSED_GATHERING = "missed_gathering", "Missed a gathering"
     WELLBEING = "wellbeing", "Wellbeing signal"
+    PEER = "peer", "Someone is worried about them"
 
 
 CUE_SOURCES = frozenset(
@@ -309,6 +310,45 @@ class CheckInRecord(models.Model):
     @staticmethod
     def seal(note: str) -> str:
         return crypto.encrypt_json(note) if note else ""
+
+
+class Concern(models.Model):
+    """ "I'm worried about someone": what a member or volunteer noticed about another person.
+
+    It puts that person on the care queue (staff only) and, when the words say so, raises a crisis alert about
+    them. ``noticed_encrypted`` is Fernet ciphertext; staff read it on the person's care page (each read audited).
+    The person who raised it is thanked and never told what happens next.
+    """
+
+    about = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="concerns_raised"
+    )
+    noticed_encrypted = models.TextField()
+    content_key = models.CharField(max_length=40, blank=True, help_text="Where they noticed it (a post, a message).")
+    object_id = models.BigIntegerField(null=True, blank=True)
+    risk = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    screening: Any = None  # set by do_raise_concern
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Someone is worried about {self.about}"
+
+    def noticed(self) -> str:
+        return str(crypto.decrypt_json(self.noticed_encrypted)) if self.noticed_encrypted else ""
+
+    @property
+    def where_label(self) -> str:
+        """Where it was noticed, in words ("post", "chat message"); empty when raised from their profile."""
+        from hearth.safety import content
+
+        if self.content_key in content.registered():
+            return content.get(self.content_key).label
+        return ""
 
 
 def as_local(moment: datetime) -> datetime:

@@ -6,8 +6,8 @@ Who sees which reason (the one place this is decided; views and actions call
 - A member's **cues** (energy, mood, going quiet, …) only as they shared them:
   "my usual supporter" → that supporter; "the peer-work team" → staff
   (``Perm.USE_CARE_QUEUE``) and the usual supporter. Nobody → nobody.
-- **Triage, hand-offs and referrals** → staff only (volunteers are never left
-  holding a concern).
+- **Triage, hand-offs, referrals and peers' worries** ("I'm worried about
+  someone") → staff only (volunteers are never left holding a concern).
 - **Check-in rounds, requests for check-ins and follow-ups** → staff and the
   member's usual supporter.
 - **Nobody replied** → staff, and volunteers (``Perm.VIEW_CARE_QUEUE``) who are
@@ -33,7 +33,7 @@ from hearth.members import consent, policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
 
-STAFF_ONLY = frozenset({Source.TRIAGE, Source.HAND_OFF, Source.REFERRAL, Source.OUTCOME})
+STAFF_ONLY = frozenset({Source.TRIAGE, Source.HAND_OFF, Source.REFERRAL, Source.OUTCOME, Source.PEER})
 STAFF_AND_USUAL = frozenset({Source.CHECK_IN, Source.ASKED, Source.FOLLOW_UP})
 MAX_ENTRIES = 60  # one screen of people: the rest wait until these are seen to (no infinite scroll)
 

@@ -43,3 +43,18 @@ staff_text("care.CareItem", "snooze_reason", "outcome", why="supporters working 
 staff_text("care.CheckInRound", "message", why="the check-in message staff set up (Perm.RUN_CHECK_INS)")
 staff_text("care.CheckInRecord", "note_encrypted", why="the supporter's note of a check-in")
 system_text("care.CheckInRecord", "reasons", why="what was on the queue, copied for the record")
+
+
+def _drill_concern(member: Member, text: str) -> Any:
+    """A drill writes crisis words about a made-up person the drill member is worried about."""
+    from hearth.care.actions import do_raise_concern
+
+    friend = Member.objects.create_user(
+        f"drill-friend-{member.pk}@example.invalid", None, display_name=f"Drill friend of {member.pk}"
+    )
+    return do_raise_concern(member, friend, text)
+
+
+register_path(Path("care.concern", "what someone noticed about another person", drill=_drill_concern))
+member_text("care.Concern", "noticed_encrypted", path="care.concern")
+system_text("care.Concern", "content_key", "risk", why="where it was noticed, and triage's risk level")

@@ -9,13 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hearth.care import actions, cues, wellbeing
 from hearth.care import queue as care_queue
+from hearth.care.access import access_worry_target
 from hearth.care.forms import (
     AskForm,
+    ConcernForm,
     MoodForm,
     RecordForm,
     RoundForm,
@@ -25,6 +29,7 @@ from hearth.care.forms import (
     UploadForm,
 )
 from hearth.care.models import CheckInRound, MoodEntry, Source, WellbeingReading, WellbeingToken
+from hearth.core.crisis import emergency_number
 from hearth.core.errors import ActionError
 from hearth.core.home import panels_for
 from hearth.core.screening import respond_to_screening
@@ -73,6 +78,10 @@ def person(request: HttpRequest, member_id: int) -> HttpResponse:
     }
     if policy.can(me, Perm.READ_CARE_NOTES) and request.GET.get("record") == "show":
         context["records"] = actions.care_record(me, who)
+    if staff:
+        context["concern_count"] = actions.concern_count(who)
+        if request.GET.get("noticed") == "show":
+            context["concerns"] = actions.concerns_about(me, who)
     return render(request, "care/person.html", context)
 
 
@@ -145,6 +154,65 @@ def person_action(request: HttpRequest, member_id: int) -> HttpResponse:
     if back:
         return redirect("care:queue")
     return redirect("care:person", member_id=who.pk)
+
+
+# --- Anyone: "I'm worried about someone" ----------------------------------------------------
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 12 else None
+
+
+@login_required
+def worried(request: HttpRequest) -> HttpResponse:
+    """Tell the team what you noticed about someone (from their post, reply, chat message or profile).
+
+    The words reach staff only; the person raising it is thanked and never told what happens next.
+    """
+    me = _me(request)
+    data = request.POST if request.method == "POST" else request.GET
+    target = access_worry_target(
+        me,
+        about_id=_int(data.get("about")),
+        content_key=data.get("content", "")[:40],
+        object_id=_int(data.get("id")),
+    )
+    form = ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = actions.do_raise_concern(
+                me,
+                target.person,
+                form.cleaned_data["noticed"],
+                content_key=target.content_key,
+                object_id=target.object_id,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Thank you for telling us about {target.person.display_name}. Someone from the team will look at "
+                "it soon. To keep their privacy we won't tell you what happens next: that doesn't mean nothing does.",
+            )
+            messages.info(
+                request,
+                format_html(
+                    "If you think they're in danger right now, call {}. And if this has shaken you, "
+                    '<a href="{}">you can talk to someone too</a>.',
+                    emergency_number(),
+                    reverse("core:help"),
+                ),
+            )
+            back = target.back or _safe_next(data.get("next", "")) or reverse("core:home")
+            if concern.screening.show_crisis_support:  # they wrote about themselves too: support first
+                return respond_to_screening(request, concern.screening, back, "")
+            return redirect(back)
+    return render(request, "care/worried.html", {"target": target, "form": form, "next": data.get("next", "")})
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None) else ""
 
 
 # --- Members: their own care page ------------------------------------------------------------

@@ -428,7 +428,7 @@ def group_members(request: HttpRequest, group_id: int) -> HttpResponse:
         )
         if profile is not None and profile.energy and shared:
             energy = profile.get_energy_display()
-        people.append({"name": row.member.display_name, "host": row.is_host, "energy": energy})
+        people.append({"pk": row.member_id, "name": row.member.display_name, "host": row.is_host, "energy": energy})
     return render(request, "community/members.html", {"group": group, "people": people})
 
 

@@ -199,9 +199,15 @@ def screen(
     heavy: bool = False,
     reply: bool = False,
     between_members: bool = False,
+    about: Member | None = None,
     now: datetime | None = None,
 ) -> Screening:
     """Screen one piece of member writing, inside the transaction that stores it; act on what comes back.
+
+    ``about`` is for words written *about someone else* (a peer's "I'm worried about them"): a crisis alert is
+    then about that person, not the writer; nothing goes to the moderation queue and no outcome signal is sent
+    about them (the caller puts the person on the care queue itself). Only words triage reads as the writer's
+    own ("…and I feel the same") are treated as the writer's: crisis support for them, or the care queue.
 
     - crisis: an alert to everyone who may handle it, crisis support for the writer
       (``show_crisis_support``), :data:`crisis_found` announced;
@@ -227,6 +233,7 @@ def screen(
         heavy=heavy,
         reply=reply,
         between_members=between_members,
+        about=about,
         now=now,
     )
 

@@ -47,6 +47,7 @@ class Perm(StrEnum):
     VIEW_CARE_QUEUE = "care.view_queue"
     RUN_CHECK_INS = "care.run_check_ins"
     READ_CARE_NOTES = "care.read_notes"
+    RAISE_CONCERN = "care.raise_concern"
     READ_INTAKE_ANSWERS = "intake.read_answers"
     EDIT_QUESTIONNAIRE = "intake.edit_questionnaire"
     EDIT_SCOPE = "intake.edit_scope"
@@ -112,6 +113,8 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.RUN_CHECK_INS: STAFF,
     # Reading check-in notes (encrypted at rest; every read audited). Volunteers can write them, not read them.
     Perm.READ_CARE_NOTES: STAFF,
+    # "I'm worried about someone": anyone may tell the team what they noticed (it reaches staff only).
+    Perm.RAISE_CONCERN: EVERYONE,
     # Self-assessment answers: peer workers, counsellors and coordinators; every read is audited.
     Perm.READ_INTAKE_ANSWERS: STAFF,
     # The questions and routing rules, and the plain-words scope of the service: the coordinator's.

@@ -45,7 +45,7 @@ from hearth.safety.models import (
     TriageRecord,
 )
 from hearth.safety.mood import is_supportive
-from hearth.safety.triage import classify
+from hearth.safety.triage import TriageResult, classify
 
 audit.register(
     {
@@ -116,6 +116,7 @@ def screen_writing(
     heavy: bool = False,
     reply: bool = False,
     between_members: bool = False,
+    about: Member | None = None,
     now: datetime | None = None,
 ) -> Screening:
     """Triage one piece of member writing, inside the writer's transaction, and route the result.
@@ -148,6 +149,8 @@ def screen_writing(
         flags=result.flags,
         signposts=tuple(f for f in result.flags if f in ("substance", "practical")),
     )
+    if about is not None:
+        return _screen_worry(author, about, result, screening, content_key=content_key, object_id=object_id, now=now)
     hostile = "hostility" in result.flags
     item = None
     if result.risk in (Risk.CRISIS, Risk.CONCERN) or hostile:
@@ -212,6 +215,59 @@ def screen_writing(
     if screening.held and content_key in content.registered():
         content.get(content_key).hide(object_id, True)
     return screening
+
+
+def _screen_worry(
+    writer: Member,
+    about: Member,
+    result: TriageResult,
+    screening: Screening,
+    *,
+    content_key: str,
+    object_id: int,
+    now: datetime,
+) -> Screening:
+    """Words about someone else (a peer who noticed something): crisis words raise the alert about *them*.
+
+    Nothing goes on the moderation queue (volunteers moderate, and these words are for staff), and nothing is
+    announced about the person: the caller puts them on the care queue whatever triage found.
+
+    The writer may be speaking of themselves too ("…and honestly I feel the same"): triage's rules say when
+    a reason is in the first person. Then it is the writer's own crisis or concern as well — an alert about
+    them and crisis support on their screen, or the care queue through ``concern_found`` — as if they had
+    written it anywhere else.
+    """
+    if result.risk == Risk.CRISIS:
+        alert = raise_crisis_alert(
+            about,
+            origin=CrisisAlert.Origin.PEER,
+            summary="Someone who knows them is worried — " + "; ".join(result.reasons[:2]),
+            now=now,
+        )
+        screening.alert_id, screening.nobody_on_duty = alert.pk, alert.nobody_on_duty
+    screening.signposts = ()
+    own = [r for r in result.reasons if r.startswith(("crisis:", "concern:")) and _first_person(r)]
+    if any(r.startswith("crisis:") for r in own):
+        mine = raise_crisis_alert(
+            writer,
+            origin=CrisisAlert.Origin.MESSAGE,
+            summary="Triage: while telling us about someone else, they wrote about themselves — " + "; ".join(own[:2]),
+            now=now,
+        )
+        screening.show_crisis_support = True
+        screening.nobody_on_duty = screening.nobody_on_duty or mine.nobody_on_duty
+        screening_registry.crisis_found.send(
+            content_key, author=writer, object_id=object_id, alert_id=mine.pk, reasons=own, now=now
+        )
+    elif own:
+        screening_registry.concern_found.send(content_key, author=writer, object_id=object_id, reasons=own, now=now)
+    return screening
+
+
+def _first_person(reason: str) -> bool:
+    """A triage rule's reason about the writer themselves (rules tag the third person; the learned lexicon
+    doesn't say, so it never counts here)."""
+    return "[third person]" not in reason and "learned lexicon" not in reason
 
 
 def _open_item(*, content_key: str, object_id: int | None, now: datetime, **fields: object) -> ModerationItem:

@@ -105,6 +105,7 @@ class CrisisAlert(models.Model):
     class Origin(models.TextChoices):
         MESSAGE = "message", "A message they wrote"
         INTAKE = "intake", "Their self-assessment"
+        PEER = "peer", "Someone who knows them is worried"
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="crisis_alerts"
