@@ -251,6 +251,8 @@ HEARTH_ORG_NAME = env_str("HEARTH_ORG_NAME", "Hearth Community")
 # The port `hearth serve` listens on (and `make run PORT=…`); the default address in emails follows it.
 HEARTH_PORT = env_int("HEARTH_PORT", 8000, minimum=1)
 HEARTH_BASE_URL = env_str("HEARTH_BASE_URL", f"http://127.0.0.1:{HEARTH_PORT}")
+# Bookable one-to-ones: how long before a slot starts members may still book it (minutes).
+HEARTH_BOOKING_NOTICE_MINUTES = env_int("HEARTH_BOOKING_NOTICE_MINUTES", 60, minimum=0)
 HEARTH_INVITATION_DAYS = env_int("HEARTH_INVITATION_DAYS", 14, minimum=1)
 # Crisis resources are per organisation; the defaults are the UK's. Set
 # HEARTH_CRISIS_RESOURCES to a JSON list of {"name", "contact", "how", "hours"}.

@@ -43,6 +43,7 @@ from hearth.chat.models import (
     Room,
     RoomKind,
     RoomVisit,
+    Slot,
     clock,
 )
 from hearth.community.access import access_group_content, my_groups
@@ -505,3 +506,57 @@ def next_dates(series: GatheringSeries, now: datetime | None = None, count: int 
     """The series' next ``count`` gatherings that will happen (skipped dates left out)."""
     now = now or timezone.now()
     return list(series.gatherings.filter(ends_at__gte=now, cancelled_at__isnull=True).order_by("starts_at")[:count])
+
+
+# --- Bookable slots ---------------------------------------------------------------------------
+
+BOOKING_WINDOW = timedelta(days=14)
+
+
+def bookable_slots(member: Member, now: datetime | None = None) -> QuerySet[Slot]:
+    """Free slots a member may book now: from the booking notice to two weeks ahead, not their own."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    return (
+        Slot.objects.filter(
+            member__isnull=True,
+            withdrawn_at__isnull=True,
+            starts_at__gte=now + timedelta(minutes=settings.HEARTH_BOOKING_NOTICE_MINUTES),
+            starts_at__lte=now + BOOKING_WINDOW,
+            supporter__is_active=True,
+        )
+        .exclude(supporter=member)
+        .select_related("supporter")
+    )
+
+
+def my_bookings(member: Member, now: datetime | None = None) -> QuerySet[Slot]:
+    now = now or timezone.now()
+    return Slot.objects.filter(member=member, ends_at__gt=now, withdrawn_at__isnull=True).select_related(
+        "supporter", "conversation"
+    )
+
+
+def access_my_booking(member: Member, slot_id: int) -> Slot:
+    """A slot the member booked; else 404."""
+    slot = Slot.objects.filter(pk=slot_id, member=member).select_related("supporter").first()
+    if slot is None or not _signed_in(member):
+        raise Http404
+    return slot
+
+
+def access_own_slot(supporter: Member, slot_id: int) -> Slot:
+    """A slot the supporter offered; else 404."""
+    slot = Slot.objects.filter(pk=slot_id, supporter=supporter).select_related("member").first()
+    if slot is None or not _signed_in(supporter):
+        raise Http404
+    return slot
+
+
+def my_slots(supporter: Member, now: datetime | None = None) -> QuerySet[Slot]:
+    """The supporter's slots from a week ago on (recent ones to record how they went)."""
+    now = now or timezone.now()
+    return Slot.objects.filter(
+        supporter=supporter, starts_at__gte=now - timedelta(days=7), withdrawn_at__isnull=True
+    ).select_related("member", "conversation")

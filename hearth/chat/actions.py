@@ -63,10 +63,13 @@ from hearth.chat.models import (
     RoomVisit,
     Rsvp,
     RsvpAnswer,
+    Slot,
+    SlotOutcome,
+    SlotWay,
 )
 from hearth.community.access import access_group_content, group_channel
 from hearth.community.models import Group, Membership
-from hearth.core import audit
+from hearth.core import audit, deliveries
 from hearth.core.deliveries import send_email, send_live
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
@@ -1229,3 +1232,247 @@ def do_set_message_hidden(message_id: int, hidden: bool) -> None:
     message.hidden_at = timezone.now() if hidden else None
     message.hidden_by = None
     _change(message, ["hidden_at", "hidden_by"])
+
+
+# --- Bookable slots --------------------------------------------------------------------------------
+#
+# Rules, in one place: a member books a slot at least ``booking_notice()`` before it starts (the organisation's
+# HEARTH_BOOKING_NOTICE_MINUTES, default 60), holds at most MAX_BOOKINGS upcoming bookings, and may change or
+# cancel until it starts. A supporter publishes slots (at least 15 minutes, at most 3 hours, in the future)
+# and may take one back (the member is told). The reminder goes REMIND_BEFORE ahead; the one-to-one opens
+# OPEN_EARLY before the start. A missed booking is recorded as "couldn't make it", the member gets a kind note
+# and the care queue a follow-up.
+
+MAX_BOOKINGS = 2
+REMIND_BEFORE = timedelta(hours=1)
+OPEN_EARLY = timedelta(minutes=5)
+
+
+def booking_notice() -> timedelta:
+    return timedelta(minutes=settings.HEARTH_BOOKING_NOTICE_MINUTES)
+
+
+def _when(at: datetime) -> str:
+    local = timezone.localtime(at)
+    from hearth.chat.models import clock
+
+    return f"{local:%A} {local.day} {local:%B}, {clock(local.time())}"
+
+
+def do_publish_slot(supporter: Member, *, starts_at: datetime, minutes: int, way: str) -> Slot:
+    policy.require(supporter, Perm.OFFER_SLOTS)
+    if way not in SlotWay.values:
+        raise ActionError("Choose how you'll talk: text chat, phone or video.")
+    if not 15 <= minutes <= 180:
+        raise ActionError("A slot is between 15 minutes and 3 hours long.")
+    if starts_at <= timezone.now():
+        raise ActionError("Choose a time in the future.")
+    ends_at = starts_at + timedelta(minutes=minutes)
+    with transaction.atomic():
+        overlapping = Slot.objects.filter(
+            supporter=supporter, withdrawn_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        if overlapping.exists():
+            raise ActionError("You already offer a slot at that time.")
+        return Slot.objects.create(supporter=supporter, starts_at=starts_at, ends_at=ends_at, way=way)
+
+
+def check_can_book(member: Member, slot: Slot, now: datetime, *, replacing: Slot | None = None) -> None:
+    if slot.withdrawn_at is not None or (slot.member_id is not None and slot.member_id != member.pk):
+        raise ActionError("Sorry, someone has just booked that time. Choose another.")
+    if slot.supporter_id == member.pk:
+        raise ActionError("That's your own slot.")
+    if slot.starts_at - booking_notice() < now:
+        raise ActionError("That time is too soon to book now. Choose a later one, or talk to someone now.")
+    upcoming = Slot.objects.filter(member=member, starts_at__gt=now, withdrawn_at__isnull=True)
+    if replacing is not None:
+        upcoming = upcoming.exclude(pk=replacing.pk)
+    if upcoming.count() >= MAX_BOOKINGS:
+        raise ActionError(f"You can have up to {MAX_BOOKINGS} bookings at a time. Cancel one to book another.")
+
+
+def do_book_slot(member: Member, slot_id: int, *, replacing: Slot | None = None) -> Slot:
+    """Book a slot (or move a booking to it). One conditional UPDATE decides who gets it: two members, one slot,
+    one booking. The supporter is told."""
+    now = timezone.now()
+    with transaction.atomic():
+        slot = Slot.objects.select_related("supporter").filter(pk=slot_id).first()
+        if slot is None:
+            raise ActionError("That time isn't offered any more.")
+        check_can_book(member, slot, now, replacing=replacing)
+        taken = Slot.objects.filter(pk=slot.pk, member__isnull=True, withdrawn_at__isnull=True).update(
+            member=member, booked_at=now, remind_at=max(slot.starts_at - REMIND_BEFORE, now), reminded_at=None
+        )
+        if not taken:
+            raise ActionError("Sorry, someone has just booked that time. Choose another.")
+        if replacing is not None:
+            _release(member, replacing, now)
+        slot.refresh_from_db()
+        send_live(
+            slot.supporter,
+            {
+                "kind": "chat.booking.changed",
+                "slot": slot.pk,
+                "text": f"{member.display_name} booked {_when(slot.starts_at)} with you.",
+                "url": reverse("chat:my_slots"),
+            },
+            kind="chat.booking.changed",
+            about=slot,
+        )
+    return slot
+
+
+def _release(member: Member, slot: Slot, now: datetime) -> None:
+    if slot.member_id != member.pk:
+        raise ActionError("That isn't your booking.")
+    if slot.starts_at <= now:
+        raise ActionError("That time has already started.")
+    Slot.objects.filter(pk=slot.pk, member=member).update(member=None, booked_at=None, remind_at=None, reminded_at=None)
+    deliveries.cancel(slot)
+    send_live(
+        slot.supporter,
+        {
+            "kind": "chat.booking.changed",
+            "slot": slot.pk,
+            "text": f"{member.display_name} can't make {_when(slot.starts_at)} any more; the time is free again.",
+            "url": reverse("chat:my_slots"),
+        },
+        kind="chat.booking.changed",
+        about=slot,
+    )
+
+
+def do_cancel_booking(member: Member, slot: Slot) -> None:
+    with transaction.atomic():
+        _release(member, slot, timezone.now())
+
+
+def do_change_booking(member: Member, slot: Slot, new_slot_id: int) -> Slot:
+    """Move a booking to another time, in one transaction: the new time is taken before the old is let go."""
+    return do_book_slot(member, new_slot_id, replacing=slot)
+
+
+def do_withdraw_slot(supporter: Member, slot: Slot) -> None:
+    """The supporter takes a slot back; a member who booked it is told kindly and can book another."""
+    if slot.supporter_id != supporter.pk:
+        raise ActionError("Only the supporter who offered it can take it back.")
+    with transaction.atomic():
+        Slot.objects.filter(pk=slot.pk).update(withdrawn_at=timezone.now(), remind_at=None)
+        deliveries.cancel(slot)
+        if slot.member_id is not None and slot.starts_at > timezone.now():
+            send_live(
+                slot.member,  # type: ignore[arg-type]
+                {
+                    "kind": "chat.booking.changed",
+                    "slot": slot.pk,
+                    "text": f"Sorry, {supporter.display_name} can't do {_when(slot.starts_at)} after all. "
+                    "Choose another time whenever suits you.",
+                    "url": reverse("chat:book"),
+                },
+                kind="chat.booking.changed",
+                about=slot,
+            )
+
+
+def do_record_booking(supporter: Member, slot: Slot, outcome: str) -> Slot:
+    """After the time: "we talked" or "couldn't make it". A missed booking gets a kind note to the member (no
+    blame, an easy way to book again) and a follow-up on the care queue."""
+    if slot.supporter_id != supporter.pk:
+        raise ActionError("Only the supporter can record how it went.")
+    if outcome not in SlotOutcome.values:
+        raise ActionError("Choose what happened.")
+    if slot.member_id is None or slot.starts_at > timezone.now():
+        raise ActionError("You can record this once the booked time has started.")
+    with transaction.atomic():
+        first = not slot.outcome
+        Slot.objects.filter(pk=slot.pk).update(outcome=outcome)
+        slot.outcome = outcome
+        if outcome == SlotOutcome.MISSED and first and slot.member is not None:
+            send_live(
+                slot.member,
+                {
+                    "kind": "chat.booking.changed",
+                    "slot": slot.pk,
+                    "text": f"We missed you at {_when(slot.starts_at)}, and that's completely fine. "
+                    "Book another time whenever suits you.",
+                    "url": reverse("chat:book"),
+                },
+                kind="chat.booking.changed",
+                about=slot,
+            )
+            add_care_item(
+                slot.member,
+                source="follow-up",
+                reason=f"Couldn't make a booked one-to-one with {supporter.display_name}",
+            )
+    return slot
+
+
+def open_booked_slots(now: datetime | None = None) -> tuple[int, int]:
+    """The job: reminders that are due, and one-to-ones whose time has come (each claimed once)."""
+    now = now or timezone.now()
+    reminded = opened = 0
+    for slot_id in list(
+        Slot.objects.filter(remind_at__lte=now, reminded_at__isnull=True, member__isnull=False)
+        .filter(withdrawn_at__isnull=True, starts_at__gt=now)
+        .values_list("pk", flat=True)[:200]
+    ):
+        with transaction.atomic():
+            if not Slot.objects.filter(pk=slot_id, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            slot = Slot.objects.select_related("member", "supporter").get(pk=slot_id)
+            if slot.member is None:
+                continue
+            text = f"Reminder: your one-to-one with {slot.supporter.display_name} is at {_when(slot.starts_at)}."
+            send_live(
+                slot.member,
+                {"kind": "chat.booking.reminder", "slot": slot.pk, "text": text, "url": reverse("chat:book")},
+                kind="chat.booking.reminder",
+                about=slot,
+            )
+            if slot.member.email_notifications and slot.member.is_active:
+                send_email(
+                    slot.member,
+                    "chat/email/booking_reminder",
+                    {"slot": slot, "when": _when(slot.starts_at), "url": reverse("chat:book")},
+                    kind="chat.booking.reminder",
+                    about=slot,
+                )
+            reminded += 1
+    for slot_id in list(
+        Slot.objects.filter(
+            starts_at__lte=now + OPEN_EARLY,
+            ends_at__gt=now,
+            opened_at__isnull=True,
+            member__isnull=False,
+            withdrawn_at__isnull=True,
+        ).values_list("pk", flat=True)[:200]
+    ):
+        with transaction.atomic():
+            if not Slot.objects.filter(pk=slot_id, opened_at__isnull=True).update(opened_at=now):
+                continue
+            slot = Slot.objects.select_related("member", "supporter").get(pk=slot_id)
+            if slot.member is None:
+                continue
+            conversation = do_open_conversation(
+                slot.member,
+                slot.supporter,
+                opened_by=slot.supporter,
+                reason=f"Booked: {_when(slot.starts_at)} ({slot.get_way_display().lower()})",
+            )
+            Slot.objects.filter(pk=slot.pk).update(conversation=conversation)
+            url = reverse("chat:room", args=[conversation.room_id])
+            for person, other in ((slot.member, slot.supporter), (slot.supporter, slot.member)):
+                send_live(
+                    person,
+                    {
+                        "kind": "chat.booking.opened",
+                        "slot": slot.pk,
+                        "text": f"Your booked one-to-one with {other.display_name} is starting: open it here.",
+                        "url": url,
+                    },
+                    kind="chat.booking.opened",
+                    about=slot,
+                )
+            opened += 1
+    return reminded, opened

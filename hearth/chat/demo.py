@@ -183,3 +183,39 @@ def seed_recurring_gatherings(rng: random.Random, people: list[Member]) -> None:
 
 
 seed_demo.DEMO_SEEDERS.append(seed_recurring_gatherings)
+
+
+def seed_slots(rng: random.Random, people: list[Member]) -> None:
+    """Priya (peer worker) and Dr Okafor (counsellor) offer times to book; Robin has booked one, and a past
+    one went ahead."""
+    from hearth.chat.models import Slot, SlotOutcome, SlotWay
+
+    robin, priya, okafor = people[0], people[2], people[3]
+    now = timezone.localtime(timezone.now())
+    tomorrow = (now + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    offered = []
+    for days, hour, who, way in [
+        (1, 10, priya, SlotWay.TEXT),
+        (1, 14, priya, SlotWay.PHONE),
+        (2, 11, okafor, SlotWay.VIDEO),
+        (3, 15, priya, SlotWay.TEXT),
+        (4, 10, okafor, SlotWay.TEXT),
+    ]:
+        start = (tomorrow + timedelta(days=days - 1)).replace(hour=hour)
+        offered.append(actions.do_publish_slot(who, starts_at=start, minutes=45, way=way))
+    actions.do_book_slot(robin, offered[0].pk)
+    past = (now - timedelta(days=3)).replace(hour=11, minute=0, second=0, microsecond=0)
+    Slot.objects.create(
+        supporter=priya,
+        starts_at=past,
+        ends_at=past + timedelta(minutes=45),
+        way=SlotWay.TEXT,
+        member=robin,
+        booked_at=past - timedelta(days=2),
+        reminded_at=past - timedelta(hours=1),
+        opened_at=past - timedelta(minutes=5),
+        outcome=SlotOutcome.MET,
+    )
+
+
+seed_demo.DEMO_SEEDERS.append(seed_slots)

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from hearth.chat.actions import MAX_BODY
-from hearth.chat.models import DropIn, GatheringFormat, MessagesFrom, Repeat, RsvpAnswer
+from hearth.chat.models import DropIn, GatheringFormat, MessagesFrom, Repeat, RsvpAnswer, SlotOutcome, SlotWay
 
 
 class SendForm(forms.Form):
@@ -132,3 +132,22 @@ class ReviewForm(forms.Form):
 
 class CapacityForm(forms.Form):
     capacity = forms.IntegerField(label="Places", min_value=1, max_value=1000, required=False)
+
+
+class SlotForm(forms.Form):
+    starts_at = forms.DateTimeField(label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    minutes = forms.TypedChoiceField(
+        label="How long",
+        coerce=int,
+        choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "An hour"), (90, "An hour and a half")],
+        initial=45,
+    )
+    way = forms.ChoiceField(label="How you'll talk", choices=SlotWay.choices)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=SlotOutcome.choices, widget=forms.RadioSelect, label="How did it go?")
+
+
+class BookForm(forms.Form):
+    slot = forms.IntegerField(min_value=1, max_value=2**63 - 1)

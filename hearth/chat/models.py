@@ -519,3 +519,47 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"follow up {self.member_id}"
+
+
+class SlotWay(models.TextChoices):
+    TEXT = "text", "Text chat here"
+    PHONE = "phone", "Phone call"
+    VIDEO = "video", "Video call"
+
+
+class SlotOutcome(models.TextChoices):
+    MET = "met", "We talked"
+    MISSED = "missed", "Couldn't make it"
+
+
+class Slot(models.Model):
+    """A time a supporter or counsellor offers for a one-to-one, and its booking (at most one member).
+
+    Booking is one conditional UPDATE (``member IS NULL``), so of two members booking the same slot at once
+    exactly one gets it. ``remind_at`` and ``opened_at`` are claimed by the ``open_booked_slots`` job with
+    conditional UPDATEs (each reminder and opening happens once); opening makes (or reuses) the supporter
+    one-to-one, stored in ``conversation``. ``outcome`` is recorded by the supporter afterwards.
+    """
+
+    supporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    way = models.CharField(max_length=8, choices=SlotWay.choices, default=SlotWay.TEXT)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    booked_at = models.DateTimeField(null=True, blank=True)
+    remind_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    conversation = models.ForeignKey(Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(max_length=8, choices=SlotOutcome.choices, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="The supporter took the slot back.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["member", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.supporter_id} at {self.starts_at:%Y-%m-%d %H:%M}"

@@ -25,3 +25,13 @@ def extend_gathering_series() -> int:
     from hearth.chat.actions import extend_all_series
 
     return extend_all_series()
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def open_booked_slots() -> int:
+    """Booking reminders that are due, and one-to-ones whose booked time has come (see ``actions``)."""
+    from hearth.chat.actions import open_booked_slots as run
+
+    reminded, opened = run()
+    return reminded + opened

@@ -34,4 +34,10 @@ urlpatterns = [
     path("chat/gatherings/<int:gathering_id>/attendance/", views.gathering_attendance, name="gathering_attendance"),
     path("chat/gatherings/<int:gathering_id>/notes/", views.gathering_notes, name="gathering_notes"),
     path("chat/prompts/", views.prompts, name="prompts"),
+    path("book/", views.book, name="book"),
+    path("book/<int:slot_id>/change/", views.change_booking, name="change_booking"),
+    path("book/<int:slot_id>/cancel/", views.cancel_booking, name="cancel_booking"),
+    path("me/slots/", views.my_slots, name="my_slots"),
+    path("me/slots/<int:slot_id>/withdraw/", views.withdraw_slot, name="withdraw_slot"),
+    path("me/slots/<int:slot_id>/outcome/", views.slot_outcome, name="slot_outcome"),
 ]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.chat import access, actions, home, ics
 from hearth.chat.forms import (
+    BookForm,
     CapacityForm,
     DropInForm,
     EditForm,
@@ -31,10 +32,12 @@ from hearth.chat.forms import (
     HideForm,
     MessagesFromForm,
     NotesForm,
+    OutcomeForm,
     PromptsForm,
     ReviewForm,
     RsvpForm,
     SendForm,
+    SlotForm,
 )
 from hearth.chat.models import (
     Attendance,
@@ -633,3 +636,114 @@ def _home_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 register_panel(Panel("chat.drop_ins", "chat/_home_panel.html", _home_panel, order=5))
+
+
+# --- Bookable slots --------------------------------------------------------------------------------
+
+
+@login_required
+def book(request: HttpRequest) -> HttpResponse:
+    """Members: free times to book a one-to-one, and their own bookings (change or cancel)."""
+    member: Member = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        form = BookForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ActionError("Choose a time to book.")
+            slot = actions.do_book_slot(member, form.cleaned_data["slot"])
+            messages.success(
+                request,
+                f"Booked: {slot.supporter.display_name}, {access.when_label(slot.starts_at, timezone.now())}. "
+                "It opens in your Messages a few minutes before, and we'll remind you an hour ahead.",
+            )
+        except ActionError as error:
+            messages.error(request, str(error))
+        return redirect("chat:book")
+    return render(
+        request,
+        "chat/book.html",
+        {"slots": access.bookable_slots(member)[:100], "bookings": access.my_bookings(member), "now": timezone.now()},
+    )
+
+
+@login_required
+def change_booking(request: HttpRequest, slot_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    slot = access.access_my_booking(member, slot_id)
+    if request.method == "POST":
+        form = BookForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ActionError("Choose the new time.")
+            new = actions.do_change_booking(member, slot, form.cleaned_data["slot"])
+            messages.success(request, f"Changed to {access.when_label(new.starts_at, timezone.now())}.")
+            return redirect("chat:book")
+        except ActionError as error:
+            messages.error(request, str(error))
+    return render(
+        request,
+        "chat/change_booking.html",
+        {"booking": slot, "slots": access.bookable_slots(member)[:100], "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def cancel_booking(request: HttpRequest, slot_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    slot = access.access_my_booking(member, slot_id)
+    try:
+        actions.do_cancel_booking(member, slot)
+        messages.success(request, "Cancelled. Thanks for letting us know, and book again whenever suits you.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:book")
+
+
+@login_required
+def my_slots(request: HttpRequest) -> HttpResponse:
+    """Supporters: publish times members can book, see who booked, record how it went."""
+    member: Member = request.user  # type: ignore[assignment]
+    policy.require(member, Perm.OFFER_SLOTS)
+    form = SlotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_publish_slot(member, **form.cleaned_data)
+            messages.success(request, "The time is offered. Members can book it from 'Book a time to talk'.")
+            return redirect("chat:my_slots")
+        except ActionError as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "chat/my_slots.html",
+        {"form": form, "slots": access.my_slots(member), "now": timezone.now(), "outcome_form": OutcomeForm()},
+    )
+
+
+@login_required
+@require_POST
+def withdraw_slot(request: HttpRequest, slot_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    slot = access.access_own_slot(member, slot_id)
+    try:
+        actions.do_withdraw_slot(member, slot)
+        messages.success(request, "The time is taken back. Anyone who booked it has been told.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:my_slots")
+
+
+@login_required
+@require_POST
+def slot_outcome(request: HttpRequest, slot_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    slot = access.access_own_slot(member, slot_id)
+    form = OutcomeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError("Choose what happened.")
+        actions.do_record_booking(member, slot, form.cleaned_data["outcome"])
+        messages.success(request, "Recorded.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:my_slots")

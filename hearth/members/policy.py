@@ -35,6 +35,7 @@ class Perm(StrEnum):
     EDIT_PROMPTS = "chat.edit_prompts"
     VIEW_SESSION_NOTES = "chat.view_session_notes"
     REVIEW_CONVERSATIONS = "chat.review_conversations"
+    OFFER_SLOTS = "chat.offer_slots"
     TAKE_SHIFTS = "availability.take_shifts"
     MANAGE_ROTA = "availability.manage_rota"
     MANAGE_SUPPORTERS = "availability.manage_supporters"
@@ -90,6 +91,8 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.VIEW_SESSION_NOTES: STAFF,
     # Reading a one-to-one they are not in, only once a report or a crisis has opened it, with a reason; audited.
     Perm.REVIEW_CONVERSATIONS: STAFF,
+    # Publishing times members can book for a one-to-one (text, phone or video), and recording how it went.
+    Perm.OFFER_SLOTS: SUPPORTERS,
     # Volunteers, peer workers and counsellors (and coordinators) can be on the rota and take talk-now requests.
     Perm.TAKE_SHIFTS: SUPPORTERS,
     # Editing anyone's shifts and seeing coverage gaps.
