@@ -37,13 +37,25 @@ from hearth.care.models import (
     WellbeingReading,
     WellbeingToken,
 )
-from hearth.core import audit, crypto
+from hearth.core import audit, crypto, notifications
 from hearth.core.errors import ActionError
 from hearth.core.events import send_event_on_commit
 from hearth.core.screening import screen
 from hearth.members import consent, policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
+
+# A check-in arrives as a message in a one-to-one (Messages); this is how the member chooses to hear of it.
+notifications.register(
+    notifications.Kind(
+        "care.check_in",
+        "Check-ins from the team",
+        "Messages and one-to-ones",
+        urgent=True,
+        elsewhere="Messages",
+        email_after=timedelta(minutes=10),
+    )
+)
 
 audit.register(
     {
@@ -367,8 +379,10 @@ def do_send_check_in(actor: Member, member_id: int, message: str) -> int:
     if not message:
         raise ActionError("Write the message first, e.g. 'Hi, just checking in — how are you doing?'")
     with transaction.atomic():
-        conversation = do_open_conversation(person, actor, opened_by=actor, reason="Check-in")
-        do_send_message(actor, conversation.room, message, client_id=f"care-{secrets.token_hex(8)}")
+        conversation = do_open_conversation(person, actor, opened_by=actor, reason="Check-in", tell=())
+        do_send_message(
+            actor, conversation.room, message, client_id=f"care-{secrets.token_hex(8)}", notify_as="care.check_in"
+        )
     return conversation.room_id
 
 
@@ -622,12 +636,15 @@ def do_stop_round(actor: Member, round_id: int) -> None:
 def _send_one(round_: CheckInRound, now: datetime) -> CheckInSend:
     from hearth.chat.actions import do_open_conversation, do_send_message
 
-    conversation = do_open_conversation(round_.member, round_.supporter, opened_by=round_.supporter, reason="Check-ins")
+    conversation = do_open_conversation(
+        round_.member, round_.supporter, opened_by=round_.supporter, reason="Check-ins", tell=()
+    )
     message, _ = do_send_message(
         round_.supporter,
         conversation.room,
         round_.message,
         client_id=f"care-check-in-{round_.pk}-{int(now.timestamp())}",
+        notify_as="care.check_in",
     )
     return CheckInSend.objects.create(round=round_, room_id=conversation.room_id, seq=message.seq, sent_at=now)
 

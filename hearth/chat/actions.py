@@ -69,10 +69,11 @@ from hearth.chat.models import (
 )
 from hearth.community.access import access_group_content, group_channel
 from hearth.community.models import Group, Membership
-from hearth.core import audit, deliveries
+from hearth.core import audit, deliveries, notifications
 from hearth.core.deliveries import send_email, send_live
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.notifications import Kind
 from hearth.core.screening import screen
 from hearth.members import policy
 from hearth.members.policy import Perm
@@ -101,6 +102,45 @@ RATE_COUNT = 5
 RATE_WINDOW = timedelta(seconds=5)
 RATE_LIMIT_MESSAGE = "You're sending messages very quickly. Wait a few seconds, then send again."
 CLOSING_ROUND_TEXT = "Closing round: before we finish, could each person share one good thing from today or this week?"
+
+_MESSAGES = "Messages and one-to-ones"
+_GATHERINGS = "Gatherings and drop-ins"
+notifications.register(
+    Kind(
+        "chat.message",
+        "New messages in your one-to-ones",
+        _MESSAGES,
+        urgent=True,
+        elsewhere="Messages",
+        email_after=timedelta(minutes=10),  # only if still unread by then: opening the conversation cancels it
+    )
+)
+notifications.register(Kind("chat.conversation", "A one-to-one opened with you", _MESSAGES, urgent=True))
+notifications.register(
+    Kind("chat.handoff", "A facilitator offers you a one-to-one after a session", _MESSAGES, urgent=True)
+)
+notifications.register(Kind("chat.gathering", "New gatherings in your groups", _GATHERINGS))
+notifications.register(Kind("chat.reminder", "Reminders you asked for before a gathering", _GATHERINGS, urgent=True))
+notifications.register(
+    Kind("chat.gathering_changed", "A gathering you answered is called off", _GATHERINGS, urgent=True)
+)
+notifications.register(
+    Kind("chat.place_free", "A place comes free at a gathering you're waiting for", _GATHERINGS, urgent=True)
+)
+notifications.register(
+    Kind("chat.gathering_changed", "A gathering you answered changes or is called off", _GATHERINGS, urgent=True)
+)
+notifications.register(
+    Kind(
+        "chat.drop_in",
+        "Someone arrives at a drop-in you host",
+        "For hosts and the team",
+        urgent=True,
+        defaults=frozenset({"app", "email", "push"}),
+    )
+)
+# Kinds whose held-back email a reading of the conversation makes unnecessary.
+READ_CANCELS = ("chat.message", "care.check_in")
 
 
 class RateLimited(ActionError):
@@ -177,13 +217,20 @@ def _recent_sends(room: Room, sender: Member, now: datetime) -> bool:
 
 
 def do_send_message(
-    member: Member, room: Room, body: str, client_id: str = "", *, kind: str = MessageKind.TEXT
+    member: Member,
+    room: Room,
+    body: str,
+    client_id: str = "",
+    *,
+    kind: str = MessageKind.TEXT,
+    notify_as: str = "chat.message",
 ) -> tuple[Message, bool]:
     """Store a message and broadcast it after commit. Returns ``(message, created)``.
 
     The caller must already have checked access (:func:`hearth.chat.access.access_room`).
     A retry with the same ``client_id`` returns the stored message with
-    ``created=False`` and broadcasts nothing.
+    ``created=False`` and broadcasts nothing. In a one-to-one the others are
+    told as ``notify_as`` (a check-in round says ``care.check_in``).
     """
     body = check_body(body)
     client_id = check_client_id(client_id)
@@ -225,7 +272,7 @@ def do_send_message(
                     return message, True  # kept from the room until a moderator reviews it
             send_event_on_commit([room_channel(room.pk)], message_payload(message))
             if room.kind == RoomKind.CONVERSATION:
-                _count_unread(room, member, now)
+                _count_unread(room, member, now, notify_as)
     except (IntegrityError, RateLimited):
         existing = Message.objects.filter(room=room, sender=member, client_id=client_id).first()
         if existing is None:
@@ -249,13 +296,35 @@ def _check_peer_room(member: Member, room: Room) -> bool:
     return True
 
 
-def _count_unread(room: Room, sender: Member, now: datetime) -> None:
-    """A new message in a conversation: one more unread for everyone else in it; sending counts as reading."""
+def _count_unread(room: Room, sender: Member, now: datetime, notify_as: str) -> None:
+    """A new message in a conversation: one more unread for everyone else in it; sending counts as reading.
+
+    The others are told (never the words: "A new message from Priya"); the
+    email waits ten minutes and is cancelled if they read it first.
+    """
     entries = InboxEntry.objects.filter(room=room)
     entries.exclude(member=sender).update(unread=F("unread") + 1, last_message_at=now)
     entries.filter(member=sender).update(unread=0, last_message_at=now, last_read_at=now)
     people = list(entries.values_list("member_id", flat=True))
     send_event_on_commit([member_group(pk) for pk in people], {"kind": "inbox.changed", "room": room.pk})
+    others = [e.member for e in entries.exclude(member=sender).select_related("member")]
+    url = reverse("chat:room", args=[room.pk])
+    text = (
+        f"{sender.display_name} checked in with you"
+        if notify_as == "care.check_in"
+        else f"A new message from {sender.display_name}"
+    )
+    notifications.notify(
+        others,
+        notify_as,
+        text,
+        url,
+        actor=sender,
+        about=room,
+        email_template="chat/email/new_message",
+        email_context={"room": room, "sender": sender, "url": url, "check_in": notify_as == "care.check_in"},
+        now=now,
+    )
 
 
 def do_mark_read(member: Member, room: Room) -> None:
@@ -270,6 +339,8 @@ def do_mark_read(member: Member, room: Room) -> None:
         )
         if changed:
             send_event_on_commit([member_group(member.pk)], {"kind": "inbox.changed", "room": room.pk})
+            for key in READ_CANCELS:
+                notifications.cancel_email(member, key, room)
 
 
 def _change(message: Message, fields: list[str]) -> None:
@@ -430,13 +501,16 @@ def _tell_host_someone_arrived(room: Room, member: Member, now: datetime) -> Non
         },
     )
     host_here = RoomVisit.objects.filter(room=room, member=host, left_at__isnull=True).exists()
-    if drop_in.email_host and host.email_notifications and settings.EMAIL_HOST and not host_here:
-        send_email(
-            host,
-            "chat/email/drop_in_arrival",
-            {"room": room, "arrived": member, "url": url},
-            kind="chat.drop_in",
+    if drop_in.email_host and not host_here:
+        notifications.notify(
+            [host],
+            "chat.drop_in",
+            f"{member.display_name} has arrived at {room.title}.",
+            url,
             about=room,
+            email_template="chat/email/drop_in_arrival",
+            email_context={"room": room, "arrived": member, "url": url},
+            now=now,
         )
 
 
@@ -498,12 +572,20 @@ def do_hand_over_conversation(actor: Member, conversation: Conversation, new_sup
     return new
 
 
-def do_open_conversation(member: Member, supporter: Member, *, opened_by: Member, reason: str = "") -> Conversation:
+def do_open_conversation(
+    member: Member,
+    supporter: Member,
+    *,
+    opened_by: Member,
+    reason: str = "",
+    tell: Iterable[Member] | None = None,
+) -> Conversation:
     """A one-to-one between ``member`` and ``supporter``; the open one if they already have one.
 
     No time limit: either person can come back to it whenever they like.
     ``opened_by`` is one of the two, or a supporter arranging it (a hand-off,
-    a talk-now match, a check-in). Both people are told live.
+    a talk-now match, a check-in). Both people are told (``tell`` narrows it,
+    when the caller tells someone in its own words), never the one who opened it.
     """
     if member.pk == supporter.pk:
         raise ActionError("A one-to-one needs two different people.")
@@ -534,16 +616,17 @@ def do_open_conversation(member: Member, supporter: Member, *, opened_by: Member
             [InboxEntry(room=room, member=person, last_message_at=now) for person in (member, supporter)]
         )
         url = reverse("chat:room", args=[room.pk])
+        told = {p.pk for p in tell} if tell is not None else {member.pk, supporter.pk}
         for person, other in ((member, supporter), (supporter, member)):
-            send_event_on_commit(
-                [member_group(person.pk)],
-                {
-                    "kind": "chat.conversation.opened",
-                    "conversation": conversation.pk,
-                    "url": url,
-                    "text": f"A one-to-one with {other.display_name} is open.",
-                },
-            )
+            if person.pk in told:
+                notifications.notify(
+                    [person],
+                    "chat.conversation",
+                    f"A one-to-one with {other.display_name} is open.",
+                    url,
+                    actor=opened_by,
+                    about=room,
+                )
     return conversation
 
 
@@ -768,6 +851,15 @@ def do_schedule_gathering(actor: Member, group_id: int, **fields: Any) -> Gather
             [group_channel(group.pk)],
             {"kind": "chat.gathering.scheduled", "group": group.pk, "gathering": gathering.pk, "text": gathering.title},
         )
+        when = timezone.localtime(gathering.starts_at)
+        notifications.notify(
+            [m.member for m in Membership.objects.filter(group=group).select_related("member")],
+            "chat.gathering",
+            f"New in {group.name}: {gathering.title}, {when:%A} {when.day} {when:%B at %H:%M}",
+            reverse("chat:gathering", args=[gathering.pk]),
+            actor=actor,
+            about=gathering,
+        )
     return gathering
 
 
@@ -857,21 +949,15 @@ def _offer_places(gathering: Gathering) -> None:
         if rsvp.remind_minutes_before:
             due = max(gathering.starts_at - timedelta(minutes=rsvp.remind_minutes_before), timezone.now())
         Rsvp.objects.filter(pk=rsvp.pk).update(waiting_since=None, due_at=due)
-        text = f"A place came free: you're going to {gathering.title}."
-        send_live(
-            rsvp.member,
-            {"kind": "chat.place_free", "gathering": gathering.pk, "text": text, "url": url},
-            kind="chat.place_free",
+        notifications.notify(
+            [rsvp.member],
+            "chat.place_free",
+            f"A place came free: you're going to {gathering.title}.",
+            url,
             about=gathering,
+            email_template="chat/email/place_free",
+            email_context={"gathering": gathering, "url": url},
         )
-        if rsvp.member.email_notifications and rsvp.member.is_active:
-            send_email(
-                rsvp.member,
-                "chat/email/place_free",
-                {"gathering": gathering, "url": url},
-                kind="chat.place_free",
-                about=gathering,
-            )
 
 
 def do_set_capacity(actor: Member, gathering: Gathering, capacity: int | None) -> Gathering:
@@ -908,18 +994,14 @@ def do_cancel_gathering(actor: Member, gathering: Gathering) -> Gathering:
         url = reverse("chat:gathering", args=[gathering.pk])
         when = timezone.localtime(gathering.starts_at)
         people = Rsvp.objects.filter(gathering=gathering).exclude(answer=RsvpAnswer.NO).select_related("member")
-        for rsvp in people:
-            send_live(
-                rsvp.member,
-                {
-                    "kind": "chat.gathering.cancelled",
-                    "gathering": gathering.pk,
-                    "text": f"{gathering.title} on {when:%A} {when.day} {when:%B} won't happen. Sorry!",
-                    "url": url,
-                },
-                kind="chat.gathering.cancelled",
-                about=gathering,
-            )
+        notifications.notify(
+            [rsvp.member for rsvp in people],
+            "chat.gathering_changed",
+            f"{gathering.title} on {when:%A} {when.day} {when:%B} won't happen. Sorry!",
+            url,
+            actor=actor,
+            about=gathering,
+        )
         send_event_on_commit(
             [group_channel(gathering.group_id)],
             {"kind": "chat.gathering.scheduled", "group": gathering.group_id, "gathering": gathering.pk, "text": ""},
@@ -1060,15 +1142,16 @@ def send_due_reminders(now: datetime | None = None) -> int:
             gathering = rsvp.gathering
             url = reverse("chat:gathering", args=[gathering.pk])
             text = f"Reminder: {gathering.title} starts at {timezone.localtime(gathering.starts_at):%H:%M}."
-            send_event_on_commit([member_group(rsvp.member_id)], {"kind": "chat.reminder", "text": text, "url": url})
-            if rsvp.member.email_notifications and rsvp.member.is_active:
-                send_email(
-                    rsvp.member,
-                    "chat/email/reminder",
-                    {"gathering": gathering, "url": url, "rsvp": rsvp},
-                    kind="chat.reminder",
-                    about=gathering,
-                )
+            notifications.notify(
+                [rsvp.member],
+                "chat.reminder",
+                text,
+                url,
+                about=gathering,
+                email_template="chat/email/reminder",
+                email_context={"gathering": gathering, "url": url, "rsvp": rsvp},
+                now=now,
+            )
             sent += 1
     return sent
 
@@ -1170,6 +1253,7 @@ def do_hand_off(actor: Member, room: Room, person: Member, supporter: Member, no
             supporter,
             opened_by=actor,
             reason=f"From {room.title}" + (f": {note.strip()}" if note.strip() else ""),
+            tell=[supporter],  # the person hears it below, in kinder words
         )
         follow_up = FollowUp.objects.create(
             member=person,
@@ -1186,13 +1270,13 @@ def do_hand_off(actor: Member, room: Room, person: Member, supporter: Member, no
             reason=f"Offered a one-to-one from {room.title}, handed to {supporter.display_name}",
         )
         url = reverse("chat:room", args=[conversation.room_id])
-        send_event_on_commit(
-            [member_group(person.pk)],
-            {
-                "kind": "chat.handoff",
-                "url": url,
-                "text": f"{supporter.display_name} is here for a one-to-one chat, or can give you a ring now if you'd like.",
-            },
+        notifications.notify(
+            [person],
+            "chat.handoff",
+            f"{supporter.display_name} is here for a one-to-one chat, or can give you a ring now if you'd like.",
+            url,
+            actor=actor,
+            about=conversation.room,
         )
         audit.log_action(
             "chat.handoff.made",
@@ -1459,6 +1543,7 @@ def open_booked_slots(now: datetime | None = None) -> tuple[int, int]:
                 slot.supporter,
                 opened_by=slot.supporter,
                 reason=f"Booked: {_when(slot.starts_at)} ({slot.get_way_display().lower()})",
+                tell=(),  # both hear it below, as their booking starting
             )
             Slot.objects.filter(pk=slot.pk).update(conversation=conversation)
             url = reverse("chat:room", args=[conversation.room_id])

@@ -19,7 +19,7 @@ The rules, in one place:
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -36,6 +36,7 @@ from hearth.community.models import (
     Membership,
     Post,
 )
+from hearth.core import notifications
 from hearth.members import consent, policy
 from hearth.members.policy import Perm
 
@@ -237,3 +238,21 @@ def group_hosts(group_id: int) -> list[Member]:
             "member"
         )
     ]
+
+
+# --- What the notifications centre must respect: breaks and quiet mode ---------------------------------
+
+
+def _on_break(member_ids: list[int], now: datetime) -> dict[int, datetime]:
+    rows = CommunityProfile.objects.filter(member_id__in=member_ids, break_until__gt=now)
+    return {pk: until for pk, until in rows.values_list("member_id", "break_until") if until is not None}
+
+
+def _in_quiet_mode(member_ids: list[int]) -> set[int]:
+    return set(
+        CommunityProfile.objects.filter(member_id__in=member_ids, energy=Energy.LOW).values_list("member_id", flat=True)
+    )
+
+
+notifications.register_pause(_on_break)
+notifications.register_quiet(_in_quiet_mode)

@@ -34,14 +34,13 @@ from hearth.community.models import (
     JoinPolicy,
     JoinRequest,
     Membership,
-    Notification,
     Post,
     PostKind,
     Reaction,
     ReactionKind,
     split_tags,
 )
-from hearth.core import audit
+from hearth.core import audit, notifications
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
 from hearth.core.screening import Screening, screen
@@ -87,31 +86,53 @@ GROUP_FIELDS = (
 
 # --- Notifications -----------------------------------------------------------------
 
+_GROUPS = "Your groups"
+notifications.register(notifications.Kind("community.reply", "Replies to your posts", _GROUPS))
+notifications.register(notifications.Kind("community.mention", "When someone mentions you", _GROUPS))
+notifications.register(notifications.Kind("community.announcement", "Announcements in your groups", _GROUPS))
+notifications.register(
+    notifications.Kind("community.joining", "Invitations to groups, and answers when you ask to join", _GROUPS)
+)
+notifications.register(
+    notifications.Kind(
+        "community.proposal", "Decisions about groups you proposed", _GROUPS, defaults=frozenset({"app", "email"})
+    )
+)
+notifications.register(
+    notifications.Kind(
+        "community.hosting",
+        "Hosting: requests to join your groups, and being asked to host",
+        "For hosts and the team",
+    )
+)
+notifications.register(
+    notifications.Kind(
+        "community.review",
+        "New group proposals to review",
+        "For hosts and the team",
+        applies=lambda m: policy.can(m, Perm.REVIEW_GROUP_PROPOSALS),
+    )
+)
+
 
 def _notify(
-    recipients: Iterable[Member], text: str, url: str = "", group: Group | None = None, *, actor: Member | None = None
+    recipients: Iterable[Member],
+    key: str,
+    text: str,
+    url: str = "",
+    group: Group | None = None,
+    *,
+    actor: Member | None = None,
 ) -> None:
-    """Record a notification for each recipient and push it live to those not taking a break.
+    """Tell each recipient through the notifications centre (their choices, breaks and quiet hours apply).
 
     ``text`` is written for the recipient and must never quote a post.
     """
-    people = {m.pk: m for m in recipients}
-    if not people:
-        return
-    now = timezone.now()
-    Notification.objects.bulk_create(
-        [Notification(member_id=pk, actor=actor, text=text, url=url, group=group, created_at=now) for pk in people]
-    )
-    resting = set(
-        CommunityProfile.objects.filter(member_id__in=people, break_until__gt=now).values_list("member_id", flat=True)
-    )
-    for pk in people:
-        if pk not in resting:
-            send_event_on_commit([member_group(pk)], {"kind": "community.notification", "text": text, "url": url})
+    notifications.notify(recipients, key, text, url, actor=actor, about=group)
 
 
 def do_mark_notifications_read(member: Member) -> None:
-    Notification.objects.filter(member=member, read_at__isnull=True).update(read_at=timezone.now())
+    notifications.mark_read(member)
 
 
 def _post_url(post: Post) -> str:
@@ -238,6 +259,7 @@ def do_propose_group(member: Member, **fields: Any) -> Group:
         else:
             _notify(
                 _reviewers(exclude=member),
+                "community.review",
                 f"{member.display_name} proposed a new group: {group.name}",
                 reverse("community:review"),
                 actor=member,
@@ -272,6 +294,7 @@ def do_revise_proposal(member: Member, group: Group, **fields: Any) -> Group:
         group.screening = _screen_group(member, group)
         _notify(
             _reviewers(exclude=member),
+            "community.review",
             f"{member.display_name} updated their group proposal: {group.name}",
             reverse("community:review"),
             actor=member,
@@ -314,7 +337,7 @@ def do_review_proposal(reviewer: Member, group: Group, decision: str, reason: st
                 if state == GroupState.ACTIVE
                 else reverse("community:proposal", args=[group.pk])
             )
-            _notify([group.proposed_by], wording, url, actor=reviewer)
+            _notify([group.proposed_by], "community.proposal", wording, url, actor=reviewer)
     return group
 
 
@@ -357,6 +380,7 @@ def do_join_group(member: Member, group: Group, note: str = "") -> Membership | 
             )
         _notify(
             _hosts(group),
+            "community.hosting",
             f"{member.display_name} asked to join {group.name}",
             reverse("community:manage", args=[group.pk]),
             group,
@@ -389,6 +413,7 @@ def do_decide_join_request(host: Member, request: JoinRequest, accept: bool) -> 
         )
         _notify(
             [request.member],
+            "community.joining",
             f"You're in {group.name}. Welcome."
             if accept
             else f"The hosts of {group.name} said no to your request this time.",
@@ -414,6 +439,7 @@ def do_invite_to_group(host: Member, group: Group, invitee: Member) -> JoinReque
         )
         _notify(
             [invitee],
+            "community.joining",
             f"{host.display_name} invited you to join {group.name}",
             reverse("community:group", args=[group.pk]),
             actor=host,
@@ -477,6 +503,7 @@ def do_hand_over_hosting_for(actor: Member, leaving: Member, group: Group, new_h
         )
         _notify(
             [new_host],
+            "community.hosting",
             f"{leaving.display_name} is stepping back, so {actor.display_name} asked you to host {group.name}. "
             "Thank you.",
             reverse("community:manage", args=[group.pk]),
@@ -510,6 +537,7 @@ def do_hand_over_hosting(host: Member, group: Group, new_host: Member, *, step_d
         )
         _notify(
             [new_host],
+            "community.hosting",
             f"{host.display_name} asked you to host {group.name}. Thank you.",
             reverse("community:manage", args=[group.pk]),
             group,
@@ -637,6 +665,7 @@ def do_create_post(
                 others = Membership.objects.filter(group=group).exclude(member=member).select_related("member")
                 _notify(
                     [m.member for m in others],
+                    "community.announcement",
                     f"New announcement in {group.name}",
                     _post_url(post),
                     group,
@@ -645,6 +674,7 @@ def do_create_post(
             elif mentioned:
                 _notify(
                     mentioned,
+                    "community.mention",
                     f"{member.display_name} mentioned you in {group.name}",
                     _post_url(post),
                     group,
@@ -692,6 +722,7 @@ def do_comment(member: Member, post: Post, body: str) -> Comment:
         if author is not None and author.pk != member.pk and membership_of(author, post.group) is not None:
             _notify(
                 [author],
+                "community.reply",
                 f"{member.display_name} replied to your post in {post.group.name}",
                 _post_url(post),
                 post.group,
@@ -701,6 +732,7 @@ def do_comment(member: Member, post: Post, body: str) -> Comment:
         if mentioned:
             _notify(
                 mentioned,
+                "community.mention",
                 f"{member.display_name} mentioned you in {post.group.name}",
                 _post_url(post),
                 post.group,

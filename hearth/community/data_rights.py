@@ -5,8 +5,8 @@ reactions, photos, memberships, settings and proposals still waiting for a
 review are deleted. Their posts are deleted too — except a post that other
 people have replied to, which stays as an empty placeholder ("a former
 member's post, removed") with every word, photo, card and content note gone,
-so the replies under it still make sense. Notifications they caused for
-others (which name them) are deleted. Groups they started stay, for the
+so the replies under it still make sense. (Notifications they caused for
+others, which name them, are core's: see ``hearth/core/data_rights.py``.) Groups they started stay, for the
 people in them; they no longer say who proposed them.
 """
 
@@ -26,7 +26,6 @@ from hearth.community.models import (
     HiddenGroup,
     JoinRequest,
     Membership,
-    Notification,
     Post,
     Reaction,
 )
@@ -97,7 +96,6 @@ def erase_community(member: Member) -> None:
     with transaction.atomic():
         Reaction.objects.filter(member=member).delete()
         Comment.objects.filter(author=member).delete()
-        Notification.objects.filter(actor=member).delete()
         others_replied = Comment.objects.filter(post=OuterRef("pk")).exclude(author=member)
         posts = Post.objects.filter(author=member).annotate(kept=Exists(others_replied))
         names = [p.photo for p in posts if p.photo]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, F, Func, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from hearth.community.access import my_groups, profile_of
-from hearth.community.models import Notification, Post
-from hearth.core.badges import register_count
+from hearth.community.models import Post
 from hearth.core.home import Panel, register_panel
 
 
@@ -28,15 +27,3 @@ def _context(request: HttpRequest) -> dict[str, Any] | None:
 
 
 register_panel(Panel("community.groups", "community/_home_panel.html", _context, order=40))
-
-
-def _unread_notifications() -> Subquery:
-    return Subquery(
-        Notification.objects.filter(member=OuterRef("pk"), read_at__isnull=True)
-        .order_by()  # no model ordering inside a COUNT: PostgreSQL refuses it (GROUP BY)
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")[:1]
-    )
-
-
-register_count("notifications", _unread_notifications)

@@ -325,30 +325,3 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.post_id}"
-
-
-class Notification(models.Model):
-    """Something a member is told about: a mention, a reply, a decision about a group.
-
-    ``text`` is written for the recipient and never quotes a post (so a
-    notification can't carry content out of a group). Notifications made
-    during a break are kept and shown when the break ends.
-    """
-
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    # Who caused it: their notifications to others go when they erase their account (the text names them).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=200, blank=True)
-    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["member", "-created_at"])]
-
-    def __str__(self) -> str:
-        return self.text

@@ -88,4 +88,3 @@ exempt_text(
     "muted_words",
     why="words the member doesn't want to see, not something they said; screening them would raise false alarms",
 )
-system_text("community.Notification", "text", "url", why="sentences Hearth writes")

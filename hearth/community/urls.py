@@ -27,5 +27,4 @@ urlpatterns = [
     path("feed/", views.feed, name="feed"),
     path("me/energy/", views.set_energy, name="energy"),
     path("me/community/", views.community_settings, name="settings"),
-    path("me/notifications/", views.notifications, name="notifications"),
 ]

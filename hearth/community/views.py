@@ -44,7 +44,6 @@ from hearth.community.models import (
     JoinPolicy,
     JoinRequest,
     Membership,
-    Notification,
     Post,
     Reaction,
     ReactionKind,
@@ -192,17 +191,6 @@ def community_settings(request: HttpRequest) -> HttpResponse:
         "community/settings.html",
         {"form": form, "break_form": break_form, "profile": profile, "on_break": profile.on_break()},
     )
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
-    profile = access.profile_of(me)
-    if profile.on_break():
-        return render(request, "community/notifications.html", {"on_break": True, "profile": profile})
-    rows, pager = _paged(Notification.objects.filter(member=me), _page_number(request))
-    actions.do_mark_notifications_read(me)
-    return render(request, "community/notifications.html", {"rows": rows, "pager": pager})
 
 
 # --- The directory and proposals ----------------------------------------------------------

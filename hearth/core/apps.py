@@ -8,10 +8,17 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, periodic jobs, task logging and the delivery channels.
-        from hearth.core import actions, deliveries, tasks  # noqa: F401
+        from hearth.core import actions, data_rights, deliveries, notifications, tasks  # noqa: F401
+        from hearth.core.badges import register_count
         from hearth.core.logs import connect_task_signals
         from hearth.core.transports import EmailTransport, LiveTransport
 
         connect_task_signals()
         deliveries.register(LiveTransport())
         deliveries.register(EmailTransport())
+        register_count("notifications", notifications.unread_count_expression)
+
+        from hearth.core import demo
+        from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
+
+        DEMO_SEEDERS.append(demo.seed)

@@ -200,16 +200,20 @@ def deliver(
     address: str = "",
     about: models.Model | None = None,
     now: datetime | None = None,
+    not_before: datetime | None = None,
 ) -> Delivery:
     """Record one delivery and enqueue its first attempt, in the current transaction.
 
     ``payload`` is for the channel's transport (see each transport's docstring);
     model instances in it are stored as references (:func:`encode`).
+    ``not_before`` holds the first attempt back (quiet hours, "only if still unread
+    in ten minutes"); :func:`cancel` stops it meanwhile.
     """
     if recipient is None and not address:
         raise ValueError("a delivery needs a recipient or an address")
     transport = transport_for(channel)
     now = now or timezone.now()
+    due = not_before if not_before is not None and not_before > now else now
     about_type, about_id = _about(about)
     delivery = Delivery.objects.create(
         kind=kind,
@@ -219,10 +223,10 @@ def deliver(
         about_type=about_type,
         about_id=about_id,
         payload=encode(payload),
-        due_at=now,
+        due_at=due,
         created_at=now,
     )
-    _enqueue(delivery, transport, run_after=None)
+    _enqueue(delivery, transport, run_after=due if due > now else None)
     return delivery
 
 
@@ -234,6 +238,7 @@ def send_email(
     kind: str = "",
     about: models.Model | None = None,
     now: datetime | None = None,
+    not_before: datetime | None = None,
 ) -> Delivery | None:
     """Email ``<template>_subject.txt`` and ``<template>.txt``, rendered when sent.
 
@@ -254,6 +259,7 @@ def send_email(
         address=address,
         about=about,
         now=now,
+        not_before=not_before,
     )
 
 
@@ -272,13 +278,24 @@ def send_live(
     )
 
 
-def cancel(about: models.Model, *, kinds: Iterable[str] | None = None, now: datetime | None = None) -> int:
-    """Stop deliveries about ``about`` that haven't gone yet (e.g. an alert someone acknowledged)."""
+def cancel(
+    about: models.Model,
+    *,
+    kinds: Iterable[str] | None = None,
+    recipient: Member | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Stop deliveries about ``about`` that haven't gone yet (e.g. an alert someone acknowledged).
+
+    ``recipient`` narrows it to one person's (they read the message the email was going to tell them about).
+    """
     now = now or timezone.now()
     about_type, about_id = _about(about)
     pending = Delivery.objects.filter(about_type=about_type, about_id=about_id, state=Delivery.State.PENDING)
     if kinds is not None:
         pending = pending.filter(kind__in=list(kinds))
+    if recipient is not None:
+        pending = pending.filter(recipient=recipient)
     ids = list(pending.values_list("pk", flat=True))
     done = Delivery.objects.filter(pk__in=ids, state=Delivery.State.PENDING).update(
         state=Delivery.State.CANCELLED, finished_at=now, due_at=None, payload={}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from django.conf import settings
@@ -175,3 +176,76 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} at {self.at:%H:%M:%S}"
+
+
+class Notification(models.Model):
+    """Something a person is told about in the app: a reply, a decision, a gathering, a check-in.
+
+    Made by :func:`hearth.core.notifications.notify` inside the action that
+    caused it. ``text`` is written for the recipient and never quotes what
+    someone wrote (so a notification can't carry a group's words out of it).
+    Notifications made during a break are kept and shown when the break ends.
+    ``email_due_at`` is when it goes out in the person's digest email (non-urgent
+    kinds, when they chose email); ``emailed_at`` marks it sent (claimed once).
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Who caused it: their notifications to others go when they erase their account (the text names them).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=60, blank=True, help_text="A registered kind: community.reply, chat.reminder, …")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    about_type = models.CharField(max_length=60, blank=True)
+    about_id = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_due_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["member", "-created_at"]),
+            models.Index(fields=["email_due_at"], name="notification_digest_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NotificationChoice(models.Model):
+    """One person's choice for one kind of notification on one channel. No row: the kind's default."""
+
+    class Channel(models.TextChoices):
+        APP = "app", "In the app"
+        EMAIL = "email", "Email"
+        PUSH = "push", "Push"
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    on = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "kind", "channel"], name="one_notification_choice")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.channel}: {'on' if self.on else 'off'}"
+
+
+class NotificationSettings(models.Model):
+    """When a person may be reached: quiet hours and the time of the daily digest. No row: the defaults.
+
+    Times are wall-clock in the organisation's zone. Quiet hours may cross
+    midnight (22:00 to 07:00); email and push made in them wait until they end.
+    """
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quiet_from = models.TimeField("quiet from", null=True, blank=True)
+    quiet_until = models.TimeField("quiet until", null=True, blank=True)
+    digest_at = models.TimeField("daily email at", default=time(18, 0))
+
+    def __str__(self) -> str:
+        return f"Notification settings of {self.member_id}"

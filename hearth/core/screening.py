@@ -291,6 +291,9 @@ system_text("core.WorkerHeartbeat", "worker_id", "hostname")
 system_text("core.Delivery", "kind", "channel", "about_type", "about_id", "payload", "last_error")
 system_text("core.Delivery", "address", why="an email address set in configuration (the on-call address)")
 system_text("core.DeliveryAttempt", "error", "detail")
+system_text("core.Notification", "text", "url", why="sentences Hearth writes, never quoting anyone")
+system_text("core.Notification", "kind", "about_type", "about_id")
+system_text("core.NotificationChoice", "kind")
 
 
 # --- Checking the registry against the models (tests and `hearth drill` use this) -----------------

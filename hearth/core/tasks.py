@@ -37,3 +37,12 @@ def resume_deliveries() -> int:
     from hearth.core.deliveries import resume
 
     return resume()
+
+
+@periodic(every=timedelta(minutes=5))
+@task()
+def send_notification_digests() -> int:
+    """The daily email of what happened, at the time each person chose (non-urgent notifications)."""
+    from hearth.core.notifications import send_digests
+
+    return send_digests()

@@ -15,4 +15,6 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("me/counts/", views.counts, name="counts"),
     path("banners/", views.page_banners, name="banners"),
+    path("me/notifications/", views.notification_list, name="notifications"),
+    path("me/notifications/choices/", views.notification_settings, name="notification_settings"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -8,15 +9,19 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from hearth.core import audit
-from hearth.core.actions import do_update_organisation_settings
+from hearth.core import audit, notifications
+from hearth.core.actions import do_save_notification_choices, do_update_organisation_settings
 from hearth.core.badges import counts_for
 from hearth.core.context_processors import organisation
+from hearth.core.errors import ActionError
+from hearth.core.forms import NotificationChoicesForm
 from hearth.core.home import panels_for
-from hearth.core.models import AuditEntry, OrganisationSettings
+from hearth.core.models import AuditEntry, Notification, OrganisationSettings
 from hearth.members import policy
 from hearth.members.forms import OrganisationSettingsForm
+from hearth.members.models import Member
 from hearth.members.policy import Perm
 
 
@@ -130,3 +135,44 @@ def page_banners(request: HttpRequest) -> HttpResponse:
     back = request.headers.get("Referer", "")
     next_url = urlsplit(back).path if back else "/"
     return render(request, "core/_banners.html", {"next": next_url or "/"})
+
+
+# --- Notifications: the list and the person's choices -------------------------------------------------
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """What happened that concerns you, newest first; opening the page marks it read (not while on a break)."""
+    me = cast(Member, request.user)
+    until = notifications.paused([me.pk], timezone.now()).get(me.pk)
+    if until is not None:
+        return render(request, "core/notifications.html", {"on_break_until": until})
+    page = Paginator(Notification.objects.filter(member=me), 30).get_page(request.GET.get("page"))
+    rows = list(page)
+    notifications.mark_read(me)
+    return render(request, "core/notifications.html", {"page": page, "rows": rows})
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    me = cast(Member, request.user)
+    form = NotificationChoicesForm(me, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_save_notification_choices(
+                me,
+                form.choices(),
+                quiet_from=form.cleaned_data["quiet_from"],
+                quiet_until=form.cleaned_data["quiet_until"],
+                digest_at=form.cleaned_data["digest_at"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your notification choices are saved.")
+            return redirect("core:notification_settings")
+    return render(
+        request,
+        "core/notification_settings.html",
+        {"form": form, "on_break_until": notifications.paused([me.pk], timezone.now()).get(me.pk)},
+    )

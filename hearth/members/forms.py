@@ -103,7 +103,8 @@ class PreferencesForm(forms.ModelForm[Member]):
         model = Member
         fields = ["text_size", "email_notifications"]
         widgets = {"text_size": forms.RadioSelect}
-        labels = {"text_size": "Text size"}
+        labels = {"text_size": "Text size", "email_notifications": "Email me notifications"}
+        help_texts = {"email_notifications": "Choose which ones, and when, on your notifications page."}
 
 
 class InvitationForm(forms.Form):

@@ -20,11 +20,11 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.core import audit
+from hearth.core import audit, notifications
 from hearth.core import screening as screening_registry
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
-from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.events import send_event_on_commit
 from hearth.core.screening import Screening
 from hearth.members import policy
 from hearth.members.models import Member
@@ -46,6 +46,47 @@ from hearth.safety.models import (
 )
 from hearth.safety.mood import is_supportive
 from hearth.safety.triage import TriageResult, classify
+
+_DECISIONS = "Reports and decisions"
+notifications.register(
+    notifications.Kind("safety.report_outcome", "What happened to something you reported", _DECISIONS)
+)
+# Decisions about a person's own account: always in the app (the email with the appeal link is sent regardless).
+notifications.register(
+    notifications.Kind(
+        "safety.decision",
+        "A moderator's decision about your account",
+        _DECISIONS,
+        urgent=True,
+        channels=("app", "push"),
+        required=frozenset({"app"}),
+    )
+)
+notifications.register(
+    notifications.Kind(
+        "safety.appeal",
+        "The answer to an appeal",
+        _DECISIONS,
+        urgent=True,
+        channels=("app", "push"),
+        required=frozenset({"app"}),
+    )
+)
+notifications.register(
+    notifications.Kind(
+        "safety.mood_alert",
+        "A group you host, or the team looks after, is having a hard time",
+        "For hosts and the team",
+        applies=lambda m: policy.is_supporter(m) or _hosts_a_group(m),
+    )
+)
+
+
+def _hosts_a_group(member: Member) -> bool:
+    from hearth.community.models import Membership  # community sits above safety: asked, never imported at load
+
+    return Membership.objects.filter(member=member, is_host=True).exists()
+
 
 audit.register(
     {
@@ -444,15 +485,14 @@ def _resolve(item: ModerationItem, moderator: Member, state: str, note: str, out
     for report in item.reports.filter(state=Report.State.OPEN):
         report.state, report.outcome = report_state, outcome
         report.save(update_fields=["state", "outcome"])
-        if report.reporter_id:
-            send_event_on_commit(
-                [member_group(report.reporter_id)],
-                {
-                    "kind": "safety.report_outcome",
-                    "report": report.pk,
-                    "text": "There's an answer about something you reported. Thank you for telling us.",
-                    "url": reverse("safety:my_reports"),
-                },
+        if report.reporter is not None:
+            notifications.notify(
+                [report.reporter],
+                "safety.report_outcome",
+                "There's an answer about something you reported. Thank you for telling us.",
+                reverse("safety:my_reports"),
+                about=report,
+                now=now,
             )
     _queue_changed()
 
@@ -584,14 +624,13 @@ def do_sanction(
             kind="safety.sanction",
             about=sanction,
         )
-        send_event_on_commit(
-            [member_group(member.pk)],
-            {
-                "kind": "safety.sanction",
-                "sanction": sanction.pk,
-                "text": "A moderator has made a decision about your account.",
-                "url": reverse("safety:my_reports"),
-            },
+        notifications.notify(
+            [member],
+            "safety.decision",
+            "A moderator has made a decision about your account.",
+            reverse("safety:my_reports"),
+            about=sanction,
+            now=now,
         )
     return sanction
 
@@ -678,6 +717,13 @@ def do_decide_appeal(coordinator: Member, appeal_id: int, *, overturn: bool, res
             "safety/email/appeal_decided",
             {"appeal": appeal},
             kind="safety.appeal",
+            about=appeal,
+        )
+        notifications.notify(
+            [appeal.sanction.member],
+            "safety.appeal",
+            "Your appeal has been decided. Thank you for your patience.",
+            reverse("safety:my_reports"),
             about=appeal,
         )
     return appeal

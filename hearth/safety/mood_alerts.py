@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.core.events import member_group, send_event_on_commit
+from hearth.core import notifications
 from hearth.safety.models import MoodAlert, TriageRecord
 from hearth.safety.mood import group_mood
 
@@ -27,21 +28,21 @@ def alert_drifting_groups(now: datetime | None = None) -> list[int]:
         mood = group_mood(group_id, now=now)
         if not mood.drifting:
             continue
-        MoodAlert.objects.create(
-            group_id=group_id, heavy_posts=mood.heavy_posts, supportive_replies=mood.supportive_replies, created_at=now
-        )
-        people = {*group_hosts(group_id), *on_duty_crisis_staff()}
-        send_event_on_commit(
-            [member_group(p.pk) for p in people],
-            {
-                "kind": "safety.mood_alert",
-                "group": group_id,
-                "heavy_posts": mood.heavy_posts,
-                "supportive_replies": mood.supportive_replies,
-                "text": "A group has had a run of heavy posts with few supportive replies lately. "
-                "It may need a kind word.",
-                "url": reverse("community:group", args=[group_id]),
-            },
-        )
+        with transaction.atomic():
+            alert = MoodAlert.objects.create(
+                group_id=group_id,
+                heavy_posts=mood.heavy_posts,
+                supportive_replies=mood.supportive_replies,
+                created_at=now,
+            )
+            people = {*group_hosts(group_id), *on_duty_crisis_staff()}
+            notifications.notify(
+                people,
+                "safety.mood_alert",
+                "A group has had a run of heavy posts with few supportive replies lately. It may need a kind word.",
+                reverse("community:group", args=[group_id]),
+                about=alert,
+                now=now,
+            )
         alerted.append(group_id)
     return alerted

@@ -86,7 +86,8 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, db):
 
 def test_the_counts_view_gives_the_header_its_numbers(client_for, member, peer_worker, one_to_one):
     actions.do_send_message(peer_worker, one_to_one.room, "Hi", "c1")
-    assert client_for(member).get(reverse("core:counts")).json() == {"messages": 1, "notifications": 0}
+    # One unread message, and the notification that the one-to-one was opened for them.
+    assert client_for(member).get(reverse("core:counts")).json() == {"messages": 1, "notifications": 1}
 
 
 def test_the_header_count_is_one_query_whoever_has_many_conversations(
@@ -105,3 +106,41 @@ def test_existing_conversations_get_inbox_entries_on_opening(member, peer_worker
         member.pk,
         peer_worker.pk,
     }
+
+
+def test_a_message_is_emailed_only_if_still_unread_ten_minutes_later(client_for, member, peer_worker, one_to_one):
+    from datetime import timedelta
+
+    import time_machine
+    from django.core import mail
+
+    from hearth.core.models import Delivery
+    from hearth.core.testing import run_deliveries
+
+    sent_at = timezone.now()
+    with time_machine.travel(sent_at, tick=False) as clock:
+        mail.outbox.clear()
+        Delivery.objects.all().delete()  # the email that the one-to-one was opened: not this story
+        actions.do_send_message(peer_worker, one_to_one.room, "Hi Robin, just checking in.", "c1")
+        actions.do_send_message(peer_worker, one_to_one.room, "No rush at all.", "c2")
+        waiting = Delivery.objects.get(recipient=member, channel="email")  # one email however many messages
+        assert waiting.kind == "notify.chat.message" and waiting.due_at == sent_at + timedelta(minutes=10)
+        clock.move_to(sent_at + timedelta(minutes=11))
+        run_deliveries()
+        assert [m.subject for m in mail.outbox] == ["A new message from Priya"]
+        assert "checking in" not in mail.outbox[0].body  # never the words themselves
+        # Read before the ten minutes are up: no email.
+        actions.do_send_message(peer_worker, one_to_one.room, "Thinking of you.", "c3")
+        client_for(member).get(reverse("chat:room", args=[one_to_one.room_id]))
+        assert Delivery.objects.filter(recipient=member, channel="email").latest("pk").state == "cancelled"
+        clock.move_to(sent_at + timedelta(minutes=30))
+        run_deliveries()
+        assert len(mail.outbox) == 1
+
+
+def test_a_check_in_says_so(member, peer_worker, one_to_one):
+    from hearth.core.models import Delivery, Notification
+
+    actions.do_send_message(peer_worker, one_to_one.room, "How are you?", "c1", notify_as="care.check_in")
+    assert Delivery.objects.filter(recipient=member, channel="email", kind="notify.care.check_in").exists()
+    assert not Notification.objects.filter(member=member, kind="care.check_in").exists()  # it's in Messages

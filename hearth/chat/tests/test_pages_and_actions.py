@@ -16,7 +16,7 @@ from hearth.chat.access import access_conversation, access_room, dominant_speake
 from hearth.chat.models import Attendance, FollowUp, GatheringFormat, Message, Prompt, Rsvp
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
-from hearth.core.models import AuditEntry
+from hearth.core.models import AuditEntry, Notification
 from hearth.core.testing import run_deliveries, visible_text
 from hearth.members import data_rights
 
@@ -91,7 +91,9 @@ def test_db_flood_check_holds_without_the_connection_bucket(room, member):
 def test_one_to_one_is_reused_and_private(django_capture_on_commit_callbacks, member, volunteer, outsider, client_for):
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         first = actions.do_open_conversation(member, volunteer, opened_by=member, reason="talk now")
-    assert events.recipients_of("chat.conversation.opened") == {member_group(member.pk), member_group(volunteer.pk)}
+    # The one who opened it isn't told about it; the other person is.
+    assert events.recipients_of("notification.new") == {member_group(volunteer.pk)}
+    assert Notification.objects.get(kind="chat.conversation").member == volunteer
     again = actions.do_open_conversation(volunteer, member, opened_by=volunteer)
     assert again.pk == first.pk
     assert access_conversation(volunteer, first.pk) == first
@@ -197,7 +199,9 @@ def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         follow_up = actions.do_hand_off(volunteer, room, member, peer_worker, "seemed upset")
     assert room_channel(room.pk) not in {g for groups, _ in events.sent for g in groups}  # the room sees nothing
-    assert events.recipients_of("chat.handoff") == {member_group(member.pk)}
+    # The person hears it in kind words, the supporter that a one-to-one is open; nobody else hears anything.
+    assert events.recipients_of("notification.new") == {member_group(member.pk), member_group(peer_worker.pk)}
+    assert Notification.objects.filter(member=member, kind="chat.handoff").exists()
     assert FollowUp.objects.get() == follow_up and follow_up.conversation.supporter == peer_worker
     from hearth.care.models import CareItem
 

@@ -19,7 +19,7 @@ from hearth.chat import access, actions, recurrence
 from hearth.chat.models import Gathering, GatheringFormat, Repeat, Rsvp, RsvpAnswer
 from hearth.community.models import Membership
 from hearth.core.errors import ActionError
-from hearth.core.models import Delivery
+from hearth.core.models import Notification
 from hearth.core.testing import text, visible_text
 from hearth.members.models import Member
 
@@ -109,8 +109,8 @@ def test_the_series_page_shows_the_next_three_dates_and_a_skipped_one_is_left_ou
     page = visible_text(client_for(member).get(reverse("chat:series", args=[series.pk])))
     assert "Tuesday 23 March" not in page and "Tuesday 6 April" in page
     # Robin, who said she'd come, is told; her reminder won't go; the date isn't made again.
-    told = Delivery.objects.filter(kind="chat.gathering.cancelled", recipient=member)
-    assert told.count() == 1 and "won't happen" in told.get().payload["event"]["text"]
+    told = Notification.objects.filter(kind="chat.gathering_changed", member=member)
+    assert told.count() == 1 and "won't happen" in told.get().text
     assert Rsvp.objects.get(gathering=second, member=member).due_at is None
     assert actions.extend_all_series() == 0
     assert series.gatherings.filter(occurrence_date=date(2027, 3, 23)).count() == 1
@@ -185,8 +185,8 @@ def test_when_it_is_full_people_wait_and_a_freed_place_goes_to_the_first_waiting
     actions.do_rsvp(member, small, RsvpAnswer.NO)  # Robin can't come after all
     ali_rsvp.refresh_from_db()
     assert ali_rsvp.waiting_since is None and ali_rsvp.due_at is not None
-    offered = Delivery.objects.get(kind="chat.place_free", channel="live")
-    assert offered.recipient_id == ali.pk and "you're going to Quiet craft" in offered.payload["event"]["text"]
+    offered = Notification.objects.get(kind="chat.place_free")
+    assert offered.member_id == ali.pk and "you're going to Quiet craft" in offered.text
     bo_rsvp.refresh_from_db()
     assert actions.waiting_position(bo_rsvp) == 1
 

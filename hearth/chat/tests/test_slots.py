@@ -21,7 +21,6 @@ from hearth.care.models import CareItem
 from hearth.chat import actions
 from hearth.chat.models import Conversation, Slot, SlotOutcome, SlotWay
 from hearth.core.errors import ActionError
-from hearth.core.events import member_group
 from hearth.core.models import Delivery
 from hearth.core.testing import visible_text
 from hearth.members.models import Member
@@ -155,7 +154,7 @@ def test_a_reminder_then_the_one_to_one_opens_at_its_time_once(
     conversation = Conversation.objects.get(pk=slot.conversation_id)
     assert {conversation.member_id, conversation.supporter_id} == {member.pk, peer_worker.pk}
     assert conversation.reason == "Booked: Tuesday 2 February, 2 pm (text chat here)"
-    assert sent.recipients_of("chat.conversation.opened") == {member_group(member.pk), member_group(peer_worker.pk)}
+    assert not sent.recipients_of("notification.new")  # told once, as the booking starting (below)
     starting = Delivery.objects.filter(kind="chat.booking.opened")
     assert {d.recipient_id for d in starting} == {member.pk, peer_worker.pk}
     assert actions.open_booked_slots() == (0, 0)

@@ -133,7 +133,7 @@ def test_outsider_receives_no_event_or_notification_from_a_group(
         actions.do_mark_here(volunteer, group)
         actions.do_create_post(volunteer, group, kind="announcement", body="Meet-up Thursday")
     assert sent.events_for(member_group(outsider.pk)) == []
-    from hearth.community.models import Notification
+    from hearth.core.models import Notification
 
     assert not Notification.objects.filter(member=outsider).exists()
 

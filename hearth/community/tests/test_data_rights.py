@@ -15,10 +15,10 @@ from hearth.community.models import (
     Group,
     GroupState,
     Membership,
-    Notification,
     Post,
     Reaction,
 )
+from hearth.core.models import Notification
 from hearth.members import data_rights
 from hearth.members.models import Member
 

@@ -17,11 +17,10 @@ from hearth.community.models import (
     JoinPolicy,
     JoinRequest,
     Membership,
-    Notification,
 )
 from hearth.community.tests.conftest import make_group
 from hearth.core.errors import ActionError
-from hearth.core.models import AuditEntry
+from hearth.core.models import AuditEntry, Notification
 from hearth.core.testing import text, visible_text
 
 PROPOSAL = {

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.community import actions
-from hearth.community.models import CommunityProfile, Energy, Membership, Notification, Post, Reaction
+from hearth.community.models import CommunityProfile, Energy, Membership, Post, Reaction
 from hearth.core.events import capture_events, member_group
+from hearth.core.models import Notification
 from hearth.core.testing import text, visible_text
 from hearth.members import actions as member_actions
 
@@ -254,10 +255,10 @@ def test_break_pauses_live_notifications_and_hides_them_until_it_ends(
     with capture_events() as sent, django_capture_on_commit_callbacks(execute=True):
         actions.do_comment(volunteer, post, "Lovely!")
     assert sent.events_for(member_group(member.pk)) == []
-    page = visible_text(client_for(member).get(reverse("community:notifications")))
+    page = visible_text(client_for(member).get(reverse("core:notifications")))
     assert "taking a break" in page and "Sam replied" not in page
     client_for(member).post(reverse("community:settings"), {"form": "end_break"})
-    assert "Sam replied to your post" in visible_text(client_for(member).get(reverse("community:notifications")))
+    assert "Sam replied to your post" in visible_text(client_for(member).get(reverse("core:notifications")))
 
 
 def test_break_must_end_in_the_future(member):
@@ -319,7 +320,8 @@ def test_mentions_notify_the_member_named(member, volunteer, group, django_captu
         actions.do_create_post(volunteer, group, body="@Robin your scarf pattern is in the library!")
     note = Notification.objects.get(member=member)
     assert note.text == "Sam mentioned you in Tuesday Makers"
-    assert sent.events_for(member_group(member.pk))[0]["kind"] == "community.notification"
+    assert sent.events_for(member_group(member.pk))[0]["kind"] == "notification.new"
+    assert note.kind == "community.mention"
 
 
 def test_mentions_of_people_outside_the_group_notify_nobody(outsider, volunteer, group):
@@ -330,7 +332,7 @@ def test_mentions_of_people_outside_the_group_notify_nobody(outsider, volunteer,
 def test_notifications_page_lists_and_marks_read(client_for, member, volunteer, group):
     actions.do_create_post(volunteer, group, body="@Robin hello")
     client = client_for(member)
-    assert "Sam mentioned you in Tuesday Makers" in visible_text(client.get(reverse("community:notifications")))
+    assert "Sam mentioned you in Tuesday Makers" in visible_text(client.get(reverse("core:notifications")))
     assert Notification.objects.get(member=member).read_at is not None
 
 

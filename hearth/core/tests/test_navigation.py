@@ -17,7 +17,7 @@ def menu(page: str) -> str:
 
 def test_every_member_can_reach_chat_messages_resources_and_their_own_things(client_for, member):
     nav = menu(text(client_for(member).get(reverse("core:home"))))
-    for name in ("chat:index", "chat:inbox", "community:notifications", "signposting:directory", "members:profile"):
+    for name in ("chat:index", "chat:inbox", "core:notifications", "signposting:directory", "members:profile"):
         assert f'href="{reverse(name)}"' in nav, name
     assert "Duty desk" not in nav and "Team tools" not in nav and "Moderation" not in nav
     home = text(client_for(member).get(reverse("core:home")))

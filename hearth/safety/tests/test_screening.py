@@ -11,6 +11,7 @@ from hearth.community import actions as community
 from hearth.community.models import Comment, Membership, Post
 from hearth.community.tests.conftest import make_group
 from hearth.core.events import capture_events, member_group
+from hearth.core.models import Notification
 from hearth.core.testing import run_deliveries, text
 from hearth.safety import actions
 from hearth.safety.models import CrisisAlert, ModerationItem, TriageRecord
@@ -184,7 +185,11 @@ def test_group_mood_alert_fires_on_a_run_of_distress_with_few_supportive_replies
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         assert alert_drifting_groups() == [group.pk]
     # The group's host and the staff on duty hear; members of the group don't.
-    assert events.recipients_of("safety.mood_alert") == {member_group(volunteer.pk), member_group(peer_worker.pk)}
+    assert events.recipients_of("notification.new") == {member_group(volunteer.pk), member_group(peer_worker.pk)}
+    assert set(Notification.objects.filter(kind="safety.mood_alert").values_list("member_id", flat=True)) == {
+        volunteer.pk,
+        peer_worker.pk,
+    }
     assert alert_drifting_groups() == []  # at most once a day
 
 

@@ -29,23 +29,11 @@
   var countsUrl = header && header.getAttribute("data-counts-url");
   if (!countsUrl || !window.WebSocket) return;
 
-  // Kinds that concern the person and carry a sentence ("text") and a place to go ("url"): shown in a calm
-  // notice under the header (a polite live region), never a sound or a pop-up; each also changes a count.
-  var NOTICES = [
-    "notification.new",
-    "community.notification",
-    "chat.conversation.opened",
-    "chat.handoff",
-    "chat.reminder",
-    "chat.place_free",
-    "chat.gathering.cancelled",
-    "chat.booking.changed",
-    "chat.booking.reminder",
-    "chat.booking.opened",
-    "safety.report_outcome",
-    "safety.sanction",
-    "safety.mood_alert",
-  ];
+  // What concerns the person arrives as one kind (the notifications centre, hearth/core/notifications.py), with
+  // a sentence ("text") and a place to go ("url"): shown in a calm notice under the header (a polite live
+  // region), never a sound or a pop-up; it also changes a count. Bookings still send their own kinds
+  // (recorded live deliveries, hearth/chat/actions.py), shown the same way.
+  var NOTICES = ["notification.new", "chat.booking.changed", "chat.booking.reminder", "chat.booking.opened"];
   // Kinds that change a count in the header. Everything on the channel is re-dispatched either way.
   var COUNTED = ["inbox.changed", "notification.read"].concat(NOTICES);
   var notice = document.getElementById("live-notice");
