@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "hearth.core.middleware.NotFoundPageMiddleware",
+    "hearth.core.middleware.OfflineCopyMiddleware",
 ]
 
 ROOT_URLCONF = "hearth.urls"
@@ -291,6 +292,16 @@ HEARTH_CARE_NO_REPLY_HOURS = env_int("HEARTH_CARE_NO_REPLY_HOURS", 6, minimum=1)
 HEARTH_WORKER_STALE_SECONDS = env_int("HEARTH_WORKER_STALE_SECONDS", 30, minimum=10)
 HEARTH_TASK_LAG_SECONDS = env_int("HEARTH_TASK_LAG_SECONDS", 120, minimum=10)
 HEARTH_METRICS_TOKEN = env_secret("HEARTH_METRICS_TOKEN", "")
+# Web push (issue 14): the VAPID key pair from `hearth push_keys` (only the private half is needed; the
+# public half is worked out from it). Without it, push is simply not offered.
+HEARTH_VAPID_PRIVATE_KEY = env_secret("HEARTH_VAPID_PRIVATE_KEY", "")
+HEARTH_VAPID_SUBJECT = env_str("HEARTH_VAPID_SUBJECT", "")  # mailto: or https: contact for push services
+# The push services a device's subscription may point at (host or domain suffix). Anything else is refused,
+# so a subscription can't make the server send requests to a host of someone's choosing.
+HEARTH_PUSH_SERVICES = env_list(
+    "HEARTH_PUSH_SERVICES",
+    ["fcm.googleapis.com", "push.services.mozilla.com", "notify.windows.com", "push.apple.com"],
+)
 # Backups (hearth/core/backup.py): the age key that opens them (and encrypts them, unless public
 # recipients are given so the server can write backups it can't read), and where pg_dump/psql live.
 HEARTH_BACKUP_KEY = env_secret("HEARTH_BACKUP_KEY", "")

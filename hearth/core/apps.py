@@ -11,11 +11,13 @@ class CoreConfig(AppConfig):
         from hearth.core import actions, data_rights, deliveries, notifications, tasks  # noqa: F401
         from hearth.core.badges import register_count
         from hearth.core.logs import connect_task_signals
+        from hearth.core.push import PushTransport
         from hearth.core.transports import EmailTransport, LiveTransport
 
         connect_task_signals()
         deliveries.register(LiveTransport())
         deliveries.register(EmailTransport())
+        deliveries.register(PushTransport())
         register_count("notifications", notifications.unread_count_expression)
 
         from hearth.core import demo

@@ -81,3 +81,22 @@ class NotificationChoicesForm(forms.Form):
             for channel in kind.offered()
             if channel not in kind.required
         }
+
+
+class PushDeviceForm(forms.Form):
+    """A browser's push subscription, as ``PushSubscription.toJSON()`` gives it (flattened by the page)."""
+
+    endpoint = forms.CharField(max_length=1000)
+    p256dh = forms.CharField(max_length=200)
+    auth = forms.CharField(max_length=100)
+
+
+class RemoveDeviceForm(forms.Form):
+    device = forms.IntegerField(min_value=1, required=False)
+    endpoint = forms.CharField(max_length=1000, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("device") and not data.get("endpoint"):
+            raise forms.ValidationError("Choose the device to stop pushing to.")
+        return data

@@ -32,3 +32,43 @@ class NotFoundPageMiddleware:
         ):
             return page_not_found(request)
         return response
+
+
+# A member's own everyday pages, kept on their device for reading offline (see core/templates/core/sw.js).
+# Never staff pages (other people's details) and never forms in the middle of something.
+OFFLINE_VIEWS = frozenset(
+    {
+        "core:home",
+        "core:help",
+        "core:offline",
+        "core:notifications",
+        "community:feed",
+        "community:group",
+        "community:post",
+        "chat:inbox",
+        "chat:index",
+        "chat:room",
+        "chat:gathering",
+        "signposting:directory",
+    }
+)
+
+
+class OfflineCopyMiddleware:
+    """Marks the pages the service worker may keep a copy of (``Hearth-Offline: keep``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and match is not None
+            and match.view_name in OFFLINE_VIEWS
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            response["Hearth-Offline"] = "keep"
+        return response

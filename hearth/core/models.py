@@ -249,3 +249,23 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Notification settings of {self.member_id}"
+
+
+class PushSubscription(models.Model):
+    """One device a person turned push on for (a browser's push subscription).
+
+    ``endpoint`` is the push service's address for this device; ``p256dh`` and
+    ``auth`` are the browser's keys that encrypt what we send, so the push service
+    can't read it. A service answering "gone" (404/410) deletes the row.
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    label = models.CharField(max_length=80, blank=True, help_text="Which device, as the person sees it.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"push to {self.label or 'a device'} of {self.member_id}"

@@ -357,7 +357,9 @@ def _push(
 
     # One notification per thing on a device: a newer one about the same conversation replaces the last.
     tag = f"{kind.key}:{about._meta.label_lower}:{about.pk}" if about is not None else kind.key
-    push.send_push(person, kind=kind.delivery_kind, body=text, url=url, tag=tag, about=about, not_before=held)
+    push.send_push(
+        person, kind=kind.delivery_kind, body=text, url=url, tag=tag, urgent=kind.urgent, about=about, not_before=held
+    )
 
 
 def cancel_email(member: Member, key: str, about: models.Model) -> int:

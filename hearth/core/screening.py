@@ -294,6 +294,8 @@ system_text("core.DeliveryAttempt", "error", "detail")
 system_text("core.Notification", "text", "url", why="sentences Hearth writes, never quoting anyone")
 system_text("core.Notification", "kind", "about_type", "about_id")
 system_text("core.NotificationChoice", "kind")
+system_text("core.PushSubscription", "endpoint", "p256dh", "auth", why="a browser's push address and keys")
+system_text("core.PushSubscription", "label", why="the device's name from its browser, not the person's words")
 
 
 # --- Checking the registry against the models (tests and `hearth drill` use this) -----------------

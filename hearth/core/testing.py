@@ -238,3 +238,87 @@ async def sockets(cookie_for: Any = None) -> AsyncIterator[Any]:
                 await client.close()
         # Consumers' database work ran in asgiref's sync thread; let the test database be dropped afterwards.
         await database_sync_to_async(connections.close_all)()
+
+
+class FakePushService:
+    """A real push service on loopback (HTTP, in a thread): the outside edge of web push, for tests.
+
+    It plays both ends a real service connects: :meth:`device` makes a browser's
+    subscription (its own P-256 key pair and auth secret, as Chromium would),
+    and every push it receives is kept in ``received`` with its headers and
+    the payload *decrypted* with that device's keys (RFC 8291, aes128gcm), so a
+    test reads exactly what the phone would show. ``status`` is what it answers
+    (201 by default; 410 to say the device is gone, 500 to fail). Use as a
+    context manager; ``url`` is its base address (``http://127.0.0.1:<port>``).
+    """
+
+    def __init__(self, status: int = 201) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        service = self
+        self.status = status
+        self.received: list[dict[str, Any]] = []
+        self._devices: dict[str, tuple[Any, bytes]] = {}
+        self.arrived = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                service._receive(self.path, dict(self.headers.items()), body)
+                self.send_response(service.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="fake-push")
+
+    def __enter__(self) -> FakePushService:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def device(self, name: str = "phone") -> dict[str, Any]:
+        """A new browser subscription on this service: ``{"endpoint", "keys": {"p256dh", "auth"}}``."""
+        import base64
+        import os
+
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        def b64(raw: bytes) -> str:
+            return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        secret = os.urandom(16)
+        path = f"/push/{name}-{len(self._devices) + 1}"
+        self._devices[path] = (key, secret)
+        public = key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {"endpoint": self.url + path, "keys": {"p256dh": b64(public), "auth": b64(secret)}}
+
+    def _receive(self, path: str, headers: dict[str, str], body: bytes) -> None:
+        import json
+
+        import http_ece
+
+        message: Any = None
+        if path in self._devices and body:
+            key, secret = self._devices[path]
+            plain = http_ece.decrypt(body, private_key=key, auth_secret=secret, version="aes128gcm")
+            message = json.loads(plain)
+        self.received.append({"path": path, "headers": headers, "message": message})
+        self.arrived.set()
+
+    def messages(self) -> list[dict[str, Any]]:
+        """What each device was sent, decrypted (title, body, url, tag, urgent)."""
+        return [r["message"] for r in self.received if r["message"] is not None]

@@ -1,22 +1,28 @@
 from __future__ import annotations
 
-from typing import cast
+import json
+from typing import Any, cast
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from hearth.core import audit, notifications
+import hearth
+from hearth.core import audit, notifications, push
 from hearth.core.actions import do_save_notification_choices, do_update_organisation_settings
 from hearth.core.badges import counts_for
 from hearth.core.context_processors import organisation
 from hearth.core.errors import ActionError
-from hearth.core.forms import NotificationChoicesForm
+from hearth.core.forms import NotificationChoicesForm, PushDeviceForm, RemoveDeviceForm
 from hearth.core.home import panels_for
 from hearth.core.models import AuditEntry, Notification, OrganisationSettings
 from hearth.members import policy
@@ -174,5 +180,121 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/notification_settings.html",
-        {"form": form, "on_break_until": notifications.paused([me.pk], timezone.now()).get(me.pk)},
+        {
+            "form": form,
+            "on_break_until": notifications.paused([me.pk], timezone.now()).get(me.pk),
+            "push_key": push.public_key(),
+            "devices": push.devices_of(me),
+        },
     )
+
+
+# --- Push to devices, and the installable app -----------------------------------------------------------
+
+MAX_JSON = 4096  # a push subscription is well under 1 KB
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    if len(request.body) > MAX_JSON:
+        return {}
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@login_required
+@require_POST
+def push_device_add(request: HttpRequest) -> HttpResponse:
+    """The page's script posts the browser's subscription (JSON) after the person turned push on."""
+    data = _json_body(request)
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    form = PushDeviceForm(
+        {"endpoint": data.get("endpoint"), "p256dh": keys.get("p256dh"), "auth": keys.get("auth")}  # type: ignore[union-attr]
+    )
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": "This browser's push details are incomplete. Try turning push on again."}, status=400
+        )
+    try:
+        device = push.do_add_device(
+            cast(Member, request.user), user_agent=request.headers.get("User-Agent", ""), **form.cleaned_data
+        )
+    except ActionError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse({"device": device.pk, "label": device.label}, status=201)
+
+
+@login_required
+@require_POST
+def push_device_remove(request: HttpRequest) -> HttpResponse:
+    """Stop pushing to a device: a button on the choices page, or the page's script when push is turned off."""
+    data = _json_body(request) if request.content_type == "application/json" else request.POST
+    form = RemoveDeviceForm({"device": data.get("device"), "endpoint": data.get("endpoint")})
+    if not form.is_valid():
+        if request.content_type == "application/json":
+            return JsonResponse({"error": "Choose the device to stop pushing to."}, status=400)
+        messages.error(request, "Choose the device to stop pushing to.")
+        return redirect("core:notification_settings")
+    removed = push.do_remove_device(
+        cast(Member, request.user), endpoint=form.cleaned_data["endpoint"] or "", device_id=form.cleaned_data["device"]
+    )
+    if request.content_type == "application/json":
+        return JsonResponse({"removed": removed})
+    messages.success(request, "Push is off for that device." if removed else "That device already had push off.")
+    return redirect(reverse("core:notification_settings") + "#devices")
+
+
+@login_required
+@require_POST
+def push_test(request: HttpRequest) -> HttpResponse:
+    made = push.do_send_test(cast(Member, request.user))
+    if made:
+        messages.success(request, "A test is on its way to your devices. It may take a few seconds.")
+    else:
+        messages.error(request, "No device has push turned on yet. Turn it on with the button first.")
+    return redirect(reverse("core:notification_settings") + "#devices")
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """``/sw.js``: served from the root so it looks after every page (offline copies, push)."""
+    response = render(request, "core/sw.js", {"version": hearth.__version__}, content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: what a phone needs to put Hearth on its home screen."""
+    name = str(settings.HEARTH_ORG_NAME)
+    data = {
+        "name": name,
+        "short_name": name if len(name) <= 12 else name.split()[0][:12],
+        "description": "Peer support: groups, gatherings, one-to-ones and help when you need it.",
+        "start_url": "/",
+        "scope": "/",
+        "id": "/",
+        "display": "standalone",
+        "background_color": "#fffaf3",
+        "theme_color": "#7a3e1d",
+        "lang": "en-GB",
+        "icons": [
+            {"src": static("hearth/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static("hearth/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {
+                "src": static("hearth/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(data, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the app shows for a page it has no copy of while there's no connection (kept by the service worker)."""
+    return render(request, "core/offline.html")

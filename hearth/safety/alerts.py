@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.core import audit, banners, deliveries
+from hearth.core import audit, banners, deliveries, push
 from hearth.core.banners import Banner, BannerSource
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
@@ -103,9 +103,25 @@ banners.register(BannerSource("safety.alerts", follows=_follows, banners=_banner
 
 
 def _send_live(alert: CrisisAlert, people: list[Member], *, escalated: bool = False) -> None:
+    """To every open page of ``people`` and, with Hearth closed, to each device they turned push on for.
+
+    The push says only that someone needs help now (a lock screen is not private); the alert page says who.
+    Quiet hours don't hold it back: these are the people handling crises.
+    """
     event = _alert_event(alert, escalated=escalated)
+    url = reverse("safety:alert", args=[alert.pk])
     for person in people:
         deliveries.send_live(person, event, kind="safety.alert", about=alert)
+        push.send_push(
+            person,
+            kind="safety.alert",
+            title=("Crisis alert drill" if alert.drill else "Crisis alert") + (" (still waiting)" if escalated else ""),
+            body="Someone needs help now and nobody has said they've got it yet. Open the alert.",
+            url=url,
+            tag=f"alert-{alert.pk}",
+            urgent=True,
+            about=alert,
+        )
 
 
 def _email(alert: CrisisAlert, people: list[Member], *, on_call: bool) -> None:

@@ -27,6 +27,17 @@
   }
 
   var countsUrl = header && header.getAttribute("data-counts-url");
+
+  // The installable app: the service worker keeps the last pages read for offline use and shows push.
+  // Signed out, every kept page is forgotten, so the next person on a shared device sees nothing.
+  var worker = header && header.getAttribute("data-sw");
+  if (worker && "serviceWorker" in navigator) {
+    if (countsUrl) {
+      navigator.serviceWorker.register(worker, { scope: "/" }).catch(function () {});
+    } else if (navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ kind: "forget" });
+    }
+  }
   if (!countsUrl || !window.WebSocket) return;
 
   // What concerns the person arrives as one kind (the notifications centre, hearth/core/notifications.py), with
