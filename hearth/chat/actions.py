@@ -128,9 +128,6 @@ notifications.register(
     Kind("chat.place_free", "A place comes free at a gathering you're waiting for", _GATHERINGS, urgent=True)
 )
 notifications.register(
-    Kind("chat.gathering_changed", "A gathering you answered changes or is called off", _GATHERINGS, urgent=True)
-)
-notifications.register(
     Kind(
         "chat.drop_in",
         "Someone arrives at a drop-in you host",

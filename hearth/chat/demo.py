@@ -58,6 +58,15 @@ def seed_chat(rng: random.Random, people: list[Member]) -> None:
         opens_at=time(18, 0),
         closes_at=time(21, 0),
     )
+    # Tonight's drop-in in a group Robin is in (Sam hosts Co-op Gamers), so a member finds it from home.
+    actions.do_create_drop_in(
+        sam,
+        gamers.pk,
+        title="Gamers' evening drop-in",
+        weekday=timezone.localdate(now).weekday(),
+        opens_at=time(19, 0),
+        closes_at=time(21, 30),
+    )
     if not Membership.objects.filter(group=gamers, member=priya).exists():
         do_join_group(priya, gamers)
     start = (now + timedelta(days=3)).replace(hour=18, minute=30, second=0, microsecond=0)

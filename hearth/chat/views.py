@@ -231,6 +231,7 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
         "last_seq": last_seq,
         "form": SendForm(initial={"client_id": uuid.uuid4().hex}),
         "can_moderate": access.can_moderate(member, room),
+        "edit_minutes": int(actions.EDIT_WINDOW.total_seconds() // 60),
         "facilitating": access.can_facilitate(member, room),
         "present": access.present(room),
         "hands": access.hand_queue(room),

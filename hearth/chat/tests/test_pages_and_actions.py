@@ -242,3 +242,11 @@ def test_the_facilitator_is_told_gently_when_one_voice_takes_over(
     assert "Sam has written 95% of the words so far." in page and "1 message, 1 word" in page
     actions.do_send_message(member, room, long, "d")
     assert dominant_speaker(talk_share(room, since)) is None  # two people sharing the talk is fine
+
+
+def test_the_room_page_gives_its_script_what_live_messages_need_for_their_tools(client_for, member, room):
+    page = client_for(member).get(reverse("chat:room", args=[room.pk])).content.decode()
+    assert f'data-edit-url="{reverse("chat:edit", args=[0])}"' in page
+    assert f'data-delete-url="{reverse("chat:delete", args=[0])}"' in page
+    assert f'data-report-url="{reverse("safety:report")}?content=chat.message&amp;id="' in page
+    assert 'data-moderate="0"' in page and 'data-edit-minutes="10"' in page

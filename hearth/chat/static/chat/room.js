@@ -1,7 +1,10 @@
 // The live room: enhances the plain-HTML page (history + send form) with the websocket.
-// Messages are only shown as sent once the server acknowledges them (they are stored by then).
-// Reconnects resume from the last seq with no gap ("contiguous"), and retried sends reuse their
-// client_id so the server stores each message once.
+// It tells the truth about what was sent: a message shows at once as "Sending…", becomes an ordinary
+// message only when the server acknowledges it (it is stored by then), says "Not sent" with a way to try
+// again when the server refuses it, and waits visibly while the connection is down. Reconnects resume from
+// the last seq with no gap ("contiguous"), and retried sends reuse their client_id so the server stores
+// each message once. Messages that arrive live get the same Edit / Delete / Hide / Report tools as the
+// server-rendered ones (_message.html), built from the URLs on #chat.
 (() => {
   "use strict";
   const root = document.getElementById("chat");
@@ -22,6 +25,9 @@
   const handForm = document.getElementById("hand-form");
   const handButton = document.getElementById("hand-button");
   const meter = document.getElementById("meter");
+  const moderate = root.dataset.moderate === "1";
+  const editMinutes = Number(root.dataset.editMinutes) || 10;
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
 
   let contiguous = Number(root.dataset.lastSeq) || 0; // every seq up to here is known
   const ahead = new Set(); // seqs seen beyond `contiguous`
@@ -59,6 +65,48 @@
     return node;
   }
 
+  function urlFor(template, id) {
+    return template.replace(/\/0\/$/, "/" + id + "/");
+  }
+
+  function postButton(action, label) {
+    const f = el("form", "inline-form");
+    f.method = "post";
+    f.action = action;
+    if (csrf) f.appendChild(csrf.cloneNode());
+    const b = el("button", "link", label);
+    b.type = "submit";
+    f.appendChild(b);
+    return f;
+  }
+
+  // The same tools as _message.html: your own recent text messages can be edited and deleted, moderators
+  // can hide, and anyone else's can be reported.
+  function tools(m) {
+    const box = el("div", "chat-tools");
+    const mine = m.sender && m.sender.id === me;
+    const recent = Date.now() - new Date(m.created_at).getTime() <= editMinutes * 60000;
+    if (mine && m.message_kind === "text" && recent) {
+      const edit = el("a", "", "Edit");
+      edit.href = urlFor(root.dataset.editUrl, m.id);
+      box.appendChild(edit);
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(postButton(urlFor(root.dataset.deleteUrl, m.id), "Delete"));
+    }
+    if (moderate) {
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(postButton(urlFor(root.dataset.hideUrl, m.id), "Hide"));
+    }
+    if (!mine) {
+      const report = el("a", "", "Report");
+      report.href = root.dataset.reportUrl + m.id;
+      report.appendChild(el("span", "visually-hidden", " this message"));
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(report);
+    }
+    return box;
+  }
+
   function renderMessage(m) {
     const li = el("li", "chat-message" + (m.message_kind !== "text" ? " chat-" + m.message_kind : ""));
     li.id = "m" + m.id;
@@ -75,18 +123,88 @@
       const p = el("p", "chat-body", m.body);
       if (m.state === "edited") p.appendChild(el("span", "muted", " (edited)"));
       li.appendChild(p);
+      li.appendChild(tools(m));
     }
     return li;
+  }
+
+  // --- What you sent, until the server has it -------------------------------------------------------
+
+  function pendingItem(clientId) {
+    return document.getElementById("p" + clientId);
+  }
+
+  function showPending(clientId, text) {
+    let li = pendingItem(clientId);
+    if (!li) {
+      li = el("li", "chat-message chat-pending");
+      li.id = "p" + clientId;
+      li.appendChild(el("span", "chat-who", "You"));
+      li.appendChild(el("p", "chat-body", text));
+      li.appendChild(el("p", "chat-state muted"));
+      const empty = document.getElementById("empty");
+      if (empty) empty.remove();
+      list.appendChild(li);
+    }
+    li.classList.remove("chat-failed");
+    setState(li, isOpen ? "Sending…" : "Waiting for the connection… it will be sent when we're back.");
+    return li;
+  }
+
+  function setState(li, text, actions) {
+    const state = li.querySelector(".chat-state");
+    state.replaceChildren(document.createTextNode(text));
+    for (const action of actions || []) {
+      state.appendChild(document.createTextNode(" "));
+      state.appendChild(action);
+    }
+  }
+
+  function sendPending(clientId) {
+    if (isOpen) ws.send(JSON.stringify({ kind: "send", client_id: clientId, body: pending.get(clientId) }));
+    const li = showPending(clientId, pending.get(clientId));
+    clearTimeout(li.slowTimer);
+    li.slowTimer = setTimeout(() => {
+      if (pending.has(clientId) && pendingItem(clientId)) setState(li, "Still sending… it will go as soon as the server answers.");
+    }, 8000);
+  }
+
+  function settled(clientId) {
+    const li = pendingItem(clientId);
+    if (li) {
+      clearTimeout(li.slowTimer);
+      li.remove();
+    }
+    pending.delete(clientId);
+  }
+
+  function failed(clientId, reason) {
+    const text = pending.get(clientId);
+    pending.delete(clientId);
+    const li = pendingItem(clientId) || showPending(clientId, text);
+    clearTimeout(li.slowTimer);
+    li.classList.add("chat-failed");
+    const again = el("button", "link", "Try again");
+    again.type = "button";
+    again.addEventListener("click", () => {
+      pending.set(clientId, text); // the same client_id: stored once however many times it's tried
+      sendPending(clientId);
+    });
+    const change = el("button", "link", "Change it");
+    change.type = "button";
+    change.addEventListener("click", () => {
+      li.remove();
+      if (!body.value) body.value = text;
+      body.focus();
+    });
+    setState(li, "Not sent: " + reason, [again, change]);
   }
 
   function upsert(m) {
     const existing = document.getElementById("m" + m.id);
     const fresh = renderMessage(m);
     if (existing) {
-      // Keep the server-rendered tools (edit, delete, hide) when only the text changed.
-      const tools = existing.querySelector(".chat-tools");
-      if (tools && !m.state.match(/hidden|deleted/)) fresh.appendChild(tools);
-      existing.replaceWith(fresh);
+      existing.replaceWith(fresh); // with the same tools the server would render now
       return false;
     }
     if (!firstPage) return true;
@@ -237,20 +355,27 @@
         see(event.changed_seq);
         const added = upsert(event);
         if (added && event.kind === "chat.message") updateMeter(event);
-        if (event.sender && event.sender.id === me) pending.delete(event.client_id);
+        if (event.sender && event.sender.id === me && event.client_id) settled(event.client_id);
         break;
       }
       case "ack":
-        pending.delete(event.client_id);
+        if (event.held) {
+          const li = pendingItem(event.client_id);
+          pending.delete(event.client_id);
+          if (li) {
+            clearTimeout(li.slowTimer);
+            li.classList.add("chat-held");
+            setState(li, "Sent, and kept for a moderator to read before others see it.");
+          }
+        } else {
+          settled(event.client_id);
+        }
         see(event.seq);
         if (!pending.size) say("");
         break;
       case "error":
-        if (event.client_id && pending.has(event.client_id)) {
-          if (!body.value) body.value = pending.get(event.client_id);
-          pending.delete(event.client_id);
-        }
-        say(event.message);
+        if (event.client_id && pending.has(event.client_id)) failed(event.client_id, event.message);
+        else say(event.message);
         break;
       case "chat.typing":
         if (event.member === me) break;
@@ -285,7 +410,7 @@
       isOpen = true;
       backoff = 500;
       root.dataset.live = "1";
-      for (const [clientId, text] of pending) ws.send(JSON.stringify({ kind: "send", client_id: clientId, body: text }));
+      for (const clientId of pending.keys()) sendPending(clientId);
     };
     ws.onmessage = (e) => handle(JSON.parse(e.data));
     ws.onclose = (e) => {
@@ -296,6 +421,10 @@
         return;
       }
       say("Reconnecting… your messages are kept and will be sent.");
+      for (const clientId of pending.keys()) {
+        const li = pendingItem(clientId);
+        if (li) setState(li, "Waiting for the connection… it will be sent when we're back.");
+      }
       setTimeout(connect, backoff);
       backoff = Math.min(backoff * 2, 15000);
     };
@@ -307,7 +436,7 @@
     e.preventDefault();
     const clientId = newClientId();
     pending.set(clientId, text);
-    ws.send(JSON.stringify({ kind: "send", client_id: clientId, body: text }));
+    sendPending(clientId);
     body.value = "";
     body.focus();
   });
