@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -30,6 +30,8 @@ from django.utils import timezone
 from hearth.chat.models import (
     Attendance,
     Block,
+    BuddyPair,
+    BuddyPreference,
     Conversation,
     ConversationKind,
     DropIn,
@@ -560,3 +562,85 @@ def my_slots(supporter: Member, now: datetime | None = None) -> QuerySet[Slot]:
     return Slot.objects.filter(
         supporter=supporter, starts_at__gte=now - timedelta(days=7), withdrawn_at__isnull=True
     ).select_related("member", "conversation")
+
+
+# --- Buddies ------------------------------------------------------------------------------------
+
+OPEN_PAIR_STATES = (BuddyPair.State.PROPOSED, BuddyPair.State.ACTIVE)
+
+
+def buddy_pair_of(member: Member) -> BuddyPair | None:
+    """The member's proposed or active pairing (one at a time), if any."""
+    return (
+        BuddyPair.objects.filter(Q(first=member) | Q(second=member), state__in=OPEN_PAIR_STATES)
+        .select_related("first", "second", "conversation")
+        .first()
+    )
+
+
+def are_buddies(a: Member, b: Member) -> bool:
+    return BuddyPair.objects.filter(Q(first=a, second=b) | Q(first=b, second=a), state=BuddyPair.State.ACTIVE).exists()
+
+
+def access_my_pair(member: Member, pair_id: int) -> BuddyPair:
+    pair = (
+        BuddyPair.objects.filter(Q(first=member) | Q(second=member), pk=pair_id)
+        .select_related("first", "second", "conversation")
+        .first()
+    )
+    if pair is None or not _signed_in(member):
+        raise Http404
+    return pair
+
+
+def buddy_preference(member: Member) -> BuddyPreference | None:
+    return BuddyPreference.objects.filter(member=member).first()
+
+
+def looking_for_buddies() -> list[Member]:
+    """Members who asked for a buddy and aren't in a pairing now (for the coordinator)."""
+    from hearth.members.models import Member
+
+    busy = BuddyPair.objects.filter(state__in=OPEN_PAIR_STATES)
+    return list(
+        Member.objects.filter(is_active=True, pk__in=BuddyPreference.objects.filter(looking=True).values("member_id"))
+        .exclude(pk__in=busy.values("first_id"))
+        .exclude(pk__in=busy.values("second_id"))
+        .order_by("display_name")
+    )
+
+
+def buddy_people(members: list[Member]) -> list[Any]:
+    """The matching view of each member (three queries whatever the number of people)."""
+    from hearth.availability.profiles import gender_from_words
+    from hearth.chat.buddies import Person
+
+    prefs = {p.member_id: p for p in BuddyPreference.objects.filter(member__in=members)}
+    groups: dict[int, set[int]] = {m.pk: set() for m in members}
+    for member_id, group_id in Membership.objects.filter(
+        member__in=members, group__state=GroupState.ACTIVE
+    ).values_list("member_id", "group_id"):
+        groups[member_id].add(group_id)
+    blocks = set(Block.objects.filter(blocker__in=members).values_list("blocker_id", "blocked_id"))
+    people = []
+    for m in members:
+        pref = prefs.get(m.pk)
+        person = Person(
+            id=m.pk,
+            name=m.display_name,
+            gender=gender_from_words(m.gender),
+            age_band=m.age_band,
+            same_gender=bool(pref and pref.same_gender),
+            similar_age=bool(pref and pref.similar_age),
+            ways=set(pref.ways if pref else []),
+            groups=groups[m.pk],
+        )
+        person.blocked = {b for a, b in blocks if a == m.pk} | {a for a, b in blocks if b == m.pk}  # type: ignore[attr-defined]
+        people.append(person)
+    return people
+
+
+def open_pairs() -> QuerySet[BuddyPair]:
+    return (
+        BuddyPair.objects.filter(state__in=OPEN_PAIR_STATES).select_related("first", "second").order_by("-created_at")
+    )

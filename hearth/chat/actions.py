@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from hearth.care.actions import add_care_item
 from hearth.chat.access import (
+    are_buddies,
     blocked_between,
     can_facilitate,
     can_moderate,
@@ -43,6 +44,8 @@ from hearth.chat.models import (
     Attendance,
     AttendanceHow,
     Block,
+    BuddyPair,
+    BuddyPreference,
     Conversation,
     ConversationKind,
     DropIn,
@@ -90,6 +93,7 @@ audit.register(
         "chat.notes.saved": "{actor} saved notes for the gathering '{title}'",
         "chat.prompts.changed": "{actor} changed the conversation prompt deck",
         "chat.member.blocked": "{actor} blocked {subject} from messaging them",
+        "chat.buddies.proposed": "{actor} suggested {subject} and {other} as buddies",
         "chat.member.unblocked": "{actor} unblocked {subject}",
         "chat.conversation.reviewed": "{actor} read a one-to-one of {subject} with {other} ({opened_by}): {reason}",
     }
@@ -643,13 +647,16 @@ def check_can_message(sender: Member, recipient: Member) -> None:
         raise ActionError("A conversation needs two different people.")
     if not recipient.is_active:
         raise ActionError(f"{recipient.display_name} isn't here any more.")
+    if blocked_between(sender, recipient):
+        raise ActionError(f"You can't send messages to {recipient.display_name}.")
+    if are_buddies(sender, recipient):
+        check_can_write(sender)
+        return  # buddies both agreed to write to each other, whatever their general message settings
     if messages_from(sender) == MessagesFrom.NOBODY:
         raise ActionError(
             "Messages between members go both ways: first choose to take messages from other members "
             "in your message settings."
         )
-    if blocked_between(sender, recipient):
-        raise ActionError(f"You can't send messages to {recipient.display_name}.")
     if messages_from(recipient) == MessagesFrom.NOBODY or not shares_a_group(sender, recipient):
         raise ActionError(f"{recipient.display_name} isn't taking messages from other members at the moment.")
     check_can_write(sender)
@@ -713,6 +720,11 @@ def do_block(blocker: Member, blocked: Member) -> Block:
             rooms = list(conversations.values_list("room_id", flat=True))
             conversations.update(closed_at=timezone.now())
             audit.log_action("chat.member.blocked", actor=blocker, subject=blocked, obj=block)
+            for pair in BuddyPair.objects.filter(
+                Q(first=blocker, second=blocked) | Q(first=blocked, second=blocker),
+                state__in=(BuddyPair.State.PROPOSED, BuddyPair.State.ACTIVE),
+            ):
+                _end_pair(pair, ended_by=blocker, notice=f"Your buddy pairing with {blocker.display_name} has ended.")
             for room_id in rooms:
                 send_event_on_commit([member_group(blocker.pk)], {"kind": "inbox.changed", "room": room_id})
     return block
@@ -1558,3 +1570,156 @@ def open_booked_slots(now: datetime | None = None) -> tuple[int, int]:
                 )
             opened += 1
     return reminded, opened
+
+
+# --- Buddies ----------------------------------------------------------------------------------------
+
+BUDDY_CHECK_IN_EVERY = timedelta(days=7)
+
+
+notifications.register(
+    Kind("chat.buddy", "Buddy suggestions, your buddy pairing and weekly how's-it-going prompts", _MESSAGES)
+)
+
+
+def _buddy_notice(person: Member, pair: BuddyPair, text: str, url: str = "") -> None:
+    notifications.notify([person], "chat.buddy", text, url or reverse("chat:my_buddy"), about=pair)
+
+
+def do_set_buddy_preference(
+    member: Member, *, looking: bool, same_gender: bool, similar_age: bool, ways: list[str]
+) -> BuddyPreference:
+    """The member's own wish for a buddy. Saying no while a suggestion is waiting declines it."""
+    ways = [w for w in ways if w in SlotWay.values]
+    with transaction.atomic():
+        pref, _ = BuddyPreference.objects.update_or_create(
+            member=member,
+            defaults={
+                "looking": looking,
+                "same_gender": same_gender,
+                "similar_age": similar_age,
+                "ways": ways,
+                "updated_at": timezone.now(),
+            },
+        )
+    return pref
+
+
+def do_propose_buddies(coordinator: Member, first: Member, second: Member) -> BuddyPair:
+    """A coordinator suggests two members who asked for a buddy; both are told and both must accept."""
+    from hearth.chat.access import OPEN_PAIR_STATES, buddy_preference
+
+    policy.require(coordinator, Perm.PAIR_BUDDIES)
+    if not member_messages_on():
+        raise ActionError("Buddies write to each other, so messages between members need to be switched on first.")
+    if first.pk == second.pk:
+        raise ActionError("Choose two different people.")
+    for person in (first, second):
+        pref = buddy_preference(person)
+        if pref is None or not pref.looking or not person.is_active:
+            raise ActionError(f"{person.display_name} hasn't asked for a buddy.")
+    if blocked_between(first, second):
+        raise ActionError("These two can't be paired.")
+    with transaction.atomic():
+        busy = BuddyPair.objects.filter(
+            Q(first__in=[first, second]) | Q(second__in=[first, second]), state__in=OPEN_PAIR_STATES
+        )
+        if busy.exists():
+            raise ActionError("One of them already has a buddy or a suggestion waiting.")
+        pair = BuddyPair.objects.create(first=first, second=second, proposed_by=coordinator)
+        audit.log_action(
+            "chat.buddies.proposed", actor=coordinator, subject=first, obj=pair, data={"other": second.display_name}
+        )
+        for person, other in ((first, second), (second, first)):
+            _buddy_notice(person, pair, f"We think you and {other.display_name} might make good buddies. Have a look?")
+    return pair
+
+
+def do_answer_buddy(member: Member, pair: BuddyPair, accept: bool) -> BuddyPair:
+    """Yes or "not this time". When both say yes the pairing starts and their conversation opens."""
+    if member.pk not in (pair.first_id, pair.second_id):
+        raise ActionError("This suggestion isn't for you.")
+    if pair.state != BuddyPair.State.PROPOSED:
+        raise ActionError("This suggestion has already been answered.")
+    now = timezone.now()
+    other = pair.other(member.pk)
+    with transaction.atomic():
+        if not accept:
+            BuddyPair.objects.filter(pk=pair.pk).update(state=BuddyPair.State.DECLINED, ended_at=now)
+            pair.state = BuddyPair.State.DECLINED
+            _buddy_notice(other, pair, "The buddy suggestion won't go ahead this time. That's nobody's fault.")
+            return pair
+        field = "first_accepted_at" if member.pk == pair.first_id else "second_accepted_at"
+        BuddyPair.objects.filter(pk=pair.pk).update(**{field: now})
+        pair.refresh_from_db()
+        if pair.first_accepted_at and pair.second_accepted_at:
+            conversation = _open_peer_conversation(pair.first, pair.second)
+            BuddyPair.objects.filter(pk=pair.pk).update(
+                state=BuddyPair.State.ACTIVE, conversation=conversation, check_in_at=now + BUDDY_CHECK_IN_EVERY
+            )
+            pair.refresh_from_db()
+            url = reverse("chat:room", args=[conversation.room_id])
+            for person, buddy in ((pair.first, pair.second), (pair.second, pair.first)):
+                _buddy_notice(person, pair, f"You and {buddy.display_name} are buddies now. Say hello!", url)
+    return pair
+
+
+def _open_peer_conversation(a: Member, b: Member) -> Conversation:
+    pair = Q(member=a, supporter=b) | Q(member=b, supporter=a)
+    existing = Conversation.objects.filter(pair, kind=ConversationKind.PEER, closed_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    room = Room.objects.create(kind=RoomKind.CONVERSATION, title=f"{a.display_name} and {b.display_name}", created_by=a)
+    conversation = Conversation.objects.create(
+        room=room, kind=ConversationKind.PEER, member=a, supporter=b, opened_by=a, reason="Buddies"
+    )
+    now = timezone.now()
+    InboxEntry.objects.bulk_create([InboxEntry(room=room, member=p, last_message_at=now) for p in (a, b)])
+    return conversation
+
+
+def _end_pair(pair: BuddyPair, *, ended_by: Member, notice: str) -> None:
+    BuddyPair.objects.filter(pk=pair.pk).update(state=BuddyPair.State.ENDED, ended_at=timezone.now(), check_in_at=None)
+    if pair.conversation_id:
+        Conversation.objects.filter(pk=pair.conversation_id, closed_at__isnull=True).update(closed_at=timezone.now())
+    _buddy_notice(pair.other(ended_by.pk), pair, notice)
+
+
+def do_end_buddies(member: Member, pair: BuddyPair) -> None:
+    """Either buddy ends it, kindly: the other is thanked, and can ask for a new buddy whenever they like."""
+    if member.pk not in (pair.first_id, pair.second_id):
+        raise ActionError("This pairing isn't yours.")
+    if pair.state not in (BuddyPair.State.PROPOSED, BuddyPair.State.ACTIVE):
+        return
+    with transaction.atomic():
+        _end_pair(
+            pair,
+            ended_by=member,
+            notice=f"{member.display_name} has ended your buddy pairing. Thank you for being their buddy; "
+            "you can ask for a new buddy whenever you like.",
+        )
+
+
+def buddy_check_ins(now: datetime | None = None) -> int:
+    """The job: ask each active pair how it's going, once a week (each claimed with a conditional UPDATE)."""
+    now = now or timezone.now()
+    sent = 0
+    for pair in BuddyPair.objects.filter(state=BuddyPair.State.ACTIVE, check_in_at__lte=now).select_related(
+        "first", "second", "conversation"
+    )[:200]:
+        with transaction.atomic():
+            claimed = BuddyPair.objects.filter(pk=pair.pk, check_in_at=pair.check_in_at).update(
+                check_in_at=now + BUDDY_CHECK_IN_EVERY
+            )
+            if not claimed:
+                continue
+            url = reverse("chat:room", args=[pair.conversation.room_id]) if pair.conversation else ""
+            for person, buddy in ((pair.first, pair.second), (pair.second, pair.first)):
+                _buddy_notice(
+                    person,
+                    pair,
+                    f"How's it going with {buddy.display_name}? A short hello can make someone's week.",
+                    url,
+                )
+            sent += 1
+    return sent

@@ -228,3 +228,26 @@ def seed_slots(rng: random.Random, people: list[Member]) -> None:
 
 
 seed_demo.DEMO_SEEDERS.append(seed_slots)
+
+
+def seed_buddies(rng: random.Random, people: list[Member]) -> None:
+    """Four members asked for a buddy; Jo (coordinator) paired two of them, who both said yes; two wait."""
+    from hearth.chat.models import BuddyPair
+
+    jo = people[4]
+    looking = [p for p in people[5:] if not p.role_grants.exists() and p.is_active][4:8]
+    if len(looking) < 4:
+        return
+    for i, person in enumerate(looking):
+        actions.do_set_buddy_preference(
+            person, looking=True, same_gender=False, similar_age=False, ways=["text", "phone"][: 1 + i % 2]
+        )
+    pair = actions.do_propose_buddies(jo, looking[0], looking[1]) if actions.member_messages_on() else None
+    if pair is not None:
+        actions.do_answer_buddy(looking[0], pair, accept=True)
+        pair = actions.do_answer_buddy(looking[1], BuddyPair.objects.get(pk=pair.pk), accept=True)
+        if pair.conversation is not None:
+            actions.do_send_message(looking[0], pair.conversation.room, "Hi buddy! How was your week?", "demo-buddy-1")
+
+
+seed_demo.DEMO_SEEDERS.append(seed_buddies)

@@ -151,3 +151,20 @@ class OutcomeForm(forms.Form):
 
 class BookForm(forms.Form):
     slot = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class BuddyPreferenceForm(forms.Form):
+    looking = forms.BooleanField(label="I'd like a buddy", required=False)
+    same_gender = forms.BooleanField(label="Someone of the same gender as me", required=False)
+    similar_age = forms.BooleanField(label="Someone of a similar age", required=False)
+    ways = forms.MultipleChoiceField(
+        label="Ways I'd like to keep in touch",
+        choices=SlotWay.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class ProposeBuddiesForm(forms.Form):
+    first = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    second = forms.IntegerField(min_value=1, max_value=2**63 - 1)

@@ -563,3 +563,59 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supporter_id} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class BuddyPreference(models.Model):
+    """A member who would like a buddy, and what they'd like in one (choices only, matched by a coordinator).
+
+    ``ways`` are :class:`SlotWay` values (text chat, phone, video). "Same gender" compares the two people's own
+    words about their gender, folded to a matching value (``availability.profiles.gender_from_words``);
+    "similar age" compares age bands. Nothing is matched on what a member hasn't said.
+    """
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    looking = models.BooleanField(default=True)
+    same_gender = models.BooleanField("someone of the same gender", default=False)
+    similar_age = models.BooleanField("someone of a similar age", default=False)
+    ways: models.JSONField[list[str]] = models.JSONField("ways to keep in touch", default=list, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.member_id} buddy preference"
+
+
+class BuddyPair(models.Model):
+    """Two members a coordinator proposed as buddies. Active once both accept; either can end it kindly.
+
+    While active the two may message each other one-to-one (``conversation``, a peer conversation), whatever
+    their general message settings, unless either blocks the other (which ends the pairing). ``check_in_at``
+    is when both are next asked how it's going (claimed once by the ``buddy_check_ins`` job).
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACTIVE = "active", "Buddies"
+        DECLINED = "declined", "Not this time"
+        ENDED = "ended", "Ended"
+
+    first = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_accepted_at = models.DateTimeField(null=True, blank=True)
+    second_accepted_at = models.DateTimeField(null=True, blank=True)
+    conversation = models.ForeignKey(Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    check_in_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["first", "state"]), models.Index(fields=["second", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} and {self.second_id} ({self.state})"
+
+    def other(self, member_id: int) -> Any:
+        return self.second if member_id == self.first_id else self.first

@@ -59,3 +59,4 @@ staff_text(
 staff_text("chat.Prompt", "text", why="the organisation's prompt deck (Perm.EDIT_PROMPTS)")
 staff_text("chat.FollowUp", "note", why="the facilitator's note when handing someone to a supporter")
 system_text("chat.Conversation", "reason", why="why Hearth opened it (talk now, a check-in, a hand-off)")
+system_text("chat.BuddyPreference", "ways", why="a list of chosen values (SlotWay), filtered in the action")

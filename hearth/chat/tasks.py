@@ -35,3 +35,12 @@ def open_booked_slots() -> int:
 
     reminded, opened = run()
     return reminded + opened
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def buddy_check_ins() -> int:
+    """Ask active buddy pairs how it's going, weekly (see ``actions.buddy_check_ins``)."""
+    from hearth.chat.actions import buddy_check_ins as run
+
+    return run()

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from hearth.chat import access, actions, home, ics
 from hearth.chat.forms import (
     BookForm,
+    BuddyPreferenceForm,
     CapacityForm,
     DropInForm,
     EditForm,
@@ -34,6 +35,7 @@ from hearth.chat.forms import (
     NotesForm,
     OutcomeForm,
     PromptsForm,
+    ProposeBuddiesForm,
     ReviewForm,
     RsvpForm,
     SendForm,
@@ -748,3 +750,92 @@ def slot_outcome(request: HttpRequest, slot_id: int) -> HttpResponse:
     except ActionError as error:
         messages.error(request, str(error))
     return redirect("chat:my_slots")
+
+
+# --- Buddies ---------------------------------------------------------------------------------------
+
+
+@login_required
+def my_buddy(request: HttpRequest) -> HttpResponse:
+    """A member's own page: whether they'd like a buddy and what they'd like, and their pairing."""
+    member: Member = request.user  # type: ignore[assignment]
+    pref = access.buddy_preference(member)
+    initial = (
+        {"looking": pref.looking, "same_gender": pref.same_gender, "similar_age": pref.similar_age, "ways": pref.ways}
+        if pref
+        else {}
+    )
+    form = BuddyPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.do_set_buddy_preference(member, **form.cleaned_data)
+        messages.success(request, "Saved. A coordinator will suggest someone when there's a good match.")
+        return redirect("chat:my_buddy")
+    pair = access.buddy_pair_of(member)
+    accepted = bool(pair and (pair.first_accepted_at if pair.first_id == member.pk else pair.second_accepted_at))
+    return render(
+        request,
+        "chat/my_buddy.html",
+        {
+            "form": form,
+            "pair": pair,
+            "buddy": pair.other(member.pk) if pair else None,
+            "accepted": accepted,
+            "member_messages": access.member_messages_on(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer_buddy(request: HttpRequest, pair_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    pair = access.access_my_pair(member, pair_id)
+    what = request.POST.get("answer", "")
+    try:
+        if what == "end":
+            actions.do_end_buddies(member, pair)
+            messages.success(request, "The pairing has ended. Thank you for giving it a go.")
+        elif what in ("yes", "no"):
+            pair = actions.do_answer_buddy(member, pair, accept=what == "yes")
+            if pair.state == pair.State.ACTIVE and pair.conversation is not None:
+                return redirect("chat:room", pair.conversation.room_id)
+            messages.success(request, "Thanks, your answer is saved.")
+        else:
+            raise ActionError("Choose yes, not this time, or end the pairing.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:my_buddy")
+
+
+@login_required
+def buddies(request: HttpRequest) -> HttpResponse:
+    """Staff: members who asked for a buddy, with suggestions that meet both people's wishes; propose a pair."""
+    member: Member = request.user  # type: ignore[assignment]
+    policy.require(member, Perm.PAIR_BUDDIES)
+    if request.method == "POST":
+        form = ProposeBuddiesForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ActionError("Choose two people.")
+            people = {m.pk: m for m in access.looking_for_buddies()}
+            first, second = people.get(form.cleaned_data["first"]), people.get(form.cleaned_data["second"])
+            if first is None or second is None:
+                raise ActionError("One of them isn't looking for a buddy any more.")
+            actions.do_propose_buddies(member, first, second)
+            messages.success(request, f"Suggested {first.display_name} and {second.display_name}. Both are asked.")
+        except ActionError as error:
+            messages.error(request, str(error))
+        return redirect("chat:buddies")
+    from hearth.chat.buddies import suggestions
+
+    looking = access.looking_for_buddies()
+    matching = access.buddy_people(looking)
+    rows = []
+    for person in matching:
+        others = [p for p in matching if p.id not in person.blocked]
+        rows.append({"person": person, "suggestions": suggestions(person, others)})
+    return render(
+        request,
+        "chat/buddies.html",
+        {"rows": rows, "pairs": access.open_pairs(), "member_messages": access.member_messages_on()},
+    )

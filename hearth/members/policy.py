@@ -36,6 +36,7 @@ class Perm(StrEnum):
     VIEW_SESSION_NOTES = "chat.view_session_notes"
     REVIEW_CONVERSATIONS = "chat.review_conversations"
     OFFER_SLOTS = "chat.offer_slots"
+    PAIR_BUDDIES = "chat.pair_buddies"
     TAKE_SHIFTS = "availability.take_shifts"
     MANAGE_ROTA = "availability.manage_rota"
     MANAGE_SUPPORTERS = "availability.manage_supporters"
@@ -93,6 +94,8 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.REVIEW_CONVERSATIONS: STAFF,
     # Publishing times members can book for a one-to-one (text, phone or video), and recording how it went.
     Perm.OFFER_SLOTS: SUPPORTERS,
+    # Proposing buddy pairs from the members who asked for one (both must accept).
+    Perm.PAIR_BUDDIES: STAFF,
     # Volunteers, peer workers and counsellors (and coordinators) can be on the rota and take talk-now requests.
     Perm.TAKE_SHIFTS: SUPPORTERS,
     # Editing anyone's shifts and seeing coverage gaps.

@@ -77,7 +77,7 @@ NOT_BY_LINKS = {
 # Where real ids for each URL parameter come from (the probe tries them until one answers 200).
 def _candidates() -> dict[str, list[Any]]:
     from hearth.availability.models import CoverRequest, OpenShift, ShiftPattern, TalkRequest
-    from hearth.chat.models import Conversation, Gathering, GatheringSeries, Message, Room, Slot
+    from hearth.chat.models import BuddyPair, Conversation, Gathering, GatheringSeries, Message, Room, Slot
     from hearth.community.models import Group, Post
     from hearth.insights import measures, registry
     from hearth.intake.models import Assessment, QuestionnaireVersion
@@ -97,6 +97,7 @@ def _candidates() -> dict[str, list[Any]]:
         "conversation_id": pks(Conversation),
         "series_id": pks(GatheringSeries),
         "slot_id": pks(Slot),
+        "pair_id": pks(BuddyPair),
         "member_id": pks(Member),
         "assessment_id": pks(Assessment),
         "number": list(QuestionnaireVersion.objects.values_list("number", flat=True)),
