@@ -116,6 +116,19 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def _workers(pid: int) -> list[int]:
+    """uvicorn's worker processes under its supervisor (not multiprocessing's resource tracker)."""
+    found = []
+    for child in children_of(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"resource_tracker" not in command:
+            found.append(child)
+    return found
+
+
 def process_stats(pid: int) -> dict[str, float]:
     """CPU seconds (user + system) and resident memory (MB) of one process; zeros if it has gone."""
     try:
@@ -342,7 +355,7 @@ class ServerFarm:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
                     pass
-                if processes == 1 or len(children_of(self.servers[port].pid)) >= processes:
+                if processes == 1 or len(_workers(self.servers[port].pid)) >= processes:
                     break
             except OSError:
                 pass
@@ -365,7 +378,7 @@ class ServerFarm:
     def web_pids(self, port: int) -> list[int]:
         """The processes serving ``port``: the one uvicorn, or the workers under its supervisor."""
         pid = self.servers[port].pid
-        return children_of(pid) or [pid]
+        return _workers(pid) or [pid]
 
     def cpu_seconds(self, port: int) -> float:
         """User + system CPU of the server processes so far."""
