@@ -190,6 +190,29 @@ def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD
     page.wait_for_url(f"{base_url}/")
 
 
+def on_duty(server_env: dict[str, str]) -> list[str]:
+    """The emails of the supporters checked in on this test's copy of the demo (it has a peer worker on duty)."""
+    import sqlite3
+
+    with sqlite3.connect(Path(server_env["HEARTH_DATA_DIR"]) / "e2e.sqlite3") as db:
+        rows = db.execute(
+            "SELECT m.email FROM members_member m JOIN availability_dutysession d ON d.supporter_id = m.id "
+            "WHERE d.ended_at IS NULL ORDER BY m.email"
+        ).fetchall()
+    return [email for (email,) in rows]
+
+
+def check_out_everyone(page: Page, base_url: str, server_env: dict[str, str]) -> None:
+    """Each supporter the demo has on duty signs in and checks out, so nobody is on duty."""
+    for email in on_duty(server_env):
+        page.context.clear_cookies()
+        sign_in(page, base_url, email)
+        page.goto(f"{base_url}/duty/")
+        page.get_by_role("button", name="Check out").click()
+        page.get_by_role("button", name="Check in").wait_for()
+    page.context.clear_cookies()
+
+
 def assert_accessible(page: Page) -> None:
     """axe-core (bundled with axe-playwright-python, nothing downloaded): no serious or critical violations."""
     from axe_playwright_python.sync_playwright import Axe

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from e2e.conftest import assert_accessible, sign_in
+from e2e.conftest import assert_accessible, check_out_everyone, sign_in
 
 
-def test_with_nobody_on_duty_the_member_is_never_at_a_dead_end(page, live_server_url: str) -> None:
+def test_with_nobody_on_duty_the_member_is_never_at_a_dead_end(page, live_server_url: str, server_env) -> None:
+    check_out_everyone(page, live_server_url, server_env)  # the demo has a peer worker on duty now
     sign_in(page, live_server_url, "member@example.org")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Talk to someone").click()
     expect(page.get_by_role("heading", name="Nobody from the team is online right now")).to_be_visible()

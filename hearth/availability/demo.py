@@ -8,11 +8,13 @@ and Saturday 18:00-22:00 has volunteers only.
 from __future__ import annotations
 
 import random
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from hearth.availability import actions
 from hearth.availability.models import (
+    DutySession,
     OpenShift,
     RuleRole,
     ServiceException,
@@ -22,6 +24,7 @@ from hearth.availability.models import (
     StaffingRule,
     SupporterProfile,
     TalkRequest,
+    TalkSkip,
 )
 from hearth.availability.profiles import gender_from_words
 from hearth.members.models import Member, Role, RoleGrant
@@ -101,6 +104,7 @@ def seed(rng: random.Random, people: list[Member]) -> None:
         )
     TalkRequest.objects.bulk_create(history)
     _seed_staffing(rng, sorted(supporters, key=lambda m: m.pk), people)
+    _seed_week(rng, patterns, by_role, members, people)
 
 
 def _seed_staffing(rng: random.Random, supporters: list[Member], people: list[Member]) -> None:
@@ -145,3 +149,129 @@ def _seed_staffing(rng: random.Random, supporters: list[Member], people: list[Me
         ]
         + [ShiftNotice(supporter=supporters[-1], date=yesterday, starts=time(18), kind=ShiftNotice.Kind.NO_CHECK_IN)]
     )
+
+
+def _at(day: date, clock: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, clock))
+
+
+def _next(weekday: int, after: date) -> date:
+    """The first ``weekday`` at least two days after ``after`` (so the notice is real)."""
+    day = after + timedelta(days=2)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _seed_week(
+    rng: random.Random,
+    patterns: list[ShiftPattern],
+    by_role: dict[str, list[Member]],
+    members: list[Member],
+    people: list[Member],
+) -> None:
+    """The past week along the rota: check-ins and check-outs (one missed, as the notice says), a skipped request,
+    a shift covered and one still looking for cover, a holiday; and now a peer worker on duty, mid-conversation.
+
+    The demo accounts stay off duty, so each can check in and try the duty desk themselves.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    demo_pks = {p.pk for p in people[:5]}
+    peer_workers = [p for p in by_role.get(Role.PEER_WORKER, []) if p.pk not in demo_pks]
+    volunteers = [
+        p for p in by_role.get(Role.VOLUNTEER, []) if p.pk not in demo_pks and Role.COORDINATOR not in p.roles
+    ]
+    if len(peer_workers) < 3 or len(volunteers) < 2 or len(members) < 20:
+        return  # a tiny demo: nothing to tell
+    on_duty, cover_asker, cover_taker = peer_workers[:3]
+    missed = max(patterns, key=lambda p: p.supporter_id)  # the one the missed check-in notice was about
+    yesterday = today - timedelta(days=1)
+    sessions = []
+    for days_ago in range(7, 0, -1):
+        day = today - timedelta(days=days_ago)
+        for pattern in patterns:
+            if pattern.weekday != day.weekday():
+                continue
+            if day == yesterday and pattern.supporter_id == missed.supporter_id and pattern.starts == time(18):
+                continue  # they didn't check in (the coordinator was told)
+            started = _at(day, pattern.starts) + timedelta(minutes=rng.randint(-5, 10))
+            sessions.append(
+                DutySession(
+                    supporter=pattern.supporter,
+                    started_at=started,
+                    ended_at=_at(day, pattern.ends) + timedelta(minutes=rng.randint(0, 15)),
+                )
+            )
+    DutySession.objects.bulk_create(sessions)
+
+    # Someone asked for a woman supporter; the peer worker on duty passed it to a colleague who was on, and said why.
+    asker, chooser = members[16], members[17]
+    woman = next(
+        (p for p in [*peer_workers, *volunteers] if p.pk != on_duty.pk and gender_from_words(p.gender) == "woman"),
+        cover_asker,
+    )
+    asked = now - timedelta(days=2, hours=3)
+    passed = TalkRequest.objects.create(
+        member=chooser,
+        mode="text",
+        prefer_gender="woman",
+        state=TalkRequest.State.CLOSED,
+        created_at=asked,
+        accepted_by=woman,
+        accepted_at=asked + timedelta(minutes=6),
+        closed_at=asked + timedelta(minutes=50),
+    )
+    TalkSkip.objects.create(
+        request=passed,
+        supporter=on_duty,
+        reason=f"They'd like to talk with a woman. {woman.display_name} is on too and has room, so I've left it for her.",
+        at=asked + timedelta(minutes=2),
+    )
+
+    # A shift covered by a colleague, one still looking for cover, and a volunteer's holiday.
+    own = next(p for p in patterns if p.supporter_id == cover_asker.pk)
+    cover = actions.do_request_cover(
+        cover_asker, own, _next(own.weekday, today), "My sister's wedding. Happy to swap for one of yours."
+    )
+    actions.do_take_cover(cover_taker, cover)
+    volunteer_shift = next(p for p in patterns if p.supporter_id == volunteers[0].pk)
+    actions.do_request_cover(
+        volunteers[0],
+        volunteer_shift,
+        _next(volunteer_shift.weekday, today + timedelta(days=7)),
+        "Exams that week. I can do a weekend shift instead.",
+    )
+    coordinator = next((p for p in people if Role.COORDINATOR in p.roles), None)
+    if coordinator is not None:
+        actions.do_mark_off(coordinator, volunteers[1], today + timedelta(days=10), "On holiday, back the week after")
+
+    # Now: a peer worker checked in at the start of the shift and is talking with someone who asked half an hour ago.
+    actions.do_check_in(on_duty, now=now - timedelta(minutes=80))
+    talk = actions.do_request_talk(
+        asker,
+        message="Had a wobbly morning and could do with someone to talk it through.",
+        now=now - timedelta(minutes=34),
+    )
+    talk = actions.do_accept_talk(on_duty, talk.pk, now=now - timedelta(minutes=31))
+    if talk.conversation_room_id:
+        from hearth.chat.actions import do_send_message  # chat sits above availability: asked, never imported at load
+        from hearth.chat.models import Room
+
+        room = Room.objects.get(pk=talk.conversation_room_id)
+        for person, text, client_id in (
+            (
+                on_duty,
+                f"Hi {asker.display_name}, I'm {on_duty.display_name}. I'm here. What's been going on?",
+                "demo-talk-1",
+            ),
+            (
+                asker,
+                "Just a lot at once. Work, and no sleep. Typing it out helps.",
+                "demo-talk-2",
+            ),
+            (
+                on_duty,
+                "That sounds like a lot to carry on no sleep. Take your time, there's no rush here.",
+                "demo-talk-3",
+            ),
+        ):
+            do_send_message(person, room, text, client_id)
