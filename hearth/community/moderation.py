@@ -63,6 +63,7 @@ register(
         visible_to=_post_visible,
         link=lambda pk: reverse("community:post", args=[pk]),
         group_of=lambda pk: p.group_id if (p := _post(pk)) else None,
+        link_opens_for=lambda member, pk: bool((p := _post(pk)) and membership_of(member, p.group_id)),
     )
 )
 register(
@@ -75,5 +76,6 @@ register(
         visible_to=_comment_visible,
         link=lambda pk: reverse("community:post", args=[c.post_id]) if (c := _comment(pk)) else "",
         group_of=lambda pk: c.post.group_id if (c := _comment(pk)) else None,
+        link_opens_for=lambda member, pk: bool((c := _comment(pk)) and membership_of(member, c.post.group_id)),
     )
 )

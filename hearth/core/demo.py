@@ -1,11 +1,14 @@
-"""The demo organisation's notification choices: a few people who chose quiet hours and fewer emails."""
+"""The demo organisation's notification choices (a few people who chose quiet hours and fewer emails), and
+:func:`delivered`, which the other apps' demos use to show what reached whom for the history they write."""
 
 from __future__ import annotations
 
 import random
-from datetime import time
+from datetime import datetime, time, timedelta
 
-from hearth.core.models import NotificationChoice, NotificationSettings
+from django.db import models
+
+from hearth.core.models import Delivery, DeliveryAttempt, NotificationChoice, NotificationSettings
 from hearth.members.models import Member
 
 
@@ -22,3 +25,40 @@ def seed(rng: random.Random, people: list[Member]) -> None:
     NotificationSettings.objects.create(member=second, digest_at=time(19, 30))
     NotificationChoice.objects.create(member=second, kind="community.reply", channel="push", on=False)
     NotificationChoice.objects.create(member=third, kind="chat.gathering", channel="email", on=False)
+
+
+def delivered(about: models.Model, at: datetime, *, screens: int = 0) -> int:
+    """The deliveries seeding made about ``about`` went out at ``at``, as the worker sends them (demo history).
+
+    Email was accepted by the mail server and push by the push service within seconds; live deliveries reached
+    the open pages, and ``screens`` of them (the first ones) showed it. Returns how many were settled.
+    """
+    rows = list(
+        Delivery.objects.filter(
+            about_type=about._meta.label_lower, about_id=str(about.pk), state=Delivery.State.PENDING
+        ).order_by("pk")
+    )
+    attempts = []
+    for i, delivery in enumerate(rows):
+        sent = at + timedelta(seconds=1 + i % 3)
+        if delivery.channel == "live":
+            shown = i < screens
+            delivery.state = Delivery.State.DELIVERED if shown else Delivery.State.SENT
+            attempts.append(
+                DeliveryAttempt(delivery=delivery, at=sent, outcome="sent", detail="to the pages they have open")
+            )
+            if shown:
+                attempts.append(
+                    DeliveryAttempt(delivery=delivery, at=sent + timedelta(seconds=1), outcome="screen", detail="demo")
+                )
+        else:
+            delivery.state = Delivery.State.DELIVERED
+            detail = "accepted by the mail server" if delivery.channel == "email" else "accepted by the push service"
+            attempts.append(DeliveryAttempt(delivery=delivery, at=sent, outcome="delivered", detail=detail))
+        delivery.created_at, delivery.finished_at, delivery.attempts = at, sent, 1
+        delivery.due_at = None
+        if delivery.state != Delivery.State.SENT:
+            delivery.payload = {}  # as a finished delivery's is
+    Delivery.objects.bulk_update(rows, ["state", "created_at", "finished_at", "attempts", "due_at", "payload"])
+    DeliveryAttempt.objects.bulk_create(attempts)
+    return len(rows)

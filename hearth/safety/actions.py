@@ -658,16 +658,17 @@ def sanction_from_appeal_token(token: str) -> Sanction:
     return sanction
 
 
-def do_appeal(sanction: Sanction, text: str) -> Appeal:
+def do_appeal(sanction: Sanction, text: str, now: datetime | None = None) -> Appeal:
+    now = now or timezone.now()
     text = text.strip()
     if len(text) < 10:
         raise ActionError("Tell us a little about why you think the decision was wrong (a sentence or two).")
     if sanction.appeals.filter(state=Appeal.State.OPEN).exists():
         raise ActionError("You've already appealed this decision. A coordinator will reply.")
     with transaction.atomic():
-        appeal = Appeal.objects.create(sanction=sanction, text=text[:2000])
+        appeal = Appeal.objects.create(sanction=sanction, text=text[:2000], created_at=now)
         appeal.screening = screening_registry.screen(
-            author=sanction.member, text=appeal.text, path="safety.appeal", object_id=appeal.pk
+            author=sanction.member, text=appeal.text, path="safety.appeal", object_id=appeal.pk, now=now
         )
         audit.log_action(
             "safety.appeal.made",
@@ -679,7 +680,10 @@ def do_appeal(sanction: Sanction, text: str) -> Appeal:
     return appeal
 
 
-def do_decide_appeal(coordinator: Member, appeal_id: int, *, overturn: bool, response: str) -> Appeal:
+def do_decide_appeal(
+    coordinator: Member, appeal_id: int, *, overturn: bool, response: str, now: datetime | None = None
+) -> Appeal:
+    now = now or timezone.now()
     policy.require(coordinator, Perm.DECIDE_APPEALS)
     if len(response.strip()) < 3:
         raise ActionError("Write the reply the member will see.")
@@ -699,7 +703,7 @@ def do_decide_appeal(coordinator: Member, appeal_id: int, *, overturn: bool, res
         appeal.save(update_fields=["state", "response", "decided_by"])
         if overturn:
             sanction = appeal.sanction
-            sanction.lifted_at = timezone.now()
+            sanction.lifted_at = now
             sanction.save(update_fields=["lifted_at"])
             if sanction.kind in ("suspend", "ban"):
                 sanction.member.is_active = True
@@ -725,6 +729,7 @@ def do_decide_appeal(coordinator: Member, appeal_id: int, *, overturn: bool, res
             "Your appeal has been decided. Thank you for your patience.",
             reverse("safety:my_reports"),
             about=appeal,
+            now=now,
         )
     return appeal
 

@@ -248,6 +248,16 @@ def escalate_due_alerts(now: datetime | None = None) -> list[int]:
     return done
 
 
+def recently_acknowledged(now: datetime | None = None, days: int = 7) -> list[CrisisAlert]:
+    """Alerts someone acknowledged in the last ``days``, newest first: who had it, how fast, what reached whom."""
+    now = now or timezone.now()
+    return list(
+        CrisisAlert.objects.filter(acknowledged_at__gte=now - timedelta(days=days))
+        .select_related("member", "acknowledged_by")
+        .order_by("-created_at")[:20]
+    )
+
+
 def open_alerts() -> list[CrisisAlert]:
     return list(
         CrisisAlert.objects.filter(acknowledged_at__isnull=True).select_related("member").order_by("created_at")

@@ -25,6 +25,9 @@ class ContentKind:
     visible_to: Callable[[Member, int], bool]
     link: Callable[[int], str]
     group_of: Callable[[int], int | None] = lambda object_id: None
+    # Whether ``link`` opens for this moderator (None: it opens for every moderator, like a staff review page).
+    # Group content stays with the group: a moderator outside it sees the excerpt, not a link that would refuse them.
+    link_opens_for: Callable[[Member, int], bool] | None = None
 
 
 _KINDS: dict[str, ContentKind] = {}
@@ -46,8 +49,11 @@ def registered() -> list[str]:
     return sorted(_KINDS)
 
 
-def describe(key: str, object_id: int | None) -> dict[str, Any]:
+def describe(key: str, object_id: int | None, viewer: Member | None = None) -> dict[str, Any]:
+    """The label, excerpt and "see it in place" link of a piece of content (no link when it wouldn't open for
+    ``viewer``)."""
     if not key or object_id is None:
         return {}
     kind = get(key)
-    return {"label": kind.label, "excerpt": kind.excerpt(object_id), "link": kind.link(object_id)}
+    opens = viewer is None or kind.link_opens_for is None or kind.link_opens_for(viewer, object_id)
+    return {"label": kind.label, "excerpt": kind.excerpt(object_id), "link": kind.link(object_id) if opens else ""}

@@ -191,7 +191,7 @@ def moderation_item(request: HttpRequest, item_id: int) -> HttpResponse:
         audit.log_action("safety.details.viewed", actor=me, subject=item.subject, obj=item)
     context: dict[str, Any] = {
         "item": item,
-        "described": content.describe(item.content_key, item.object_id)
+        "described": content.describe(item.content_key, item.object_id, me)
         if item.content_key in content.registered()
         else {},
         "reports": item.reports.select_related("reporter"),
@@ -214,7 +214,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Acknowledged. Thank you — follow up with them now.")
         return redirect("safety:alerts")
-    return render(request, "safety/alerts.html", {"alerts": alerts.open_alerts(), "now": timezone.now()})
+    return render(
+        request,
+        "safety/alerts.html",
+        {"alerts": alerts.open_alerts(), "recent": alerts.recently_acknowledged(), "now": timezone.now()},
+    )
 
 
 @login_required

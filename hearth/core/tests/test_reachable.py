@@ -69,6 +69,8 @@ NOT_BY_LINKS = {
     "safety:support": "shown at once after writing something triage reads as a crisis",
     "safety:signposts": "offered quietly after writing about something other services help with",
     "admin:": "Django's admin site, for operators only",
+    "availability:talk_message": "'Leave a message' on Talk to someone, shown while nobody is on duty (the demo has "
+    "a peer worker on duty now; availability's talk-now tests and e2e/test_talk_now.py follow that link)",
     "chat:review": "from a moderation item about a message in a one-to-one ('See it in place'), once a report "
     "or crisis opened it",
 }

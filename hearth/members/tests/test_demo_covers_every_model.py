@@ -17,24 +17,16 @@ NOT_DEMO_DATA = {
     "core.WorkerHeartbeat": "written every few seconds by a running `hearth worker`; a demo row would claim a "
     "worker that isn't running, and the health page would believe it",
     "core.PeriodicJob": "the scheduler's own bookkeeping, made by the worker when it first runs each job",
+    "core.PushSubscription": "a browser's own push address and keys, issued by its push service when a person "
+    "turns push on; a made-up one can't be shown (push is off until VAPID keys are set) and, once it is on, would "
+    "have the server send requests to a real push service",
 }
 
 # Models that don't have demo rows yet (issue 22 shrinks this to nothing; never add to it).
 NOT_YET: dict[str, str] = {
-    "core.DeliveryAttempt": "",
-    "core.PushSubscription": "",
-    "community.HiddenGroup": "",
     "chat.RoomVisit": "",
     "chat.HandRaise": "",
     "chat.FollowUp": "",
-    "safety.ModerationItem": "",
-    "safety.CrisisAlert": "",
-    "safety.Report": "",
-    "safety.Sanction": "",
-    "safety.Appeal": "",
-    "safety.ModeratorNote": "",
-    "safety.ModeratorAway": "",
-    "safety.MoodAlert": "",
     "care.WellbeingToken": "",
     "care.CheckInRecord": "",
     "intake.Scope": "",

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from hearth.availability import actions as availability
 from hearth.core.events import capture_events, member_group
-from hearth.core.testing import FakeSMTPServer, run_deliveries, text
+from hearth.core.testing import FakeSMTPServer, run_deliveries, text, visible_text
 from hearth.safety import alerts
 from hearth.safety.models import CrisisAlert
 
@@ -100,3 +100,17 @@ def test_a_second_crisis_from_the_same_person_joins_the_open_alert(member, peer_
     assert second.pk == first.pk and "then: Self-assessment" in CrisisAlert.objects.get(pk=first.pk).summary
     alerts.do_acknowledge_alert(peer_worker, first.pk)
     assert raise_for(member).pk != first.pk  # once someone has it, a new crisis is a new alert
+
+
+def test_an_acknowledged_alert_stays_on_the_alerts_page_for_a_week(client_for, member, peer_worker, coordinator, clock):
+    alert = raise_for(member)
+    clock.shift(240)
+    alerts.do_acknowledge_alert(coordinator, alert.pk)
+    page = visible_text(client_for(peer_worker).get(reverse("safety:alerts")))
+    assert "No open alerts." in page
+    assert (
+        "Acknowledged in the last week Robin · raised Tuesday 20:00, nobody on duty · Jo had it 4 minutes later" in page
+    )
+    assert reverse("safety:alert", args=[alert.pk]) in text(client_for(peer_worker).get(reverse("safety:alerts")))
+    clock.shift(8 * 24 * 3600)
+    assert "Acknowledged in the last week" not in visible_text(client_for(peer_worker).get(reverse("safety:alerts")))

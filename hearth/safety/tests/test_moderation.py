@@ -193,3 +193,23 @@ def test_a_member_appeals_from_their_own_decisions_page_not_only_the_email(
 def test_the_support_page_says_plainly_that_the_team_knows(client_for, member):
     page = text(client_for(member).get(reverse("safety:support")))
     assert "we've let someone from the team know" in page and "let know." not in page
+
+
+def test_see_it_in_place_is_offered_only_to_moderators_the_group_would_let_in(
+    client_for, member, peer_worker, volunteer
+):
+    from hearth.community import actions as community
+    from hearth.community.models import Membership
+    from hearth.community.tests.conftest import make_group
+
+    group = make_group(volunteer)
+    Membership.objects.create(group=group, member=member)
+    post = community.do_create_post(member, group, body="Nobody asked for your stupid opinions, newbie.")
+    item = ModerationItem.objects.get(content_key="community.post", object_id=post.pk)
+    in_place = reverse("community:post", args=[post.pk])
+    # The host moderates from inside the group; a peer worker outside it reads the words but gets no link that
+    # would refuse them (group content stays with the group).
+    assert in_place in text(client_for(volunteer).get(reverse("safety:item", args=[item.pk])))
+    outside = text(client_for(peer_worker).get(reverse("safety:item", args=[item.pk])))
+    assert "Nobody asked for your stupid opinions" in outside and in_place not in outside
+    assert client_for(peer_worker).get(in_place).status_code == 404
