@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from hearth.core import audit, notifications
 from hearth.core.errors import ActionError
+from hearth.core.events import recheck_sockets_on_commit
 from hearth.core.models import Notification, NotificationChoice, NotificationSettings, OrganisationSettings
 from hearth.members import policy
 from hearth.members.models import Member
@@ -34,6 +35,11 @@ def do_update_organisation_settings(
             org.member_messages = member_messages
         if not changes:
             return
+        if require_staff_two_factor and not org.require_staff_two_factor:
+            # Staff sockets opened with a password alone close, as their pages now ask for a code.
+            recheck_sockets_on_commit(
+                Member.objects.filter(role_grants__role__in=policy.STAFF).values_list("pk", flat=True).distinct()
+            )
         org.open_signup = open_signup
         org.require_staff_two_factor = require_staff_two_factor
         org.save()

@@ -4,19 +4,35 @@ Subclasses implement :meth:`groups_for`, which runs the app's access helper for
 the signed-in member and returns the channel-layer groups they may join (or
 raises ``PermissionDenied`` / ``Http404`` to refuse). Events arrive from
 :func:`hearth.core.events.send_event_on_commit` and are forwarded unchanged.
+
+**Sign-in rules, as on pages.** Before ``groups_for``, a socket is refused (4401) when its session is signed
+out or expired, the account inactive (suspended, banned), or a registered rule refuses it (members registers
+the staff two-factor requirement: :func:`hearth.members.sessions.socket_refusal`). An open socket applies the
+rules again, reading the session afresh, when :func:`hearth.core.events.recheck_sockets_on_commit` asks (and
+closes at once for the session that signed out), and when its session's expiry passes. A recheck also runs
+``groups_for`` again, so a role taken away closes the socket with 4403. Every route in ``hearth/routing.py``
+must be an ``EventConsumer`` (``core/tests/test_socket_sign_in.py`` walks them).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from datetime import datetime
+from importlib import import_module
+from types import SimpleNamespace
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
-from hearth.core.events import member_group
+from hearth.core.events import member_group, session_digest
 from hearth.core.logs import log_event
 
 # Close codes the browser sees (4000-4999 are for applications).
@@ -25,6 +41,49 @@ CLOSE_FORBIDDEN = 4403
 
 
 _open_sockets = 0  # in this process; read by the websocket gauge in /metrics
+
+# (user, session) -> a close code to refuse with, or None. Apps above core register theirs at start-up.
+SocketRule = Callable[[Any, SessionBase], int | None]
+_socket_rules: list[SocketRule] = []
+
+
+def register_socket_rule(rule: SocketRule) -> None:
+    """Add a sign-in rule every websocket obeys when it opens and whenever it looks again."""
+    if rule not in _socket_rules:
+        _socket_rules.append(rule)
+
+
+def socket_refusal(user: Any, session: SessionBase | None) -> int | None:
+    """Why a socket with this person and session may not stay open (a close code), or ``None``."""
+    if user is None or not user.is_authenticated or not user.is_active or session is None:
+        return CLOSE_NOT_SIGNED_IN
+    for rule in _socket_rules:
+        code = rule(user, session)
+        if code is not None:
+            return code
+    return None
+
+
+def current_session(session_key: str | None) -> tuple[Any, SessionBase]:
+    """The person and session a session key stands for *now*, read afresh exactly as a page request reads them.
+
+    Anonymous when the session was signed out or has expired, the account was made inactive, or the password
+    changed since.
+    """
+    engine = import_module(settings.SESSION_ENGINE)
+    session = engine.SessionStore(session_key)
+    return auth.get_user(SimpleNamespace(session=session)), session  # type: ignore[arg-type]
+
+
+def session_expires_at(session: SessionBase) -> datetime | None:
+    """When this session stops working; ``None`` for a store that doesn't say (signed cookies)."""
+    model = getattr(session, "model", None)  # the database-backed stores
+    if model is None or not session.session_key:
+        return None
+    expiry: datetime | None = (
+        model.objects.filter(session_key=session.session_key).values_list("expire_date", flat=True).first()
+    )
+    return expiry
 
 
 def open_websockets() -> int:
@@ -35,23 +94,32 @@ def open_websockets() -> int:
 class EventConsumer(AsyncJsonWebsocketConsumer):
     joined: list[str]
     opened_at: float | None = None
+    expires_at: datetime | None = None  # the session's expiry: the rules are applied again when it passes
+    ended = False  # closed by the sign-in rules: nothing more is sent or handled
 
     def groups_for(self, member: Any, **url_kwargs: Any) -> list[str]:
         """The groups this member may follow on this socket; refuse by raising."""
         return [member_group(member.pk)]
 
+    def _admit(self, member: Any, session: SessionBase | None) -> tuple[int | None, list[str]]:
+        """The sign-in rules, then access: (close code, groups). Runs in a worker thread (it reads the database)."""
+        code = socket_refusal(member, session)
+        if code is not None:
+            return code, []
+        try:
+            groups = self.groups_for(member, **self.scope["url_route"]["kwargs"])
+        except (PermissionDenied, Http404):
+            return CLOSE_FORBIDDEN, []
+        self.expires_at = session_expires_at(session) if session is not None else None
+        return None, groups
+
     async def connect(self) -> None:
         self.joined = []
         member = self.scope.get("user")
-        if member is None or not member.is_authenticated or not member.is_active:
-            self._log_refused(CLOSE_NOT_SIGNED_IN, None)
-            await self.close(code=CLOSE_NOT_SIGNED_IN)
-            return
-        try:
-            groups = await database_sync_to_async(self.groups_for)(member, **self.scope["url_route"]["kwargs"])
-        except (PermissionDenied, Http404):
-            self._log_refused(CLOSE_FORBIDDEN, member.pk)
-            await self.close(code=CLOSE_FORBIDDEN)
+        code, groups = await database_sync_to_async(self._admit)(member, self.scope.get("session"))
+        if code is not None:
+            self._log_refused(code, getattr(member, "pk", None))
+            await self.close(code=code)
             return
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -83,6 +151,44 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
 
     async def hearth_event(self, message: dict[str, Any]) -> None:
         await self.send_json(message["event"])
+
+    async def hearth_recheck(self, message: dict[str, Any]) -> None:
+        """Something this socket was admitted on changed (see ``recheck_sockets_on_commit``): look again."""
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        if message.get("session") and key and message["session"] == session_digest(key):
+            await self._end(CLOSE_NOT_SIGNED_IN)  # this very session signed out
+            return
+        await self._look_again()
+
+    async def _look_again(self) -> None:
+        session = self.scope.get("session")
+        member, fresh = await database_sync_to_async(current_session)(getattr(session, "session_key", None))
+        if getattr(member, "pk", None) != getattr(self.scope.get("user"), "pk", None):
+            member = None  # the session now belongs to nobody (or, impossibly, someone else)
+        code, _ = await database_sync_to_async(self._admit)(member, fresh)
+        if code is not None:
+            await self._end(code)
+
+    async def _end(self, code: int) -> None:
+        if not self.ended:
+            self.ended = True
+            self._log_refused(code, getattr(self.scope.get("user"), "pk", None))
+            await self.close(code=code)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Every message passes here: after the session's expiry, apply the rules before anything else."""
+        if message["type"] == "websocket.disconnect":
+            await super().dispatch(message)
+            return
+        if self.ended:
+            return
+        if self.expires_at is not None and timezone.now() >= self.expires_at:
+            self.expires_at = None  # set again by _admit if the session was renewed
+            await self._look_again()
+            if self.ended:
+                return
+        await super().dispatch(message)
 
 
 class NotificationConsumer(EventConsumer):

@@ -1,5 +1,6 @@
-"""The demo organisation's notification choices (a few people who chose quiet hours and fewer emails), and
-:func:`delivered`, which the other apps' demos use to show what reached whom for the history they write."""
+"""The demo organisation's settings (staff two-factor off, said aloud), notification choices (a few people who
+chose quiet hours and fewer emails), and :func:`delivered`, which the other apps' demos use to show what reached
+whom for the history they write."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from datetime import datetime, time, timedelta
 
 from django.db import models
 
-from hearth.core.models import Delivery, DeliveryAttempt, NotificationChoice, NotificationSettings
+from hearth.core.models import (
+    Delivery,
+    DeliveryAttempt,
+    NotificationChoice,
+    NotificationSettings,
+    OrganisationSettings,
+)
 from hearth.members.models import Member
 
 
 def seed(rng: random.Random, people: list[Member]) -> None:
+    # A new organisation requires two-factor sign-in for staff. The demo turns it off so each role can be tried
+    # with the printed password; `hearth demo_accounts` and the settings page say so.
+    OrganisationSettings.objects.update_or_create(pk=1, defaults={"require_staff_two_factor": False})
     if NotificationSettings.objects.exists() or len(people) < 3:
         return
     first, second, third = people[0], people[1], people[2]

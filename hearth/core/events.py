@@ -11,6 +11,7 @@ received what.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ from django.db import transaction
 from hearth.core.logs import log_event
 
 EVENT_TYPE = "hearth.event"  # the channel-layer message type consumers handle
+RECHECK_TYPE = "hearth.recheck"  # consumers look again at the sign-in rules (never forwarded to the page)
 
 
 def member_group(member_id: int) -> str:
@@ -34,6 +36,7 @@ def member_group(member_id: int) -> str:
 @dataclass
 class _Capture:
     sent: list[tuple[tuple[str, ...], dict[str, Any]]] = field(default_factory=list)
+    rechecks: list[tuple[str, ...]] = field(default_factory=list)
 
     def recipients_of(self, kind: str) -> set[str]:
         return {g for groups, event in self.sent if event.get("kind") == kind for g in groups}
@@ -77,6 +80,39 @@ def send_event_now(groups: tuple[str, ...], event: dict[str, Any], *, raise_erro
                 group=group,
                 outcome="failed",
             )
+
+
+def session_digest(session_key: str) -> str:
+    """A name for a session that can travel through the channel layer (never the key itself)."""
+    return hashlib.sha256(f"hearth.session:{session_key}".encode()).hexdigest()[:32]
+
+
+def recheck_sockets_on_commit(member_ids: Iterable[int], *, ended_session: str | None = None) -> None:
+    """After commit, every open websocket of these people checks the sign-in rules again and closes if they fail.
+
+    Call it when something a socket was admitted on changes: a sign-out (``ended_session``: that session's
+    key, whose sockets close at once), a suspension, a role, the two-factor requirement. See
+    :func:`hearth.members.sessions.socket_refusal` for the rules.
+    """
+    groups = tuple(sorted({member_group(pk) for pk in member_ids}))
+    message: dict[str, Any] = {"type": RECHECK_TYPE}
+    if ended_session:
+        message["session"] = session_digest(ended_session)
+    if _capture is not None:
+        _capture.rechecks.append(groups)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        for group in groups:
+            try:
+                async_to_sync(layer.group_send)(group, message)
+            except Exception:  # best effort, like any live update; the page refuses on its next request anyway
+                log_event("ws.recheck", level=logging.ERROR, exc_info=True, group=group, outcome="failed")
+
+    if groups:
+        transaction.on_commit(send)
 
 
 @contextlib.contextmanager

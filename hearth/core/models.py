@@ -20,8 +20,10 @@ class OrganisationSettings(models.Model):
         default=False,
         help_text="Anyone can create an account with a confirmed email address. Off: invitation links only.",
     )
+    # On in a new organisation: staff read crisis details and whole one-to-ones (issue 13). An organisation
+    # that existed before keeps the choice it had.
     require_staff_two_factor = models.BooleanField(
-        default=False,
+        default=True,
         help_text="Peer workers, counsellors and coordinators must set up two-factor sign-in before using Hearth.",
     )
     member_messages = models.BooleanField(

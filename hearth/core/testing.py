@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import json
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -150,12 +151,36 @@ class FakeSMTPServer:
                 say("250 OK")
 
 
-def session_cookie(person: Any) -> bytes:
-    """The ``Cookie`` header of a browser signed in as ``person`` (a real session, like the browser's)."""
+def sign_in(client: Any, person: Any, *, second_factor: bool | None = None) -> Any:
+    """Sign a test client in as ``person`` the way they would sign in, and return the client.
+
+    Staff also enter a code from their authenticator app (a confirmed TOTP device is made for them if they
+    have none), as an organisation that requires two-factor sign-in (the default) asks them to. Pass
+    ``second_factor=False`` for a session signed in with the password alone.
+    """
+    client.force_login(person)
+    if second_factor is None:
+        from hearth.members import policy
+
+        second_factor = policy.is_staff(person)
+    if second_factor:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=person, confirmed=True).first() or TOTPDevice.objects.create(
+            user=person, name="Authenticator app", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def session_cookie(person: Any, *, second_factor: bool | None = None) -> bytes:
+    """The ``Cookie`` header of a browser signed in as ``person`` (a real session; see :func:`sign_in`)."""
     from django.test import Client
 
-    client = Client()
-    client.force_login(person)
+    client = sign_in(Client(), person, second_factor=second_factor)
     return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
@@ -194,6 +219,15 @@ class Live:
                 got.append(event)
         return got
 
+    async def closed_by_server(self, timeout: float = 3) -> int:
+        """Wait for the server to close this socket (events before it are kept in ``seen``); its close code."""
+        while True:
+            output = await self.communicator.receive_output(timeout=timeout)
+            if output["type"] == "websocket.close":
+                self.closed = True
+                return int(output.get("code", 1000))
+            self.seen.append(json.loads(output.get("text") or "{}"))
+
     async def close(self) -> None:
         if not self.closed:
             self.closed = True
@@ -206,7 +240,8 @@ async def sockets(cookie_for: Any = None) -> AsyncIterator[Any]:
 
     ``async with sockets() as open_socket: live = await open_socket(person, "/ws/me/")`` gives a
     :class:`Live`; ``expect=4403`` asserts the socket is refused with that close code instead.
-    ``cookie_for(person)`` makes the Cookie header (default: :func:`session_cookie`).
+    ``cookie_for(person)`` makes the Cookie header (default: :func:`session_cookie`); ``cookie=`` gives it
+    for one socket (e.g. one device's session).
     """
     from channels.db import database_sync_to_async
     from channels.testing import WebsocketCommunicator
@@ -216,10 +251,12 @@ async def sockets(cookie_for: Any = None) -> AsyncIterator[Any]:
 
     opened: list[Live] = []
 
-    async def open_socket(person: Any, path: str, *, expect: int | None = None) -> Any:
+    async def open_socket(person: Any, path: str, *, expect: int | None = None, cookie: bytes | None = None) -> Any:
         headers = [(b"origin", b"http://testserver")]
-        if person is not None:
-            headers.append((b"cookie", await database_sync_to_async(cookie_for or session_cookie)(person)))
+        if cookie is None and person is not None:
+            cookie = await database_sync_to_async(cookie_for or session_cookie)(person)
+        if cookie is not None:
+            headers.append((b"cookie", cookie))
         communicator = WebsocketCommunicator(application, path, headers=headers)
         connected, code = await communicator.connect()
         if expect is not None:

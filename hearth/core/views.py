@@ -74,7 +74,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         do_update_organisation_settings(request.user, **form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, "Organisation settings are saved.")
         return redirect("core:settings")
-    return render(request, "core/settings.html", {"form": form})
+    return render(request, "core/settings.html", {"form": form, "two_factor_required": org.require_staff_two_factor})
 
 
 @login_required

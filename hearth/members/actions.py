@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hearth.core import audit
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
+from hearth.core.events import recheck_sockets_on_commit
 from hearth.core.models import OrganisationSettings
 from hearth.core.screening import Screening, screen
 from hearth.members import consent, policy
@@ -256,6 +257,7 @@ def do_grant_role(actor: Member, member: Member, role: str) -> None:
             audit.log_action(
                 "members.role.granted", actor=actor, subject=member, data={"role": Role(role).label.lower()}
             )
+            recheck_sockets_on_commit([member.pk])  # a new staff role may need the second factor now
     member.__dict__.pop("roles", None)
 
 
@@ -273,6 +275,7 @@ def do_revoke_role(actor: Member, member: Member, role: str) -> None:
             audit.log_action(
                 "members.role.revoked", actor=actor, subject=member, data={"role": Role(role).label.lower()}
             )
+            recheck_sockets_on_commit([member.pk])  # the moderation or duty sockets the role opened close
     member.__dict__.pop("roles", None)
 
 

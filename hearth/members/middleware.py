@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from hearth.core.models import OrganisationSettings
-from hearth.members import policy
+from hearth.members.models import Member
+from hearth.members.sessions import two_factor_pending
 
 # Pages a staff member may still reach before setting up two-factor sign-in.
 _OPEN_PREFIXES = ("/static/", "/help/")
@@ -18,7 +18,8 @@ class StaffTwoFactorMiddleware:
 
     Staff without a confirmed device are sent to set one up; staff with one who
     signed in before it was required are asked for a code. Members and
-    volunteers are never affected.
+    volunteers are never affected. Websockets obey the same rule
+    (:func:`hearth.members.sessions.socket_refusal`).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -27,11 +28,9 @@ class StaffTwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            user.is_authenticated
-            and policy.is_staff(user)
-            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
+            isinstance(user, Member)
             and not request.path.startswith(_OPEN_PREFIXES)
-            and OrganisationSettings.load().require_staff_two_factor
+            and two_factor_pending(user, verified=user.is_verified())  # type: ignore[attr-defined]  # OTPMiddleware
         ):
             from hearth.members.actions import confirmed_totp_device
 

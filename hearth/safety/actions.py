@@ -24,7 +24,7 @@ from hearth.core import audit, notifications
 from hearth.core import screening as screening_registry
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
-from hearth.core.events import send_event_on_commit
+from hearth.core.events import recheck_sockets_on_commit, send_event_on_commit
 from hearth.core.screening import Screening
 from hearth.members import policy
 from hearth.members.models import Member
@@ -617,6 +617,7 @@ def do_sanction(
             # lift_expired_suspensions turns a suspension back on when it ends.
             member.is_active = False
             member.save(update_fields=["is_active"])
+            recheck_sockets_on_commit([member.pk])  # and their open pages stop hearing anything
         send_email(
             member,
             "safety/email/sanction",

@@ -7,12 +7,11 @@ from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing.websocket import WebsocketCommunicator
-from django.test import Client
 from django.urls import reverse
 
 from hearth.care import actions
 from hearth.care.models import CareItem, Source
-from hearth.core.testing import text
+from hearth.core.testing import session_cookie, text
 
 CAST = ["member", "volunteer", "peer_worker", "counsellor", "coordinator", "outsider", None]
 
@@ -131,9 +130,7 @@ def test_members_never_see_their_own_queue_entry(client_for, peer_worker, worryi
 async def _care_socket(person):
     from hearth.routing import websocket_urlpatterns
 
-    client = Client()
-    await database_sync_to_async(client.force_login)(person)
-    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    cookie = await database_sync_to_async(session_cookie)(person)
     app = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
     communicator = WebsocketCommunicator(app, "/ws/care/", headers=[(b"cookie", cookie)])
     connected, code = await communicator.connect()

@@ -19,7 +19,7 @@ from django.urls import reverse
 from hearth.community import actions
 from hearth.community.access import group_channel
 from hearth.core.events import capture_events, member_group
-from hearth.core.testing import text, visible_text
+from hearth.core.testing import session_cookie, text, visible_text
 from hearth.members import data_rights
 
 SECRET = "my brother's wedding is making me anxious"
@@ -165,12 +165,8 @@ def _application():
 
 
 async def _connect(person, path):
-    from django.test import Client
-
-    client = Client()
-    await database_sync_to_async(client.force_login)(person)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
-    communicator = WebsocketCommunicator(_application(), path, headers=[(b"cookie", cookie.encode())])
+    cookie = await database_sync_to_async(session_cookie)(person)
+    communicator = WebsocketCommunicator(_application(), path, headers=[(b"cookie", cookie)])
     connected, code = await communicator.connect()
     return communicator, connected, code
 

@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
+from hearth.core.testing import sign_in
 from hearth.members.models import Member
 
 # A Tuesday early evening in December: drop-ins and gatherings are coming up, shifts are running.
@@ -272,8 +273,7 @@ def demo(db: None, time_machine: Any) -> None:
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_a_role_may_use_is_reachable_from_its_home_page(role: str, demo: None) -> None:
-    client = Client()
-    client.force_login(Member.objects.get(email=ROLES[role]))
+    client = sign_in(Client(), Member.objects.get(email=ROLES[role]))
     result = walk(client)
     assert result.pages < MAX_PAGES, "the walk ran out of budget: raise MAX_PAGES or lower PER_VIEW"
     missing = usable_but_unreached(client, set(result.reached))

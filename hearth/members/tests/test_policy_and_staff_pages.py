@@ -154,6 +154,6 @@ def test_audit_log_names_people_and_filters_by_type(client_for, coordinator, pee
 
 
 def test_coordinator_changes_organisation_settings_with_audit(client_for, coordinator):
-    client_for(coordinator).post(reverse("core:settings"), {"open_signup": "on"})
+    client_for(coordinator).post(reverse("core:settings"), {"open_signup": "on", "require_staff_two_factor": "on"})
     entry = AuditEntry.objects.get(action="core.settings.changed")
     assert entry.data["changes"] == "open sign-up on"

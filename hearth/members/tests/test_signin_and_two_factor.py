@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hearth.conftest import PASSWORD
 from hearth.core.models import AuditEntry, OrganisationSettings
-from hearth.core.testing import text
+from hearth.core.testing import sign_in, text
 from hearth.members import actions
 
 
@@ -15,18 +16,18 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def sign_in(client, person, password=PASSWORD):
+def sign_in_with_password(client, person, password=PASSWORD):
     return client.post(reverse("members:signin"), {"email": person.email.upper(), "password": password})
 
 
 def test_member_signs_in_with_email_in_any_case(client, member):
-    response = sign_in(client, member)
+    response = sign_in_with_password(client, member)
     assert response.status_code == 302
     assert client.get(reverse("core:home")).context["user"] == member
 
 
 def test_wrong_password_gets_a_clear_message_and_no_session(client, member):
-    response = sign_in(client, member, password="not-it-at-all")
+    response = sign_in_with_password(client, member, password="not-it-at-all")
     assert "don't match an account" in text(response)
     assert "_auth_user_id" not in client.session
 
@@ -69,7 +70,7 @@ def test_setting_up_two_factor_needs_a_correct_code(peer_worker):
 
 def test_a_code_cannot_be_used_twice(client, peer_worker_with_2fa):
     person, device = peer_worker_with_2fa
-    sign_in(client, person)
+    sign_in_with_password(client, person)
     client.post(reverse("members:verify"), {"code": current_code(device)})  # the code used at set-up
     assert "_auth_user_id" not in client.session
 
@@ -77,7 +78,7 @@ def test_a_code_cannot_be_used_twice(client, peer_worker_with_2fa):
 def test_with_two_factor_the_password_alone_does_not_sign_in(client, peer_worker_with_2fa, time_machine):
     person, device = peer_worker_with_2fa
     time_machine.shift(31)  # the next code; the set-up code is spent
-    response = sign_in(client, person)
+    response = sign_in_with_password(client, person)
     assert response["Location"] == reverse("members:verify")
     assert "_auth_user_id" not in client.session
     assert "Enter your sign-in code" in text(client.get(reverse("members:verify")))
@@ -110,11 +111,9 @@ def two_factor_required(db):
 
 
 @pytest.mark.parametrize("role_fixture", ["peer_worker", "counsellor", "coordinator"])
-def test_when_required_staff_without_two_factor_are_sent_to_set_it_up(
-    request, client_for, two_factor_required, role_fixture
-):
+def test_when_required_staff_without_two_factor_are_sent_to_set_it_up(request, two_factor_required, role_fixture):
     person = request.getfixturevalue(role_fixture)
-    client = client_for(person)
+    client = sign_in(Client(), person, second_factor=False)
     response = client.get(reverse("members:profile"))
     assert response.status_code == 302 and response["Location"] == reverse("members:two_factor")
     assert "asks staff to use two-factor" in text(client.get(reverse("members:two_factor")))
@@ -151,9 +150,9 @@ def test_repeated_wrong_passwords_are_slowed_down_even_with_the_right_one(client
 
     cache.clear()
     for _ in range(actions.SIGN_IN_FAILURES_PER_EMAIL):
-        sign_in(client, member, password="not-it-at-all")
-    response = sign_in(client, member)  # the right password, but too soon after many wrong ones
+        sign_in_with_password(client, member, password="not-it-at-all")
+    response = sign_in_with_password(client, member)  # the right password, but too soon after many wrong ones
     assert response.status_code == 429 and "Too many tries to sign in" in text(response)
     assert "_auth_user_id" not in client.session
     cache.clear()
-    assert sign_in(client, member).status_code == 302
+    assert sign_in_with_password(client, member).status_code == 302

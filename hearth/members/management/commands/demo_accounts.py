@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from hearth.core.models import OrganisationSettings
 from hearth.members.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from hearth.members.models import Member
 
@@ -28,4 +29,9 @@ class Command(BaseCommand):
         for email, name, _, role in DEMO_ACCOUNTS:
             if email in present:
                 self.stdout.write(f"    {role:<12} {email:<26} ({name})")
+        if not OrganisationSettings.load().require_staff_two_factor:
+            self.stdout.write(
+                "  Two-factor sign-in for staff is off in this demo, so the password is enough for every role.\n"
+                "  A new organisation starts with it on (coordinators: Team tools, then Organisation settings)."
+            )
         self.stdout.write("")
