@@ -26,6 +26,7 @@ from hearth.availability.models import (
     DutySession,
     Gender,
     Mode,
+    OnCallSlot,
     OpenShift,
     RuleRole,
     ServiceException,
@@ -39,6 +40,7 @@ from hearth.availability.models import (
     TalkSkip,
     TimeOfDay,
 )
+from hearth.availability.oncall import may_be_on_call
 from hearth.availability.profiles import default_profile, gender_from_words, normalise_tags
 from hearth.availability.rota import Rota, ShiftRow, counts_as, week_start, zone
 from hearth.core import audit, deliveries
@@ -64,6 +66,8 @@ audit.register(
         "availability.hours.exception_removed": "{actor} removed the special hours on {date}",
         "availability.rule.added": "{actor} added a staffing rule: {rule}",
         "availability.rule.removed": "{actor} removed a staffing rule: {rule}",
+        "availability.on_call.added": "{actor} put {subject} on call {when} ({channel})",
+        "availability.on_call.removed": "{actor} took {subject} off call {when}",
         "availability.gap.filled": "{actor} put {subject} on the rota on {date} to fill a gap",
         "availability.offer.made": "{actor} offered a shift on {date} to {count} people",
         "availability.offer.claimed": "{actor} took an offered shift on {date}",
@@ -331,6 +335,44 @@ def do_remove_staffing_rule(actor: Member, rule: StaffingRule) -> None:
         description = rule.describe()
         rule.delete()
         audit.log_action("availability.rule.removed", actor=actor, data={"rule": description})
+
+
+# --- On call -------------------------------------------------------------------------------------
+
+
+def do_add_on_call(
+    actor: Member, *, person: Member, weekday: int, starts: time, ends: time, channel: str
+) -> OnCallSlot:
+    """Put someone on call for weekly hours: reached by ``channel`` when a crisis alert comes in with nobody on duty."""
+    policy.require(actor, Perm.MANAGE_ROTA)
+    if not may_be_on_call(person) or not person.is_active:
+        raise ActionError(
+            f"{person.display_name} can't be on call: only peer workers, counsellors and coordinators handle crisis"
+            " alerts."
+        )
+    if weekday not in range(7):
+        raise ActionError("Choose the day the on-call hours start.")
+    if channel not in OnCallSlot.Channel.values:
+        raise ActionError("Choose how they are reached: push to their phone, or email.")
+    with transaction.atomic():
+        slot = OnCallSlot.objects.create(person=person, weekday=weekday, starts=starts, ends=ends, channel=channel)
+        audit.log_action(
+            "availability.on_call.added",
+            actor=actor,
+            subject=person,
+            obj=slot,
+            data={"when": slot.describe(), "channel": slot.get_channel_display().lower()},
+        )
+    return slot
+
+
+def do_remove_on_call(actor: Member, slot: OnCallSlot) -> None:
+    policy.require(actor, Perm.MANAGE_ROTA)
+    with transaction.atomic():
+        audit.log_action(
+            "availability.on_call.removed", actor=actor, subject=slot.person, data={"when": slot.describe()}
+        )
+        slot.delete()
 
 
 # --- Filling gaps and open shifts ------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Service hours are 10:00-22:00. The rota covers them with a mix of peer workers,
 counsellors and volunteers, with one visible gap: Sunday 10:00-14:00 has nobody,
-and Saturday 18:00-22:00 has volunteers only.
+and Saturday 18:00-22:00 has volunteers only. Nights are on call (peer workers on
+weekdays, the coordinator on Saturday); Sunday night nobody is.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 from hearth.availability import actions
 from hearth.availability.models import (
     DutySession,
+    OnCallSlot,
     OpenShift,
     RuleRole,
     ServiceException,
@@ -104,7 +106,39 @@ def seed(rng: random.Random, people: list[Member]) -> None:
         )
     TalkRequest.objects.bulk_create(history)
     _seed_staffing(rng, sorted(supporters, key=lambda m: m.pk), people)
+    _seed_on_call(by_role, people)
     _seed_week(rng, patterns, by_role, members, people)
+
+
+def _seed_on_call(by_role: dict[str, list[Member]], people: list[Member]) -> None:
+    """Nights after the service closes: peer workers by push Monday to Friday, the coordinator by email on
+    Saturday, and Sunday night left with nobody, so the on-call page has a gap to show."""
+    if OnCallSlot.objects.exists():
+        return
+    peer_workers = by_role.get(Role.PEER_WORKER, [])
+    coordinator = next((p for p in people if Role.COORDINATOR in p.roles), None)
+    slots = [
+        OnCallSlot(
+            person=peer_workers[day % len(peer_workers)],
+            weekday=day,
+            starts=time(SERVICE_CLOSES),
+            ends=time(SERVICE_OPENS),
+            channel=OnCallSlot.Channel.PUSH,
+        )
+        for day in range(5)
+        if peer_workers
+    ]
+    if coordinator is not None:
+        slots.append(
+            OnCallSlot(
+                person=coordinator,
+                weekday=5,
+                starts=time(SERVICE_CLOSES),
+                ends=time(SERVICE_OPENS),
+                channel=OnCallSlot.Channel.EMAIL,
+            )
+        )
+    OnCallSlot.objects.bulk_create(slots)
 
 
 def _seed_staffing(rng: random.Random, supporters: list[Member], people: list[Member]) -> None:

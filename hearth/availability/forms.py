@@ -8,6 +8,7 @@ from hearth.availability.models import (
     LANGUAGES,
     Gender,
     Mode,
+    OnCallSlot,
     RuleRole,
     ShiftPattern,
     SupporterProfile,
@@ -15,8 +16,10 @@ from hearth.availability.models import (
     Weekday,
 )
 from hearth.availability.profiles import normalise_tags
+from hearth.members import policy
 from hearth.members.forms import clean_phone_number
-from hearth.members.models import AgeBand
+from hearth.members.models import AgeBand, Member
+from hearth.members.policy import Perm
 
 NO_PREFERENCE = ("", "No preference")
 
@@ -259,3 +262,34 @@ class GapForm(forms.Form):
             raise forms.ValidationError("A shift has to end after it starts.")
         data["who"] = data.get("who") or RuleRole.ANYONE
         return data
+
+
+class OnCallForm(forms.Form):
+    """A person, a channel and weekly hours for the on-call rota (only people who may handle crisis alerts)."""
+
+    person = forms.ModelChoiceField(
+        label="Who",
+        queryset=Member.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose someone from the list."},
+    )
+    weekday = forms.TypedChoiceField(label="Starting on", choices=Weekday.choices, coerce=int)
+    starts = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(
+        label="Until",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="A time earlier than the start ends the next morning.",
+    )
+    channel = forms.ChoiceField(
+        label="Reach them by",
+        choices=OnCallSlot.Channel.choices,
+        initial=OnCallSlot.Channel.PUSH,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = policy.roles_with(Perm.HANDLE_CRISIS)
+        self.fields["person"].queryset = (  # type: ignore[attr-defined]
+            Member.objects.filter(role_grants__role__in=roles, is_active=True).distinct().order_by("display_name")
+        )

@@ -502,3 +502,50 @@ class TalkSkip(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supporter} skipped request {self.request_id}"
+
+
+class OnCallSlot(models.Model):
+    """Who is reached, and how, when a crisis alert comes in and nobody is on duty: a person, a channel, weekly hours.
+
+    Wall-clock times in the organisation's zone. A slot whose end is not after its start runs past midnight into
+    the next day ("Friday 22:00-08:00" ends on Saturday morning); equal times are a whole day. On a
+    daylight-saving night the wall clock decides: 22:00-08:00 is 9 real hours in spring and 11 in autumn.
+    :mod:`hearth.availability.oncall` answers "who is on call at this instant"; ``safety.alerts`` reaches them
+    through the deliveries pipeline and keeps reaching them until a person acknowledges.
+    """
+
+    class Channel(models.TextChoices):
+        PUSH = "push", "Push to their phone"
+        EMAIL = "email", "Email"
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call_slots")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, help_text="The day the slot starts.")
+    starts = models.TimeField()
+    ends = models.TimeField(help_text="Not after the start: it ends the next day.")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PUSH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["weekday", "starts", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} on call {self.describe()}"
+
+    @property
+    def overnight(self) -> bool:
+        return self.ends <= self.starts
+
+    def describe(self) -> str:
+        """ "Friday 22:00 to Saturday 08:00" or "Sunday 09:00 to 17:00"."""
+        day = Weekday(self.weekday).label
+        if self.overnight:
+            return f"{day} {self.starts:%H:%M} to {Weekday((self.weekday + 1) % 7).label} {self.ends:%H:%M}"
+        return f"{day} {self.starts:%H:%M} to {self.ends:%H:%M}"
+
+    def covers(self, weekday: int, clock: time) -> bool:
+        """Whether the wall-clock moment (``weekday``, ``clock``) falls in this slot."""
+        if not self.overnight:
+            return weekday == self.weekday and self.starts <= clock < self.ends
+        return (weekday == self.weekday and clock >= self.starts) or (
+            weekday == (self.weekday + 1) % 7 and clock < self.ends
+        )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("rota/offers/<int:offer_id>/take/", views.offer_claim, name="offer_claim"),
     path("rota/offers/<int:offer_id>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
     path("rota/rules/", views.rules, name="rules"),
+    path("rota/on-call/", views.on_call, name="on_call"),
     path("rota/shifts/<int:pattern_id>/", views.rota_pattern, name="rota_pattern"),
     path("rota/cover/<int:cover_id>/", views.cover_take, name="cover_take"),
 ]

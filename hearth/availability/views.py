@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hearth.availability import actions
+from hearth.availability import actions, oncall
 from hearth.availability.access import (
     access_cover_request,
     access_offer,
@@ -29,6 +30,7 @@ from hearth.availability.forms import (
     GapForm,
     MessageForm,
     ModeForm,
+    OnCallForm,
     ServiceExceptionForm,
     ServiceHoursForm,
     ShiftPatternForm,
@@ -44,6 +46,7 @@ from hearth.availability.models import (
     CoverRequest,
     DutySession,
     Mode,
+    OnCallSlot,
     OpenShift,
     ServiceException,
     ServiceHours,
@@ -547,6 +550,50 @@ def rules(request: HttpRequest) -> HttpResponse:
             "rules": written,
             "starting_rules": [] if written else STARTING_RULES,
             "exceptions": ServiceException.objects.filter(date__gte=timezone.localdate()),
+        },
+    )
+
+
+@login_required
+def on_call(request: HttpRequest) -> HttpResponse:
+    """The on-call rota: who is reached, and how, when a crisis alert comes in and nobody is on duty."""
+    from hearth.core import push
+
+    me = _me(request)
+    policy.require(me, Perm.MANAGE_ROTA)
+    form = OnCallForm(request.POST if request.POST.get("form") == "add" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "add":
+                if not form.is_valid():
+                    raise ActionError("Check the on-call hours marked below.")
+                actions.do_add_on_call(me, **form.cleaned_data)
+                messages.success(request, "They're on the on-call rota.")
+                return redirect("availability:on_call")
+            if request.POST.get("form") == "remove":
+                slot = OnCallSlot.objects.filter(pk=_int(request.POST.get("slot"))).select_related("person").first()
+                if slot is None:
+                    raise Http404
+                actions.do_remove_on_call(me, slot)
+                messages.success(request, "Those on-call hours are removed.")
+                return redirect("availability:on_call")
+            raise ActionError("Something went wrong with that form. Please try again.")
+        except ActionError as exc:
+            messages.error(request, str(exc))
+    # Honest about what will happen: a push to nobody's phone would reach nobody, so they are emailed instead.
+    rows = [
+        (slot, slot.channel == OnCallSlot.Channel.PUSH and not push.reachable(slot.person))
+        for slot in OnCallSlot.objects.select_related("person")
+    ]
+    return render(
+        request,
+        "availability/on_call.html",
+        {
+            "form": form,
+            "rows": rows,
+            "now": oncall.on_call_at(),
+            "uncovered": oncall.uncovered(),
+            "on_call_email": bool(settings.HEARTH_ON_CALL_EMAIL),
         },
     )
 

@@ -75,6 +75,11 @@ def enabled() -> bool:
     return bool(settings.HEARTH_VAPID_PRIVATE_KEY)
 
 
+def reachable(member: Member) -> bool:
+    """Whether a push to ``member`` would reach a device: push is set up and they turned it on somewhere."""
+    return enabled() and CHANNEL in deliveries.channels() and PushSubscription.objects.filter(member=member).exists()
+
+
 def public_key() -> str:
     """The configured public key, or "" when push isn't set up."""
     return _public_key_cached(settings.HEARTH_VAPID_PRIVATE_KEY) if enabled() else ""

@@ -2,17 +2,24 @@
 
 Who hears: everyone who may handle alerts (``Perm.HANDLE_CRISIS``) live, on every
 page they have open, until someone acknowledges; the on-duty peer workers and
-counsellors by email too when email is set up. With nobody on duty, the
-coordinators and the on-call contact by email straight away. An alert nobody
-acknowledges escalates to the coordinators after ``HEARTH_ALERT_ESCALATE_MINUTES``
-and keeps re-notifying them until someone does. Volunteers are never sent crisis
-details. Every message goes through the delivery pipeline
+counsellors by email too when email is set up. With nobody on duty, the people on
+call now (the on-call rota, :mod:`hearth.availability.oncall`: by push, or by email
+when they chose it or no device of theirs has push on), the coordinators and the
+on-call address by email straight away. An alert nobody acknowledges escalates
+after ``HEARTH_ALERT_ESCALATE_MINUTES`` to the coordinators and whoever is on call
+at that moment, and goes on reaching them — every few minutes at first, then every
+quarter of an hour — until a person acknowledges it. Volunteers are never sent
+crisis details. Every message goes through the delivery pipeline
 (:mod:`hearth.core.deliveries`): recorded, retried, and shown on the alert page.
+
+The member who wrote is told what is true at that moment (:func:`what_the_member_is_told`): who from the
+team has seen it, or that nobody has yet and which lines are open now; live when someone acknowledges.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -35,15 +42,21 @@ audit.register(
     {
         "safety.alert.raised": "A crisis alert was raised about {subject} ({origin})",
         "safety.alert.acknowledged": "{actor} acknowledged the crisis alert about {subject}",
-        "safety.alert.escalated": "The crisis alert about {subject} was not acknowledged in {minutes} minutes and went to the coordinators",
+        "safety.alert.escalated": "The crisis alert about {subject} was not acknowledged in {minutes} minutes and went to the coordinators and anyone on call",
     }
 )
 
-MAX_REPEATS = 6  # coordinators are re-notified at most this many times
+FAST_REPEATS = 6  # escalations this many times at the configured pace, then every LATER_EVERY, never stopping
+LATER_EVERY = timedelta(minutes=15)
 
 
 def escalate_after() -> timedelta:
     return timedelta(minutes=settings.HEARTH_ALERT_ESCALATE_MINUTES)
+
+
+def next_escalation_in(level: int) -> timedelta:
+    """How long after escalation step ``level`` the next comes: an alert is never left without one."""
+    return escalate_after() if level < FAST_REPEATS else max(escalate_after(), LATER_EVERY)
 
 
 def on_duty_crisis_staff() -> list[Member]:
@@ -124,7 +137,24 @@ def _send_live(alert: CrisisAlert, people: list[Member], *, escalated: bool = Fa
         )
 
 
+def _on_call_now(now: datetime) -> tuple[list[Member], list[Member]]:
+    """Who is on call at ``now``: (everyone, those to email — they chose email, or no device of theirs has push)."""
+    from hearth.availability.models import OnCallSlot
+    from hearth.availability.oncall import on_call_at
+
+    everyone: list[Member] = []
+    by_email: list[Member] = []
+    for slot in on_call_at(now):
+        if slot.person in everyone:
+            continue
+        everyone.append(slot.person)
+        if slot.channel == OnCallSlot.Channel.EMAIL or not push.reachable(slot.person):
+            by_email.append(slot.person)
+    return everyone, by_email
+
+
 def _email(alert: CrisisAlert, people: list[Member], *, on_call: bool) -> None:
+    people = list(dict.fromkeys(people))  # once each, however many reasons they're on the list
     for person in people:
         deliveries.send_email(person, "safety/email/crisis_alert", {"alert": alert}, kind="safety.alert", about=alert)
     emailed = {p.email for p in people}
@@ -170,9 +200,10 @@ def raise_crisis_alert(
         nobody_on_duty=not staff,
     )
     handlers = crisis_handlers()
-    _send_live(alert, handlers)
+    _send_live(alert, handlers)  # the people on call are among them: their pages and, with push, their phones
     if not staff:
-        _email(alert, coordinators(), on_call=True)
+        _, on_call_by_email = _on_call_now(now)
+        _email(alert, coordinators() + on_call_by_email, on_call=True)
     elif settings.EMAIL_HOST:
         # Email is configured: the on-duty staff also get it by email, in case their page isn't open.
         _email(alert, staff, on_call=False)
@@ -211,11 +242,21 @@ def do_acknowledge_alert(actor: Member, alert_id: int, now: datetime | None = No
                 [member_group(m.pk) for m in crisis_handlers()],
                 {"kind": "safety.alert_acknowledged", "alert": alert.pk, "by": actor.display_name},
             )
+            if _told_to_member(alert):
+                # The support page they may still be on changes to who has seen it.
+                send_event_on_commit(
+                    [member_group(alert.member_id)],  # type: ignore[arg-type]
+                    {"kind": "safety.alert_seen", "text": what_the_member_is_told(alert).seen},
+                )
     return alert
 
 
 def escalate_due_alerts(now: datetime | None = None) -> list[int]:
-    """Escalate unacknowledged alerts past their time to the coordinators (claimed once per step)."""
+    """Escalate unacknowledged alerts past their time to the coordinators and whoever is on call (claimed once per step).
+
+    Each step is claimed with a conditional UPDATE on the level, so two workers never send one step twice; the
+    next step is always scheduled (:func:`next_escalation_in`) until a person acknowledges.
+    """
     now = now or timezone.now()
     done = []
     for alert in CrisisAlert.objects.filter(acknowledged_at__isnull=True, escalate_at__lte=now).select_related(
@@ -224,15 +265,16 @@ def escalate_due_alerts(now: datetime | None = None) -> list[int]:
         level = alert.escalation_level + 1
         claimed = CrisisAlert.objects.filter(
             pk=alert.pk, acknowledged_at__isnull=True, escalation_level=alert.escalation_level
-        ).update(escalation_level=level, escalate_at=now + escalate_after() if level < MAX_REPEATS else None)
+        ).update(escalation_level=level, escalate_at=now + next_escalation_in(level))
         if not claimed:
             continue
         minutes = int((now - alert.created_at).total_seconds() // 60)
         alert.escalation_level = level
         with transaction.atomic():
-            people = coordinators()
+            on_call, on_call_by_email = _on_call_now(now)
+            people = list(dict.fromkeys(coordinators() + on_call))
             _send_live(alert, people, escalated=True)
-            _email(alert, people, on_call=True)
+            _email(alert, coordinators() + on_call_by_email, on_call=True)
             audit.log_action(
                 "safety.alert.escalated", actor=None, subject=alert.member, obj=alert, data={"minutes": minutes}
             )
@@ -261,4 +303,47 @@ def recently_acknowledged(now: datetime | None = None, days: int = 7) -> list[Cr
 def open_alerts() -> list[CrisisAlert]:
     return list(
         CrisisAlert.objects.filter(acknowledged_at__isnull=True).select_related("member").order_by("created_at")
+    )
+
+
+# --- What the member is told ---------------------------------------------------------------------
+
+TOLD_FOR = (CrisisAlert.Origin.MESSAGE, CrisisAlert.Origin.INTAKE)  # what they wrote or answered themselves
+TOLD_WITHIN = timedelta(hours=24)
+
+
+def _told_to_member(alert: CrisisAlert) -> bool:
+    return alert.member_id is not None and not alert.drill and alert.origin in TOLD_FOR
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """The words for the person an alert is about, true at the moment they are read."""
+
+    seen: str  # "" until a person has acknowledged it
+
+    @property
+    def waiting(self) -> str:
+        return "" if self.seen else "Nobody from the team has seen this yet. We keep trying until someone does."
+
+
+def what_the_member_is_told(alert: CrisisAlert) -> MemberView:
+    """ "Sam from the team has seen your message", or (``seen`` empty) that nobody has seen it yet."""
+    if alert.acknowledged_at is None:
+        return MemberView(seen="")
+    who = alert.acknowledged_by.display_name if alert.acknowledged_by else "Someone"
+    what = "your answers" if alert.origin == CrisisAlert.Origin.INTAKE else "your message"
+    return MemberView(seen=f"{who} from the team has seen {what}.")
+
+
+def latest_for_member(member: Member, now: datetime | None = None) -> CrisisAlert | None:
+    """Their own most recent alert from the last day (never a drill, never one a peer raised about them)."""
+    if not getattr(member, "is_authenticated", False):
+        return None
+    now = now or timezone.now()
+    return (
+        CrisisAlert.objects.filter(member=member, drill=False, origin__in=TOLD_FOR, created_at__gte=now - TOLD_WITHIN)
+        .select_related("acknowledged_by")
+        .order_by("-created_at")
+        .first()
     )

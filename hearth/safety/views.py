@@ -36,7 +36,17 @@ def support(request: HttpRequest) -> HttpResponse:
     next_url = request.GET.get("next", "")
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = ""
-    return render(request, "safety/support.html", {"on_duty": len(on), "next": next_url})
+    alert = alerts.latest_for_member(request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "safety/support.html",
+        {
+            "on_duty": len(on),
+            "next": next_url,
+            "alert": alert,
+            "told": alerts.what_the_member_is_told(alert) if alert else None,
+        },
+    )
 
 
 def signposts(request: HttpRequest) -> HttpResponse:

@@ -64,6 +64,7 @@ def test_crisis_with_nobody_on_duty_tells_the_writer_honestly(client_for, member
     )
     page = text(response)
     assert "Our team isn't online right now" in page and "116 123" in page
+    assert "Nobody from the team has seen this yet" in page  # true now; it changes when someone acknowledges
     assert CrisisAlert.objects.get().nobody_on_duty
 
 
