@@ -8,4 +8,4 @@ class ChatConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, data-rights sections, periodic jobs and the demo seeder.
-        from hearth.chat import actions, data_rights, demo, home, moderation, screening, tasks, views  # noqa: F401
+        from hearth.chat import actions, data_rights, demo, health, home, moderation, screening, tasks, views  # noqa: F401

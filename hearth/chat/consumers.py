@@ -1,22 +1,30 @@
 """``/ws/chat/rooms/<id>/``: one live room.
 
 Connect: authenticate and :func:`~hearth.chat.access.access_room` once (no
-per-message access queries), join the room's channel group, *then* send any
-backlog the client asked for (``?after=N`` or ``{"resume_after": N}``). Live
-events that arrive while the backlog is read wait in the channel's queue
-(Channels handles one message at a time per consumer) and are dropped when the
-backlog already carried them, so the client sees no gap and no duplicate.
+per-message access queries), join the room through the process's fan-out
+(:mod:`hearth.core.fanout`: one channel-layer subscription per room per
+process, the event's JSON written once), *then* send any backlog the client
+asked for (``?after=N`` or ``{"resume_after": N}``). Live events wait in the
+socket's bounded :class:`~hearth.core.fanout.Outbox` while the backlog is read
+and are left out when the backlog carried them, so the client sees no gap and
+no duplicate. If the outbox overflows (a reader too slow for the room), the
+frames are dropped, counted and logged, and the socket is sent ``{"kind":
+"gap"}``: the page fetches what it missed with ``resume_after`` at once.
 
 Client → server (JSON): ``{"kind": "send", "client_id", "body"}``, ``edit``,
 ``delete``, ``hide``, ``typing``, ``raise_hand``, ``clear_hand``, and
-``{"resume_after": N}``. Server → client: ``ack`` (after the message is
-committed), ``error`` (with a ``code`` and a ``message`` that says what to do),
-and the room's events (``chat.message``, ``chat.message.changed``,
-``chat.typing``, ``chat.presence``, ``chat.hands``).
+``{"resume_after": N, "have": [seq, …]}`` (``have``: seqs after N the page already holds, left out). Server → client: ``ack`` (after the message is
+committed), ``slow_down`` (not stored: the process is over capacity; send it
+again, same ``client_id``, after ``retry_after_ms``), ``error`` (with a
+``code`` and a ``message`` that says what to do), ``resumed`` (with ``seq``:
+everything up to it has now been sent), ``gap``, and the room's events
+(``chat.message``, ``chat.message.changed``, ``chat.typing``,
+``chat.presence``, ``chat.hands``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -30,85 +38,127 @@ from hearth.chat import actions
 from hearth.chat.access import access_room, messages_after, room_channel
 from hearth.chat.actions import TokenBucket, message_payload
 from hearth.chat.models import Message, Room
+from hearth.chat.pushback import SLOW_DOWN_MESSAGE, gate
 from hearth.core.consumers import EventConsumer
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group
+from hearth.core.fanout import Outbox, fanout
 from hearth.core.logs import log_event
 
 TYPING_EVERY = 2.0  # seconds between typing signals from one connection
 BACKLOG_PAGE = 500
+HAVE_MAX = 2000  # seqs a page may list as already held when it asks for a gap
 
 
 class RoomConsumer(EventConsumer):
     room: Room
     member: Any
     visit_id: int | None = None
+    outbox: Outbox | None = None
+    room_group = ""
 
     def groups_for(self, member: Any, **url_kwargs: Any) -> list[str]:
         self.room = access_room(member, int(url_kwargs["room_id"]))
         self.member = member
-        # The member's own group too: being removed from the room's group closes this socket.
-        return [room_channel(self.room.pk), member_group(member.pk)]
+        # Only the member's own group through the layer (being removed from the room's group closes this
+        # socket); the room's events come through the process's fan-out.
+        return [member_group(member.pk)]
 
     async def connect(self) -> None:
         self.bucket = TokenBucket.for_chat()
         self.last_typing = 0.0
-        self.backlog_seqs: set[int] = set()
         await super().connect()
         if not self.joined:
             return
+        self.outbox = Outbox(self._write, on_overflow=self._overflowed, label=f"room {self.room.pk}")
+        after = parse_qs(self.scope.get("query_string", b"").decode()).get("after")
+        resume = int(after[0]) if after and after[0].isdigit() else None
+        if resume is not None:
+            await self.outbox.hold()  # live events wait (bounded) until the backlog has gone
+        self.room_group = room_channel(self.room.pk)
+        await fanout().join(self.room_group, self)
         self.visit_id = (
             await database_sync_to_async(actions.do_enter_room)(self.member, self.room, self.channel_name)
         ).pk
-        after = parse_qs(self.scope.get("query_string", b"").decode()).get("after")
-        if after and after[0].isdigit():
-            await self._send_backlog(int(after[0]))
+        if resume is not None:
+            await self._send_backlog(resume)
 
     async def disconnect(self, code: int) -> None:
+        if self.outbox is not None:
+            self.outbox.close()
+        if self.room_group:
+            await fanout().leave(self.room_group, self)
         await super().disconnect(code)
         if self.visit_id is not None:
             await database_sync_to_async(actions.do_leave_room)(self.visit_id)
 
-    async def _send_backlog(self, after: int) -> None:
-        """Everything after ``after`` in seq order, in pages, then ``resumed`` with the high-water mark."""
-        while True:
-            rows = await database_sync_to_async(self._backlog_page)(after)
-            for payload in rows:
-                self.backlog_seqs.add(payload["seq"])
-                if payload["changed_seq"]:
-                    self.backlog_seqs.add(payload["changed_seq"])
-                await self.send_json(payload)
-            if len(rows) < BACKLOG_PAGE:
-                break
-            after = rows[-1]["seq"]
-        await self.send_json({"kind": "resumed", "room": self.room.pk})
+    # --- Live events ------------------------------------------------------------------------------
 
-    def _backlog_page(self, after: int) -> list[dict[str, Any]]:
-        return [message_payload(m) for m in messages_after(self.room.pk, after, BACKLOG_PAGE)]
+    def offer(self, event: dict[str, Any], text: str) -> None:
+        """From the fan-out: queue the room's event (already JSON) for this socket; never waits."""
+        kind = event.get("kind")
+        key = event.get("seq") if kind == "chat.message" else event.get("changed_seq")
+        if self.outbox is not None:
+            self.outbox.put(key if kind in ("chat.message", "chat.message.changed") else None, text)
+
+    async def _write(self, key: Any, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def _overflowed(self, count: int) -> None:
+        """Frames were dropped for this socket: tell the page, which fetches them by seq at once."""
+        await self.send_json({"kind": "gap", "room": self.room.pk, "dropped": count})
 
     async def hearth_event(self, message: dict[str, Any]) -> None:
+        """Events for the member (their own channel): being removed from the room's group closes the socket."""
         event = message["event"]
-        kind = event.get("kind", "")
-        if kind in ("chat.message", "chat.message.changed"):
-            key = event["changed_seq"] if kind == "chat.message.changed" else event["seq"]
-            if key in self.backlog_seqs:  # already sent with the backlog
-                self.backlog_seqs.discard(key)
-                return
-        elif kind == "community.left" and event.get("group") == self.room.group_id:
+        if event.get("kind") == "community.left" and event.get("group") == self.room.group_id:
             await self.close(code=4403)
             return
-        await self.send_json(event)
+        await self.send(text_data=message.get("text") or json.dumps(event))
+
+    async def _send_backlog(self, after: int, have: frozenset[int] = frozenset()) -> None:
+        """Everything after ``after`` in seq order (but what the page said it ``have``s), in pages, then
+        ``resumed`` with the high-water mark: the page has everything up to it."""
+        assert self.outbox is not None
+        await self.outbox.hold()
+        carried: set[int] = set()
+        high = after
+        try:
+            while True:
+                last_seq, rows = await database_sync_to_async(self._backlog_page)(after)
+                high = max(high, last_seq)
+                for payload in rows:
+                    key = payload["changed_seq"] or payload["seq"]
+                    carried.update(s for s in (payload["seq"], payload["changed_seq"]) if s)
+                    if key in have:  # the page already holds it
+                        continue
+                    await self.send(text_data=json.dumps(payload))
+                if len(rows) < BACKLOG_PAGE:
+                    break
+                after = rows[-1]["seq"]
+            await self.send_json({"kind": "resumed", "room": self.room.pk, "seq": high})
+        finally:
+            self.outbox.release(skip=carried.__contains__)
+
+    def _backlog_page(self, after: int) -> tuple[int, list[dict[str, Any]]]:
+        # The room's last seq first: every seq up to it is committed (seqs are taken under the room's row
+        # lock), so the page read next holds them all and "resumed" may say so.
+        last_seq = Room.objects.filter(pk=self.room.pk).values_list("last_seq", flat=True).first() or 0
+        return last_seq, [message_payload(m) for m in messages_after(self.room.pk, after, BACKLOG_PAGE)]
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict):
             await self._error("bad_request", "Send a JSON object.")
             return
         if "resume_after" in content:
-            after = content["resume_after"]
+            after, have = content["resume_after"], content.get("have", [])
             if not isinstance(after, int) or after < 0:
                 await self._error("bad_request", "resume_after must be the last seq you saw (0 for everything).")
                 return
-            await self._send_backlog(after)
+            if not isinstance(have, list) or len(have) > HAVE_MAX or not all(isinstance(s, int) for s in have):
+                await self._error("bad_request", f"have must be a list of up to {HAVE_MAX} seqs you already hold.")
+                return
+            await self._send_backlog(after, frozenset(have))
             return
         kind = content.get("kind")
         try:
@@ -141,9 +191,22 @@ class RoomConsumer(EventConsumer):
         if not self.bucket.take():
             await self._error("rate_limited", actions.RATE_LIMIT_MESSAGE, client_id)
             return
-        message, created = await database_sync_to_async(actions.do_send_message)(
-            self.member, self.room, str(content.get("body", "")), client_id
-        )
+        retry = gate.enter(self.room.pk)
+        if retry is not None:  # over capacity: refused to the sender, nothing stored
+            await self.send_json(
+                {
+                    "kind": "slow_down",
+                    "code": "slow_down",
+                    "client_id": client_id,
+                    "retry_after_ms": round(retry * 1000),
+                    "message": SLOW_DOWN_MESSAGE,
+                }
+            )
+            return
+        try:
+            message, created = await database_sync_to_async(self._store)(str(content.get("body", "")), client_id)
+        finally:
+            gate.leave(self.room.pk)
         # Only now — committed, and the broadcast queued — does the sender hear it's safe.
         await self.send_json(
             {
@@ -158,6 +221,13 @@ class RoomConsumer(EventConsumer):
         if message.screening and message.screening.show_crisis_support:
             # Kindly, not a wall: the page offers support beside the conversation.
             await self.send_json({"kind": "safety.support", "url": reverse("safety:support")})
+
+    def _store(self, body: str, client_id: str) -> tuple[Message, bool]:
+        started = time.perf_counter()
+        try:
+            return actions.do_send_message(self.member, self.room, body, client_id)
+        finally:
+            gate.done(time.perf_counter() - started)
 
     def _change(self, kind: str, content: dict[str, Any]) -> None:
         message = Message.objects.filter(pk=int(content["id"]), room=self.room).select_related("room", "sender").first()

@@ -6,6 +6,8 @@ with the websocket (live messages, typing, presence, hands, the meter).
 
 from __future__ import annotations
 
+import math
+import time
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -21,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hearth.chat import access, actions, home, ics
+from hearth.chat import access, actions, home, ics, pushback
 from hearth.chat.forms import (
     BookForm,
     BuddyPreferenceForm,
@@ -299,13 +301,18 @@ def send(request: HttpRequest, room_id: int) -> HttpResponse:
     room = access.access_room(request.user, room_id)  # type: ignore[arg-type]
     form = SendForm(request.POST)
     if form.is_valid():
-        try:
-            message, _ = actions.do_send_message(
-                request.user,  # type: ignore[arg-type]
-                room,
-                form.cleaned_data["body"],
-                form.cleaned_data["client_id"],
+        retry = pushback.gate.enter(room.pk)
+        if retry is not None:  # over capacity: nothing stored; the form comes back with the words in it
+            if not form.cleaned_data["client_id"]:  # so that sending it again posts it once
+                form = SendForm({"body": form.cleaned_data["body"], "client_id": uuid.uuid4().hex})
+            seconds = max(1, math.ceil(retry))
+            response = render(
+                request, "chat/busy.html", {"form": form, "room": room, "retry_after": seconds}, status=429
             )
+            response["Retry-After"] = str(seconds)
+            return response
+        try:
+            message, _ = _store_message(request.user, room, form.cleaned_data["body"], form.cleaned_data["client_id"])
         except ActionError as error:
             messages.error(request, str(error))
         else:
@@ -314,6 +321,15 @@ def send(request: HttpRequest, room_id: int) -> HttpResponse:
     else:
         messages.error(request, "Write something before sending (up to 4,000 characters).")
     return _room_redirect(room.pk)
+
+
+def _store_message(member: Any, room: Any, body: str, client_id: str) -> tuple[Any, bool]:
+    started = time.perf_counter()
+    try:
+        return actions.do_send_message(member, room, body, client_id)
+    finally:
+        pushback.gate.done(time.perf_counter() - started)
+        pushback.gate.leave(room.pk)
 
 
 @login_required

@@ -65,9 +65,10 @@ def send_event_now(groups: tuple[str, ...], event: dict[str, Any], *, raise_erro
     layer = get_channel_layer()
     if layer is None:
         return
+    text = json.dumps(event)  # written once: the fan-out hands the same text to every socket (core/fanout.py)
     for group in groups:
         try:
-            async_to_sync(layer.group_send)(group, {"type": EVENT_TYPE, "event": event})
+            async_to_sync(layer.group_send)(group, layer_message(group, event, text))
         except Exception:  # a live update is best effort: the write already committed
             if raise_errors:
                 raise
@@ -113,6 +114,35 @@ def recheck_sockets_on_commit(member_ids: Iterable[int], *, ended_session: str |
 
     if groups:
         transaction.on_commit(send)
+
+
+def layer_message(group: str, event: dict[str, Any], text: str = "") -> dict[str, Any]:
+    """The channel-layer message for ``event`` sent to ``group`` (consumers read ``event``; the fan-out
+    reads ``group`` and ``text``, the event's JSON, so it is not written again per socket)."""
+    return {"type": EVENT_TYPE, "event": event, "group": group, "text": text or json.dumps(event)}
+
+
+async def send_event_async(groups: Iterable[str], event: dict[str, Any]) -> None:
+    """:func:`send_event_now` from async code (the chat send path, after its commit). Best effort, logged."""
+    if _capture is not None:
+        _capture.sent.append((tuple(groups), event))
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    text = json.dumps(event)
+    for group in groups:
+        try:
+            await layer.group_send(group, layer_message(group, event, text))
+        except Exception:
+            log_event(
+                "delivery.attempt",
+                level=logging.ERROR,
+                exc_info=True,
+                channel="live",
+                kind=str(event.get("kind")),
+                group=group,
+                outcome="failed",
+            )
 
 
 @contextlib.contextmanager

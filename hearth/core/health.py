@@ -38,6 +38,8 @@ from django.views.decorators.cache import never_cache
 
 import hearth
 from hearth.core.consumers import open_websockets
+from hearth.core.fanout import dropped_frames
+from hearth.core.layers import full_channel_drops
 from hearth.core.models import PeriodicJob, WorkerHeartbeat
 
 
@@ -220,6 +222,15 @@ def _queue_depth(now: datetime) -> int:
 @gauge("hearth_websocket_connections", "Websockets open in the process that answered this scrape.")
 def _websockets(now: datetime) -> int:
     return open_websockets()
+
+
+@gauge(
+    "hearth_live_frames_dropped_total",
+    "Live frames dropped because a socket's queue was full, in the process that answered (each is recovered by "
+    "the page from its seq; see core/fanout.py).",
+)
+def _frames_dropped(now: datetime) -> int:
+    return dropped_frames() + full_channel_drops()
 
 
 # --- Views --------------------------------------------------------------------------------------------

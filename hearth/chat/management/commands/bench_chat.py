@@ -242,7 +242,7 @@ class Run:
     async def fill_gap(self, r: Receiver) -> None:
         r.resuming = True
         self.gap_fills += 1
-        await r.ws.send(json.dumps({"resume_after": r.contiguous}))
+        await r.ws.send(json.dumps({"resume_after": r.contiguous, "have": sorted(r.ahead)[:2000]}))
 
     # --- the run -------------------------------------------------------------------------------------
 

@@ -3,7 +3,10 @@
 // message only when the server acknowledges it (it is stored by then), says "Not sent" with a way to try
 // again when the server refuses it, and waits visibly while the connection is down. Reconnects resume from
 // the last seq with no gap ("contiguous"), and retried sends reuse their client_id so the server stores
-// each message once. Messages that arrive live get the same Edit / Delete / Hide / Report tools as the
+// each message once. A jump in seqs (or a "gap" frame: the server had to skip frames for a slow connection)
+// is filled at once on the same socket with resume_after; a "slow_down" frame (the server is over capacity,
+// nothing was stored) sends the message again after the time it gives. Reconnects wait a random part of a
+// growing delay, so a restarted server isn't met by every page at the same instant. Messages that arrive live get the same Edit / Delete / Hide / Report tools as the
 // server-rendered ones (_message.html), built from the URLs on #chat.
 (() => {
   "use strict";
@@ -34,7 +37,8 @@
   const pending = new Map(); // client_id -> body, sent but not acknowledged
   let ws = null;
   let isOpen = false;
-  let backoff = 500;
+  let backoff = 1000; // the ceiling of the next reconnect's random wait
+  let filling = false; // a resume_after is on its way
   let lastTyping = 0;
   let typingTimer = null;
   let raised = handForm && handForm.querySelector("input[name=raise]").value === "0";
@@ -52,6 +56,14 @@
       ahead.delete(contiguous + 1);
       contiguous += 1;
     }
+  }
+
+  // Something between `contiguous` and what we've seen is missing: ask for it now, on this socket.
+  function fillGap() {
+    if (filling || !isOpen) return;
+    filling = true;
+    // What we already hold beyond the gap isn't sent again.
+    ws.send(JSON.stringify({ resume_after: contiguous, have: Array.from(ahead).slice(0, 2000) }));
   }
 
   function say(text) {
@@ -167,6 +179,19 @@
     li.slowTimer = setTimeout(() => {
       if (pending.has(clientId) && pendingItem(clientId)) setState(li, "Still sending… it will go as soon as the server answers.");
     }, 8000);
+  }
+
+  // The server is over capacity and stored nothing: say so, and send it again (same client_id) when it said.
+  function later(clientId, ms) {
+    const li = pendingItem(clientId);
+    const wait = Math.max(500, Number(ms) || 1000);
+    if (li) {
+      clearTimeout(li.slowTimer);
+      setState(li, "The room is very busy. Sending again in " + Math.ceil(wait / 1000) + (wait > 1000 ? " seconds…" : " second…"));
+    }
+    setTimeout(() => {
+      if (pending.has(clientId)) sendPending(clientId);
+    }, wait);
   }
 
   function settled(clientId) {
@@ -351,6 +376,7 @@
     switch (event.kind) {
       case "chat.message":
       case "chat.message.changed": {
+        if (event.kind === "chat.message" && event.seq > contiguous + 1 && !ahead.has(event.seq)) fillGap();
         see(event.seq);
         see(event.changed_seq);
         const added = upsert(event);
@@ -377,6 +403,12 @@
         if (event.client_id && pending.has(event.client_id)) failed(event.client_id, event.message);
         else say(event.message);
         break;
+      case "slow_down":
+        if (event.client_id && pending.has(event.client_id)) later(event.client_id, event.retry_after_ms);
+        break;
+      case "gap":
+        fillGap();
+        break;
       case "chat.typing":
         if (event.member === me) break;
         typing.textContent = event.name + " is typing…";
@@ -396,6 +428,17 @@
         showSupport(event.url);
         break;
       case "resumed":
+        filling = false;
+        if (event.seq > contiguous) {
+          // Everything up to event.seq has now been sent to us (held messages never are).
+          contiguous = event.seq;
+          for (const seq of Array.from(ahead)) if (seq <= contiguous) ahead.delete(seq);
+          while (ahead.has(contiguous + 1)) {
+            ahead.delete(contiguous + 1);
+            contiguous += 1;
+          }
+        }
+        if (ahead.size) fillGap();
         say(pending.size ? "Sending…" : "");
         break;
       default:
@@ -408,7 +451,8 @@
     ws = new WebSocket(scheme + location.host + "/ws/chat/rooms/" + roomId + "/?after=" + contiguous);
     ws.onopen = () => {
       isOpen = true;
-      backoff = 500;
+      filling = false;
+      backoff = 1000;
       root.dataset.live = "1";
       for (const clientId of pending.keys()) sendPending(clientId);
     };
@@ -425,8 +469,10 @@
         const li = pendingItem(clientId);
         if (li) setState(li, "Waiting for the connection… it will be sent when we're back.");
       }
-      setTimeout(connect, backoff);
-      backoff = Math.min(backoff * 2, 15000);
+      // "Full jitter": a random wait up to a ceiling that doubles, so after a restart the pages come back spread
+      // out instead of all at once.
+      setTimeout(connect, 250 + Math.random() * backoff);
+      backoff = Math.min(backoff * 2, 30000);
     };
   }
 

@@ -1,0 +1,84 @@
+"""Saying "slow down" instead of queueing without limit: how many sends a process lets wait.
+
+Every chat send (websocket or the plain form) passes :data:`gate` before it waits for the database. The
+gate knows how many sends are waiting in this process and in each room, and how long storing one has
+taken lately (an average updated by :meth:`SendGate.done`). When the wait a new send would have is over
+``MAX_WAIT`` seconds, or a room already has ``ROOM_LIMIT`` sends waiting, the send is refused *to the
+sender*, with a time to retry after — a ``slow_down`` frame on the websocket, HTTP 429 with
+``Retry-After`` for the form — and nothing is stored. Nothing accepted is ever dropped afterwards: the
+refusal is the pushback, and the page retries with the same client id (stored once however often).
+
+Refusals are counted (:func:`refused_total`, the ``hearth_chat_sends_refused_total`` gauge) and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections import Counter
+
+from hearth.core.logs import log_event
+
+MAX_WAIT = 0.5  # seconds a send may expect to wait for storage before it is refused
+ROOM_LIMIT = 40  # sends waiting in one room (in this process) before that room is told to slow down
+FLOOR = 16  # always let this many wait, whatever the average says (a cold start has no average)
+RETRY_MIN, RETRY_MAX = 0.5, 10.0  # seconds
+
+
+class SendGate:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # the form path runs in a thread, the websocket path in the loop
+        self.waiting = 0
+        self.rooms: Counter[int] = Counter()
+        self.per_message = 0.005  # seconds to store one message, moving average
+        self.refused = 0
+        self._last_log = 0.0
+
+    def enter(self, room_id: int) -> float | None:
+        """Admit one send to ``room_id`` (returns None), or refuse it: the seconds to wait before retrying."""
+        with self._lock:
+            expected = self.waiting * self.per_message
+            if (self.waiting >= FLOOR and expected > MAX_WAIT) or self.rooms[room_id] >= ROOM_LIMIT:
+                self.refused += 1
+                retry = min(RETRY_MAX, max(RETRY_MIN, expected)) * random.uniform(1.0, 1.5)
+                now = time.monotonic()
+                if now - self._last_log >= 1.0:  # one line a second while refusing, with the running count
+                    self._last_log = now
+                    log_event(
+                        "chat.slow_down",
+                        level=logging.WARNING,
+                        waiting=self.waiting,
+                        room=room_id,
+                        room_waiting=self.rooms[room_id],
+                        refused_total=self.refused,
+                        retry_after_ms=round(retry * 1000),
+                    )
+                return retry
+            self.waiting += 1
+            self.rooms[room_id] += 1
+            return None
+
+    def leave(self, room_id: int) -> None:
+        with self._lock:
+            self.waiting -= 1
+            self.rooms[room_id] -= 1
+            if self.rooms[room_id] <= 0:
+                del self.rooms[room_id]
+
+    def done(self, seconds: float, messages: int = 1) -> None:
+        """Storing ``messages`` took ``seconds`` of the database's time: update the average per message."""
+        if messages > 0:
+            with self._lock:
+                self.per_message = 0.8 * self.per_message + 0.2 * (seconds / messages)
+
+
+gate = SendGate()
+
+
+def refused_total() -> int:
+    return gate.refused
+
+
+SLOW_DOWN_MESSAGE = "The room is very busy right now. Your message will be sent again in a moment."

@@ -1,0 +1,105 @@
+"""Pushback, never drops (issue 21): a slow reader's full queue becomes a gap the page fills by seq; a
+process over capacity tells the sender to slow down (a frame on the socket, 429 for the form) and stores
+nothing, and the same client id sent again is stored once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from channels.db import database_sync_to_async
+from django.test import Client
+
+from hearth.chat import actions, pushback
+from hearth.chat.consumers import RoomConsumer
+from hearth.chat.models import Message
+from hearth.core import fanout
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+def _count(room_id: int, client_id: str | None = None) -> int:
+    rows = Message.objects.filter(room_id=room_id)
+    return (rows.filter(client_id=client_id) if client_id else rows).count()
+
+
+async def test_a_full_queue_for_a_slow_reader_becomes_a_gap_the_page_fills_without_losing_anything(
+    live, room, member, volunteer, monkeypatch, caplog, no_flood_limit
+):
+    # Robin's connection can't keep up: nothing is written to it until we say so, and it may queue 3 frames.
+    monkeypatch.setattr(fanout, "OUTBOX_LIMIT", 3)
+    stuck = asyncio.Event()
+    write = RoomConsumer._write
+
+    async def slow_write(self, key, text):
+        if self.member.pk == member.pk:
+            await stuck.wait()
+        await write(self, key, text)
+
+    monkeypatch.setattr(RoomConsumer, "_write", slow_write)
+    robin = await live(member, room.pk)
+    dropped_before = fanout.dropped_frames()
+    with caplog.at_level(logging.WARNING, logger="hearth.live"):
+        for i in range(10):
+            await database_sync_to_async(actions.do_send_message)(volunteer, room, f"message {i}", f"m{i}")
+        stuck.set()
+        # What fitted in the queue arrives, then a "gap" frame says frames were dropped (counted and logged).
+        gap = await robin.next("gap")
+    assert gap["dropped"] >= 1
+    assert fanout.dropped_frames() - dropped_before == gap["dropped"]
+    assert "live.frames_dropped" in caplog.text
+    heard = {e["seq"] for e in robin.seen if e["kind"] == "chat.message"}
+    assert len(heard) < 10
+    # The page asks for what it hasn't seen, on the same socket: everything arrives, once.
+    contiguous = 0
+    while contiguous + 1 in heard:
+        contiguous += 1
+    await robin.send(resume_after=contiguous, have=sorted(s for s in heard if s > contiguous))
+    resumed = await robin.next("resumed")
+    filled = [e["seq"] for e in robin.seen if e["kind"] == "chat.message" and e["seq"] > contiguous]
+    everything = sorted({s for s in heard if s <= contiguous} | set(filled))
+    assert everything == list(range(1, 11))
+    assert len(filled) == len(set(filled)), "nothing twice"
+    assert resumed["seq"] == 10
+
+
+async def test_over_capacity_the_sender_is_told_to_slow_down_and_nothing_is_stored_until_sent_again(
+    live, room, member, monkeypatch
+):
+    robin = await live(member, room.pk)
+    monkeypatch.setattr(pushback, "ROOM_LIMIT", 0)  # as if the room already had more sends waiting than it may
+    refused_before = pushback.refused_total()
+    await robin.send(kind="send", client_id="busy-1", body="Is anyone around tonight?")
+    slow = await robin.next("slow_down", "ack")
+    assert slow["kind"] == "slow_down" and slow["client_id"] == "busy-1"
+    assert slow["retry_after_ms"] >= 500 and "busy" in slow["message"]
+    assert pushback.refused_total() == refused_before + 1
+    assert await database_sync_to_async(_count)(room.pk) == 0
+    # Capacity again: the page sends it again with the same client id, and it is stored once.
+    monkeypatch.setattr(pushback, "ROOM_LIMIT", 40)
+    await robin.send(kind="send", client_id="busy-1", body="Is anyone around tonight?")
+    ack = await robin.next("ack")
+    assert ack["client_id"] == "busy-1" and not ack["duplicate"]
+    assert await database_sync_to_async(_count)(room.pk, "busy-1") == 1
+    assert pushback.gate.waiting == 0
+
+
+def _post(person, room_id: int, **data):
+    client = Client()
+    client.force_login(person)
+    return client.post(f"/chat/rooms/{room_id}/send/", data)
+
+
+async def test_the_plain_form_over_capacity_answers_429_with_retry_after_and_keeps_the_words(room, member, monkeypatch):
+    monkeypatch.setattr(pushback, "ROOM_LIMIT", 0)
+    response = await database_sync_to_async(_post)(member, room.pk, body="Still here, still trying", client_id="f-1")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    page = response.content.decode()
+    assert "Not sent yet" in page and "Still here, still trying" in page and 'value="f-1"' in page
+    assert await database_sync_to_async(_count)(room.pk) == 0
+    monkeypatch.setattr(pushback, "ROOM_LIMIT", 40)
+    response = await database_sync_to_async(_post)(member, room.pk, body="Still here, still trying", client_id="f-1")
+    assert response.status_code == 302
+    assert await database_sync_to_async(_count)(room.pk, "f-1") == 1
