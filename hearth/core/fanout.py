@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
+from hearth.core.layers import InMemoryChannelLayer
 from hearth.core.logs import log_event
 
 OUTBOX_LIMIT = 200  # frames waiting for one socket before frames are dropped (and recovered by seq)
@@ -138,7 +139,10 @@ class LocalFanout:
 
     async def _start(self) -> None:
         if self.task is None or self.task.done():
-            self.channel = await self.layer.new_channel(prefix="fanout")
+            # Redis's list layer reads every process-local channel through one list per prefix, so only the
+            # in-memory layer (where it buys a bigger queue, see core/layers.py) gets a prefix of its own.
+            prefix = "fanout" if isinstance(self.layer, InMemoryChannelLayer) else "specific"
+            self.channel = await self.layer.new_channel(prefix=prefix)
             self.task = asyncio.get_running_loop().create_task(self._run())
             self.refresher = asyncio.get_running_loop().create_task(self._refresh())
             for group in self.members:  # after a restart of the loop task: join again
