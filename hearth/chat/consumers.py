@@ -24,6 +24,7 @@ everything up to it has now been sent), ``gap``, and the room's events
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -33,6 +34,7 @@ from urllib.parse import parse_qs
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.urls import reverse
+from django.utils import timezone
 
 from hearth.chat import actions
 from hearth.chat.access import access_room, messages_after, room_channel
@@ -83,6 +85,11 @@ class RoomConsumer(EventConsumer):
         if resume is not None:
             await self._send_backlog(resume)
 
+    async def _end(self, code: int) -> None:
+        if self.outbox is not None:
+            self.outbox.close()  # nothing more reaches a socket the sign-in rules closed
+        await super()._end(code)
+
     async def disconnect(self, code: int) -> None:
         if self.outbox is not None:
             self.outbox.close()
@@ -95,11 +102,24 @@ class RoomConsumer(EventConsumer):
     # --- Live events ------------------------------------------------------------------------------
 
     def offer(self, event: dict[str, Any], text: str) -> None:
-        """From the fan-out: queue the room's event (already JSON) for this socket; never waits."""
+        """From the fan-out: queue the room's event (already JSON) for this socket; never waits.
+
+        The fan-out bypasses :meth:`dispatch`, so the sign-in rules' expiry check is made here too: once the
+        session's expiry has passed, events wait (bounded) until the rules have been applied again."""
+        if self.ended or self.outbox is None:
+            return
         kind = event.get("kind")
         key = event.get("seq") if kind == "chat.message" else event.get("changed_seq")
-        if self.outbox is not None:
-            self.outbox.put(key if kind in ("chat.message", "chat.message.changed") else None, text)
+        if self.expires_at is not None and timezone.now() >= self.expires_at:
+            self.expires_at = None  # set again by _admit if the session was renewed
+            self.outbox.held = True
+            asyncio.get_running_loop().create_task(self._recheck_then_release())
+        self.outbox.put(key if kind in ("chat.message", "chat.message.changed") else None, text)
+
+    async def _recheck_then_release(self) -> None:
+        await self._look_again()
+        if self.outbox is not None and not self.ended:
+            self.outbox.release()
 
     async def _write(self, key: Any, text: str) -> None:
         await self.send(text_data=text)
