@@ -7,11 +7,11 @@ All wording is fresh, written for these tests.
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
-from hearth.safety.triage import classify
+from hearth.safety.triage import classify, model, rules
+from hearth.safety.triage.normalize import normalize
 
 
 def risk(text: str) -> str:
@@ -112,7 +112,24 @@ def test_reasons_name_both_concepts():
     assert "quarry" in reasons and "bye" in reasons
 
 
-def test_repeated_words_do_not_blow_up():
-    start = time.perf_counter()
-    classify("bridge the roof gave my dog to " * 400)
-    assert time.perf_counter() - start < 1.0
+def test_repeated_words_do_not_blow_up(monkeypatch):
+    """A pasted wall of trigger words costs a bounded amount of work, however long it is (no timing here:
+    ``hearth bench_triage`` times the wall; this counts the work that could grow)."""
+    vetted = []
+    real_vet = rules._vet
+
+    def counting_vet(*args, **kwargs):
+        vetted.append(1)
+        return real_vet(*args, **kwargs)
+
+    monkeypatch.setattr(rules, "_vet", counting_vet)
+    wall = "bridge the roof gave my dog to "
+    work = {}
+    for times in (100, 400, 1600):
+        vetted.clear()
+        result = classify(wall * times)
+        work[times] = (len(vetted), len(model.features(normalize(wall * times).text)))
+        assert result.risk in ("crisis", "concern", "none")
+    # Matches vetted per rule are capped and the model reads the first words only: the work stops growing.
+    assert work[400] == work[1600], work
+    assert work[100][0] <= work[400][0] <= 12 * len(rules._COMPILED)

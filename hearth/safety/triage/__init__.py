@@ -35,6 +35,9 @@ class TriageResult:
     risk: str
     flags: tuple[str, ...]
     reasons: tuple[str, ...]
+    # The "please look" band: not an alarm, but uncertain enough that a person should read it soon
+    # (the moderation queue). Never set on a crisis, which already alerts.
+    review: bool = False
 
 
 # The learned lexicon may only raise the level of a message of at least a few words on
@@ -42,7 +45,7 @@ class TriageResult:
 # ("Love this!", "Thanks for being here") as crisis: on a few words its probabilities sit
 # near the training mix, and that mix is above the crisis threshold. The rules still see
 # every message; this only limits when the model may add to them.
-_MIN_WORDS_FOR_MODEL = 5
+MIN_WORDS_FOR_MODEL = 5
 # To raise a message to *concern* it must at least speak of distress in some way.
 _DISTRESS_WORDS = re.compile(
     r"\b(?:tired|exhausted|sad|low|down|alone|lonely|isolated|empty|numb|worthless|useless|hopeless|burden|"
@@ -69,32 +72,76 @@ _CRISIS_TERRITORY = re.compile(
 )
 
 
-def _learned(lex: _model.LearnedLexicon, text: str, base: TriageResult) -> tuple[str, tuple[str, ...], list[str]]:
-    """Combine the rules' answer with the learned lexicon's; returns risk, flags and the model's reasons."""
+@dataclass(frozen=True)
+class ModelGate:
+    """What the learned lexicon may do for one message, from its words and the rules' answer."""
+
+    words: int  # how many words the normalised message has
+    distress: bool  # it speaks of distress in some way
+    territory: bool  # it touches the territory of harm (needed to raise crisis)
+    veto: bool  # the rules discounted risk words on purpose (a negation, a joke, an ordinary plan)
+
+
+def model_gate(norm: str, base: TriageResult) -> ModelGate:
+    return ModelGate(
+        words=len(norm.split()),
+        distress=bool(_DISTRESS_WORDS.search(norm)),
+        territory=bool(_CRISIS_TERRITORY.search(norm)),
+        veto=vetoed(base.reasons, norm),
+    )
+
+
+def decide_with_model(
+    rules_risk: str,
+    probs: dict[str, float],
+    gate: ModelGate,
+    thresholds: dict[str, float],
+    min_words: int = MIN_WORDS_FOR_MODEL,
+) -> tuple[str, str, bool]:
+    """The rules' risk combined with the model's probabilities: (risk, deciding side, review).
+
+    The side is "gate" when the model was not allowed to add anything (too few words, nothing about harm
+    or distress, or its own evidence says "none"), else what ``rules.combine`` says.
+
+    *review* is the wide "please look" band: the alarm did not go off, but P(crisis) reached the review
+    threshold, so a person should read the message within the hour (the moderation queue), not later.
+    This is the one decision function: ``classify`` and the cross-validation in ``training`` both use it.
+    """
+    if gate.words < min_words or not (gate.territory or gate.distress):
+        return rules_risk, "gate", False  # nothing about harm or distress in it: the model adds nothing
+    review = rules_risk != "crisis" and probs["crisis"] >= thresholds.get("review", 1.01)
+    if probs["none"] >= max(probs["crisis"], probs["concern"]):
+        return rules_risk, "gate", review  # the model's own evidence says nothing is wrong
+    risk, side = combine(rules_risk, probs, thresholds, gate.veto or not gate.territory)
+    return risk, side, review and risk != "crisis"
+
+
+def _learned(
+    lex: _model.LearnedLexicon, text: str, base: TriageResult
+) -> tuple[str, tuple[str, ...], list[str], bool]:
+    """Combine the rules' answer with the learned lexicon's; returns risk, flags, the model's reasons, review."""
     risk, flags = base.risk, base.flags
     norm = normalize(text).text
-    if len(norm.split()) < _MIN_WORDS_FOR_MODEL:
-        return risk, flags, []
+    gate = model_gate(norm, base)
+    if gate.words < lex.min_words:
+        return risk, flags, [], False
     feats = _model.features(norm)
     if not feats:
-        return risk, flags, []
+        return risk, flags, [], False
     pred = lex.predict(norm, explain=0, feats=feats)
-    if pred.probs["none"] >= max(pred.probs["crisis"], pred.probs["concern"]):
-        return risk, flags, []  # the model's own evidence says nothing is wrong
-    outside_territory = not _CRISIS_TERRITORY.search(norm)
-    if outside_territory and not _DISTRESS_WORDS.search(norm):
-        return risk, flags, []  # nothing about harm or distress in it: the model adds nothing
-    new_risk, side = combine(risk, pred.probs, lex.thresholds, vetoed(base.reasons, norm) or outside_territory)
-    top = lex.explain(norm, new_risk, feats) if new_risk != "none" else ()
+    new_risk, side, review = decide_with_model(risk, pred.probs, gate, lex.thresholds, lex.min_words)
+    top = lex.explain(norm, new_risk, feats) if new_risk != "none" and side != "gate" else ()
     why = ", ".join(f"'{ngram}' +{w:.1f}" for ngram, w in top)
     p = pred.probs
     reasons: list[str] = []
     if side == "model":
         reasons.append(f"{new_risk}: learned lexicon (p crisis {p['crisis']:.2f}, concern {p['concern']:.2f}): {why}")
-    elif new_risk != "none":
+    elif new_risk != "none" and side != "gate":
         reasons.append(
             f"learned lexicon agrees or defers (p crisis {p['crisis']:.2f}, concern {p['concern']:.2f}): {why}"
         )
+    if review:
+        reasons.append(f"review: please look within the hour (learned lexicon p crisis {p['crisis']:.2f})")
     # A flag the rules dropped on purpose (someone else's drinking, a reported insult) stays dropped.
     kept_off = {f for f in FLAGS if any(r.startswith(("someone else", "reported")) and f in r for r in base.reasons)}
     if any(r.startswith("someone else") for r in base.reasons):
@@ -110,7 +157,7 @@ def _learned(lex: _model.LearnedLexicon, text: str, base: TriageResult) -> tuple
         and pred.flag_probs[f] >= lex.thresholds.get(f, 1.01)
     )
     reasons += [f"{f}: learned lexicon (p {pred.flag_probs[f]:.2f})" for f in added]
-    return new_risk, tuple(f for f in FLAGS if f in flags or f in added), reasons
+    return new_risk, tuple(f for f in FLAGS if f in flags or f in added), reasons, review
 
 
 def classify_rules(text: str) -> TriageResult:
@@ -140,11 +187,11 @@ def classify(text: str, lexicon: _model.LearnedLexicon | bool | None = True) -> 
     lex = _model.load() if lexicon is True else lexicon or None
     if lex is None:
         return base
-    risk, flags, extra = _learned(lex, text, base)
+    risk, flags, extra, review = _learned(lex, text, base)
     # The deciding side's reasons come first: the model's when it lifted the level, the rules' otherwise.
     lifted = bool(extra) and extra[0].startswith(("crisis: learned", "concern: learned"))
     head, tail = (tuple(extra[:1]), tuple(extra[1:])) if lifted else ((), tuple(extra))
-    return TriageResult(risk=risk, flags=flags, reasons=head + base.reasons + tail)
+    return TriageResult(risk=risk, flags=flags, reasons=head + base.reasons + tail, review=review)
 
 
 def run_jsonl(stdin: TextIO, stdout: TextIO) -> int:

@@ -101,6 +101,8 @@ class LearnedLexicon:
         thresholds = data.get("thresholds", {})
         assert isinstance(thresholds, dict)
         self.thresholds: dict[str, float] = {k: float(v) for k, v in thresholds.items()}
+        # The model adds nothing to a message shorter than this (chosen by cross-validation; see training.py).
+        self.min_words = int(self.thresholds.get("min_words", 5))
 
     def scores(self, feats: set[str]) -> tuple[list[float], dict[str, float]]:
         scale = scale_for(len(feats))
