@@ -7,7 +7,6 @@ All wording is fresh, written for these tests.
 
 from __future__ import annotations
 
-
 import pytest
 
 from hearth.safety.triage import classify, model, rules

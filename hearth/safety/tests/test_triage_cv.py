@@ -79,7 +79,7 @@ def test_the_fast_threshold_search_makes_the_same_decision_as_classify():
 
 def test_wilson_interval_brackets_the_proportion():
     lo, hi = tr.wilson(45, 50)
-    assert lo < 0.9 < hi and 0 <= lo and hi <= 1
+    assert lo < 0.9 < hi and lo >= 0 and hi <= 1
 
 
 def test_shipped_weights_carry_their_cross_validated_figures():

@@ -116,9 +116,7 @@ def decide_with_model(
     return risk, side, review and risk != "crisis"
 
 
-def _learned(
-    lex: _model.LearnedLexicon, text: str, base: TriageResult
-) -> tuple[str, tuple[str, ...], list[str], bool]:
+def _learned(lex: _model.LearnedLexicon, text: str, base: TriageResult) -> tuple[str, tuple[str, ...], list[str], bool]:
     """Combine the rules' answer with the learned lexicon's; returns risk, flags, the model's reasons, review."""
     risk, flags = base.risk, base.flags
     norm = normalize(text).text

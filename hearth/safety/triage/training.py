@@ -16,6 +16,7 @@ standard library only: the fitted weights are written to ``weights.json`` and re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections import Counter
@@ -78,10 +79,8 @@ def set_paths() -> dict[str, Path]:
     Adding a set is adding a file: ``hearth/safety/triage/sets/<community>.jsonl`` is found here by name.
     """
     paths: dict[str, Path] = {}
-    try:
+    with contextlib.suppress(TriageDataMissing):  # without the shared folder: the sets in the repository
         paths["dev"] = triage_file("dev.jsonl")
-    except TriageDataMissing:
-        pass  # the shared folder is not here: cross-validate on the sets in the repository
     for path in sorted(TESTS_DIR.glob("triage_*.jsonl")):
         paths[path.stem.removeprefix("triage_")] = path
     for path in sorted(SETS_DIR.glob("*.jsonl")):
@@ -469,8 +468,8 @@ def format_report(report: Report, title: str = "") -> str:
     lo, hi = wilson(p.crisis_tp, p.crisis_n)
     plo, phi = wilson(p.crisis_tp, p.crisis_pred)
     lines.append(
-        f"\npooled crisis recall {p.crisis_recall:.3f} (95% CI {lo:.3f}–{hi:.3f}), crisis precision "
-        f"{p.crisis_precision:.3f} ({plo:.3f}–{phi:.3f}), macro-F1 {p.macro_f1:.3f}, any-risk recall "
+        f"\npooled crisis recall {p.crisis_recall:.3f} (95% CI {lo:.3f} to {hi:.3f}), crisis precision "
+        f"{p.crisis_precision:.3f} ({plo:.3f} to {phi:.3f}), macro-F1 {p.macro_f1:.3f}, any-risk recall "
         f"{p.any_risk_recall:.3f}, alarm-or-review recall {p.review_recall:.3f} at a review rate of "
         f"{p.review_rate:.3f}; flag F1 " + ", ".join(f"{f} {p.flag_f1[f]:.3f}" for f in FLAGS)
     )

@@ -50,9 +50,11 @@ class Command(BaseCommand):
         )
         # A pasted wall of repeated trigger words (was a timed test; timings belong here).
         wall = "bridge the roof gave my dog to " * 400
-        walls = []
+        walls: list[float] = []
         for _ in range(5):
             t0 = time.perf_counter()
             classify(wall + str(len(walls)))  # a different text each time, so the normalise cache does not help
             walls.append(time.perf_counter() - t0)
-        self.stdout.write(f"triage: a {len(wall):,}-character wall of trigger words: {min(walls) * 1000:.0f} ms best of 5")
+        self.stdout.write(
+            f"triage: a {len(wall):,}-character wall of trigger words: {min(walls) * 1000:.0f} ms best of 5"
+        )
