@@ -9,4 +9,14 @@ class CareConfig(AppConfig):
     def ready(self) -> None:
         # Registers consent kinds, audit wording, periodic jobs, the home panel, data-rights sections, demo data.
         # Hears safety's "concern found" (hearth.core.screening) and puts the writer on the care queue.
-        from hearth.care import actions, cues, data_rights, demo, home, screening, signals, tasks  # noqa: F401
+        from hearth.care import (  # noqa: F401
+            actions,
+            cues,
+            data_rights,
+            demo,
+            home,
+            screening,
+            signals,
+            tasks,
+            triage_context,
+        )

@@ -32,6 +32,7 @@ from hearth.members.policy import Perm
 from hearth.safety import content
 from hearth.safety.alerts import raise_crisis_alert
 from hearth.safety.contact import contact_risks
+from hearth.safety.context import writer_context
 from hearth.safety.models import (
     RISK_ORDER,
     Appeal,
@@ -46,6 +47,7 @@ from hearth.safety.models import (
 )
 from hearth.safety.mood import is_supportive
 from hearth.safety.triage import TriageResult, classify
+from hearth.safety.triage.context import apply_context, context_could_matter
 
 _DECISIONS = "Reports and decisions"
 notifications.register(
@@ -173,6 +175,8 @@ def screen_writing(
     """
     now = now or timezone.now()
     result = classify(text)
+    if context_could_matter(text, result):  # false for most messages: no query for ordinary chat
+        result = apply_context(text, result, writer_context(author, now))
     TriageRecord.objects.create(
         content_key=content_key,
         object_id=object_id,
@@ -194,17 +198,18 @@ def screen_writing(
         return _screen_worry(author, about, result, screening, content_key=content_key, object_id=object_id, now=now)
     hostile = "hostility" in result.flags
     item = None
-    if result.risk in (Risk.CRISIS, Risk.CONCERN) or hostile:
+    if result.risk in (Risk.CRISIS, Risk.CONCERN) or hostile or result.review:
+        # The review band: no alarm, but a person reads it on the moderation queue at concern level.
         item = _open_item(
             source=ModerationItem.Source.TRIAGE,
-            risk=result.risk,
+            risk=Risk.CONCERN if result.review and result.risk == Risk.NONE else result.risk,
             flags=list(result.flags),
             reasons=list(result.reasons),
             content_key=content_key,
             object_id=object_id,
             subject=author,
             group_id=group_id,
-            heavy=result.risk != Risk.NONE,
+            heavy=result.risk != Risk.NONE or result.review,
             now=now,
         )
     if result.risk == Risk.CRISIS:
