@@ -38,7 +38,7 @@ def test_goodbye_like_acts_are_crisis_only_from_someone_flagged(text):
     assert "writer's context" in read.reasons[0] and "flagged as concern 1 day ago" in read.reasons[0]
 
 
-@pytest.mark.parametrize("text", EVERYDAY + ["gave a talk to the group today", "my mum gave me a lift to the shops"])
+@pytest.mark.parametrize("text", [*EVERYDAY, "gave a talk to the group today", "my mum gave me a lift to the shops"])
 def test_ordinary_chat_from_someone_flagged_stays_ordinary(text):
     result = classify(text)
     assert apply_context(text, result, FLAGGED) == result
