@@ -10,6 +10,7 @@ layer. ``HEARTH_MODE=production`` refuses to start without a real
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -21,6 +22,10 @@ from hearth.core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("HEARTH_DATA_DIR", str(BASE_DIR / "data")))
+# The organisation's own triage weights, written by `hearth triage_retrain` when they beat the shipped ones;
+# triage (standard library only) reads the path from the environment and falls back to the shipped weights.
+TRIAGE_WEIGHTS = Path(env_str("HEARTH_TRIAGE_WEIGHTS", str(DATA_DIR / "triage" / "weights.json")))
+os.environ.setdefault("HEARTH_TRIAGE_WEIGHTS", str(TRIAGE_WEIGHTS))
 
 HEARTH_MODE = env_str("HEARTH_MODE", "development")
 if HEARTH_MODE not in {"development", "production"}:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import sys
 import time
 from collections.abc import Sequence
@@ -91,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--keep-risk", type=int, default=None)
     ap.add_argument("--learned-flags", default=None, help="comma-separated flag heads the model may add")
     ap.add_argument("--out", default=str(tm.WEIGHTS_PATH))
+    ap.add_argument("--cache", default="", help="keep the out-of-fold rows here; re-judge thresholds without refitting")
     ap.add_argument("--json", action="store_true", help="also print the pooled figures as one JSON line")
     args = ap.parse_args(argv)
 
@@ -115,7 +117,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     cfg = config_from(args)
-    report = tr.cross_validate(sets, cfg, log)
+    cache = Path(args.cache) if args.cache else None
+    oof = None
+    if cache and cache.is_file():
+        with open(cache, "rb") as fh:
+            saved_cfg, oof = pickle.load(fh)  # noqa: S301 (our own file, written below)
+        if saved_cfg != cfg or set(oof) != set(sets):
+            oof = None
+    report = tr.cross_validate(sets, cfg, log, oof=oof)
+    if cache:
+        with open(cache, "wb") as fh:
+            pickle.dump((cfg, report.oof), fh)
     print(tr.format_report(report, f"leave-one-set-out, {cfg.describe()}"))
     if args.json:
         print(json.dumps(tr.summary(report)))

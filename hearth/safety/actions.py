@@ -43,6 +43,7 @@ from hearth.safety.models import (
     Report,
     Risk,
     Sanction,
+    TriageLabel,
     TriageRecord,
 )
 from hearth.safety.mood import is_supportive
@@ -107,6 +108,8 @@ audit.register(
         "safety.appeal.decided": "{actor} decided an appeal by {subject}: {decision}",
         "safety.report.made": "{actor} reported a {label}",
         "safety.details.viewed": "{actor} viewed the details of a crisis item about {subject}",
+        "safety.item.labelled": "{actor} said what a message about {subject} really was: {risk}",
+        "safety.labels.exported": "{actor} exported {count} triage labels for retraining on the server",
     }
 )
 
@@ -564,6 +567,85 @@ def do_moderate(
 
 
 SANCTION_PERMS = {"warn": Perm.MODERATE, "mute": Perm.SANCTION, "suspend": Perm.SANCTION, "ban": Perm.BAN}
+
+
+LABELS = {
+    Risk.CRISIS: "This was a crisis",
+    Risk.CONCERN: "This needed care",
+    Risk.NONE: "This was fine",
+}
+
+
+def do_label_item(moderator: Member, item_id: int, risk: str, now: datetime | None = None) -> TriageLabel:
+    """A moderator says what a triaged or reported message really was; kept (encrypted) as a triage label.
+
+    The words are read through the content's own registration at the moment of judging; labelling again
+    replaces the earlier judgement. Audited without the words.
+    """
+    now = now or timezone.now()
+    if risk not in LABELS:
+        raise ActionError("Choose what it was: a crisis, something that needed care, or fine.")
+    item = ModerationItem.objects.select_related("subject").filter(pk=item_id).first()
+    if item is None:
+        raise ActionError("That item doesn't exist any more.")
+    check_can_see_item(moderator, item)
+    if item.content_key not in content.registered() or item.object_id is None:
+        raise ActionError("There's no message here to label.")
+    text = content.get(item.content_key).excerpt(item.object_id)
+    if not text or text == "(deleted)":
+        raise ActionError("The message has been deleted, so there is nothing to learn from.")
+    record = (
+        TriageRecord.objects.filter(content_key=item.content_key, object_id=item.object_id)
+        .order_by("-created_at")
+        .first()
+    )
+    predicted = record.risk if record else Risk.NONE
+    with transaction.atomic():
+        label, _ = TriageLabel.objects.update_or_create(
+            item=item,
+            defaults={
+                "author": item.subject,
+                "risk": risk,
+                "predicted_risk": predicted,
+                "predicted_review": item.source == ModerationItem.Source.TRIAGE
+                and predicted == Risk.NONE
+                and item.risk == Risk.CONCERN,
+                "flags": [],  # moderators judge the risk; flags are not labelled here
+                "labelled_by": moderator,
+                "created_at": now,
+                "text_encrypted": "",
+            },
+        )
+        label.set_text(text)
+        label.save(update_fields=["text_encrypted"])
+        audit.log_action("safety.item.labelled", actor=moderator, subject=item.subject, obj=item, data={"risk": risk})
+    return label
+
+
+def label_figures(since: datetime) -> dict[str, object]:
+    """This period's triage figures from moderators' labels: how often the alarm was right, and how many of the
+    crises moderators found it raised (only messages that reached the queue are labelled, so recall here is
+    an upper bound)."""
+    rows = list(TriageLabel.objects.filter(created_at__gte=since).values_list("risk", "predicted_risk"))
+    crises = [p for r, p in rows if r == Risk.CRISIS]
+    alarms = [r for r, p in rows if p == Risk.CRISIS]
+    return {
+        "labels": len(rows),
+        "crises": len(crises),
+        "alarms": len(alarms),
+        "crisis_recall": sum(p == Risk.CRISIS for p in crises) / len(crises) if crises else None,
+        "crisis_precision": sum(r == Risk.CRISIS for r in alarms) / len(alarms) if alarms else None,
+    }
+
+
+def export_labels(actor: Member | None) -> list[dict[str, object]]:
+    """Every label as the scorer's JSON Lines rows (decrypted here, on the server), audited."""
+    rows: list[dict[str, object]] = [
+        {"id": f"org-{label.pk}", "text": label.text, "risk": label.risk, "flags": list(label.flags)}
+        for label in TriageLabel.objects.order_by("pk")
+    ]
+    audit.log_action("safety.labels.exported", actor=actor, data={"count": len(rows)})
+    return rows
 
 
 def do_sanction(

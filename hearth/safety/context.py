@@ -51,7 +51,7 @@ def writer_context(member: Member | None, now: datetime | None = None) -> Writer
     notes: list[str] = []
     recent_risk = Risk.NONE.value
     for r in records:
-        if RISK_ORDER.get(r.risk, 2) < RISK_ORDER.get(recent_risk, 2):
+        if RISK_ORDER.get(Risk(r.risk), 2) < RISK_ORDER.get(Risk(recent_risk), 2):
             recent_risk = r.risk
     if records:
         worst = next(r for r in records if r.risk == recent_risk)

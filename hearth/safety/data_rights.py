@@ -4,7 +4,7 @@ from typing import Any
 
 from hearth.members.data_rights import Section, register
 from hearth.members.models import Member
-from hearth.safety.models import Report, Sanction, TriageRecord
+from hearth.safety.models import Report, Sanction, TriageLabel, TriageRecord
 
 
 def _export(member: Member) -> dict[str, Any]:
@@ -23,6 +23,7 @@ def _export(member: Member) -> dict[str, Any]:
 def _erase(member: Member) -> None:
     """Triage records keep no text, only risk levels; their link to the writer goes (as do reports' reasons)."""
     TriageRecord.objects.filter(author=member).update(author=None)
+    TriageLabel.objects.filter(author=member).delete()  # their words, kept to teach triage, go with them
     Report.objects.filter(reporter=member).update(reporter=None, reason="(removed when the reporter left)")
 
 

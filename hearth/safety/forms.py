@@ -12,6 +12,14 @@ class ReportForm(forms.Form):
     )
 
 
+class LabelForm(forms.Form):
+    risk = forms.ChoiceField(
+        label="What was it really? (teaches triage; kept encrypted, on this server)",
+        choices=[("crisis", "This was a crisis"), ("concern", "This needed care"), ("none", "This was fine")],
+        widget=forms.RadioSelect,
+    )
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[

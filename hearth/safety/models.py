@@ -239,3 +239,37 @@ class MoodAlert(models.Model):
 
     def __str__(self) -> str:
         return f"Mood alert for group {self.group_id}"
+
+
+class TriageLabel(models.Model):
+    """A moderator's judgement of a triaged or reported message ("a crisis", "needed care", "fine"), kept as a
+    label so triage can learn this organisation's voices (issue 20).
+
+    The words are encrypted at rest (``core.crypto``), never leave the server (``hearth triage_labels export``
+    writes a local file, audited; ``hearth triage_retrain`` reads them in place), and are deleted when the writer
+    leaves. One label per item; a second judgement replaces the first.
+    """
+
+    item = models.OneToOneField(ModerationItem, null=True, on_delete=models.SET_NULL, related_name="label")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    text_encrypted = models.TextField()
+    risk = models.CharField(max_length=10, choices=Risk.choices, help_text="What the moderator judged it to be.")
+    predicted_risk = models.CharField(max_length=10, choices=Risk.choices, help_text="What triage said.")
+    predicted_review = models.BooleanField(default=False, help_text="Triage put it in the review band.")
+    flags = models.JSONField(default=list)
+    labelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Triage label {self.pk}: {self.risk}"
+
+    def set_text(self, text: str) -> None:
+        from hearth.core import crypto
+
+        self.text_encrypted = crypto.encrypt_json(text)
+
+    @property
+    def text(self) -> str:
+        from hearth.core import crypto
+
+        return str(crypto.decrypt_json(self.text_encrypted))

@@ -20,8 +20,8 @@ from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
 from hearth.safety import actions, alerts, content
-from hearth.safety.forms import AppealDecisionForm, AppealForm, DecisionForm, ReportForm, SanctionForm
-from hearth.safety.models import Appeal, CrisisAlert, ModerationItem, Risk
+from hearth.safety.forms import AppealDecisionForm, AppealForm, DecisionForm, LabelForm, ReportForm, SanctionForm
+from hearth.safety.models import Appeal, CrisisAlert, ModerationItem, Risk, TriageLabel
 
 
 def _me(request: HttpRequest) -> Member:
@@ -169,10 +169,16 @@ def moderation_item(request: HttpRequest, item_id: int) -> HttpResponse:
         actions.check_can_see_item(me, item)
     except ActionError:
         return render(request, "safety/in_hand.html", status=403)
-    decision_form, sanction_form = DecisionForm(), SanctionForm()
+    decision_form, sanction_form, label_form = DecisionForm(), SanctionForm(), LabelForm()
     if request.method == "POST":
         try:
-            if request.POST.get("form") == "sanction":
+            if request.POST.get("form") == "label":
+                label_form = LabelForm(request.POST)
+                if label_form.is_valid():
+                    actions.do_label_item(me, item.pk, label_form.cleaned_data["risk"])
+                    messages.success(request, "Thank you: triage will learn from that.")
+                    return redirect("safety:item", item_id=item.pk)
+            elif request.POST.get("form") == "sanction":
                 sanction_form = SanctionForm(request.POST)
                 if sanction_form.is_valid() and item.subject is not None:
                     d = sanction_form.cleaned_data
@@ -208,7 +214,9 @@ def moderation_item(request: HttpRequest, item_id: int) -> HttpResponse:
         "notes": item.notes.select_related("author"),
         "decision_form": decision_form,
         "sanction_form": sanction_form,
+        "label": TriageLabel.objects.filter(item=item).first(),
     }
+    context["label_form"] = label_form if context["described"] else None
     return render(request, "safety/item.html", context)
 
 
@@ -271,7 +279,9 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 @login_required
 def workload(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, Perm.MANAGE_ROTA)
-    return render(request, "safety/workload.html", {"rows": actions.workload()})
+    month = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    context = {"rows": actions.workload(), "labels": actions.label_figures(month)}
+    return render(request, "safety/workload.html", context)
 
 
 def appeal(request: HttpRequest, token: str) -> HttpResponse:

@@ -109,7 +109,8 @@ def decide_with_model(
     """
     if gate.words < min_words or not (gate.territory or gate.distress):
         return rules_risk, "gate", False  # nothing about harm or distress in it: the model adds nothing
-    review = rules_risk != "crisis" and probs["crisis"] >= thresholds.get("review", 1.01)
+    # Review needs the territory of harm too: distress alone ("a rough week") is the care queue's, not review's.
+    review = gate.territory and rules_risk != "crisis" and probs["crisis"] >= thresholds.get("review", 1.01)
     if probs["none"] >= max(probs["crisis"], probs["concern"]):
         return rules_risk, "gate", review  # the model's own evidence says nothing is wrong
     risk, side = combine(rules_risk, probs, thresholds, gate.veto or not gate.territory)

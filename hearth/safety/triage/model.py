@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -165,9 +166,20 @@ class LearnedLexicon:
         return tuple(ranked[:n])
 
 
-@lru_cache(maxsize=1)
-def load(path: str = str(WEIGHTS_PATH)) -> LearnedLexicon | None:
-    """The shipped model, loaded once; None when the weights file is absent or unreadable."""
+def active_path() -> str:
+    """The organisation's own weights when ``hearth triage_retrain`` has switched to them, else the shipped ones.
+
+    ``HEARTH_TRIAGE_WEIGHTS`` names the organisation's file (settings point it into the data folder); it is used
+    only when it exists.
+    """
+    own = os.environ.get("HEARTH_TRIAGE_WEIGHTS", "").strip()
+    return own if own and os.path.isfile(own) else str(WEIGHTS_PATH)
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> LearnedLexicon | None:
+    """The active model, loaded once; None when the weights file is absent or unreadable."""
+    path = path or active_path()
     try:
         with open(path, encoding="utf-8") as fh:
             return LearnedLexicon(json.load(fh))

@@ -38,6 +38,7 @@ URGENCY = {"crisis": 2, "concern": 1, "none": 0}
 # at least ALARM_PRECISION on the other sets; the review band catches at least REVIEW_RECALL of crises.
 ALARM_PRECISION = 0.75
 REVIEW_RECALL = 0.98
+REVIEW_BUDGET = 0.04  # at most this share of messages that needed nothing may go to review
 
 
 @dataclass(frozen=True)
@@ -334,6 +335,7 @@ class _Arrays:
         self.allowed = (words >= config.min_words) & (territory | distress)
         self.speaks = self.allowed & (pn < np.maximum(self.pc, np.array([r.probs["concern"] for r in rows])))
         self.capped = np.array([g.veto for g in gate]) | ~territory
+        self.territory = territory
 
     def risk(self, tc: float, tr: float) -> Any:
         np = self.np
@@ -356,9 +358,17 @@ class _Arrays:
         return float(rc), float(pr), float(sum(f1s) / 3)
 
     def review_recall(self, pred: Any, tv: float) -> float:
-        seen = (pred == 2) | (self.allowed & (self.base < 2) & (self.pc >= tv))
+        seen = (pred == 2) | self.reviewed(pred, tv)
         crises = self.gold == 2
         return float(seen[crises].mean()) if crises.any() else 0.0
+
+    def reviewed(self, pred: Any, tv: float) -> Any:
+        return self.allowed & self.territory & (self.base < 2) & (pred < 2) & (self.pc >= tv)
+
+    def false_review_rate(self, pred: Any, tv: float) -> float:
+        """The share of messages that needed nothing but went to review."""
+        calm = self.gold == 0
+        return float(self.reviewed(pred, tv)[calm].mean()) if calm.any() else 0.0
 
 
 def choose_thresholds(rows: Sequence[Row], config: Config) -> dict[str, float]:
@@ -366,7 +376,8 @@ def choose_thresholds(rows: Sequence[Row], config: Config) -> dict[str, float]:
 
     * crisis: the alarm keeps precision ≥ ALARM_PRECISION and, within that, the most crisis recall plus half the
       macro-F1 (the concern threshold is chosen with it);
-    * review: the highest threshold that puts at least REVIEW_RECALL of crises on the alarm or in review;
+    * review: the widest band that sends at most REVIEW_BUDGET of ordinary messages to review (stopping at
+      REVIEW_RECALL of crises on the alarm or in review);
     * each learned flag: the threshold with the best F1 (off when the rules alone do better).
     """
     arr = _Arrays(rows, config)
@@ -380,10 +391,14 @@ def choose_thresholds(rows: Sequence[Row], config: Config) -> dict[str, float]:
     assert best is not None
     t = dict(best[1])
     pred = arr.risk(t["crisis"], t["risk"])
-    t["review"] = _GRID[0]
+    # The review band: as wide as the moderators' time allows (at most REVIEW_BUDGET of ordinary messages),
+    # stopping once it reaches REVIEW_RECALL of crises.
+    t["review"] = 1.01
     for tv in sorted(_GRID, reverse=True):
+        if arr.false_review_rate(pred, tv) > REVIEW_BUDGET:
+            break
+        t["review"] = tv
         if arr.review_recall(pred, tv) >= REVIEW_RECALL:
-            t["review"] = tv
             break
     gold = [r.item for r in rows]
     for f in FLAGS:
@@ -408,11 +423,18 @@ class Report:
     rules_pooled: Scores
     thresholds: dict[str, dict[str, float]]  # per left-out set: the thresholds chosen without it
     final_thresholds: dict[str, float]  # chosen on every set's out-of-fold rows: what ships
+    oof: dict[str, list[Row]] = field(default_factory=dict)
 
 
-def cross_validate(sets: dict[str, list[Item]], config: Config, log: Any = None) -> Report:
-    """Leave-one-set-out over every set; each set scored with thresholds chosen on the other sets' rows."""
-    oof = out_of_fold(sets, config, log)
+def cross_validate(
+    sets: dict[str, list[Item]], config: Config, log: Any = None, oof: dict[str, list[Row]] | None = None
+) -> Report:
+    """Leave-one-set-out over every set; each set scored with thresholds chosen on the other sets' rows.
+
+    ``oof`` reuses out-of-fold rows already computed for this configuration (the thresholds and the gate can
+    then be re-judged without refitting)."""
+    oof = oof if oof is not None else out_of_fold(sets, config, log)
+    report_oof = oof
     per_set, rules_per_set, chosen = {}, {}, {}
     all_items: list[Item] = []
     all_pred: list[Outcome] = []
@@ -430,9 +452,11 @@ def cross_validate(sets: dict[str, list[Item]], config: Config, log: Any = None)
         all_pred += pred
         all_rules += rules
     final = choose_thresholds([r for rs in oof.values() for r in rs], config)
-    return Report(
+    report = Report(
         config, per_set, score(all_items, all_pred), rules_per_set, score(all_items, all_rules), chosen, final
     )
+    report.oof = report_oof
+    return report
 
 
 def selection_key(report: Report) -> tuple[float, ...]:
@@ -495,3 +519,82 @@ def summary(report: Report) -> dict[str, Any]:
 
 def with_(config: Config, **changes: Any) -> Config:
     return replace(config, **changes)
+
+
+# ------------------------------------------------------------------------------------------------ the organisation's labels
+
+
+@dataclass
+class Retrain:
+    """What ``hearth triage_retrain`` found: the current model and the candidate, judged on the organisation's
+    own labels (the candidate out of fold: each label scored by a model that did not learn from it)."""
+
+    labels: int
+    current: Scores
+    candidate: Scores
+    switch: bool
+    why: str
+    weights: dict[str, Any] | None = None
+
+
+MIN_LABELS = 20  # fewer labels than this cannot judge a model
+
+
+def should_switch(current: Scores, candidate: Scores) -> tuple[bool, str]:
+    """Switch only when the candidate is not worse on crisis recall, and keeps the alarm's precision and macro-F1."""
+    if candidate.crisis_recall < current.crisis_recall:
+        return False, f"crisis recall would fall ({current.crisis_recall:.3f} -> {candidate.crisis_recall:.3f})"
+    if candidate.macro_f1 < current.macro_f1 - 0.02:
+        return False, f"macro-F1 would fall ({current.macro_f1:.3f} -> {candidate.macro_f1:.3f})"
+    if candidate.crisis_pred and candidate.crisis_precision < min(current.crisis_precision, ALARM_PRECISION) - 0.02:
+        return False, f"the alarm would be wrong more often (precision {candidate.crisis_precision:.3f})"
+    return True, (
+        f"not worse: crisis recall {current.crisis_recall:.3f} -> {candidate.crisis_recall:.3f}, "
+        f"macro-F1 {current.macro_f1:.3f} -> {candidate.macro_f1:.3f}"
+    )
+
+
+def retrain(
+    labels: Sequence[dict[str, Any]],
+    base: dict[str, list[Item]],
+    current: tm.LearnedLexicon | None,
+    config: Config,
+    folds: int = 5,
+) -> Retrain:
+    """Fit a model on the shipped sets plus the organisation's labels and compare it with the current one.
+
+    The organisation's labels are split into ``folds``; each fold is scored by a candidate trained on the
+    shipped sets and the other folds, with the current thresholds. The current model scores every label as it
+    is (it never learned from them). The final candidate (every label) is returned only when it should switch.
+    """
+    org = prepare("organisation", labels)
+    if len(org) < MIN_LABELS:
+        raise ValueError(f"Only {len(org)} labels so far: at least {MIN_LABELS} are needed to judge a model.")
+    thresholds = dict(current.thresholds) if current else {"crisis": 0.5, "risk": 0.5}
+    shipped = [it for items in base.values() for it in items]
+
+    def outcome(it: Item, lex: tm.LearnedLexicon | None) -> Outcome:
+        if lex is None:
+            return Outcome(it.base.risk, False, it.base.flags)
+        z, _ = lex.scores(set(it.feats))
+        row = Row(it, dict(zip(tm.RISK_CLASSES, _softmax(z), strict=True)), {})
+        return decide(row, thresholds, replace(config, min_words=lex.min_words))
+
+    now = score(org, [outcome(it, current) for it in org])
+    pred: dict[int, Outcome] = {}
+    for k in range(folds):
+        test = [i for i in range(len(org)) if i % folds == k]
+        train = shipped + [org[i] for i in range(len(org)) if i % folds != k]
+        lex = tm.LearnedLexicon({**fit(train, config), "thresholds": thresholds})
+        for i in test:
+            pred[i] = outcome(org[i], lex)
+    cand = score(org, [pred[i] for i in range(len(org))])
+    switch, why = should_switch(now, cand)
+    weights = None
+    if switch:
+        weights = fit(shipped + org, config)
+        weights["thresholds"] = thresholds
+        weights["trained_on"] = {**{n: len(v) for n, v in base.items()}, "organisation": len(org)}
+        weights["n_train"] = len(shipped) + len(org)
+        weights["retrain"] = {"labels": len(org), "current": asdict(now), "candidate": asdict(cand), "why": why}
+    return Retrain(len(org), now, cand, switch, why, weights)
