@@ -107,13 +107,16 @@ def decide_with_model(
     threshold, so a person should read the message within the hour (the moderation queue), not later.
     This is the one decision function: ``classify`` and the cross-validation in ``training`` both use it.
     """
-    if gate.words < min_words or not (gate.territory or gate.distress):
-        return rules_risk, "gate", False  # nothing about harm or distress in it: the model adds nothing
-    # Review needs the territory of harm too: distress alone ("a rough week") is the care queue's, not review's.
-    review = gate.territory and rules_risk != "crisis" and probs["crisis"] >= thresholds.get("review", 1.01)
+    if gate.words < min_words or not (gate.territory or gate.distress) or gate.veto:
+        # Nothing about harm or distress in it, or the rules discounted its risk words on purpose (a negation,
+        # a joke, means put away, an ordinary plan): the model adds nothing.
+        return rules_risk, "gate", False
+    # Review needs both the territory of harm and distress ("finished the scarf at last" has neither kind).
+    both = gate.territory and gate.distress
+    review = both and rules_risk != "crisis" and probs["crisis"] >= thresholds.get("review", 1.01)
     if probs["none"] >= max(probs["crisis"], probs["concern"]):
         return rules_risk, "gate", review  # the model's own evidence says nothing is wrong
-    risk, side = combine(rules_risk, probs, thresholds, gate.veto or not gate.territory)
+    risk, side = combine(rules_risk, probs, thresholds, not gate.territory)
     return risk, side, review and risk != "crisis"
 
 

@@ -38,7 +38,10 @@ URGENCY = {"crisis": 2, "concern": 1, "none": 0}
 # at least ALARM_PRECISION on the other sets; the review band catches at least REVIEW_RECALL of crises.
 ALARM_PRECISION = 0.75
 REVIEW_RECALL = 0.98
-REVIEW_BUDGET = 0.04  # at most this share of messages that needed nothing may go to review
+REVIEW_BUDGET = 0.04
+# The alarm never fires below this P(crisis): lower, a message the model thinks is most likely "concern"
+# (P 0.70) became an alarm at P(crisis) 0.21. Cross-validation chooses above it.
+MIN_ALARM = 0.25  # at most this share of messages that needed nothing may go to review
 
 
 @dataclass(frozen=True)
@@ -332,10 +335,11 @@ class _Arrays:
         words = np.array([g.words for g in gate])
         territory = np.array([g.territory for g in gate])
         distress = np.array([g.distress for g in gate])
-        self.allowed = (words >= config.min_words) & (territory | distress)
+        veto = np.array([g.veto for g in gate])
+        self.allowed = (words >= config.min_words) & (territory | distress) & ~veto
         self.speaks = self.allowed & (pn < np.maximum(self.pc, np.array([r.probs["concern"] for r in rows])))
-        self.capped = np.array([g.veto for g in gate]) | ~territory
-        self.territory = territory
+        self.capped = ~territory
+        self.territory = territory & distress  # what review needs
 
     def risk(self, tc: float, tr: float) -> Any:
         np = self.np
@@ -382,7 +386,7 @@ def choose_thresholds(rows: Sequence[Row], config: Config) -> dict[str, float]:
     """
     arr = _Arrays(rows, config)
     best: tuple[tuple[float, float], dict[str, float]] | None = None
-    for tc in _GRID:
+    for tc in [x for x in _GRID if x >= MIN_ALARM]:
         for tr in _GRID[::2]:
             rc, pr, f1 = arr.crisis_scores(arr.risk(tc, tr))
             key = (float(pr >= ALARM_PRECISION), rc + 0.5 * f1)
