@@ -589,6 +589,8 @@ def _seed_moderation(people: list[Member]) -> None:
             "open until then.",
             now=mood_alert_at + timedelta(hours=2),
         )
+        # She also tells triage what it really was: a label for retraining (issue 20).
+        safety.do_label_item(priya, concern_item.pk, "concern", now=mood_alert_at + timedelta(hours=2))
 
     # Four days ago: a run of hostile comments in Men's Shed Online; a member reported one; a peer worker muted
     # the writer for two days. They appealed, said sorry in the group, and the coordinator lifted it.

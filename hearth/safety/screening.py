@@ -35,3 +35,9 @@ staff_text("safety.ModerationItem", "resolution_note", why="the moderator's deci
 system_text("safety.ModerationItem", "content_key", "flags", "reasons", why="triage's findings, in Hearth's words")
 system_text("safety.TriageRecord", "content_key", "flags", "reasons", why="triage's findings, in Hearth's words")
 system_text("safety.CrisisAlert", "summary", why="why the alert was raised, in Hearth's words (no message text)")
+system_text(
+    "safety.TriageLabel",
+    "text_encrypted",
+    "flags",
+    why="ciphertext of words already screened when they were written (a moderator's label for retraining)",
+)
