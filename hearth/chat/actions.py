@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from hearth.care.actions import add_care_item
 from hearth.chat.access import (
+    PRESENCE_WINDOW,
     are_buddies,
     blocked_between,
     can_facilitate,
@@ -459,7 +460,8 @@ class TokenBucket:
 # --- Presence ---------------------------------------------------------------------
 
 
-def _presence_event(room: Room) -> dict[str, Any]:
+def presence_snapshot(room: Room) -> dict[str, Any]:
+    """Everyone in the room now: sent to a newcomer's socket only (the room hears differences)."""
     return {
         "kind": "chat.presence",
         "room": room.pk,
@@ -470,17 +472,35 @@ def _presence_event(room: Room) -> dict[str, Any]:
     }
 
 
+def _open_visits(room_id: int, member_id: int, now: datetime) -> Any:
+    return RoomVisit.objects.filter(
+        room_id=room_id, member_id=member_id, left_at__isnull=True, entered_at__gte=now - PRESENCE_WINDOW
+    )
+
+
 def do_enter_room(member: Member, room: Room, channel_name: str = "") -> RoomVisit:
-    """Someone opened the room: presence for everyone, attendance for a gathering, a ping for a drop-in's host."""
+    """Someone opened the room: attendance for a gathering, a ping for a drop-in's host, and — unless they
+    were already here (another tab) — one ``chat.presence.arrived`` to the room. Presence goes by
+    differences: the whole list (:func:`presence_snapshot`) goes only to the newcomer's socket, so a room
+    filling up costs one small event per arrival, not the list to everyone each time."""
     now = timezone.now()
     with transaction.atomic():
+        already_here = _open_visits(room.pk, member.pk, now).exists()
         visit = RoomVisit.objects.create(room=room, member=member, channel_name=channel_name[:200], entered_at=now)
         gathering = Gathering.objects.filter(room=room).first()
         if gathering is not None and gathering.starts_at - timedelta(hours=1) <= now <= gathering.ends_at:
             Attendance.objects.get_or_create(gathering=gathering, member=member, defaults={"how": AttendanceHow.ONLINE})
         if room.kind == RoomKind.DROP_IN:
             _tell_host_someone_arrived(room, member, now)
-        send_event_on_commit([room_channel(room.pk)], _presence_event(room))
+        if not already_here:
+            send_event_on_commit(
+                [room_channel(room.pk)],
+                {
+                    "kind": "chat.presence.arrived",
+                    "room": room.pk,
+                    "member": {"id": member.pk, "name": member.display_name, "since": now.isoformat()},
+                },
+            )
     return visit
 
 
@@ -522,7 +542,11 @@ def do_leave_room(visit_id: int) -> None:
             return
         visit.left_at = timezone.now()
         visit.save(update_fields=["left_at"])
-        send_event_on_commit([room_channel(visit.room_id)], _presence_event(visit.room))
+        if not _open_visits(visit.room_id, visit.member_id, visit.left_at).exists():  # not in another tab either
+            send_event_on_commit(
+                [room_channel(visit.room_id)],
+                {"kind": "chat.presence.left", "room": visit.room_id, "member": visit.member_id},
+            )
 
 
 # --- Group rooms and one-to-ones --------------------------------------------------------

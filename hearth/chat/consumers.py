@@ -19,7 +19,8 @@ again, same ``client_id``, after ``retry_after_ms``), ``error`` (with a
 ``code`` and a ``message`` that says what to do), ``resumed`` (with ``seq``:
 everything up to it has now been sent), ``gap``, and the room's events
 (``chat.message``, ``chat.message.changed``, ``chat.typing``,
-``chat.presence``, ``chat.hands``).
+``chat.presence`` — the whole list, to this socket only, on connect and after a ``gap`` — then
+``chat.presence.arrived`` / ``chat.presence.left`` differences, ``chat.hands``).
 """
 
 from __future__ import annotations
@@ -75,15 +76,17 @@ class RoomConsumer(EventConsumer):
         self.outbox = Outbox(self._write, on_overflow=self._overflowed, label=f"room {self.room.pk}")
         after = parse_qs(self.scope.get("query_string", b"").decode()).get("after")
         resume = int(after[0]) if after and after[0].isdigit() else None
-        if resume is not None:
-            await self.outbox.hold()  # live events wait (bounded) until the backlog has gone
+        # Live events wait (bounded) until this socket has the room's presence list (and its backlog): what
+        # queues meanwhile is either already in them or newer, so it applies on top.
+        await self.outbox.hold()
         self.room_group = room_channel(self.room.pk)
         await fanout().join(self.room_group, self)
-        self.visit_id = (
-            await database_sync_to_async(actions.do_enter_room)(self.member, self.room, self.channel_name)
-        ).pk
+        self.visit_id, snapshot = await database_sync_to_async(self._enter)()
+        await self.send_json(snapshot)
         if resume is not None:
             await self._send_backlog(resume)
+        else:
+            self.outbox.release()
 
     async def _end(self, code: int) -> None:
         if self.outbox is not None:
@@ -124,9 +127,15 @@ class RoomConsumer(EventConsumer):
     async def _write(self, key: Any, text: str) -> None:
         await self.send(text_data=text)
 
+    def _enter(self) -> tuple[int, dict[str, Any]]:
+        visit = actions.do_enter_room(self.member, self.room, self.channel_name)
+        return visit.pk, actions.presence_snapshot(self.room)
+
     async def _overflowed(self, count: int) -> None:
-        """Frames were dropped for this socket: tell the page, which fetches them by seq at once."""
+        """Frames were dropped for this socket: tell the page, which fetches messages by seq at once; and
+        since presence changes may have been among them, the whole list again."""
         await self.send_json({"kind": "gap", "room": self.room.pk, "dropped": count})
+        await self.send_json(await database_sync_to_async(actions.presence_snapshot)(self.room))
 
     async def hearth_event(self, message: dict[str, Any]) -> None:
         """Events for the member (their own channel): being removed from the room's group closes the socket."""

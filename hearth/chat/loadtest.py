@@ -366,6 +366,17 @@ class ServerFarm:
             time.sleep(2.0)  # every worker has finished starting (each answers /healthz once it has)
         return port
 
+    def restart(self, port: int, ws: str = "websockets", processes: int = 1) -> None:
+        """Stop the server on ``port`` (SIGTERM, as a deploy does) and start it again on the same port."""
+        proc = self.servers.pop(port)
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        self.start(port, ws=ws, processes=processes)
+
     def log(self, port: int) -> str:
         path = self.data / f"server-{port}.log"
         return path.read_text(errors="replace") if path.exists() else ""

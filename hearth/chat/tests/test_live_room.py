@@ -132,19 +132,43 @@ async def test_a_flood_is_refused_with_a_clear_error(live, room, member):
     assert await database_sync_to_async(_stored)(room.pk) == 5
 
 
+async def _arrival(listener, person):
+    """The next ``chat.presence.arrived`` about ``person`` (a socket hears its own arrival too)."""
+    while True:
+        event = await listener.next("chat.presence.arrived")
+        if event["member"]["id"] == person.pk:
+            return event
+
+
 async def test_typing_and_presence_are_live_but_not_stored(live, room, member, volunteer):
     sam = await live(volunteer, room.pk)
+    first = await sam.next("chat.presence")
+    assert [p["name"] for p in first["present"]] == ["Sam"]
     robin = await live(member, room.pk)
-    presence = await sam.next("chat.presence")
-    while {p["name"] for p in presence["present"]} != {"Sam", "Robin"}:
-        presence = await sam.next("chat.presence")
+    # Presence by differences: the room hears one "arrived"; only the newcomer gets the whole list.
+    arrived = await _arrival(sam, member)
+    assert arrived["member"]["name"] == "Robin"
+    assert [p["name"] for p in (await robin.next("chat.presence"))["present"]] == ["Sam", "Robin"]
     await robin.send(kind="typing")
     typing = await sam.next("chat.typing")
     assert typing["name"] == "Robin"
     assert await database_sync_to_async(_stored)(room.pk) == 0
     await robin.close()
-    presence = await sam.next("chat.presence")
-    assert [p["name"] for p in presence["present"]] == ["Sam"]
+    left = await sam.next("chat.presence.left")
+    assert left["member"] == member.pk
+    assert not [e for e in sam.seen if e["kind"] == "chat.presence" and e is not first], "no list to the room"
+
+
+async def test_a_second_tab_is_not_a_second_arrival_and_closing_one_tab_is_not_leaving(live, room, member, volunteer):
+    sam = await live(volunteer, room.pk)
+    robin = await live(member, room.pk)
+    await _arrival(sam, member)
+    robin_again = await live(member, room.pk)
+    assert [p["name"] for p in (await robin_again.next("chat.presence"))["present"]] == ["Sam", "Robin"]
+    await robin.close()
+    assert not await sam.quiet("chat.presence.arrived", "chat.presence.left")
+    await robin_again.close()
+    assert (await sam.next("chat.presence.left"))["member"] == member.pk
 
 
 async def test_edits_and_hides_reach_the_room_and_a_resuming_client(live, room, member, volunteer, peer_worker):

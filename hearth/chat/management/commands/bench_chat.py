@@ -21,6 +21,11 @@ What it counts, per (message, receiver):
 - CPU and resident memory of every process (web, Redis, PostgreSQL with its backends, this client) over the
   sending window, the connect time, and memory per socket.
 
+``--storm`` then restarts the server(s) under the connected clients and measures the reconnect storm: every
+client comes back as the page does (a random wait up to a ceiling that starts at 1 s and doubles after each
+failed try, to 30 s), resuming from its last seq; reported are the time until all are back, failed tries and
+the busiest second of connects.
+
 Results are printed and appended to ``.bench/chat.jsonl`` with the load average before and after: on a shared
 machine a figure means little without it.
 """
@@ -30,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import resource
 import subprocess
 import time
@@ -72,6 +78,7 @@ class Command(BaseCommand):
         parser.add_argument("--redis", action="store_true", help="the Redis channel layer (started here)")
         parser.add_argument("--ws", default="websockets", choices=["websockets", "websockets-sansio", "wsproto"])
         parser.add_argument("--label", default="", help="a name for this run in .bench/chat.jsonl")
+        parser.add_argument("--storm", action="store_true", help="then restart the server and time the reconnects")
 
     def handle(self, *args: Any, **options: Any) -> None:
         users, rooms, processes = options["users"], options["rooms"], options["processes"]
@@ -91,6 +98,7 @@ class Command(BaseCommand):
             seats = farm.prepare(users, rooms)
             port = farm.start(ws=options["ws"], processes=processes)
             run = Run(farm, port, seats, services, options["rate"], options["seconds"])
+            run.storm = (options["ws"], processes) if options["storm"] else None
             asyncio.run(run.go())
             stored = farm.stored()
         except (RuntimeError, subprocess.CalledProcessError) as error:
@@ -185,6 +193,7 @@ class Run:
         self.presence_events = 0
         self.last_presence = 0.0
         self.figures: dict[str, Any] = {}
+        self.storm: tuple[str, int] | None = None
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -222,7 +231,7 @@ class Run:
                         self.refused[int(cid[1:])] = event.get("code", kind)
                     if kind == "slow_down":
                         self.retry_after.append(int(event.get("retry_after_ms", 0)))
-                elif kind == "chat.presence":
+                elif kind.startswith("chat.presence"):
                     self.presence_events += 1
                     self.last_presence = now
                 elif kind == "gap":  # the server skipped something for this socket: fetch it now
@@ -321,11 +330,46 @@ class Run:
             "done": done,
             "window_s": send_s + drain_s,
         }
+        if self.storm is not None:
+            await self.reconnect_storm(readers)
+            readers = [asyncio.create_task(self.read(r)) for r in self.receivers]
         for r in self.receivers:
             await r.ws.close()
         for task in readers:
             task.cancel()
         await asyncio.gather(*readers, return_exceptions=True)
+
+    async def reconnect_storm(self, readers: list[asyncio.Task[None]]) -> None:
+        """Restart the server under every connected client; each comes back as room.js does (full jitter)."""
+        ws, processes = self.storm or ("websockets", 1)
+        killed = time.monotonic()
+        await asyncio.to_thread(self.farm.restart, self.port, ws, processes)
+        up = time.monotonic()
+        await asyncio.gather(*readers, return_exceptions=True)  # every socket has seen its close
+        failures = 0
+        connected_at: list[float] = []
+
+        async def come_back(r: Receiver) -> None:
+            nonlocal failures
+            ceiling = 1.0
+            while True:
+                await asyncio.sleep(0.25 + random.random() * ceiling)
+                try:
+                    r.ws = await open_socket(self.port, r.seat, after=r.contiguous)
+                    connected_at.append(time.monotonic())
+                    return
+                except Exception:
+                    failures += 1
+                    ceiling = min(ceiling * 2, 30.0)
+
+        await asyncio.gather(*(come_back(r) for r in self.receivers))
+        per_second = Counter(int(t - up) for t in connected_at)
+        self.figures["storm"] = {
+            "restart_s": round(up - killed, 2),
+            "all_back_s": round(max(connected_at) - up, 2),
+            "failed_tries": failures,
+            "busiest_second_connects": max(per_second.values()),
+        }
 
     def expected(self) -> int:
         rooms = self.room_size
@@ -374,6 +418,7 @@ class Run:
             "socket_kb": round(1024 * socket_kb / users, 1),
             "server_cpu_ms_per_delivery": round(1000 * server_cpu / max(f["delivered"], 1), 3),
             "processes": processes,
+            "storm": f.get("storm"),
         }
 
 
@@ -399,4 +444,12 @@ def report(r: dict[str, Any]) -> list[str]:
         f"client sent {r['client_rate']}/s; drained {r['drain_s']} s after the last send",
         f"  CPU over {r['config']['seconds']} s + drain: {procs}",
         f"  server CPU per delivery {r['server_cpu_ms_per_delivery']} ms",
-    ]
+    ] + (
+        [
+            f"  reconnect storm: server restarted in {r['storm']['restart_s']} s; all {c['users']} back "
+            f"{r['storm']['all_back_s']} s after it was up; {r['storm']['failed_tries']} failed tries; busiest "
+            f"second {r['storm']['busiest_second_connects']} connects"
+        ]
+        if r.get("storm")
+        else []
+    )

@@ -321,6 +321,14 @@
     return Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
   }
 
+  // Presence by differences: the whole list once (on connect, after a gap), then who arrived and who left.
+  let here = new Map(); // member id -> {id, name, since}
+
+  function presenceChanged() {
+    const people = Array.from(here.values()).sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+    showPresence(people);
+  }
+
   function showPresence(people) {
     presence.textContent = "Here now: " + (people.map((p) => p.name).join(", ") || "nobody yet");
     const waiting = document.getElementById("waiting");
@@ -416,7 +424,16 @@
         typingTimer = setTimeout(() => (typing.textContent = ""), 4000);
         break;
       case "chat.presence":
-        showPresence(event.present);
+        here = new Map(event.present.map((p) => [p.id, p]));
+        presenceChanged();
+        break;
+      case "chat.presence.arrived":
+        here.set(event.member.id, event.member);
+        presenceChanged();
+        break;
+      case "chat.presence.left":
+        here.delete(event.member);
+        presenceChanged();
         break;
       case "chat.hands":
         showHands(event.queue);
