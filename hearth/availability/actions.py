@@ -25,6 +25,7 @@ from hearth.availability.models import (
     CoverRequest,
     DutySession,
     Gender,
+    HandoverNote,
     Mode,
     OnCallSlot,
     OpenShift,
@@ -73,6 +74,8 @@ audit.register(
         "availability.offer.claimed": "{actor} took an offered shift on {date}",
         "availability.offer.withdrawn": "{actor} withdrew an offered shift on {date}",
         "availability.shift.no_check_in": "{subject} hadn't checked in {minutes} minutes into their shift on {date}",
+        "availability.handover.written": "{actor} left a handover note",
+        "availability.handover.read": "{actor} read {count} handover notes",
         "availability.talk.accepted": "{actor} accepted a talk-now request from {subject}",
         "availability.talk.skipped": "{actor} skipped an older talk-now request: {reason}",
         "availability.talk.escalated": "A talk-now request from {subject} waited {minutes} minutes and went to {to}",
@@ -732,6 +735,57 @@ def do_check_out(supporter: Member, now: datetime | None = None) -> None:
     with transaction.atomic():
         DutySession.objects.filter(supporter=supporter, ended_at__isnull=True).update(ended_at=now)
     send_event_on_commit([DUTY_GROUP], {"kind": "duty.changed"})
+
+
+# --- Handover between shifts ----------------------------------------------------------------------
+
+# How far back the handover page reads: the last two days covers "since my last shift" for most rotas
+# without keeping old notes in front of people.
+HANDOVER_WINDOW = timedelta(days=2)
+
+
+def do_write_handover(author: Member, note: str, now: datetime | None = None) -> HandoverNote:
+    """Leave a note for the next shifts (encrypted). Any supporter may; staff read them."""
+    policy.require(author, Perm.WRITE_HANDOVER)
+    note = note.strip()
+    if len(note) < 3:
+        raise ActionError("Write what the next people on should know: a line is plenty.")
+    if len(note) > 2000:
+        raise ActionError("Keep a handover note under 2,000 characters.")
+    with transaction.atomic():
+        handover = HandoverNote(author=author, written_at=now or timezone.now())
+        handover.set_note(note)
+        handover.save()
+        audit.log_action("availability.handover.written", actor=author, obj=handover)
+    return handover
+
+
+def handover_notes(reader: Member, now: datetime | None = None) -> list[tuple[HandoverNote, str]]:
+    """The handover notes of the last two days, newest first, with their words. Staff only; each look with
+    notes in it is audited once."""
+    policy.require(reader, Perm.READ_HANDOVER)
+    since = (now or timezone.now()) - HANDOVER_WINDOW
+    notes = list(HandoverNote.objects.filter(written_at__gte=since).select_related("author")[:50])
+    if notes:
+        audit.log_action("availability.handover.read", actor=reader, data={"count": len(notes)})
+    return [(n, n.note()) for n in notes]
+
+
+def handover_count_since_last_shift(reader: Member, now: datetime | None = None) -> int:
+    """How many notes others left since ``reader`` last checked out (within the window): for the duty desk's
+    link, so staff see there is something to read before they start. Zero for anyone who may not read them."""
+    if not policy.can(reader, Perm.READ_HANDOVER):
+        return 0
+    since = (now or timezone.now()) - HANDOVER_WINDOW
+    last_out = (
+        DutySession.objects.filter(supporter=reader, ended_at__isnull=False)
+        .order_by("-ended_at")
+        .values_list("ended_at", flat=True)
+        .first()
+    )
+    if last_out and last_out > since:
+        since = last_out
+    return HandoverNote.objects.filter(written_at__gte=since).exclude(author=reader).count()
 
 
 # --- Talk now ----------------------------------------------------------------------------------

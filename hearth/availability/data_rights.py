@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hearth.availability.models import DutySession, ShiftPattern, SupporterProfile, TalkRequest
+from hearth.availability.models import DutySession, HandoverNote, ShiftPattern, SupporterProfile, TalkRequest
 from hearth.members.data_rights import Section, register
 from hearth.members.models import Member
 
@@ -42,11 +42,17 @@ def _export(member: Member) -> dict[str, Any]:
             {"from": d.started_at.isoformat(), "to": d.ended_at.isoformat() if d.ended_at else None}
             for d in DutySession.objects.filter(supporter=member)
         ],
+        "handover_notes_you_wrote": [
+            {"written_at": n.written_at.isoformat(), "note": n.note()}
+            for n in HandoverNote.objects.filter(author=member)
+        ],
     }
 
 
 def _erase(member: Member) -> None:
-    """Requests, shifts and duty records cascade with the account; answered requests lose the supporter's name."""
+    """Requests, shifts and duty records cascade with the account; answered requests lose the supporter's name.
+
+    Handover notes they wrote stay for the team, without their name (the foreign key is SET_NULL)."""
     TalkRequest.objects.filter(accepted_by=member).update(accepted_by=None)
 
 

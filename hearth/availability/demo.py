@@ -16,6 +16,7 @@ from django.utils import timezone
 from hearth.availability import actions
 from hearth.availability.models import (
     DutySession,
+    HandoverNote,
     OnCallSlot,
     OpenShift,
     RuleRole,
@@ -183,6 +184,20 @@ def _seed_staffing(rng: random.Random, supporters: list[Member], people: list[Me
         ]
         + [ShiftNotice(supporter=supporters[-1], date=yesterday, starts=time(18), kind=ShiftNotice.Kind.NO_CHECK_IN)]
     )
+    # Last night's handover, so the duty desk has something to pass on this morning.
+    now = timezone.now()
+    for hours_ago, author, words in [
+        (14, supporters[0], "Quiet evening. Two people in the Wednesday group asked about the new craft session."),
+        (
+            11,
+            supporters[-1],
+            "Someone left a message asking for a call back tomorrow afternoon; it's on the duty desk. "
+            "The drop-in ran late and felt heavy, I've asked for a debrief.",
+        ),
+    ]:
+        note = HandoverNote(author=author, written_at=now - timedelta(hours=hours_ago))
+        note.set_note(words)
+        note.save()
 
 
 def _at(day: date, clock: time) -> datetime:

@@ -102,6 +102,15 @@ class DayForm(forms.Form):
     note = forms.CharField(max_length=200, required=False)
 
 
+class HandoverForm(forms.Form):
+    note = forms.CharField(
+        label="What should the next people on know?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Who is waiting for a call back, what is still open, how the shift felt. Only staff read these.",
+    )
+
+
 class SkipForm(forms.Form):
     reason = forms.CharField(label="Why are you skipping this request?", max_length=200)
 

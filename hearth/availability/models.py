@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from hearth.core import crypto
 from hearth.members.models import AgeBand
 
 
@@ -417,6 +418,33 @@ class DutySession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supporter} on duty from {self.started_at:%H:%M}"
+
+
+class HandoverNote(models.Model):
+    """What a supporter passes on to the people on the next shifts: who is waiting for a call back, what is
+    still open, how tonight felt.
+
+    Encrypted at rest. Any supporter may leave one; only staff read them (``Perm.READ_HANDOVER``), and each
+    look is audited (``actions.handover_notes``). Kept when the author leaves: the team still needs them.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="handover_notes"
+    )
+    written_at = models.DateTimeField(default=timezone.now, db_index=True)
+    note_encrypted = models.TextField()
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Handover note {self.pk} ({self.written_at:%Y-%m-%d %H:%M})"
+
+    def set_note(self, note: str) -> None:
+        self.note_encrypted = crypto.encrypt_json(note)
+
+    def note(self) -> str:
+        return str(crypto.decrypt_json(self.note_encrypted))
 
 
 class TalkRequest(models.Model):

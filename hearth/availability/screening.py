@@ -38,3 +38,8 @@ staff_text(
 staff_text("availability.StaffingRule", "note", why="the coordinator's staffing rules (Perm.MANAGE_ROTA)")
 system_text("availability.StaffingRule", "weekdays", why="weekday numbers")
 staff_text("availability.OpenShift", "note", why="the coordinator offering a shift to fill a gap (Perm.MANAGE_ROTA)")
+staff_text(
+    "availability.HandoverNote",
+    "note_encrypted",
+    why="supporters passing things on to the next shifts (Perm.WRITE_HANDOVER; staff read them), encrypted",
+)

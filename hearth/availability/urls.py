@@ -14,6 +14,7 @@ urlpatterns = [
     path("rota/supporters/", views.supporter_list, name="supporters"),
     path("rota/supporters/<int:member_id>/", views.supporter_profile, name="supporter_profile"),
     path("duty/", views.duty, name="duty"),
+    path("duty/handover/", views.handover, name="handover"),
     path("rota/", views.rota, name="rota"),
     path("rota/shifts/", views.rota_add, name="rota_add"),
     path("rota/gaps/", views.rota_gap, name="rota_gap"),

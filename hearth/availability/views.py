@@ -28,6 +28,7 @@ from hearth.availability.access import (
 from hearth.availability.forms import (
     DayForm,
     GapForm,
+    HandoverForm,
     MessageForm,
     ModeForm,
     OnCallForm,
@@ -173,6 +174,8 @@ def _duty_context(supporter: Member) -> dict[str, Any]:
         "can_crisis": policy.can(supporter, Perm.HANDLE_CRISIS),
         "skip_form": SkipForm(),
         "now": timezone.now(),
+        "handover_waiting": actions.handover_count_since_last_shift(supporter),
+        "can_read_handover": policy.can(supporter, Perm.READ_HANDOVER),
     }
 
 
@@ -208,6 +211,24 @@ def duty(request: HttpRequest) -> HttpResponse:
         return redirect("availability:duty")
     template = "availability/_duty_queue.html" if request.htmx else "availability/duty.html"  # type: ignore[attr-defined]
     return render(request, template, _duty_context(supporter))
+
+
+@login_required
+def handover(request: HttpRequest) -> HttpResponse:
+    """Handover notes between shifts: anyone on the rota leaves one; staff read the last two days' (audited)."""
+    me = _me(request)
+    policy.require(me, Perm.WRITE_HANDOVER)
+    form = HandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_write_handover(me, form.cleaned_data["note"])
+        except ActionError as exc:
+            form.add_error("note", str(exc))
+        else:
+            messages.success(request, "Thank you. Your note is there for the next people on.")
+            return redirect("availability:handover")
+    notes = actions.handover_notes(me) if policy.can(me, Perm.READ_HANDOVER) else None
+    return render(request, "availability/handover.html", {"form": form, "notes": notes})
 
 
 # --- Supporter profiles -----------------------------------------------------------------------

@@ -40,6 +40,8 @@ class Perm(StrEnum):
     TAKE_SHIFTS = "availability.take_shifts"
     MANAGE_ROTA = "availability.manage_rota"
     MANAGE_SUPPORTERS = "availability.manage_supporters"
+    WRITE_HANDOVER = "availability.write_handover"
+    READ_HANDOVER = "availability.read_handover"
     MODERATE = "safety.moderate"
     HANDLE_CRISIS = "safety.handle_crisis"
     SANCTION = "safety.sanction"
@@ -102,6 +104,10 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.MANAGE_ROTA: frozenset({Role.COORDINATOR}),
     # Everyone's supporter profile (matching values, caps, availability); supporters edit their own.
     Perm.MANAGE_SUPPORTERS: frozenset({Role.COORDINATOR}),
+    # Handover notes between shifts (encrypted): anyone on the rota leaves one; staff read them (audited).
+    # Volunteers pass things on without reading what others wrote about members.
+    Perm.WRITE_HANDOVER: SUPPORTERS,
+    Perm.READ_HANDOVER: STAFF,
     # The moderation queue: volunteers help with it, but never see crisis details.
     Perm.MODERATE: SUPPORTERS,
     # Crisis alerts and crisis items: peer workers, counsellors and coordinators only.
