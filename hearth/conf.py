@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -77,3 +78,18 @@ def env_json(name: str, default: Any) -> Any:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ImproperlyConfigured(f"{name} must be valid JSON: {exc}") from None
+
+
+def env_url(name: str, default: str = "") -> str:
+    """An https base URL (http only for this machine, for trying things out), without a trailing slash; empty
+    when unset. A query or fragment is refused: other paths are added to it."""
+    raw = os.environ.get(name, default).strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        raise ImproperlyConfigured(f"{name} must be an https:// address (got {raw!r}).")
+    if not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name} must be a plain address like https://meet.example.org (got {raw!r}).")
+    return raw.rstrip("/")

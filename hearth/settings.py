@@ -17,7 +17,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from hearth.conf import env_bool, env_int, env_json, env_list, env_secret, env_str
+from hearth.conf import env_bool, env_int, env_json, env_list, env_secret, env_str, env_url
 from hearth.core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -260,6 +260,9 @@ HEARTH_BASE_URL = env_str("HEARTH_BASE_URL", f"http://127.0.0.1:{HEARTH_PORT}")
 # Bookable one-to-ones: how long before a slot starts members may still book it (minutes).
 HEARTH_BOOKING_NOTICE_MINUTES = env_int("HEARTH_BOOKING_NOTICE_MINUTES", 60, minimum=0)
 HEARTH_INVITATION_DAYS = env_int("HEARTH_INVITATION_DAYS", 14, minimum=1)
+# Video calls and online gatherings on the organisation's own Jitsi-style server, e.g. https://meet.example.org.
+# Empty: Hearth offers no video calls (it never sends members to a third party's server on its own).
+HEARTH_VIDEO_URL = env_url("HEARTH_VIDEO_URL")
 # Crisis resources are per organisation; the defaults are the UK's. Set
 # HEARTH_CRISIS_RESOURCES to a JSON list of {"name", "contact", "how", "hours"}.
 HEARTH_CRISIS_RESOURCES = env_json("HEARTH_CRISIS_RESOURCES", None)

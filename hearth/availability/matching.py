@@ -22,10 +22,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from hearth.availability.models import SupporterProfile, TalkRequest
+from hearth.availability.models import Mode, SupporterProfile, TalkRequest
 from hearth.availability.profiles import default_profile
 from hearth.members import policy
 from hearth.members.models import Member
+from hearth.members.policy import Perm
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,23 @@ def facts_for(supporters: Iterable[Member]) -> list[SupporterFacts]:
                 age_band=profile.age_band,
                 experience=frozenset(profile.experience_tags()),
                 languages=frozenset(profile.language_set()),
-                modes=frozenset(profile.modes),
+                modes=frozenset(m for m in profile.modes if _may_talk_by(s, m)),
                 open_conversations=open_counts.get(s.pk, 0),
                 cap=profile.max_open_conversations or settings.HEARTH_MAX_OPEN_CONVERSATIONS,
                 talked_with=frozenset(talked[s.pk]),
             )
         )
     return facts
+
+
+def _may_talk_by(supporter: Member, mode: str) -> bool:
+    """Phone only for staff (members' numbers are for them: ``Perm.PHONE_MEMBERS``); video only on the
+    organisation's own video service (``HEARTH_VIDEO_URL``). Whatever the profile says."""
+    if mode == Mode.PHONE:
+        return policy.can(supporter, Perm.PHONE_MEMBERS)
+    if mode == Mode.VIDEO:
+        return bool(settings.HEARTH_VIDEO_URL)
+    return True
 
 
 def matches(request: TalkRequest, s: SupporterFacts) -> bool:

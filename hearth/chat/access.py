@@ -32,6 +32,7 @@ from hearth.chat.models import (
     Block,
     BuddyPair,
     BuddyPreference,
+    Call,
     Conversation,
     ConversationKind,
     DropIn,
@@ -102,6 +103,25 @@ def access_conversation(member: Member, conversation_id: int) -> Conversation:
     if conversation is None:
         raise Http404
     return conversation
+
+
+def access_call(member: Member, call_id: int) -> Call:
+    """A phone or video call of a one-to-one ``member`` is one of the two people in; else 404."""
+    if not _signed_in(member):
+        raise Http404
+    call = (
+        Call.objects.filter(Q(conversation__member=member) | Q(conversation__supporter=member), pk=call_id)
+        .select_related("conversation__member", "conversation__supporter", "conversation__room", "slot")
+        .first()
+    )
+    if call is None:
+        raise Http404
+    return call
+
+
+def recent_calls(conversation: Conversation, limit: int = 5) -> list[Call]:
+    """The conversation's latest calls, newest first (for its page)."""
+    return list(Call.objects.filter(conversation=conversation)[:limit])
 
 
 def access_message(member: Member, message_id: int) -> Message:

@@ -14,6 +14,7 @@ message that isn't durably stored.
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from collections.abc import Iterable
@@ -47,6 +48,8 @@ from hearth.chat.models import (
     Block,
     BuddyPair,
     BuddyPreference,
+    Call,
+    CallOutcome,
     Conversation,
     ConversationKind,
     DropIn,
@@ -96,6 +99,9 @@ audit.register(
         "chat.member.blocked": "{actor} blocked {subject} from messaging them",
         "chat.buddies.proposed": "{actor} suggested {subject} and {other} as buddies",
         "chat.member.unblocked": "{actor} unblocked {subject}",
+        "chat.call.started": "{actor} started a {way} with {subject}",
+        "chat.call.number_viewed": "{actor} looked at {subject}'s phone number to call them",
+        "chat.call.recorded": "{actor} recorded a {way} with {subject}: {outcome}",
         "chat.conversation.reviewed": "{actor} read a one-to-one of {subject} with {other} ({opened_by}): {reason}",
     }
 )
@@ -1380,6 +1386,7 @@ def do_publish_slot(supporter: Member, *, starts_at: datetime, minutes: int, way
     policy.require(supporter, Perm.OFFER_SLOTS)
     if way not in SlotWay.values:
         raise ActionError("Choose how you'll talk: text chat, phone or video.")
+    check_can_offer_way(supporter, way)
     if not 15 <= minutes <= 180:
         raise ActionError("A slot is between 15 minutes and 3 hours long.")
     if starts_at <= timezone.now():
@@ -1401,6 +1408,11 @@ def check_can_book(member: Member, slot: Slot, now: datetime, *, replacing: Slot
         raise ActionError("That's your own slot.")
     if slot.starts_at - booking_notice() < now:
         raise ActionError("That time is too soon to book now. Choose a later one, or talk to someone now.")
+    if slot.way == SlotWay.PHONE and not member.phone:
+        raise ActionError(
+            "A phone call needs your number: add it to your profile (only the member of staff who calls you sees "
+            "it), then book."
+        )
     upcoming = Slot.objects.filter(member=member, starts_at__gt=now, withdrawn_at__isnull=True)
     if replacing is not None:
         upcoming = upcoming.exclude(pk=replacing.pk)
@@ -1579,6 +1591,8 @@ def open_booked_slots(now: datetime | None = None) -> tuple[int, int]:
                 tell=(),  # both hear it below, as their booking starting
             )
             Slot.objects.filter(pk=slot.pk).update(conversation=conversation)
+            if slot.way in CALL_WAYS and (slot.way != SlotWay.VIDEO or video_service()):
+                _make_call(conversation, slot.way, by=slot.supporter, slot=slot)
             url = reverse("chat:room", args=[conversation.room_id])
             for person, other in ((slot.member, slot.supporter), (slot.supporter, slot.member)):
                 send_live(
@@ -1747,3 +1761,116 @@ def buddy_check_ins(now: datetime | None = None) -> int:
                 )
             sent += 1
     return sent
+
+
+# --- Calls: phone and video -------------------------------------------------------------------------
+#
+# A one-to-one can become a call. The supporter starts it from the conversation (or a talk-now request or a
+# booking starts it for them); the member is told and both see it on the call's page. Phone: staff only
+# (Perm.PHONE_MEMBERS), the number shown on an audited read. Video: only on the organisation's own server
+# (HEARTH_VIDEO_URL); without one Hearth offers no video calls rather than send members elsewhere.
+
+notifications.register(Kind("chat.call", "A supporter phoning you or starting a video call", _MESSAGES, urgent=True))
+
+CALL_WAYS = (SlotWay.PHONE, SlotWay.VIDEO)
+
+
+def video_service() -> str:
+    """The organisation's own video server, or "" when it has none (then there are no video calls)."""
+    return str(settings.HEARTH_VIDEO_URL or "")
+
+
+def new_video_room() -> str:
+    """A room name nobody can guess: 128 random bits, lower-case (Jitsi folds room names to lower case)."""
+    return f"hearth-{secrets.token_hex(16)}"
+
+
+def video_link(room_name: str) -> str:
+    """The link to a room on the organisation's server; "" when there is no room or no server."""
+    base = video_service()
+    return f"{base}/{room_name}" if base and room_name else ""
+
+
+def check_can_offer_way(supporter: Member, way: str) -> None:
+    """Can ``supporter`` talk with members this way (for a call, a slot, or a talk-now request)?"""
+    if way == SlotWay.PHONE and not policy.can(supporter, Perm.PHONE_MEMBERS):
+        raise ActionError(
+            "Phone calls are made by peer workers, counsellors and coordinators (members' numbers are for staff "
+            "only). Offer a video call, or keep talking here."
+        )
+    if way == SlotWay.VIDEO and not video_service():
+        raise ActionError(
+            "Video calls need the organisation's own video service, and none is set up yet: a coordinator can "
+            "ask for one (HEARTH_VIDEO_URL)."
+        )
+
+
+def check_can_call(actor: Member, conversation: Conversation, way: str) -> None:
+    if way not in CALL_WAYS:
+        raise ActionError("Choose a phone call or a video call.")
+    if conversation.kind != ConversationKind.SUPPORT or actor.pk != conversation.supporter_id:
+        raise ActionError("Only the supporter in this one-to-one can start a call.")
+    if conversation.closed_at is not None:
+        raise ActionError("This conversation is closed. You can still read it.")
+    check_can_offer_way(actor, way)
+
+
+def _make_call(conversation: Conversation, way: str, *, by: Member, phone: str = "", slot: Slot | None = None) -> Call:
+    """Record the call and tell the member (inside the caller's transaction); the caller has checked it may."""
+    call = Call.objects.create(
+        conversation=conversation,
+        slot=slot,
+        way=way,
+        phone=phone.strip()[:30],
+        video_room=new_video_room() if way == SlotWay.VIDEO else "",
+        started_by=by,
+    )
+    member = conversation.member
+    audit.log_action(
+        "chat.call.started", actor=by, subject=member, obj=call, data={"way": call.get_way_display().lower()}
+    )
+    if way == SlotWay.VIDEO:
+        text = f"{by.display_name} has started a video call with you. Open this to join."
+    else:
+        text = f"{by.display_name} will phone you in a moment."
+    notifications.notify([member], "chat.call", text, reverse("chat:call", args=[call.pk]), actor=by, about=call)
+    return call
+
+
+def do_start_call(actor: Member, conversation: Conversation, way: str, *, phone: str = "") -> Call:
+    """The supporter turns the one-to-one into a phone or video call; the member is told at once."""
+    check_can_call(actor, conversation, way)
+    with transaction.atomic():
+        return _make_call(conversation, way, by=actor, phone=phone)
+
+
+def call_number(actor: Member, call: Call) -> str:
+    """The number to phone, for the supporter of this call only (staff), each look audited. "" when the member
+    has given none (the page says to ask them in the conversation)."""
+    policy.require(actor, Perm.PHONE_MEMBERS)
+    if call.way != SlotWay.PHONE or call.conversation.supporter_id != actor.pk:
+        raise ActionError("Only the supporter making this phone call can see the number.")
+    member = call.conversation.member
+    audit.log_action("chat.call.number_viewed", actor=actor, subject=member, obj=call)
+    return call.phone or member.phone
+
+
+def do_record_call(actor: Member, call: Call, *, outcome: str, minutes: int | None = None) -> Call:
+    """Afterwards, the supporter records how the call went (it becomes part of the member's journey)."""
+    if call.conversation.supporter_id != actor.pk:
+        raise ActionError("Only the supporter on the call can record it.")
+    if outcome not in CallOutcome.values:
+        raise ActionError("Choose how the call went.")
+    if minutes is not None and not 0 <= minutes <= 600:
+        raise ActionError("Give the length of the call in minutes, up to 600.")
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(outcome=outcome, minutes=minutes, recorded_at=timezone.now())
+        call.refresh_from_db()
+        audit.log_action(
+            "chat.call.recorded",
+            actor=actor,
+            subject=call.conversation.member,
+            obj=call,
+            data={"way": call.get_way_display().lower(), "outcome": call.get_outcome_display().lower()},
+        )
+    return call

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hearth.chat.access import messages_from
-from hearth.chat.models import Block, Conversation, FollowUp, HandRaise, Message, Room, RoomVisit, Rsvp
+from hearth.chat.models import Block, Call, Conversation, FollowUp, HandRaise, Message, Room, RoomVisit, Rsvp
 from hearth.members.data_rights import Section, register
 from hearth.members.models import Member
 
@@ -87,5 +87,33 @@ register(
         _export_message_settings,
         lambda member: None,  # both rows go with the account (blocks either way, the choice)
         "Your choice about messages from other members and the list of people you blocked are deleted.",
+    )
+)
+
+
+def _export_calls(member: Member) -> list[dict[str, Any]]:
+    calls = Call.objects.filter(Q(conversation__member=member) | Q(conversation__supporter=member)).select_related(
+        "conversation__member", "conversation__supporter"
+    )
+    return [
+        {
+            "with": (
+                c.conversation.supporter if c.conversation.member_id == member.pk else c.conversation.member
+            ).display_name,
+            "way": c.get_way_display(),
+            "at": c.created_at.isoformat(),
+            "how_it_went": c.get_outcome_display() if c.outcome else None,
+            "minutes": c.minutes,
+        }
+        for c in calls
+    ]
+
+
+register(
+    Section(
+        "calls",
+        _export_calls,
+        lambda member: None,  # calls go with their one-to-one, which is deleted above
+        "Your phone and video calls with supporters are deleted with your one-to-ones.",
     )
 )

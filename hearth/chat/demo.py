@@ -211,6 +211,12 @@ def seed_slots(rng: random.Random, people: list[Member]) -> None:
         (4, 10, okafor, SlotWay.TEXT),
     ]:
         start = (tomorrow + timedelta(days=days - 1)).replace(hour=hour)
+        if way == SlotWay.VIDEO:
+            # Made directly: publishing a video slot needs the organisation's own video service
+            # (HEARTH_VIDEO_URL), which the demo doesn't run; it opens as a text one-to-one without one.
+            end = start + timedelta(minutes=45)
+            offered.append(Slot.objects.create(supporter=who, starts_at=start, ends_at=end, way=way))
+            continue
         offered.append(actions.do_publish_slot(who, starts_at=start, minutes=45, way=way))
     actions.do_book_slot(robin, offered[0].pk)
     past = (now - timedelta(days=3)).replace(hour=11, minute=0, second=0, microsecond=0)
@@ -228,6 +234,30 @@ def seed_slots(rng: random.Random, people: list[Member]) -> None:
 
 
 seed_demo.DEMO_SEEDERS.append(seed_slots)
+
+
+def seed_calls(rng: random.Random, people: list[Member]) -> None:
+    """Robin and Priya went from text to a phone call three weeks ago and a video call last week."""
+    from hearth.chat.models import Call, CallOutcome, CallWay
+
+    robin, priya = people[0], people[2]
+    conversation = actions.do_open_conversation(robin, priya, opened_by=priya, reason="talk now", tell=())
+    now = timezone.now()
+    for days, way, minutes in [(21, CallWay.PHONE, 25), (6, CallWay.VIDEO, 40)]:
+        at = now - timedelta(days=days)
+        Call.objects.create(
+            conversation=conversation,
+            way=way,
+            video_room=actions.new_video_room() if way == CallWay.VIDEO else "",
+            started_by=priya,
+            created_at=at,
+            outcome=CallOutcome.TALKED,
+            minutes=minutes,
+            recorded_at=at + timedelta(minutes=minutes),
+        )
+
+
+seed_demo.DEMO_SEEDERS.append(seed_calls)
 
 
 def seed_buddies(rng: random.Random, people: list[Member]) -> None:

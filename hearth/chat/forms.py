@@ -5,7 +5,16 @@ from typing import Any
 from django import forms
 
 from hearth.chat.actions import MAX_BODY
-from hearth.chat.models import DropIn, GatheringFormat, MessagesFrom, Repeat, RsvpAnswer, SlotOutcome, SlotWay
+from hearth.chat.models import (
+    CallOutcome,
+    DropIn,
+    GatheringFormat,
+    MessagesFrom,
+    Repeat,
+    RsvpAnswer,
+    SlotOutcome,
+    SlotWay,
+)
 
 
 class SendForm(forms.Form):
@@ -144,6 +153,11 @@ class SlotForm(forms.Form):
     )
     way = forms.ChoiceField(label="How you'll talk", choices=SlotWay.choices)
 
+    def __init__(self, *args: Any, ways: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if ways is not None:  # only the ways this supporter may offer (phone for staff, video with a server)
+            self.fields["way"].choices = [(v, label) for v, label in SlotWay.choices if v in ways]  # type: ignore[attr-defined]
+
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(choices=SlotOutcome.choices, widget=forms.RadioSelect, label="How did it go?")
@@ -168,3 +182,12 @@ class BuddyPreferenceForm(forms.Form):
 class ProposeBuddiesForm(forms.Form):
     first = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     second = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class StartCallForm(forms.Form):
+    way = forms.ChoiceField(choices=[(SlotWay.PHONE, "Phone them"), (SlotWay.VIDEO, "Start a video call")])
+
+
+class CallRecordForm(forms.Form):
+    outcome = forms.ChoiceField(choices=CallOutcome.choices, widget=forms.RadioSelect, label="How did it go?")
+    minutes = forms.IntegerField(label="About how many minutes?", min_value=0, max_value=600, required=False)

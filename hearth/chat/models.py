@@ -565,6 +565,46 @@ class Slot(models.Model):
         return f"{self.supporter_id} at {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class CallWay(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    VIDEO = "video", "Video call"
+
+
+class CallOutcome(models.TextChoices):
+    TALKED = "talked", "We talked"
+    NO_ANSWER = "no_answer", "No answer"
+    MESSAGE = "message", "Left a message"
+
+
+class Call(models.Model):
+    """A one-to-one by phone or video: from a talk-now request, a booking, or the supporter offering one.
+
+    Phone: the number is on no page until the supporter asks for it (``actions.call_number``: staff only,
+    each look audited); ``phone`` is the number the member gave for this call, empty for their account's.
+    Video: a room on the organisation's own server (``HEARTH_VIDEO_URL``) named with 128 random bits, so it
+    can't be guessed; the link is only on the call's page, for the conversation's two people.
+    """
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="calls")
+    slot = models.ForeignKey(Slot, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
+    way = models.CharField(max_length=8, choices=CallWay.choices)
+    phone = models.CharField(max_length=30, blank=True)
+    video_room = models.CharField(max_length=64, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    outcome = models.CharField(max_length=10, choices=CallOutcome.choices, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_way_display()} in conversation {self.conversation_id}"
+
+
 class BuddyPreference(models.Model):
     """A member who would like a buddy, and what they'd like in one (choices only, matched by a coordinator).
 

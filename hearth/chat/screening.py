@@ -60,3 +60,5 @@ staff_text("chat.Prompt", "text", why="the organisation's prompt deck (Perm.EDIT
 staff_text("chat.FollowUp", "note", why="the facilitator's note when handing someone to a supporter")
 system_text("chat.Conversation", "reason", why="why Hearth opened it (talk now, a check-in, a hand-off)")
 system_text("chat.BuddyPreference", "ways", why="a list of chosen values (SlotWay), filtered in the action")
+system_text("chat.Call", "phone", why="a phone number the member gave, shown to staff on an audited read")
+system_text("chat.Call", "video_room", why="a random room name Hearth makes")

@@ -27,6 +27,7 @@ from hearth.chat import access, actions, home, ics, pushback
 from hearth.chat.forms import (
     BookForm,
     BuddyPreferenceForm,
+    CallRecordForm,
     CapacityForm,
     DropInForm,
     EditForm,
@@ -42,6 +43,7 @@ from hearth.chat.forms import (
     RsvpForm,
     SendForm,
     SlotForm,
+    StartCallForm,
 )
 from hearth.chat.models import (
     Attendance,
@@ -54,6 +56,7 @@ from hearth.chat.models import (
     Prompt,
     RoomKind,
     Rsvp,
+    SlotWay,
 )
 from hearth.community.access import access_group_content, my_groups
 from hearth.core.errors import ActionError
@@ -245,6 +248,10 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
         conversation = Conversation.objects.select_related("member", "supporter").get(room=room)
         context["other"] = access.conversation_partner(conversation, member)
         context["conversation"] = conversation
+        if conversation.kind == ConversationKind.SUPPORT:
+            context["calls"] = access.recent_calls(conversation)
+            if conversation.supporter_id == member.pk and conversation.closed_at is None:
+                context["call_ways"] = [way for way in actions.CALL_WAYS if _may_offer(member, way)]
         if conversation.kind == ConversationKind.PEER:
             context["peer"] = True
             context["blocked"] = access.blocked_by(member).filter(blocked=context["other"]).exists()
@@ -724,7 +731,8 @@ def my_slots(request: HttpRequest) -> HttpResponse:
     """Supporters: publish times members can book, see who booked, record how it went."""
     member: Member = request.user  # type: ignore[assignment]
     policy.require(member, Perm.OFFER_SLOTS)
-    form = SlotForm(request.POST or None)
+    ways = [way for way in SlotWay.values if _may_offer(member, way)]
+    form = SlotForm(request.POST or None, ways=ways)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_publish_slot(member, **form.cleaned_data)
@@ -854,4 +862,74 @@ def buddies(request: HttpRequest) -> HttpResponse:
         request,
         "chat/buddies.html",
         {"rows": rows, "pairs": access.open_pairs(), "member_messages": access.member_messages_on()},
+    )
+
+
+# --- Calls ----------------------------------------------------------------------------------------
+
+
+def _may_offer(member: Member, way: str) -> bool:
+    try:
+        actions.check_can_offer_way(member, way)
+    except ActionError:
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def start_call(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """The supporter turns a one-to-one into a phone or video call."""
+    member: Member = request.user  # type: ignore[assignment]
+    conversation = access.access_conversation(member, conversation_id)
+    form = StartCallForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError("Choose a phone call or a video call.")
+        call = actions.do_start_call(member, conversation, form.cleaned_data["way"])
+    except ActionError as error:
+        messages.error(request, str(error))
+        return redirect("chat:room", room_id=conversation.room_id)
+    return redirect("chat:call", call_id=call.pk)
+
+
+@login_required
+def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
+    """A call's page, for its two people: the video link, or (for the supporter) the number and the record."""
+    member: Member = request.user  # type: ignore[assignment]
+    call = access.access_call(member, call_id)
+    conversation = call.conversation
+    supporting = conversation.supporter_id == member.pk
+    number = None
+    record_form = CallRecordForm(
+        request.POST if request.POST.get("action") == "record" else None,
+        initial={"outcome": call.outcome, "minutes": call.minutes},
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "number":
+                # Rendered, never redirected: the number is on this response only, and the look is audited.
+                number = actions.call_number(member, call)
+            elif request.POST.get("action") == "record" and supporting:
+                if record_form.is_valid():
+                    actions.do_record_call(member, call, **record_form.cleaned_data)
+                    messages.success(request, "Thank you: the call is recorded.")
+                    return redirect("chat:call", call_id=call.pk)
+            else:
+                raise ActionError("Only the supporter on the call can do that.")
+        except (ActionError, PermissionDenied) as error:
+            messages.error(request, str(error) or "Only the supporter making this call can see the number.")
+    return render(
+        request,
+        "chat/call.html",
+        {
+            "call": call,
+            "conversation": conversation,
+            "other": access.conversation_partner(conversation, member),
+            "supporting": supporting,
+            "number": number,
+            "link": actions.video_link(call.video_room),
+            "video_host": actions.video_service().split("://", 1)[-1],
+            "record_form": record_form if supporting else None,
+        },
     )

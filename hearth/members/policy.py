@@ -36,6 +36,7 @@ class Perm(StrEnum):
     VIEW_SESSION_NOTES = "chat.view_session_notes"
     REVIEW_CONVERSATIONS = "chat.review_conversations"
     OFFER_SLOTS = "chat.offer_slots"
+    PHONE_MEMBERS = "chat.phone_members"
     PAIR_BUDDIES = "chat.pair_buddies"
     TAKE_SHIFTS = "availability.take_shifts"
     MANAGE_ROTA = "availability.manage_rota"
@@ -96,6 +97,9 @@ RULES: dict[Perm, frozenset[str]] = {
     Perm.REVIEW_CONVERSATIONS: STAFF,
     # Publishing times members can book for a one-to-one (text, phone or video), and recording how it went.
     Perm.OFFER_SLOTS: SUPPORTERS,
+    # Phoning a member: their number is shown only to staff, on an audited read, for a call in their own
+    # one-to-one. Volunteers talk with members by text and video, never by phone.
+    Perm.PHONE_MEMBERS: STAFF,
     # Proposing buddy pairs from the members who asked for one (both must accept).
     Perm.PAIR_BUDDIES: STAFF,
     # Volunteers, peer workers and counsellors (and coordinators) can be on the rota and take talk-now requests.

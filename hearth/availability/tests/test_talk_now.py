@@ -21,7 +21,8 @@ PHONE = {"mode": Mode.PHONE, "phone_for_callback": "07700 900000"}
 
 
 def ask(member, **kwargs):
-    return actions.do_request_talk(member, **{**PHONE, **kwargs})
+    """Asking to talk by text chat: volunteers and staff both take these (phone calls are for staff)."""
+    return actions.do_request_talk(member, **{"mode": Mode.TEXT, **kwargs})
 
 
 def test_nobody_on_duty_turns_a_request_into_a_message_for_the_next_supporter(

@@ -80,7 +80,7 @@ NOT_BY_LINKS = {
 # Where real ids for each URL parameter come from (the probe tries them until one answers 200).
 def _candidates() -> dict[str, list[Any]]:
     from hearth.availability.models import CoverRequest, OpenShift, ShiftPattern, TalkRequest
-    from hearth.chat.models import BuddyPair, Conversation, Gathering, GatheringSeries, Message, Room, Slot
+    from hearth.chat.models import BuddyPair, Call, Conversation, Gathering, GatheringSeries, Message, Room, Slot
     from hearth.community.models import Group, Post
     from hearth.insights import measures, registry
     from hearth.intake.models import Assessment, QuestionnaireVersion
@@ -98,6 +98,7 @@ def _candidates() -> dict[str, list[Any]]:
         "message_id": pks(Message),
         "gathering_id": pks(Gathering),
         "conversation_id": pks(Conversation),
+        "call_id": pks(Call),
         "series_id": pks(GatheringSeries),
         "slot_id": pks(Slot),
         "pair_id": pks(BuddyPair),
