@@ -35,7 +35,6 @@ from urllib.parse import parse_qs
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.urls import reverse
-from django.utils import timezone
 
 from hearth.chat import actions
 from hearth.chat.access import access_room, messages_after, room_channel
@@ -108,21 +107,21 @@ class RoomConsumer(EventConsumer):
         """From the fan-out: queue the room's event (already JSON) for this socket; never waits.
 
         The fan-out bypasses :meth:`dispatch`, so the sign-in rules' expiry check is made here too: once the
-        session's expiry has passed, events wait (bounded) until the rules have been applied again."""
+        session's expiry has passed, events wait (bounded) until the rules have been applied again, whatever
+        else (a backlog, the end of ``connect``) would release them meanwhile."""
         if self.ended or self.outbox is None:
             return
         kind = event.get("kind")
         key = event.get("seq") if kind == "chat.message" else event.get("changed_seq")
-        if self.expires_at is not None and timezone.now() >= self.expires_at:
-            self.expires_at = None  # set again by _admit if the session was renewed
-            self.outbox.held = True
-            asyncio.get_running_loop().create_task(self._recheck_then_release())
+        if self.rules_due() and not self.outbox.paused:
+            self.outbox.pause()
+            asyncio.get_running_loop().create_task(self._recheck_then_resume())
         self.outbox.put(key if kind in ("chat.message", "chat.message.changed") else None, text)
 
-    async def _recheck_then_release(self) -> None:
-        await self._look_again()
+    async def _recheck_then_resume(self) -> None:
+        await self.apply_rules_if_due()
         if self.outbox is not None and not self.ended:
-            self.outbox.release()
+            self.outbox.resume()
 
     async def _write(self, key: Any, text: str) -> None:
         await self.send(text_data=text)

@@ -16,6 +16,7 @@ must be an ``EventConsumer`` (``core/tests/test_socket_sign_in.py`` walks them).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -96,6 +97,7 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
     opened_at: float | None = None
     expires_at: datetime | None = None  # the session's expiry: the rules are applied again when it passes
     ended = False  # closed by the sign-in rules: nothing more is sent or handled
+    _recheck: asyncio.Task[None] | None = None  # the sign-in rules being applied again after the expiry
 
     def groups_for(self, member: Any, **url_kwargs: Any) -> list[str]:
         """The groups this member may follow on this socket; refuse by raising."""
@@ -176,6 +178,21 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             self._log_refused(code, getattr(self.scope.get("user"), "pk", None))
             await self.close(code=code)
 
+    def rules_due(self) -> bool:
+        """The session's expiry has passed and the sign-in rules have not been applied again yet."""
+        if self._recheck is not None and not self._recheck.done():
+            return True
+        return self.expires_at is not None and timezone.now() >= self.expires_at
+
+    async def apply_rules_if_due(self) -> None:
+        """After the session's expiry, apply the sign-in rules again: once, however many callers wait for it."""
+        if self._recheck is None or self._recheck.done():
+            if self.expires_at is None or timezone.now() < self.expires_at:
+                return
+            self.expires_at = None  # set again by _admit if the session was renewed
+            self._recheck = asyncio.get_running_loop().create_task(self._look_again())
+        await asyncio.shield(self._recheck)
+
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Every message passes here: after the session's expiry, apply the rules before anything else."""
         if message["type"] == "websocket.disconnect":
@@ -183,9 +200,8 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             return
         if self.ended:
             return
-        if self.expires_at is not None and timezone.now() >= self.expires_at:
-            self.expires_at = None  # set again by _admit if the session was renewed
-            await self._look_again()
+        if self.rules_due():
+            await self.apply_rules_if_due()
             if self.ended:
                 return
         await super().dispatch(message)

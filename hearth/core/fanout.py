@@ -46,7 +46,8 @@ class Outbox:
 
     ``put(key, text)`` never waits: the frame is queued and a writer task sends it with ``write(key, text)``.
     ``key`` (e.g. a chat message's seq) lets :meth:`release` leave out frames a backlog already carried. ``hold`` pauses the
-    writer (after the frame being written, if any) while a backlog is read; ``release`` resumes it.
+    writer (after the frame being written, if any) while a backlog is read; ``release`` resumes it. ``pause``
+    stops it for another reason (the sign-in rules being applied again) that only ``resume`` lifts.
     """
 
     def __init__(
@@ -63,6 +64,7 @@ class Outbox:
         self.label = label
         self.queue: deque[tuple[Any, str]] = deque()
         self.held = False
+        self.paused = False
         self.closed = False
         self.dropped = 0  # since the last overflow notice
         self.task: asyncio.Task[None] | None = None
@@ -83,15 +85,15 @@ class Outbox:
         return True
 
     def _kick(self) -> None:
-        if not self.held and not self.closed and (self.task is None or self.task.done()):
+        if not self.held and not self.paused and not self.closed and (self.task is None or self.task.done()):
             self.task = asyncio.get_running_loop().create_task(self._drain())
 
     async def _drain(self) -> None:
         try:
-            while self.queue and not self.held and not self.closed:
+            while self.queue and not self.held and not self.paused and not self.closed:
                 key, text = self.queue.popleft()
                 await self.write(key, text)
-            if self.dropped and not self.queue and not self.held and not self.closed:
+            if self.dropped and not self.queue and not self.held and not self.paused and not self.closed:
                 count, self.dropped = self.dropped, 0
                 log_event("live.frames_dropped", level=logging.WARNING, socket=self.label, count=count)
                 if self.on_overflow is not None:
@@ -112,7 +114,24 @@ class Outbox:
         if skip is not None:
             self.queue = deque(item for item in self.queue if item[0] is None or not skip(item[0]))
         self.held = False
-        if (self.queue or self.dropped) and (self.task is None or self.task.done()):
+        self._kick_if_waiting()
+
+    def pause(self) -> None:
+        """Stop writing (after the frame being written) until :meth:`resume`, whatever ``release`` says."""
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+        self._kick_if_waiting()
+
+    def _kick_if_waiting(self) -> None:
+        if (
+            (self.queue or self.dropped)
+            and not self.held
+            and not self.paused
+            and not self.closed
+            and (self.task is None or self.task.done())
+        ):
             self.task = asyncio.get_running_loop().create_task(self._drain())
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ route in ``hearth/routing.py``: a new route is checked the day it is added (teac
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 from typing import Any
@@ -157,3 +158,23 @@ async def test_a_role_taken_away_closes_the_socket_it_opened(peer_worker, coordi
         assert await moderation.quiet() == [] and not moderation.closed  # a volunteer still moderates
         await database_sync_to_async(do_revoke_role)(coordinator, peer_worker, Role.VOLUNTEER)
         assert await moderation.closed_by_server() == CLOSE_FORBIDDEN
+
+
+async def test_frames_paused_for_the_sign_in_rules_stay_unsent_whatever_releases_the_queue():
+    from hearth.core.fanout import Outbox
+
+    written: list[str] = []
+
+    async def write(key, text):
+        written.append(text)
+
+    outbox = Outbox(write)
+    await outbox.hold()  # a socket still sending its presence list and backlog
+    outbox.pause()  # its session's expiry passed: the rules are being applied again
+    outbox.put(1, "a message")
+    outbox.release()  # the backlog is done
+    await asyncio.sleep(0)
+    assert written == []
+    outbox.resume()  # the session was renewed
+    await asyncio.sleep(0)
+    assert written == ["a message"]
