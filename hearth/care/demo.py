@@ -14,13 +14,25 @@ Robin, the demo member, shares nothing (their home page stays as other tests exp
 
 from __future__ import annotations
 
+import hashlib
 import random
-from datetime import timedelta
+import secrets
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from hearth.care import actions, cues
-from hearth.care.models import CareProfile, CheckInRound, MoodEntry, Source, Visit, WellbeingReading
+from hearth.care.models import (
+    CareProfile,
+    CheckInHow,
+    CheckInOutcome,
+    CheckInRound,
+    MoodEntry,
+    Source,
+    Visit,
+    WellbeingReading,
+    WellbeingToken,
+)
 from hearth.members import consent
 from hearth.members.management.commands import seed_demo
 from hearth.members.models import Consent, Member, RoleGrant
@@ -170,7 +182,78 @@ def seed_care(rng: random.Random, people: list[Member]) -> None:
             now=now - timedelta(hours=20),
         )
 
+    # Their stress readings come from a watch app, through a personal token (one the demo can't be sent with: only
+    # the hash of a token nobody was given is stored).
+    WellbeingToken.objects.create(
+        member=stressed,
+        name="Watch app",
+        token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+        prefix=f"hw_{rng.getrandbits(40):010x}"[:10],
+        created_at=now - timedelta(days=30),
+        last_used_at=now - timedelta(hours=rng.randint(2, 9)),
+    )
+
+    _after_the_night(priya, people[4], now)
     cues.refresh_cues(now=now)
+
+
+def _after_the_night(priya: Member, coordinator: Member, now: datetime) -> None:
+    """The person whose crisis post was acknowledged in the night: Priya rang them that afternoon, as the
+    coordinator promised, and set up weekly check-ins; the first went out since, and they replied."""
+    from hearth.chat.actions import do_send_message
+    from hearth.chat.models import Room
+    from hearth.safety.models import CrisisAlert
+
+    alert = (
+        CrisisAlert.objects.filter(acknowledged_at__isnull=False, drill=False, member__isnull=False)
+        .select_related("member")
+        .order_by("created_at")
+        .first()
+    )
+    if alert is None or alert.member is None:
+        return
+    person = alert.member
+    called = alert.created_at + timedelta(hours=11)
+    # The coordinator planned it after the night call (demo history: past dates, so added as it was then).
+    actions.add_care_item(
+        person,
+        source=Source.FOLLOW_UP,
+        reason=f"follow-up {coordinator.display_name} planned after a call in the night; they'd like a call after lunch",
+        now=alert.created_at + timedelta(minutes=45),
+        due_at=called - timedelta(hours=1),
+    )
+    actions.do_claim(priya, person.pk, now=called)
+    actions.do_record_check_in(
+        priya,
+        person.pk,
+        how=CheckInHow.PHONE,
+        outcome=CheckInOutcome.GLAD,
+        note="Calmer today and glad of the call. Their sister is staying this week and they've seen their GP. "
+        "Agreed weekly check-ins by message; they know they can ask to talk any time.",
+        now=called + timedelta(minutes=25),
+    )
+    round_ = actions.do_set_round(
+        priya,
+        person,
+        message="Hi, it's Priya. Just checking in: how are things this week? No need for a long reply.",
+        not_before=time(12),
+        not_after=time(18),
+    )
+    send = actions._send_one(round_, called + (now - called) / 2)  # between the call and now
+    room = Room.objects.get(pk=send.room_id)
+    do_send_message(
+        person,
+        room,
+        "Thanks for checking. Steadier. Slept most nights and went for a walk with my sister.",
+        "demo-check-in-reply-1",
+    )
+    do_send_message(
+        priya,
+        room,
+        "That's good to hear. A walk with your sister sounds like a kind thing to do for yourself. Same time next week.",
+        "demo-check-in-reply-2",
+    )
+    actions.follow_up_check_ins(now)
 
 
 seed_demo.DEMO_SEEDERS.append(seed_care)

@@ -13,7 +13,23 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from hearth.chat import actions
-from hearth.chat.models import GatheringFormat, Message, Prompt, Room, RoomKind, Rsvp, RsvpAnswer
+from hearth.chat.actions import CLOSING_ROUND_TEXT
+from hearth.chat.models import (
+    Attendance,
+    AttendanceHow,
+    FollowUp,
+    Gathering,
+    GatheringFormat,
+    HandRaise,
+    Message,
+    MessageKind,
+    Prompt,
+    Room,
+    RoomKind,
+    RoomVisit,
+    Rsvp,
+    RsvpAnswer,
+)
 from hearth.community.actions import do_join_group
 from hearth.community.models import Group, Membership
 from hearth.members.management.commands import seed_demo
@@ -281,3 +297,115 @@ def seed_buddies(rng: random.Random, people: list[Member]) -> None:
 
 
 seed_demo.DEMO_SEEDERS.append(seed_buddies)
+
+
+SESSION = [
+    # (speaker index: 0 is the facilitator, kind, words, minutes after the start)
+    (0, MessageKind.TEXT, "Evening all. Kettle's on. Say hello, or just wave, whichever suits.", 2),
+    (1, MessageKind.TEXT, "Evening. Just here to listen tonight.", 4),
+    (2, MessageKind.TEXT, "Hello! Sanded the whole chair this week, finally.", 5),
+    (0, MessageKind.PROMPT, PROMPTS[0], 12),
+    (3, MessageKind.TEXT, "Got out for a walk three days running. Small, but it counts.", 15),
+    (2, MessageKind.TEXT, "It counts. Where do you walk?", 17),
+    (3, MessageKind.TEXT, "Along the canal. There's a heron that's always there.", 19),
+    (4, MessageKind.TEXT, "Honestly not a great week. Hard to find one thing.", 26),
+    (0, MessageKind.TEXT, "Thanks for saying so. You don't need a good thing to be here.", 27),
+    (0, MessageKind.CLOSING, CLOSING_ROUND_TEXT, 80),
+    (2, MessageKind.TEXT, "The chair. And this hour.", 81),
+    (3, MessageKind.TEXT, "The heron, and hearing about the chair.", 82),
+    (1, MessageKind.TEXT, "Listening in helped. Thanks all.", 84),
+    (0, MessageKind.TEXT, "Thanks everyone. Same time next week; the room's here whenever you want it.", 86),
+]
+
+
+def seed_last_gathering(rng: random.Random, people: list[Member]) -> None:
+    """Yesterday's Shed natter, online: Sam facilitated; people came and went; two hands went up and Sam brought
+    them in; someone who was having a hard week was offered a one-to-one with Priya, privately; a closing round."""
+    from hearth.core.demo import delivered
+
+    sam, priya = people[1], people[2]
+    shed = Group.objects.filter(name="Men's Shed Online").first()
+    if shed is None:
+        return
+    staff = set(Member.objects.filter(role_grants__isnull=False).values_list("pk", flat=True))
+    regulars = [
+        m
+        for m in Member.objects.filter(memberships__group=shed, is_active=True).order_by("pk")
+        if m.pk not in staff and "robin" not in m.display_name.lower()
+    ][-4:]
+    if len(regulars) < 4:
+        return
+    cast = [sam, *regulars]
+    starts = (timezone.localtime() - timedelta(days=1)).replace(hour=19, minute=0, second=0, microsecond=0)
+    room = Room.objects.create(group=shed, kind=RoomKind.GATHERING, title="Shed natter", created_by=sam)
+    gathering = Gathering.objects.create(
+        group=shed,
+        title="Shed natter",
+        description="An hour and a half of company. Cameras off, come and go as you like.",
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=90),
+        format=GatheringFormat.ONLINE,
+        activity="chat and whatever you're working on",
+        facilitator=sam,
+        room=room,
+        closing_round_at=starts + timedelta(minutes=80),
+        notes="Five of us. Quiet start, warmed up after the prompt. One member having a hard week: offered a "
+        "one-to-one with Priya, who's following up.",
+        created_by=sam,
+        created_at=starts - timedelta(days=6),
+    )
+    RoomVisit.objects.bulk_create(
+        [
+            RoomVisit(
+                room=room,
+                member=person,
+                entered_at=starts + timedelta(minutes=i * 2 - 3),
+                left_at=starts + timedelta(minutes=88 + i),
+            )
+            for i, person in enumerate(cast)
+        ]
+    )
+    Attendance.objects.bulk_create(
+        [Attendance(gathering=gathering, member=p, how=AttendanceHow.ONLINE, marked_by=sam) for p in cast]
+    )
+    Message.objects.bulk_create(
+        [
+            Message(
+                room=room,
+                seq=seq,
+                sender=cast[who],
+                client_id=f"demo-natter-{seq}",
+                kind=kind,
+                body=body,
+                word_count=len(body.split()),
+                created_at=starts + timedelta(minutes=minutes),
+            )
+            for seq, (who, kind, body, minutes) in enumerate(SESSION, start=1)
+        ]
+    )
+    Room.objects.filter(pk=room.pk).update(last_seq=len(SESSION))
+    # The quiet listener and the walker raised hands; Sam brought each in and lowered them.
+    HandRaise.objects.bulk_create(
+        [
+            HandRaise(
+                room=room,
+                member=cast[3],
+                raised_at=starts + timedelta(minutes=13),
+                cleared_at=starts + timedelta(minutes=14),
+            ),
+            HandRaise(
+                room=room,
+                member=cast[1],
+                raised_at=starts + timedelta(minutes=40),
+                cleared_at=starts + timedelta(minutes=41),
+            ),
+        ]
+    )
+    # The one-to-one offered privately, and the follow-up it left for the team.
+    follow_up = actions.do_hand_off(sam, room, cast[4], priya, "Hard week; didn't want to say more in the group")
+    FollowUp.objects.filter(pk=follow_up.pk).update(created_at=starts + timedelta(minutes=30))
+    if follow_up.conversation is not None:
+        delivered(follow_up.conversation.room, starts + timedelta(minutes=30))
+
+
+seed_demo.DEMO_SEEDERS.append(seed_last_gathering)

@@ -1,7 +1,10 @@
-"""The demo organisation's self-assessments: members on each path, and two groups that ask for something first.
+"""The demo organisation's scope, its self-assessments (members on each path), and two groups that ask for
+something first.
 
-Records are written directly (dated in the past), not through ``do_submit_assessment``:
-these are history, so they raise no live alert and ask for no talk today.
+Past records are written directly (dated in the past), not through ``do_submit_assessment``: they are history,
+so they raise no live alert and ask for no talk today. One is not history: a few minutes before the demo was
+loaded, a member answered that they may not be safe right now, so the crisis alert about them is still open and
+they are waiting to talk (``do_submit_assessment``, as it really happens).
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from django.utils import timezone
 
 from hearth.community.models import Group
 from hearth.core.crypto import encrypt_json
-from hearth.intake import questionnaire
+from hearth.intake import actions, questionnaire
 from hearth.intake.access import current_version
 from hearth.intake.models import Assessment, GroupRequirement
 from hearth.members.models import Member, Role
+from hearth.safety.models import TriageRecord
 
 # An answer set for each path (and one with several), in the default questionnaire's ids.
 DEMO_ANSWERS: list[dict[str, Any]] = [
@@ -35,6 +39,16 @@ DEMO_ANSWERS: list[dict[str, Any]] = [
     {"brings": ["low"], "wants": ["talk"], "today": ["struggling"], "safety": ["not_safe"]},
     {"brings": ["student"], "wants": ["hang_out"], "interests": ["games"], "today": ["good"]},
 ]
+SCOPE = {
+    "who_for": "Adults in and around the city who live with their mental health, or who care for someone who does. "
+    "No diagnosis or referral needed: come as you are, as often or as rarely as suits you.",
+    "what_we_offer": "Peer support from people who've been there: groups to hang out in online and at the Corner "
+    "Café, drop-ins most evenings, one-to-one chats with a trained peer worker, weekly check-ins if you'd like "
+    "them, and a buddy if you'd like one.",
+    "not_covered": "We're not a crisis service: if you're in danger now, call 999 or Samaritans on 116 123. We "
+    "don't treat drug or alcohol problems (the city's Recovery Hub does, and we can introduce you), and for money, "
+    "benefits or housing we'll put you in touch with the Citizens Advice team at the library.",
+}
 REQUIREMENTS = {"Carers' Corner": (True, False), "Night Owls": (True, True)}
 
 
@@ -63,6 +77,25 @@ def seed(rng: random.Random, people: list[Member]) -> None:
             )
         )
     Assessment.objects.bulk_create(rows)
+    coordinator = next((p for p in people if Role.COORDINATOR in p.roles), None)
+    if coordinator is not None:
+        actions.do_save_scope(coordinator, **SCOPE)
+    # Just now: a member's self-assessment says they may not be safe. Staff see the alert on every page until someone
+    # says "I've got this"; the peer worker on duty sees them waiting to talk, first in the queue.
+    newcomer = next(
+        (
+            p
+            for p in members[len(members) // 2 :]
+            if "robin" not in p.display_name.lower() and not TriageRecord.objects.filter(author=p).exists()
+        ),
+        None,
+    )
+    if newcomer is not None:
+        actions.do_submit_assessment(
+            newcomer,
+            version_number=version.number,
+            answers={"brings": ["low", "lonely"], "wants": ["talk"], "today": ["struggling"], "safety": ["not_safe"]},
+        )
     for group in Group.objects.filter(name__in=REQUIREMENTS):
         needs_intake, needs_one_to_one = REQUIREMENTS[group.name]
         GroupRequirement.objects.create(group=group, needs_intake=needs_intake, needs_one_to_one=needs_one_to_one)
