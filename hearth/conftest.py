@@ -13,15 +13,30 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from io import StringIO
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
-from hearth.core.testing import FakeSMTPServer, sign_in
+from hearth.core.testing import DEMO_NOW, FakeSMTPServer, sign_in
 from hearth.members.models import Member, Role, RoleGrant
 
 PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_createdb: bool
+) -> Iterator[None]:
+    """The test databases are copies of one migrated template (``hearth/core/testdb.py``; ``--create-db`` remakes it)."""
+    from hearth.core.testdb import setup_from_template
+
+    with setup_from_template(rebuild=django_db_createdb):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -124,3 +139,24 @@ def events(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
             yield sent
 
     return capture
+
+
+@pytest.fixture(scope="module")
+def demo_organisation(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo organisation (``hearth seed_demo`` with the clock at ``DEMO_NOW``), seeded once for a module.
+
+    Seeding costs seconds, so a module's tests share one: it is seeded inside a transaction that the module's
+    end rolls back, and each test (asking for ``db`` as usual) runs in a savepoint of it, so no test sees
+    another's changes. Use it for a whole module (``pytestmark = pytest.mark.usefixtures("demo_organisation")``):
+    once it is seeded every test of the module sees it. Not with ``transaction=True`` tests (they would empty
+    it). Tests set their own clock.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        with time_machine.travel(DEMO_NOW, tick=False):
+            call_command("seed_demo", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)

@@ -313,14 +313,16 @@ def next_scheduled_start(now: datetime | None = None, horizon_days: int = 14) ->
     """
     now = now or timezone.now()
     rota = Rota(timezone.localdate(now), horizon_days)
+    if not rota.by_weekday and not rota.extras:
+        return None  # nobody on the rota at all: no need to look at every hour
     on_now = {m.pk for m in rota.on_at(now)}
     for t in hour_slots(rota.start_day, rota.days):
         if t <= now:
             continue
-        arriving = {m.pk for m in rota.on_at(t)} - on_now
-        if arriving:
+        on_then = {m.pk for m in rota.on_at(t)}
+        if on_then - on_now:
             return t.astimezone(zone())
-        on_now &= {m.pk for m in rota.on_at(t)}  # someone whose shift ended counts as arriving next time
+        on_now &= on_then  # someone whose shift ended counts as arriving next time
     return None
 
 

@@ -8,7 +8,13 @@ import html
 import json
 import re
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+# When the tests' shared demo organisation is seeded (the ``demo_organisation`` fixture): a Tuesday early evening
+# in December, with drop-ins and gatherings coming up and shifts running.
+DEMO_NOW = datetime(2026, 12, 1, 18, 30, tzinfo=ZoneInfo("Europe/London"))
 
 
 def text(response: Any) -> str:

@@ -1,19 +1,20 @@
-"""The demo organisation's community, and the benchmark-sized one."""
+"""The demo organisation's community."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from hearth.community.models import Comment, Group, GroupState, Post, PostKind, Reaction
 from hearth.core.testing import visible_text
 from hearth.members.models import Member
 
+pytestmark = pytest.mark.usefixtures("demo_organisation")  # seeded once for this module
+
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(db):
+    pass
 
 
 def test_demo_has_groups_of_several_kinds_and_a_proposal(demo):
@@ -35,14 +36,3 @@ def test_demo_member_sees_a_heavy_post_folded_in_their_feed(demo, client):
     client.force_login(Member.objects.get(email="member@example.org"))
     page = visible_text(client.get(reverse("community:feed")))
     assert "Content note:" in page
-
-
-def test_scale_option_seeds_members_and_posts(db):
-    call_command("seed_demo", "--scale", "80:1200", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Member.objects.count() == 80
-    assert Post.objects.filter(group__name__startswith="Scale group").count() == 1200
-
-
-def test_scale_option_says_how_to_write_it(db):
-    with pytest.raises(CommandError, match="MEMBERS:POSTS"):
-        call_command("seed_demo", "--scale", "lots")

@@ -17,24 +17,20 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from datetime import datetime
 from html.parser import HTMLParser
-from io import StringIO
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.http import HttpResponseForbidden, HttpResponseNotFound
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
-from hearth.core.testing import sign_in
+from hearth.core.testing import DEMO_NOW, sign_in
 from hearth.members.models import Member
 
-# A Tuesday early evening in December: drop-ins and gatherings are coming up, shifts are running.
-NOW = datetime(2026, 12, 1, 18, 30, tzinfo=ZoneInfo("Europe/London"))
+NOW = DEMO_NOW  # the demo organisation's evening: drop-ins and gatherings coming up, shifts running
 
 ROLES = {
     "member": "member@example.org",
@@ -266,10 +262,16 @@ def _addresses(route: str, params: list[str], candidates: dict[str, list[Any]]) 
     return ["/" + re.sub(r"<[^>]+>", str(value), route) for value in candidates[params[0]]]
 
 
+pytestmark = pytest.mark.usefixtures("demo_organisation")  # seeded once for this module
+
+
 @pytest.fixture
-def demo(db: None, time_machine: Any) -> None:
+def demo(db: None, time_machine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     time_machine.move_to(NOW, tick=False)
-    call_command("seed_demo", stdout=StringIO())
+    # Only the status of a refusal matters here (the page itself is tested in test_navigation.py), and the probe meets
+    # hundreds of them: answer them without rendering the page.
+    monkeypatch.setattr("hearth.urls.handler403", lambda request, exception=None: HttpResponseForbidden())
+    monkeypatch.setattr("hearth.urls.handler404", lambda request, exception=None: HttpResponseNotFound())
 
 
 @pytest.mark.parametrize("role", list(ROLES))
