@@ -6,7 +6,7 @@ import io
 
 from django.core.management import call_command
 
-from hearth.core.tests.test_settings import load_settings
+from hearth.core.tests.test_settings import load_settings, run_hearth
 
 
 def test_demo_accounts_prints_the_port_it_was_given(db):
@@ -22,7 +22,7 @@ def test_one_port_setting_for_serve_demo_accounts_and_links():
         "parser = Command().create_parser('hearth', 'serve');"
         "print(settings.HEARTH_BASE_URL, parser.parse_args([]).port)"
     )
-    result = load_settings(code, HEARTH_PORT="8765")
+    result = run_hearth(code, HEARTH_PORT="8765")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["http://127.0.0.1:8765", "8765"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hearth.core.tests.test_settings import FIELD_KEY, GOOD_KEY, load_settings
+from hearth.core.tests.test_settings import FIELD_KEY, GOOD_KEY, run_hearth
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
@@ -17,7 +17,7 @@ DEPLOY = ROOT / "deploy"
 
 def test_check_deploy_is_clean_in_production_mode():
     code = "from django.core.management import execute_from_command_line as run; run(['hearth', 'check', '--deploy', '--fail-level', 'WARNING'])"
-    result = load_settings(
+    result = run_hearth(
         code,
         HEARTH_MODE="production",
         SECRET_KEY=GOOD_KEY,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import runpy
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,16 +30,31 @@ class Loaded:
     stderr: str
 
 
+def _environment(env: dict[str, str]) -> dict[str, str]:
+    """A laptop's empty environment (nothing of Hearth's configuration from this one) with ``env`` set."""
+    prefixes = ("HEARTH_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    clean["HEARTH_DATA_DIR"] = str(Path(tempfile.gettempdir()) / "hearth-settings-test")
+    return {**clean, **env}
+
+
+def run_hearth(code: str, /, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter set up with only ``env`` (for what needs a whole Django: checks, commands)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={"DJANGO_SETTINGS_MODULE": "hearth.settings", **_environment(env)},
+        capture_output=True,
+        text=True,
+    )
+
+
 def load_settings(**env: str) -> Loaded:
     """Run the settings module afresh with only ``env`` set (a laptop's empty environment otherwise).
 
     In this process (a fresh interpreter per case cost a second each on a busy machine): the module is
     executed from its file as a new module, so nothing is cached from the settings the tests run with.
     """
-    prefixes = ("HEARTH_", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL")
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    clean["HEARTH_DATA_DIR"] = str(Path(tempfile.gettempdir()) / "hearth-settings-test")
-    with mock.patch.dict(os.environ, {**clean, **env}, clear=True):
+    with mock.patch.dict(os.environ, _environment(env), clear=True):
         try:
             s = runpy.run_path(str(Path(settings_module.__file__)), run_name="hearth_settings_under_test")
         except Exception as exc:
