@@ -16,7 +16,7 @@ websocket_urlpatterns: list[Any] = [
     path("ws/duty/", DutyConsumer.as_asgi()),
     path("ws/moderation/", ModerationConsumer.as_asgi()),
     path("ws/care/", CareQueueConsumer.as_asgi()),
-    path("ws/community/groups/<int:group_id>/", GroupConsumer.as_asgi()),
+    path("ws/community/groups/<id:group_id>/", GroupConsumer.as_asgi()),
     path("ws/community/feed/", FeedConsumer.as_asgi()),
-    path("ws/chat/rooms/<int:room_id>/", RoomConsumer.as_asgi()),
+    path("ws/chat/rooms/<id:room_id>/", RoomConsumer.as_asgi()),
 ]

@@ -58,6 +58,7 @@ from hearth.availability.models import (
 )
 from hearth.availability.profiles import known_experience_tags
 from hearth.availability.rota import GapBlock, Rota, ShiftRow, next_scheduled_start, rostered_now, week_start
+from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
 from hearth.core.screening import respond_to_screening
@@ -191,17 +192,17 @@ def duty(request: HttpRequest) -> HttpResponse:
             elif action == "check_out":
                 actions.do_check_out(supporter)
             elif action == "accept":
-                talk_request = actions.do_accept_talk(supporter, int(request.POST.get("request", 0) or 0))
+                talk_request = actions.do_accept_talk(supporter, params.require_id(request.POST, "request"))
                 if talk_request.conversation_room_id:
                     return redirect("chat:room", room_id=talk_request.conversation_room_id)
             elif action == "skip":
                 form = SkipForm(request.POST)
                 if not form.is_valid():
                     raise ActionError("Say briefly why you're skipping this one.")
-                actions.do_skip_talk(supporter, int(request.POST.get("request", 0) or 0), form.cleaned_data["reason"])
+                actions.do_skip_talk(supporter, params.require_id(request.POST, "request"), form.cleaned_data["reason"])
             elif action == "close":
                 closing = TalkRequest.objects.filter(
-                    pk=int(request.POST.get("request", 0) or 0), accepted_by=supporter
+                    pk=params.require_id(request.POST, "request"), accepted_by=supporter
                 ).first()
                 if closing is None:
                     raise Http404
@@ -281,11 +282,8 @@ def supporter_list(request: HttpRequest) -> HttpResponse:
 
 
 def _week(request: HttpRequest) -> date:
-    try:
-        day = date.fromisoformat(request.GET.get("week") or request.POST.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
-    return week_start(day)
+    data = request.GET if "week" in request.GET else request.POST
+    return week_start(params.get_date(data, "week", timezone.localdate()))
 
 
 def _back_to_rota(request: HttpRequest, anchor: str = "") -> HttpResponse:
@@ -444,9 +442,9 @@ def rota_add(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     form = ShiftPatternForm(request.POST)
     supporter = me
-    chosen = request.POST.get("supporter", "")
-    if chosen.isdigit() and policy.can(me, Perm.MANAGE_ROTA):
-        supporter = access_supporter(me, int(chosen))
+    chosen = params.get_id(request.POST, "supporter")
+    if chosen is not None and policy.can(me, Perm.MANAGE_ROTA):
+        supporter = access_supporter(me, chosen)
     if not form.is_valid():
         problems = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, f"Check the day and times: {problems}")
@@ -544,14 +542,14 @@ def rules(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "The rule is added. The rota shows gaps against it.")
                 return redirect("availability:rules")
             if which == "remove_rule":
-                rule = StaffingRule.objects.filter(pk=_int(request.POST.get("rule"))).first()
+                rule = StaffingRule.objects.filter(pk=params.require_id(request.POST, "rule")).first()
                 if rule is None:
                     raise Http404
                 actions.do_remove_staffing_rule(me, rule)
                 messages.success(request, "The rule is removed.")
                 return redirect("availability:rules")
             if which == "remove_exception":
-                exception = ServiceException.objects.filter(pk=_int(request.POST.get("exception"))).first()
+                exception = ServiceException.objects.filter(pk=params.require_id(request.POST, "exception")).first()
                 if exception is None:
                     raise Http404
                 actions.do_remove_service_exception(me, exception)
@@ -592,7 +590,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "They're on the on-call rota.")
                 return redirect("availability:on_call")
             if request.POST.get("form") == "remove":
-                slot = OnCallSlot.objects.filter(pk=_int(request.POST.get("slot"))).select_related("person").first()
+                slot = OnCallSlot.objects.filter(pk=params.require_id(request.POST, "slot")).select_related("person").first()
                 if slot is None:
                     raise Http404
                 actions.do_remove_on_call(me, slot)
@@ -617,10 +615,6 @@ def on_call(request: HttpRequest) -> HttpResponse:
             "on_call_email": bool(settings.HEARTH_ON_CALL_EMAIL),
         },
     )
-
-
-def _int(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() else 0
 
 
 # --- Home page panel -----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -29,6 +28,7 @@ from hearth.care.forms import (
     UploadForm,
 )
 from hearth.care.models import CheckInRound, MoodEntry, Source, WellbeingReading, WellbeingToken
+from hearth.core import params
 from hearth.core.crisis import emergency_number
 from hearth.core.errors import ActionError
 from hearth.core.home import panels_for
@@ -142,7 +142,7 @@ def person_action(request: HttpRequest, member_id: int) -> HttpResponse:
             actions.do_set_round(me, who, **data)
             messages.success(request, f"Check-ins for {who.display_name} are set up.")
         elif action == "stop_round":
-            actions.do_stop_round(me, int(request.POST.get("round", 0) or 0))
+            actions.do_stop_round(me, params.require_id(request.POST, "round"))
             messages.success(request, "Those check-ins are stopped.")
         elif action == "usual":
             actions.do_set_usual_supporter(me, who, me)
@@ -159,10 +159,6 @@ def person_action(request: HttpRequest, member_id: int) -> HttpResponse:
 # --- Anyone: "I'm worried about someone" ----------------------------------------------------
 
 
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 12 else None
-
-
 @login_required
 def worried(request: HttpRequest) -> HttpResponse:
     """Tell the team what you noticed about someone (from their post, reply, chat message or profile).
@@ -173,9 +169,9 @@ def worried(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     target = access_worry_target(
         me,
-        about_id=_int(data.get("about")),
-        content_key=data.get("content", "")[:40],
-        object_id=_int(data.get("id")),
+        about_id=params.get_id(data, "about"),
+        content_key=params.get_text(data, "content", max_length=40),
+        object_id=params.get_id(data, "id"),
     )
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -204,15 +200,11 @@ def worried(request: HttpRequest) -> HttpResponse:
                     reverse("core:help"),
                 ),
             )
-            back = target.back or _safe_next(data.get("next", "")) or reverse("core:home")
+            back = target.back or params.safe_next(request, "") or reverse("core:home")
             if concern.screening.show_crisis_support:  # they wrote about themselves too: support first
                 return respond_to_screening(request, concern.screening, back, "")
             return redirect(back)
-    return render(request, "care/worried.html", {"target": target, "form": form, "next": data.get("next", "")})
-
-
-def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None) else ""
+    return render(request, "care/worried.html", {"target": target, "form": form, "next": params.safe_next(request, "")})
 
 
 # --- Members: their own care page ------------------------------------------------------------
@@ -272,7 +264,7 @@ def mine_action(request: HttpRequest) -> HttpResponse:
             actions.do_ask_for_check_ins(me, ask.cleaned_data.get("when", ""))
             messages.success(request, "Thanks — someone from the team will be in touch about check-ins.")
         elif action == "stop_round":
-            actions.do_stop_round(me, int(request.POST.get("round", 0) or 0))
+            actions.do_stop_round(me, params.require_id(request.POST, "round"))
             messages.success(request, "Those check-ins are stopped.")
         elif action == "switch_off":
             actions.do_switch_off(me)
@@ -295,7 +287,7 @@ def mine_action(request: HttpRequest) -> HttpResponse:
             if token.screening is not None and token.screening.show_crisis_support:
                 return respond_to_screening(request, token.screening, reverse("care:mine"), "")
         elif action == "revoke":
-            actions.do_revoke_token(me, int(request.POST.get("token", 0) or 0))
+            actions.do_revoke_token(me, params.require_id(request.POST, "token"))
             messages.success(request, "That token no longer works.")
         else:
             raise ActionError("That isn't something this page can do.")

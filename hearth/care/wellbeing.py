@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from hearth.care.models import WellbeingMetric
+from hearth.core import params
 from hearth.core.errors import ActionError
 
 MAX_ROWS = 400  # a little over a year of days
@@ -60,8 +60,8 @@ def parse(data: bytes | str, *, content_type: str = "") -> list[tuple[date, str,
     rows: list[dict[str, Any]]
     if "json" in content_type or stripped[:1] in ("[", "{"):
         try:
-            parsed = json.loads(stripped)
-        except json.JSONDecodeError:
+            parsed = params.load_json(stripped, max_bytes=MAX_BYTES)
+        except ValueError:
             raise ActionError("That isn't valid JSON.") from None
         if isinstance(parsed, dict):
             parsed = parsed.get("readings")
@@ -69,11 +69,14 @@ def parse(data: bytes | str, *, content_type: str = "") -> list[tuple[date, str,
             raise ActionError('Send a list of readings, e.g. [{"date": "2026-11-20", "stress": 42}].')
         rows = parsed
     else:
-        reader = csv.DictReader(io.StringIO(stripped))
-        fields = {f.strip().lower() for f in reader.fieldnames or []}
-        if "date" not in fields or not fields & set(WellbeingMetric.values):
-            raise ActionError("The first line should name the columns: date, and stress and/or sleep.")
-        rows = [{(k or "").strip().lower(): v for k, v in r.items()} for r in reader]
+        try:
+            reader = csv.DictReader(io.StringIO(stripped))
+            fields = {f.strip().lower() for f in reader.fieldnames or []}
+            if "date" not in fields or not fields & set(WellbeingMetric.values):
+                raise ActionError("The first line should name the columns: date, and stress and/or sleep.")
+            rows = [{(k or "").strip().lower(): v for k, v in r.items()} for r in reader]
+        except csv.Error:  # e.g. a field longer than the csv module's limit (131,072 characters)
+            raise ActionError("That isn't a CSV file of dates and scores: check it has one line per day.") from None
     if len(rows) > MAX_ROWS:
         raise ActionError(f"Send up to {MAX_ROWS} days at a time.")
     out: list[tuple[date, str, float]] = []

@@ -41,6 +41,7 @@ from hearth.chat.access import access_room, messages_after, room_channel
 from hearth.chat.actions import TokenBucket, message_payload
 from hearth.chat.models import Message, Room
 from hearth.chat.pushback import SLOW_DOWN_MESSAGE, gate
+from hearth.core import params
 from hearth.core.consumers import EventConsumer
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group
@@ -73,8 +74,8 @@ class RoomConsumer(EventConsumer):
         if not self.joined:
             return
         self.outbox = Outbox(self._write, on_overflow=self._overflowed, label=f"room {self.room.pk}")
-        after = parse_qs(self.scope.get("query_string", b"").decode()).get("after")
-        resume = int(after[0]) if after and after[0].isdigit() else None
+        after = parse_qs(self.scope.get("query_string", b"").decode(errors="replace")).get("after")
+        resume = int(after[0]) if after and (after[0] == "0" or params.parse_id(after[0]) is not None) else None
         # Live events wait (bounded) until this socket has the room's presence list (and its backlog): what
         # queues meanwhile is either already in them or newer, so it applies on top.
         await self.outbox.hold()
@@ -180,7 +181,7 @@ class RoomConsumer(EventConsumer):
             return
         if "resume_after" in content:
             after, have = content["resume_after"], content.get("have", [])
-            if not isinstance(after, int) or after < 0:
+            if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= params.MAX_ID:
                 await self._error("bad_request", "resume_after must be the last seq you saw (0 for everything).")
                 return
             if not isinstance(have, list) or len(have) > HAVE_MAX or not all(isinstance(s, int) for s in have):
@@ -201,8 +202,10 @@ class RoomConsumer(EventConsumer):
             elif kind == "raise_hand":
                 await database_sync_to_async(actions.do_raise_hand)(self.member, self.room)
             elif kind == "clear_hand":
-                member_id = content.get("member", self.member.pk)
-                await database_sync_to_async(actions.do_clear_hand)(self.member, self.room, int(member_id))
+                member_id = params.parse_id(content.get("member", self.member.pk))
+                if member_id is None:
+                    raise ValueError("member")
+                await database_sync_to_async(actions.do_clear_hand)(self.member, self.room, member_id)
             else:
                 await self._error("bad_request", f"Unknown kind {kind!r}.")
         except actions.RateLimited as error:
@@ -215,7 +218,9 @@ class RoomConsumer(EventConsumer):
             await self._error("bad_request", "That request was missing something. Reload the page and try again.")
 
     async def _send_message(self, content: dict[str, Any]) -> None:
-        client_id = str(content.get("client_id") or "")
+        body, client_id = content.get("body", ""), content.get("client_id") or ""
+        if not isinstance(body, str) or not isinstance(client_id, str):
+            raise ValueError("body and client_id are text")
         if not self.bucket.take():
             await self._error("rate_limited", actions.RATE_LIMIT_MESSAGE, client_id)
             return
@@ -232,7 +237,7 @@ class RoomConsumer(EventConsumer):
             )
             return
         try:
-            message, created = await database_sync_to_async(self._store)(str(content.get("body", "")), client_id)
+            message, created = await database_sync_to_async(self._store)(body, client_id)
         finally:
             gate.leave(self.room.pk)
         # Only now — committed, and the broadcast queued — does the sender hear it's safe.
@@ -258,15 +263,22 @@ class RoomConsumer(EventConsumer):
             gate.done(time.perf_counter() - started)
 
     def _change(self, kind: str, content: dict[str, Any]) -> None:
-        message = Message.objects.filter(pk=int(content["id"]), room=self.room).select_related("room", "sender").first()
+        message_id = params.parse_id(content.get("id"))
+        message = Message.objects.filter(pk=message_id or 0, room=self.room).select_related("room", "sender").first()
         if message is None:
             raise ActionError("That message isn't in this room.")
         if kind == "edit":
-            actions.do_edit_message(self.member, message, str(content.get("body", "")))
+            body = content.get("body", "")
+            if not isinstance(body, str):
+                raise ValueError("body is text")
+            actions.do_edit_message(self.member, message, body)
         elif kind == "delete":
             actions.do_delete_message(self.member, message)
         else:
-            actions.do_hide_message(self.member, message, str(content.get("reason", "")))
+            reason = content.get("reason", "")
+            if not isinstance(reason, str):
+                raise ValueError("reason is text")
+            actions.do_hide_message(self.member, message, reason)
 
     async def _error(self, code: str, text: str, client_id: Any = None) -> None:
         await self.send_json({"kind": "error", "code": code, "message": text, "client_id": client_id})

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +59,7 @@ from hearth.chat.models import (
     SlotWay,
 )
 from hearth.community.access import access_group_content, my_groups
+from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
 from hearth.core.screening import respond_to_screening
@@ -205,11 +206,9 @@ def coming_up(request: HttpRequest) -> HttpResponse:
     """The "Coming up" panel alone, for a page to refresh it when a gathering is announced."""
     member: Member = request.user  # type: ignore[assignment]
     group = None
-    group_id = request.GET.get("group", "")
-    if group_id:
-        if not group_id.isdigit():
-            raise Http404
-        group, _ = access_group_content(member, int(group_id))
+    group_id = params.get_id(request.GET, "group")
+    if group_id is not None:
+        group, _ = access_group_content(member, group_id)
     panel = home._coming_up(request, group=group) or {"items": [], "group": None, "refresh_url": request.path}
     return render(request, "chat/_coming_up.html", {"panel": panel})
 
@@ -389,8 +388,8 @@ def hand(request: HttpRequest, room_id: int) -> HttpResponse:
         if request.POST.get("raise") == "1":
             actions.do_raise_hand(member, room)
         else:
-            actions.do_clear_hand(member, room, int(request.POST.get("member") or member.pk))
-    except (ActionError, ValueError) as error:
+            actions.do_clear_hand(member, room, params.get_id(request.POST, "member") or member.pk)
+    except ActionError as error:
         messages.error(request, str(error))
     return _room_redirect(room.pk)
 
@@ -404,7 +403,7 @@ def facilitate(request: HttpRequest, room_id: int) -> HttpResponse:
     what = request.POST.get("what")
     try:
         if what == "prompt":
-            actions.do_send_prompt(member, room, int(request.POST.get("prompt", "0")))
+            actions.do_send_prompt(member, room, params.get_id(request.POST, "prompt") or 0)
         elif what == "closing":
             actions.do_start_closing_round(member, room)
         elif what == "handoff":
@@ -609,7 +608,7 @@ def end_series(request: HttpRequest, series_id: int) -> HttpResponse:
 def gathering_attendance(request: HttpRequest, gathering_id: int) -> HttpResponse:
     member: Member = request.user  # type: ignore[assignment]
     gathering = access.access_gathering(member, gathering_id)
-    person = Member.objects.filter(pk=request.POST.get("member") or 0).first()
+    person = Member.objects.filter(pk=params.get_id(request.POST, "member") or 0).first()
     try:
         if person is None:
             raise ActionError("Choose who was there.")

@@ -18,7 +18,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hearth.community import access, actions, photos
@@ -49,6 +48,7 @@ from hearth.community.models import (
     ReactionKind,
     split_tags,
 )
+from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.core.home import panels_for
 from hearth.core.screening import respond_to_screening
@@ -65,16 +65,8 @@ def _me(request: HttpRequest) -> Member:
     return request.user  # type: ignore[return-value]
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
+    return params.get_int(request.GET, "page", 1, low=1, high=10_000)
 
 
 def _paged(items: Any, number: int, size: int = PAGE_SIZE) -> tuple[list[Any], dict[str, Any]]:
@@ -157,7 +149,7 @@ def set_energy(request: HttpRequest) -> HttpResponse:
             if level == Energy.LOW
             else "Thanks — your energy level is saved. Only you see it unless you choose to share it.",
         )
-    return redirect(_safe_next(request, reverse("core:home")))
+    return redirect(params.safe_next(request, reverse("core:home")))
 
 
 @login_required
@@ -199,8 +191,8 @@ def community_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    query = request.GET.get("q", "").strip()[:80]
-    tag = request.GET.get("tag", "").strip().lower()[:40]
+    query = params.get_text(request.GET, "q", max_length=200)[:80]
+    tag = params.get_text(request.GET, "tag", max_length=200).lower()[:40]
     join_policy = request.GET.get("policy", "")
     join_policy = join_policy if join_policy in JoinPolicy.values else ""
     show_hidden = request.GET.get("hidden") == "1"
@@ -307,8 +299,7 @@ def review(request: HttpRequest) -> HttpResponse:
     policy.require(me, Perm.REVIEW_GROUP_PROPOSALS)
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
-        raw = request.POST.get("group", "")
-        group = access.access_proposal(me, int(raw) if raw.isdigit() else 0)
+        group = access.access_proposal(me, params.require_id(request.POST, "group"))
         if form.is_valid():
             try:
                 actions.do_review_proposal(me, group, form.cleaned_data["decision"], form.cleaned_data["reason"])
@@ -491,7 +482,7 @@ def hide_group(request: HttpRequest, group_id: int) -> HttpResponse:
         request,
         f"{group.name} is hidden from your directory." if hide else f"{group.name} shows in your directory again.",
     )
-    return redirect(_safe_next(request, reverse("community:directory")))
+    return redirect(params.safe_next(request, reverse("community:directory")))
 
 
 @login_required
@@ -523,10 +514,9 @@ def manage_group(request: HttpRequest, group_id: int) -> HttpResponse:
         step = request.POST.get("form")
         try:
             if step == "request":
-                raw = request.POST.get("request", "")
                 join_request = (
                     JoinRequest.objects.filter(
-                        pk=int(raw) if raw.isdigit() else 0,
+                        pk=params.require_id(request.POST, "request"),
                         group=group,
                         kind=JoinRequest.Kind.REQUEST,
                         decided_at__isnull=True,
@@ -644,7 +634,7 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     if request.htmx:  # type: ignore[attr-defined]
         return _render_fragment(request, me, post.pk, membership)
-    return redirect(_safe_next(request, f"{reverse('community:group', args=[post.group_id])}#post-{post.pk}"))
+    return redirect(params.safe_next(request, f"{reverse('community:group', args=[post.group_id])}#post-{post.pk}"))
 
 
 @login_required

@@ -17,6 +17,7 @@ must be an ``EventConsumer`` (``core/tests/test_socket_sign_in.py`` walks them).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -33,12 +34,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from hearth.core import params
 from hearth.core.events import member_group, session_digest
 from hearth.core.logs import log_event
 
 # Close codes the browser sees (4000-4999 are for applications).
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
+
+MAX_FRAME = 64 * 1024  # characters in one frame from a page (a chat message is at most a few thousand)
+BAD_FRAME = "That wasn't something this page sends. Reload the page and try again."
 
 
 _open_sockets = 0  # in this process; read by the websocket gauge in /metrics
@@ -206,6 +211,16 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
                 return
         await super().dispatch(message)
 
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        """Frames from the page: JSON text, small and sound, or an ``error`` back (never a crashed socket)."""
+        try:
+            content = params.load_json(text_data or "", max_bytes=MAX_FRAME)
+        except ValueError:
+            log_event("ws.bad_frame", level=logging.INFO, path=self.scope.get("path"), size=len(text_data or ""))
+            await self.send_json({"kind": "error", "code": "bad_request", "message": BAD_FRAME})
+            return
+        await self.receive_json(content, **kwargs)
+
 
 class NotificationConsumer(EventConsumer):
     """``/ws/me/``: the signed-in member's own events (notifications, alerts).
@@ -219,8 +234,8 @@ class NotificationConsumer(EventConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or content.get("kind") != "received":
             return
-        delivery = content.get("delivery")
-        if isinstance(delivery, int) and not isinstance(delivery, bool) and delivery > 0:
+        delivery = params.parse_id(content.get("delivery"))
+        if isinstance(content.get("delivery"), int) and delivery is not None:
             from hearth.core.deliveries import record_screen
 
             await database_sync_to_async(record_screen)(delivery, self.scope["user"], self.channel_name)

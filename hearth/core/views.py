@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 import hearth
-from hearth.core import audit, notifications, push
+from hearth.core import audit, notifications, params, push
 from hearth.core.actions import do_save_notification_choices, do_update_organisation_settings
 from hearth.core.badges import counts_for
 from hearth.core.context_processors import organisation
@@ -25,6 +24,7 @@ from hearth.core.errors import ActionError
 from hearth.core.forms import NotificationChoicesForm, PushDeviceForm, RemoveDeviceForm
 from hearth.core.home import panels_for
 from hearth.core.models import AuditEntry, Notification, OrganisationSettings
+from hearth.core.params import BadParameter
 from hearth.members import policy
 from hearth.members.forms import OrganisationSettingsForm
 from hearth.members.models import Member
@@ -113,7 +113,8 @@ def error_page(request: HttpRequest | None, status: int, detail: str = "") -> Ht
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, 400)
+    # A value the params helper couldn't read names itself; other 400s (e.g. a bad Host header) say nothing.
+    return error_page(request, 400, str(exception) if isinstance(exception, BadParameter) else "")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -195,11 +196,9 @@ MAX_JSON = 4096  # a push subscription is well under 1 KB
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
-    if len(request.body) > MAX_JSON:
-        return {}
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        data = params.load_json(request.body or b"{}", max_bytes=MAX_JSON)
+    except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
 

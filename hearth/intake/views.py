@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hearth.community.models import JoinRequest
+from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.intake import access, actions, gatekeeping, questionnaire
 from hearth.intake.forms import QuestionnaireForm, RequirementForm, ScopeForm
@@ -76,11 +77,9 @@ def start(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         answers = _posted_answers(request, version.definition)
-        raw_version = request.POST.get("version", "")
+        version_number = params.get_id(request.POST, "version") or 0
         try:
-            outcome = actions.do_submit_assessment(
-                member, version_number=int(raw_version) if raw_version.isdigit() else 0, answers=answers
-            )
+            outcome = actions.do_submit_assessment(member, version_number=version_number, answers=answers)
         except ActionError as exc:
             error = str(exc)
         else:

@@ -45,6 +45,6 @@ urlpatterns = [
     path("me/data/", views.download_data, name="data"),
     path("me/delete/", views.delete_account, name="delete"),
     path("people/", views.member_list, name="member_list"),
-    path("people/<int:member_id>/", views.member_detail, name="member_detail"),
-    path("people/<int:member_id>/roles/", views.change_role, name="change_role"),
+    path("people/<id:member_id>/", views.member_detail, name="member_detail"),
+    path("people/<id:member_id>/roles/", views.change_role, name="change_role"),
 ]

@@ -14,10 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.core.models import OrganisationSettings
 from hearth.core.screening import respond_to_screening
@@ -49,10 +49,7 @@ def access_member(viewer: Member, member_id: int) -> Member:
 
 
 def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse("core:home")
+    return params.safe_next(request, reverse("core:home"))
 
 
 # --- Joining and signing in ---------------------------------------------------------
@@ -116,7 +113,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 "Too many tries to sign in. Please wait 15 minutes, or reset your password by email.",
             )
             return render(
-                request, "members/signin.html", {"form": form, "next": request.GET.get("next", "")}, status=429
+                request, "members/signin.html", {"form": form, "next": params.safe_next(request, "")}, status=429
             )
         member = authenticate(request, username=email, password=form.cleaned_data["password"])
         if member is None:
@@ -128,7 +125,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             login(request, member)
             return redirect(_safe_next(request))
-    return render(request, "members/signin.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(request, "members/signin.html", {"form": form, "next": params.safe_next(request, "")})
 
 
 def verify_two_factor(request: HttpRequest) -> HttpResponse:
@@ -219,8 +216,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if "revoke" in request.POST:
-            revoke_id = request.POST.get("revoke", "")
-            inv = Invitation.objects.filter(pk=int(revoke_id) if revoke_id.isdigit() else 0, created_by=member).first()
+            inv = Invitation.objects.filter(pk=params.require_id(request.POST, "revoke"), created_by=member).first()
             if inv is None:
                 raise Http404
             try:
@@ -334,7 +330,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, Perm.VIEW_MEMBER_LIST)
-    query = request.GET.get("q", "").strip()[:40]
+    query = params.get_text(request.GET, "q", max_length=200)[:40]
     role = request.GET.get("role", "")
     members = Member.objects.filter(is_active=True).prefetch_related("role_grants").order_by("display_name")
     if query:

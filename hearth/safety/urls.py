@@ -11,10 +11,10 @@ urlpatterns = [
     path("me/reports/", views.my_reports, name="my_reports"),
     path("appeal/<str:token>/", views.appeal, name="appeal"),
     path("moderation/", views.moderation_queue, name="queue"),
-    path("moderation/items/<int:item_id>/", views.moderation_item, name="item"),
+    path("moderation/items/<id:item_id>/", views.moderation_item, name="item"),
     path("moderation/alerts/", views.alert_list, name="alerts"),
-    path("moderation/alerts/<int:alert_id>/", views.alert_detail, name="alert"),
-    path("moderation/alerts/<int:alert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("moderation/alerts/<id:alert_id>/", views.alert_detail, name="alert"),
+    path("moderation/alerts/<id:alert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("moderation/workload/", views.workload, name="workload"),
     path("moderation/appeals/", views.appeals, name="appeals"),
 ]

@@ -10,10 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from hearth.core import audit, deliveries
+from hearth.core import audit, deliveries, params
 from hearth.core.errors import ActionError
 from hearth.core.screening import respond_to_screening
 from hearth.members import policy
@@ -33,9 +32,7 @@ def support(request: HttpRequest) -> HttpResponse:
     from hearth.availability.actions import on_duty_supporters
 
     on = [m for m in on_duty_supporters() if policy.is_supporter(m)]
-    next_url = request.GET.get("next", "")
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = ""
+    next_url = params.safe_next(request, "")
     alert = alerts.latest_for_member(request.user)  # type: ignore[arg-type]
     return render(
         request,
@@ -62,8 +59,7 @@ def signposts(request: HttpRequest) -> HttpResponse:
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     content_key = request.GET.get("content") or request.POST.get("content", "")
-    raw_id = request.GET.get("id") or request.POST.get("id", "")
-    object_id = int(raw_id) if raw_id.isdigit() else None
+    object_id = params.get_id(request.GET, "id") or params.get_id(request.POST, "id")
     reported_member = None
     if content_key == "members.member":
         reported_member = Member.objects.filter(pk=object_id or 0, is_active=True).first()
@@ -137,7 +133,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             messages.info(request, "Welcome back.")
         return redirect("safety:queue")
     filters = {k: request.GET.get(k, "") for k in ("risk", "source")}
-    state = request.GET.get("state") or ModerationItem.State.OPEN
+    state = params.get_choice(request.GET, "state", ModerationItem.State.values, ModerationItem.State.OPEN)
     items = actions.queue_for(me, state=state, mine=request.GET.get("mine") == "1", **filters)
     from hearth.availability.models import DutySession
 
@@ -226,7 +222,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     policy.require(me, Perm.HANDLE_CRISIS)
     if request.method == "POST":
         try:
-            alerts.do_acknowledge_alert(me, int(request.POST.get("alert", 0) or 0))
+            alerts.do_acknowledge_alert(me, params.require_id(request.POST, "alert"))
         except ActionError as exc:
             messages.error(request, str(exc))
         else:
@@ -270,10 +266,7 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
         messages.success(request, "Acknowledged. Thank you — follow up with them now.")
     else:
         messages.info(request, f"{who} already has this one.")
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) and back.startswith("/"):
-        return redirect(back)
-    return redirect("safety:alert", alert_id=alert.pk)
+    return redirect(params.safe_next(request, reverse("safety:alert", args=[alert.pk])))
 
 
 @login_required
@@ -311,7 +304,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
         form = AppealDecisionForm(request.POST)
         if form.is_valid():
             try:
-                actions.do_decide_appeal(me, int(request.POST.get("appeal", 0) or 0), **form.cleaned_data)
+                actions.do_decide_appeal(me, params.require_id(request.POST, "appeal"), **form.cleaned_data)
             except ActionError as exc:
                 messages.error(request, str(exc))
             else:

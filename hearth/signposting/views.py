@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.members import policy
 from hearth.members.models import Member
@@ -129,9 +130,9 @@ def staff_referrals(request: HttpRequest) -> HttpResponse:
 def staff_referral_new(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, Perm.MANAGE_REFERRALS)
     initial: dict[str, Any] = {}
-    raw = request.GET.get("member", "")
-    if raw.isdigit():
-        person = Member.objects.filter(pk=int(raw), is_active=True).first()
+    person_id = params.get_id(request.GET, "member")
+    if person_id is not None:
+        person = Member.objects.filter(pk=person_id, is_active=True).first()
         if person is not None:
             initial["member"] = person.display_name
     form = ReferralForm(request.POST or None, initial=initial)

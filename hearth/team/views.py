@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.members import policy
 from hearth.members.models import Member
@@ -41,10 +42,6 @@ from hearth.team.models import APPLICABLE_ROLES, Application, Check, DebriefRequ
 
 def _me(request: HttpRequest) -> Member:
     return request.user  # type: ignore[return-value]
-
-
-def _int(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() else 0
 
 
 def _screened(request: HttpRequest, made: Any, next_url: str, done: str) -> HttpResponse:
@@ -165,21 +162,22 @@ def person(request: HttpRequest, member_id: int) -> HttpResponse:
             if which == "training":
                 if not training_form.is_valid():
                     raise ActionError("Choose the training and the date it was completed.")
-                module = access_module(me, _int(training_form.cleaned_data["module"]))
+                module = access_module(me, params.parse_id(training_form.cleaned_data["module"]) or 0)
                 actions.do_record_training(me, who, module, completed_on=training_form.cleaned_data["completed_on"])
                 messages.success(request, f"{module.name} is recorded for {who.display_name}.")
             elif which == "remove_training":
-                record = access_record(me, _int(request.POST.get("record")))
+                record = access_record(me, params.require_id(request.POST, "record"))
                 actions.do_remove_training_record(me, record)
                 messages.success(request, "The training record is removed.")
             elif which == "check":
                 if not check_form.is_valid():
                     raise ActionError("Check the dates: each needs a day, month and year.")
-                existing = access_check(me, _int(request.POST.get("check"))) if request.POST.get("check") else None
+                check_id = params.get_id(request.POST, "check")
+                existing = access_check(me, check_id) if check_id is not None else None
                 actions.do_record_check(me, who, existing, **check_form.cleaned_data)
                 messages.success(request, "The check is recorded.")
             elif which == "decide":
-                application = access_application(me, _int(request.POST.get("application")))
+                application = access_application(me, params.require_id(request.POST, "application"))
                 if not decision_form.is_valid():
                     raise ActionError("Choose what happens next.")
                 actions.do_decide_application(me, application, **decision_form.cleaned_data)
@@ -221,22 +219,21 @@ def step_back(request: HttpRequest, member_id: int) -> HttpResponse:
         picked = {p.pk: p for p in everyone}
         try:
             hosts = {
-                g.pk: picked[_int(request.POST.get(f"group-{g.pk}"))]
+                g.pk: picked[chosen]
                 for g in plan.groups
-                if _int(request.POST.get(f"group-{g.pk}")) in picked
+                if (chosen := params.get_id(request.POST, f"group-{g.pk}")) in picked
             }
             conversations = {
-                c.pk: picked[_int(request.POST.get(f"conversation-{c.pk}"))]
+                c.pk: picked[chosen]
                 for c in plan.conversations
-                if _int(request.POST.get(f"conversation-{c.pk}")) in picked
+                if (chosen := params.get_id(request.POST, f"conversation-{c.pk}")) in picked
             }
             usual: dict[int, Member | None] = {}
             for person in plan.usual_for:
-                raw = request.POST.get(f"usual-{person.pk}", "")
-                if raw == "none":
+                if request.POST.get(f"usual-{person.pk}") == "none":
                     usual[person.pk] = None
-                elif _int(raw) in picked:
-                    usual[person.pk] = picked[_int(raw)]
+                elif (chosen := params.get_id(request.POST, f"usual-{person.pk}")) in picked:
+                    usual[person.pk] = picked[chosen]
             actions.do_step_back(
                 me, who, roles=form.cleaned_data["roles"], hosts=hosts, conversations=conversations, usual=usual
             )
@@ -277,11 +274,8 @@ def training(request: HttpRequest) -> HttpResponse:
     """The organisation's training modules: what each covers, which roles need it, when it's renewed."""
     me = _me(request)
     policy.require(me, Perm.MANAGE_PATHWAY)
-    editing = (
-        access_module(me, _int(request.GET.get("edit") or request.POST.get("module")))
-        if (request.GET.get("edit") or request.POST.get("module"))
-        else None
-    )
+    module_id = params.get_id(request.GET, "edit") or params.get_id(request.POST, "module")
+    editing = access_module(me, module_id) if module_id is not None else None
     initial = (
         {
             "name": editing.name,
@@ -315,10 +309,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
     """Who hasn't had supervision in N weeks, debriefs people asked for, and recording a session."""
     me = _me(request)
     policy.require(me, Perm.SUPERVISE)
-    try:
-        weeks = max(1, min(52, int(request.GET.get("weeks", settings.HEARTH_SUPERVISION_WEEKS))))
-    except ValueError:
-        weeks = settings.HEARTH_SUPERVISION_WEEKS
+    weeks = params.get_int(request.GET, "weeks", settings.HEARTH_SUPERVISION_WEEKS, low=1, high=52)
     due, fine = actions.supervision_overview(weeks)
     return render(
         request,
@@ -340,8 +331,9 @@ def supervision_person(request: HttpRequest, member_id: int) -> HttpResponse:
     me = _me(request)
     who = access_person(me, member_id, Perm.SUPERVISE)
     debrief_request = None
-    if request.GET.get("debrief") or request.POST.get("debrief"):
-        debrief_request = access_debrief(me, _int(request.GET.get("debrief") or request.POST.get("debrief")))
+    debrief_id = params.get_id(request.GET, "debrief") or params.get_id(request.POST, "debrief")
+    if debrief_id is not None:
+        debrief_request = access_debrief(me, debrief_id)
     initial = {"kind": "debrief" if debrief_request else "one_to_one", "held_on": timezone.localdate()}
     form = SupervisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
