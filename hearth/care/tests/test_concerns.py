@@ -132,7 +132,7 @@ def test_bad_input_gets_a_clear_error(client_for, volunteer, member, post):
     response = client.post(reverse("care:worried"), {"content": "community.post", "id": post.pk, "noticed": ""})
     assert response.status_code == 200 and "This field is required" in visible_text(response)
     response = client.post(reverse("care:worried"), {"about": "nonsense", "noticed": NOTICED})
-    assert response.status_code == 404
+    assert response.status_code == 400 and "The value for “about” should be a number" in visible_text(response)
     assert not Concern.objects.exists()
 
 
