@@ -590,7 +590,11 @@ def on_call(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "They're on the on-call rota.")
                 return redirect("availability:on_call")
             if request.POST.get("form") == "remove":
-                slot = OnCallSlot.objects.filter(pk=params.require_id(request.POST, "slot")).select_related("person").first()
+                slot = (
+                    OnCallSlot.objects.filter(pk=params.require_id(request.POST, "slot"))
+                    .select_related("person")
+                    .first()
+                )
                 if slot is None:
                     raise Http404
                 actions.do_remove_on_call(me, slot)
