@@ -309,7 +309,11 @@ def supervision(request: HttpRequest) -> HttpResponse:
     """Who hasn't had supervision in N weeks, debriefs people asked for, and recording a session."""
     me = _me(request)
     policy.require(me, Perm.SUPERVISE)
-    weeks = params.get_int(request.GET, "weeks", settings.HEARTH_SUPERVISION_WEEKS, low=1, high=52)
+    try:
+        weeks = params.get_int(request.GET, "weeks", settings.HEARTH_SUPERVISION_WEEKS, low=1, high=52)
+    except params.BadParameter as error:  # typed by hand into the page's own box: say so, show the usual
+        messages.error(request, str(error))
+        weeks = settings.HEARTH_SUPERVISION_WEEKS
     due, fine = actions.supervision_overview(weeks)
     return render(
         request,

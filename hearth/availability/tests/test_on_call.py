@@ -96,4 +96,6 @@ def test_bad_on_call_input_gets_a_clear_message(client_for, coordinator, peer_wo
         {"form": "add", "person": "99999", "weekday": 9, "starts": "late", "ends": "", "channel": "pigeon"},
     )
     assert page.status_code == 200 and "Check the on-call hours" in text(page)
-    assert client.post(reverse("availability:on_call"), {"form": "remove", "slot": "nope"}).status_code == 404
+    page = client.post(reverse("availability:on_call"), {"form": "remove", "slot": "nope"})
+    assert page.status_code == 400 and "The value for “slot” should be a number" in text(page)
+    assert client.post(reverse("availability:on_call"), {"form": "remove", "slot": "99999"}).status_code == 404

@@ -64,7 +64,7 @@ def test_people_outside_the_group_never_see_its_plans(client_for, outsider, grou
     assert "Tuesday drop-in" not in text(kit.get(reverse("core:home")))
     assert "Tuesday drop-in" not in text(kit.get(reverse("chat:index")))
     assert kit.get(reverse("chat:coming_up"), {"group": group.pk}).status_code == 404
-    assert kit.get(reverse("chat:coming_up"), {"group": "x"}).status_code == 404
+    assert kit.get(reverse("chat:coming_up"), {"group": "x"}).status_code == 400
 
 
 def test_the_panel_alone_refreshes_for_members(client_for, member, group, drop_in):
