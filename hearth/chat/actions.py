@@ -9,11 +9,14 @@ The send path (:func:`do_send_message`) is the heart of chat: inside one
 transaction it allocates the room's next ``seq`` and inserts the row; the
 broadcast is queued with ``send_event_on_commit``; the caller acknowledges the
 sender only after this returns. So nobody — sender or receiver — hears of a
-message that isn't durably stored.
+message that isn't durably stored. Websocket sends go through
+:func:`do_send_messages`: the sends waiting in a process share one commit, and
+triage runs just after it (:func:`do_triage_messages`), off the delivery path.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 import uuid
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,6 +83,7 @@ from hearth.core import audit, deliveries, notifications
 from hearth.core.deliveries import send_email, send_live
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.logs import log_event
 from hearth.core.notifications import Kind
 from hearth.core.screening import screen
 from hearth.members import policy
@@ -233,7 +237,7 @@ def do_send_message(
     kind: str = MessageKind.TEXT,
     notify_as: str = "chat.message",
 ) -> tuple[Message, bool]:
-    """Store a message and broadcast it after commit. Returns ``(message, created)``.
+    """Store a message, triaged, and broadcast it after commit. Returns ``(message, created)``.
 
     The caller must already have checked access (:func:`hearth.chat.access.access_room`).
     A retry with the same ``client_id`` returns the stored message with
@@ -242,11 +246,94 @@ def do_send_message(
     """
     body = check_body(body)
     client_id = check_client_id(client_id)
-    now = timezone.now()
     between_members = False
     if kind == MessageKind.TEXT:
         check_can_write(member)  # muted, suspended, or slowed down after hostile messages
         between_members = _check_peer_room(member, room)
+    return _store(member, room, body, client_id, kind, notify_as, between_members, triage_now=True)
+
+
+@dataclass
+class Send:
+    """One message waiting to be stored by :func:`do_send_messages` (a websocket send)."""
+
+    member: Member
+    room: Room
+    body: str
+    client_id: str
+
+
+@dataclass
+class Sent:
+    """What became of a :class:`Send`: stored (``created`` False for a retry), or refused with ``error``.
+
+    ``triage_later``: stored without triage, which the caller must now run with :func:`do_triage_messages`
+    (the recovery job :func:`triage_missed_messages` catches any the process could not)."""
+
+    message: Message | None = None
+    created: bool = False
+    error: ActionError | None = None
+    triage_later: bool = False
+    triaged: Any = None  # set by the caller: an asyncio future for the triage result (chat/sending.py)
+    failure: Exception | None = None  # the whole batch failed (nothing stored): the caller re-raises it
+
+
+def triage_first(room: Room) -> bool:
+    """Whether a room's messages must be triaged before anyone sees them: a pre-moderated group holds
+    hostile or crisis messages back until a moderator has looked."""
+    return bool(room.group_id and room.group.premoderated)  # type: ignore[union-attr]
+
+
+def do_send_messages(sends: list[Send]) -> list[Sent]:
+    """Store several sends in one transaction: one durable commit for all (a group commit).
+
+    Each is stored exactly as :func:`do_send_message` stores it (in a savepoint of its own, so one refused
+    send leaves the others alone), except that triage waits until after the commit, off the delivery path —
+    the caller acknowledges, the room hears it, then :func:`do_triage_messages` runs — unless the room
+    pre-moderates (:func:`triage_first`). Broadcasts go after the commit, in order.
+    """
+    results: list[Sent] = []
+    now = timezone.now()
+    with transaction.atomic():
+        for send in sends:
+            try:
+                body = check_body(send.body)
+                client_id = check_client_id(send.client_id)
+                check_can_write(send.member, now)
+                between_members = _check_peer_room(send.member, send.room)
+                later = not triage_first(send.room)
+                with transaction.atomic():
+                    message, created = _store(
+                        send.member,
+                        send.room,
+                        body,
+                        client_id,
+                        MessageKind.TEXT,
+                        "chat.message",
+                        between_members,
+                        triage_now=not later,
+                        now=now,
+                    )
+                results.append(Sent(message, created, triage_later=later and created))
+            except ActionError as error:
+                results.append(Sent(error=error))
+    return results
+
+
+def _store(
+    member: Member,
+    room: Room,
+    body: str,
+    client_id: str,
+    kind: str,
+    notify_as: str,
+    between_members: bool,
+    *,
+    triage_now: bool,
+    now: datetime | None = None,
+) -> tuple[Message, bool]:
+    """Inside the caller's transaction: flood check, seq, row, triage (``triage_now``) and the broadcast."""
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             if kind == MessageKind.TEXT and _recent_sends(room, member, now):
@@ -262,19 +349,9 @@ def do_send_message(
                 word_count=len(body.split()),
                 created_at=now,
             )
-            if kind == MessageKind.TEXT:
+            if kind == MessageKind.TEXT and triage_now:
                 # Triaged before anyone else sees it, in the same transaction as the store.
-                message.screening = screen(
-                    author=member,
-                    text=body,
-                    path="chat.message",
-                    object_id=message.pk,
-                    group_id=room.group_id,
-                    premoderated=bool(room.group_id and room.group.premoderated),  # type: ignore[union-attr]
-                    reply=True,
-                    between_members=between_members,
-                    now=now,
-                )
+                message.screening = _triage(message, room, between_members)
                 if message.screening.held:
                     message.refresh_from_db()
                     return message, True  # kept from the room until a moderator reviews it
@@ -287,6 +364,75 @@ def do_send_message(
             raise
         return existing, False
     return message, True
+
+
+def _triage(message: Message, room: Room, between_members: bool) -> Any:
+    return screen(
+        author=message.sender,  # type: ignore[arg-type]
+        text=message.body,
+        path="chat.message",
+        object_id=message.pk,
+        group_id=room.group_id,
+        premoderated=triage_first(room),
+        reply=True,
+        between_members=between_members,
+        now=message.created_at,
+    )
+
+
+def do_triage_messages(messages: list[Message]) -> None:
+    """Triage messages already stored and delivered (:func:`do_send_messages`), in one transaction.
+
+    What triage finds is acted on as for any writing — a crisis alert to whoever is on duty, the care queue,
+    the moderation queue — and each result is put on ``message.screening`` for the caller (the writer's page
+    is offered crisis support). One that fails is logged and left for :func:`triage_missed_messages`.
+    """
+    with transaction.atomic():
+        for message in messages:
+            try:
+                with transaction.atomic():
+                    between = message.room.kind == RoomKind.CONVERSATION and _is_peer_room(message.room)
+                    message.screening = _triage(message, message.room, between)
+            except Exception:
+                log_event("chat.triage_failed", level=logging.ERROR, exc_info=True, message=message.pk)
+
+
+TRIAGE_MISSED_AFTER = timedelta(seconds=30)  # younger ones may still be in a process's triage backlog
+TRIAGE_MISSED_WITHIN = timedelta(hours=12)  # and no older (a worker runs always; demo history is older)
+TRIAGE_MISSED_LOOKBACK = 50_000  # the newest messages looked at (hours of the busiest chat; by pk, indexed)
+
+
+def triage_missed_messages(now: datetime | None = None) -> int:
+    """Triage chat messages stored but never triaged (the process stopped between the two): the worker's
+    safety net behind :func:`do_send_messages`. Returns how many it triaged."""
+    from hearth.safety.models import TriageRecord
+
+    now = now or timezone.now()
+    newest = Message.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if newest is None:
+        return 0
+    triaged = TriageRecord.objects.filter(content_key="chat.message", object_id=OuterRef("pk"))
+    missed = list(
+        Message.objects.filter(
+            pk__gt=newest - TRIAGE_MISSED_LOOKBACK,
+            kind=MessageKind.TEXT,
+            created_at__lt=now - TRIAGE_MISSED_AFTER,
+            created_at__gte=now - TRIAGE_MISSED_WITHIN,
+            deleted_at__isnull=True,
+            sender__isnull=False,
+        )
+        .exclude(Exists(triaged))
+        .select_related("room", "room__group", "sender")
+        .order_by("pk")[:500]
+    )
+    if missed:
+        log_event("chat.triage_missed", level=logging.WARNING, count=len(missed))
+        do_triage_messages(missed)
+    return len(missed)
+
+
+def _is_peer_room(room: Room) -> bool:
+    return Conversation.objects.filter(room=room, kind=ConversationKind.PEER).exists()
 
 
 def _check_peer_room(member: Member, room: Room) -> bool:

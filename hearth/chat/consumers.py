@@ -26,6 +26,7 @@ everything up to it has now been sent), ``gap``, and the room's events
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -38,9 +39,10 @@ from django.urls import reverse
 
 from hearth.chat import actions
 from hearth.chat.access import access_room, messages_after, room_channel
-from hearth.chat.actions import TokenBucket, message_payload
+from hearth.chat.actions import Send, TokenBucket, message_payload
 from hearth.chat.models import Message, Room
 from hearth.chat.pushback import SLOW_DOWN_MESSAGE, gate
+from hearth.chat.sending import sender
 from hearth.core import params
 from hearth.core.consumers import EventConsumer
 from hearth.core.errors import ActionError
@@ -68,6 +70,7 @@ class RoomConsumer(EventConsumer):
         return [member_group(member.pk)]
 
     async def connect(self) -> None:
+        self._pending: set[asyncio.Task[None]] = set()
         self.bucket = TokenBucket.for_chat()
         self.last_typing = 0.0
         await super().connect()
@@ -237,9 +240,13 @@ class RoomConsumer(EventConsumer):
             )
             return
         try:
-            message, created = await database_sync_to_async(self._store)(body, client_id)
+            sent, triaged = await sender().send(Send(self.member, self.room, body, client_id))
         finally:
             gate.leave(self.room.pk)
+        if sent.error is not None:
+            raise sent.error
+        message = sent.message
+        assert message is not None
         # Only now — committed, and the broadcast queued — does the sender hear it's safe.
         await self.send_json(
             {
@@ -247,20 +254,25 @@ class RoomConsumer(EventConsumer):
                 "client_id": message.client_id,
                 "id": message.pk,
                 "seq": message.seq,
-                "duplicate": not created,
+                "duplicate": not sent.created,
                 "held": bool(message.screening and message.screening.held),
             }
         )
-        if message.screening and message.screening.show_crisis_support:
+        if triaged is not None:  # triage runs just after the commit: offer support when it has
+            task = asyncio.get_running_loop().create_task(self._support_after(triaged))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+        else:
+            await self._offer_support(message.screening)
+
+    async def _support_after(self, triaged: asyncio.Future[Any]) -> None:
+        with contextlib.suppress(Exception):  # the socket may have closed meanwhile
+            await self._offer_support(await triaged)
+
+    async def _offer_support(self, screening: Any) -> None:
+        if screening is not None and screening.show_crisis_support and not self.ended:
             # Kindly, not a wall: the page offers support beside the conversation.
             await self.send_json({"kind": "safety.support", "url": reverse("safety:support")})
-
-    def _store(self, body: str, client_id: str) -> tuple[Message, bool]:
-        started = time.perf_counter()
-        try:
-            return actions.do_send_message(self.member, self.room, body, client_id)
-        finally:
-            gate.done(time.perf_counter() - started)
 
     def _change(self, kind: str, content: dict[str, Any]) -> None:
         message_id = params.parse_id(content.get("id"))

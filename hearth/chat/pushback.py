@@ -8,6 +8,10 @@ sender*, with a time to retry after — a ``slow_down`` frame on the websocket, 
 ``Retry-After`` for the form — and nothing is stored. Nothing accepted is ever dropped afterwards: the
 refusal is the pushback, and the page retries with the same client id (stored once however often).
 
+Triage runs just after the commit (``chat/sending.py``) and has a backlog of its own: when clearing it would
+take more than ``TRIAGE_MAX_WAIT`` seconds, sends are refused too, so an accepted message — a crisis among
+them — is triaged within seconds however busy the process is.
+
 Refusals are counted (:func:`refused_total`, the ``hearth_chat_sends_refused_total`` gauge) and logged.
 """
 
@@ -23,6 +27,7 @@ from hearth.core.logs import log_event
 
 MAX_WAIT = 0.5  # seconds a send may expect to wait for storage before it is refused
 ROOM_LIMIT = 40  # sends waiting in one room (in this process) before that room is told to slow down
+TRIAGE_MAX_WAIT = 1.0  # seconds the triage backlog may take to clear before sends are refused
 FLOOR = 16  # always let this many wait, whatever the average says (a cold start has no average)
 RETRY_MIN, RETRY_MAX = 0.5, 10.0  # seconds
 
@@ -33,6 +38,8 @@ class SendGate:
         self.waiting = 0
         self.rooms: Counter[int] = Counter()
         self.per_message = 0.005  # seconds to store one message, moving average
+        self.triage_waiting = 0  # messages stored and waiting for triage (chat/sending.py)
+        self.per_triage = 0.005  # seconds to triage one message, moving average
         self.refused = 0
         self._last_log = 0.0
 
@@ -40,7 +47,13 @@ class SendGate:
         """Admit one send to ``room_id`` (returns None), or refuse it: the seconds to wait before retrying."""
         with self._lock:
             expected = self.waiting * self.per_message
-            if (self.waiting >= FLOOR and expected > MAX_WAIT) or self.rooms[room_id] >= ROOM_LIMIT:
+            triage_backlog = (self.triage_waiting + self.waiting) * self.per_triage
+            if (
+                (self.waiting >= FLOOR and expected > MAX_WAIT)
+                or self.rooms[room_id] >= ROOM_LIMIT
+                or (self.triage_waiting >= FLOOR and triage_backlog > TRIAGE_MAX_WAIT)
+            ):
+                expected = max(expected, triage_backlog)
                 self.refused += 1
                 retry = min(RETRY_MAX, max(RETRY_MIN, expected)) * random.uniform(1.0, 1.5)
                 now = time.monotonic()
@@ -50,6 +63,7 @@ class SendGate:
                         "chat.slow_down",
                         level=logging.WARNING,
                         waiting=self.waiting,
+                        triage_waiting=self.triage_waiting,
                         room=room_id,
                         room_waiting=self.rooms[room_id],
                         refused_total=self.refused,
@@ -72,6 +86,17 @@ class SendGate:
         if messages > 0:
             with self._lock:
                 self.per_message = 0.8 * self.per_message + 0.2 * (seconds / messages)
+
+    def triage_queued(self, messages: int) -> None:
+        with self._lock:
+            self.triage_waiting += messages
+
+    def triage_done(self, seconds: float, messages: int) -> None:
+        """Triaging ``messages`` took ``seconds``: they leave the backlog, and the average is updated."""
+        if messages > 0:
+            with self._lock:
+                self.triage_waiting = max(0, self.triage_waiting - messages)
+                self.per_triage = 0.8 * self.per_triage + 0.2 * (seconds / messages)
 
 
 gate = SendGate()

@@ -1,4 +1,4 @@
-"""Chat's scheduled work: gathering reminders."""
+"""Chat's scheduled work: gathering reminders, and triage of any message a stopped process left untriaged."""
 
 from __future__ import annotations
 
@@ -42,5 +42,15 @@ def open_booked_slots() -> int:
 def buddy_check_ins() -> int:
     """Ask active buddy pairs how it's going, weekly (see ``actions.buddy_check_ins``)."""
     from hearth.chat.actions import buddy_check_ins as run
+
+    return run()
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def triage_missed_messages() -> int:
+    """Triage chat messages stored but never triaged (a process stopped just after storing them: see
+    ``chat/sending.py``)."""
+    from hearth.chat.actions import triage_missed_messages as run
 
     return run()

@@ -1,0 +1,125 @@
+"""Storing websocket sends together, and triaging them just after (issue 21).
+
+**Group commit.** A durable commit costs a disk flush (~10 ms on SQLite with ``synchronous=FULL``, similar on
+PostgreSQL), and one at a time that capped a process near 85 messages a second. Here every send waiting in the
+process joins the next batch: :func:`hearth.chat.actions.do_send_messages` stores the whole batch in one
+transaction, one flush for all of them, while the next batch gathers. Nobody waits on purpose: a send on a quiet
+evening is a batch of one. Each sender is acknowledged only once its batch has committed.
+
+**Triage off the delivery path.** Outside pre-moderated groups, what triage finds doesn't change who may see a
+message, so it runs right after the commit instead of before it: the sender is acknowledged and the room hears
+the message first, then :func:`~hearth.chat.actions.do_triage_messages` raises any crisis alert. Triage has its
+own bounded backlog: :data:`hearth.chat.pushback.gate` refuses new sends (``slow_down``) when the backlog would
+take more than ``TRIAGE_MAX_WAIT`` to clear, so an accepted crisis message still reaches whoever is on duty
+within seconds. If the process stops between the commit and triage, the worker's
+:func:`~hearth.chat.tasks.triage_missed_messages` job triages what was missed.
+
+Both steps run on the thread the process uses for the database, batch after batch, so a triage batch is kept
+small (``TRIAGE_BATCH``) to let the next store batch through quickly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import weakref
+from collections import deque
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from hearth.chat import actions
+from hearth.chat.actions import Send, Sent
+from hearth.chat.pushback import gate
+from hearth.core.logs import log_event
+
+MAX_BATCH = 200  # sends stored in one transaction
+TRIAGE_BATCH = 16  # messages triaged in one transaction (then the next store batch gets its turn)
+
+
+class Sender:
+    """One per event loop (process): the sends waiting to be stored, and the messages waiting for triage."""
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[Send, asyncio.Future[Sent]]] = []
+        self._lock = threading.Lock()  # the database thread takes from ``waiting``
+        self.triage: deque[tuple[Sent, asyncio.Future[Any]]] = deque()
+        self.store_task: asyncio.Task[None] | None = None
+        self.triage_task: asyncio.Task[None] | None = None
+        self.batches = 0  # store batches committed (for tests and /metrics-style curiosity)
+
+    async def send(self, send: Send) -> tuple[Sent, asyncio.Future[Any] | None]:
+        """Store ``send`` with whatever else is waiting; returns once it is committed (or refused), with a
+        future for its triage result when triage comes after (None otherwise)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Sent] = loop.create_future()
+        with self._lock:
+            self.waiting.append((send, future))
+        if self.store_task is None or self.store_task.done():
+            self.store_task = loop.create_task(self._store())
+        sent = await future
+        return sent, sent.triaged
+
+    def _take_and_store(self) -> tuple[list[tuple[Send, asyncio.Future[Sent]]], list[Sent]]:
+        """On the database thread: take every send waiting *now* (those that arrived while this call queued
+        behind other database work included) and store them together."""
+        with self._lock:
+            batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+        if not batch:
+            return batch, []
+        started = time.perf_counter()
+        try:
+            return batch, actions.do_send_messages([send for send, _ in batch])
+        except Exception as error:  # nothing in the batch was stored: every sender hears so
+            log_event("chat.store_failed", level=logging.ERROR, exc_info=True, batch=len(batch))
+            return batch, [Sent(failure=error) for _ in batch]
+        finally:
+            gate.done(time.perf_counter() - started, len(batch))
+
+    async def _store(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.waiting:
+            batch, results = await database_sync_to_async(self._take_and_store)()
+            if batch:
+                self.batches += 1
+            for (_, future), sent in zip(batch, results, strict=True):
+                if sent.triage_later:
+                    sent.triaged = loop.create_future()
+                    self.triage.append((sent, sent.triaged))
+                    gate.triage_queued(1)
+                if future.done():
+                    continue
+                if sent.failure is not None:
+                    future.set_exception(sent.failure)
+                else:
+                    future.set_result(sent)
+            if self.triage and (self.triage_task is None or self.triage_task.done()):
+                self.triage_task = loop.create_task(self._triage())
+
+    async def _triage(self) -> None:
+        while self.triage:
+            batch = [self.triage.popleft() for _ in range(min(TRIAGE_BATCH, len(self.triage)))]
+            started = time.perf_counter()
+            try:
+                await database_sync_to_async(actions.do_triage_messages)([sent.message for sent, _ in batch])
+            except Exception:  # left for the worker's triage_missed_messages
+                log_event("chat.triage_failed", level=logging.ERROR, exc_info=True, batch=len(batch))
+            finally:
+                gate.triage_done(time.perf_counter() - started, len(batch))
+            for sent, future in batch:
+                if not future.done():
+                    future.set_result(getattr(sent.message, "screening", None))
+
+
+_senders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Sender] = weakref.WeakKeyDictionary()
+
+
+def sender() -> Sender:
+    """This process's (this event loop's) :class:`Sender`."""
+    loop = asyncio.get_running_loop()
+    found = _senders.get(loop)
+    if found is None:
+        found = _senders[loop] = Sender()
+    return found

@@ -1,0 +1,115 @@
+"""The send path at scale (issue 21): sends waiting together share one commit; triage runs just after the
+commit (the room hears first, the alert still goes, the writer is still offered support); a pre-moderated
+room is still triaged first; a message a stopped process left untriaged is triaged by the worker; a triage
+backlog makes the process say "slow down"."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import timedelta
+
+import pytest
+from channels.db import database_sync_to_async
+from django.urls import reverse
+
+from hearth.chat import actions, pushback
+from hearth.chat.actions import Send
+from hearth.chat.models import Message
+from hearth.chat.sending import sender
+from hearth.safety.models import CrisisAlert, TriageRecord
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+CRISIS = "I want to end it all tonight, I have the pills ready."
+
+
+async def test_sends_waiting_together_are_stored_with_one_commit_and_a_refused_one_leaves_the_others_alone(
+    room, member, volunteer, peer_worker, monkeypatch, no_flood_limit
+):
+    batches: list[int] = []
+    store = actions.do_send_messages
+
+    def recording(sends):
+        batches.append(len(sends))
+        return store(sends)
+
+    monkeypatch.setattr(actions, "do_send_messages", recording)
+    sends = [
+        Send(member, room, "Evening all", "c-1"),
+        Send(volunteer, room, "   ", "c-2"),  # nothing written: refused to its sender
+        Send(peer_worker, room, "Hello both", "c-3"),
+    ]
+    results = await asyncio.gather(*(sender().send(send) for send in sends))
+    assert batches == [3]  # three waiting, one transaction
+    stored = [sent for sent, _ in results if sent.message is not None]
+    assert [(s.message.client_id, s.message.seq, s.created) for s in stored] == [("c-1", 1, True), ("c-3", 2, True)]
+    refused = results[1][0]
+    assert refused.message is None and "Write something" in str(refused.error)
+    await asyncio.gather(*(triaged for _, triaged in results if triaged is not None))  # then triaged, after
+    assert await database_sync_to_async(TriageRecord.objects.filter(content_key="chat.message").count)() == 2
+
+
+async def test_triage_runs_after_the_room_has_heard_and_still_raises_the_alert_and_offers_support(
+    live, room, member, volunteer, monkeypatch
+):
+    robin = await live(member, room.pk)
+    sam = await live(volunteer, room.pk)
+    triage_may_run = threading.Event()
+    triage = actions.do_triage_messages
+
+    def held_back(messages):
+        triage_may_run.wait(timeout=10)
+        return triage(messages)
+
+    monkeypatch.setattr(actions, "do_triage_messages", held_back)
+    await robin.send(kind="send", client_id="c-1", body=CRISIS)
+    ack = await robin.next("ack")
+    heard = await sam.next("chat.message")
+    assert heard["id"] == ack["id"] and not ack["held"]
+    assert pushback.gate.triage_waiting == 1  # stored and delivered; triage hasn't run yet
+    triage_may_run.set()
+    support = await robin.next("safety.support")
+    assert support["url"] == reverse("safety:support")
+    assert await database_sync_to_async(CrisisAlert.objects.filter(member=member).exists)()
+    assert await sam.quiet("safety.support") == []  # only the writer is offered support
+
+
+async def test_a_pre_moderated_room_is_triaged_before_anyone_hears(live, room, group, member, volunteer):
+    group.premoderated = True
+    await database_sync_to_async(group.save)()
+    robin = await live(member, room.pk)
+    sam = await live(volunteer, room.pk)
+    await robin.send(kind="send", client_id="h-1", body="Oh shut up, you stupid idiot, nobody asked you.")
+    ack = await robin.next("ack")
+    assert ack["held"]
+    assert await sam.quiet("chat.message") == []
+
+
+def _store_without_triage(member, room, body: str) -> Message:
+    [sent] = actions.do_send_messages([Send(member, room, body, "lost")])
+    assert sent.triage_later and sent.message is not None
+    return sent.message
+
+
+async def test_a_message_left_untriaged_by_a_stopped_process_is_triaged_by_the_worker(room, member, time_machine):
+    time_machine.move_to("2026-11-22 19:00:00+00:00", tick=False)
+    message = await database_sync_to_async(_store_without_triage)(member, room, CRISIS)  # then the process stopped
+    assert await database_sync_to_async(actions.triage_missed_messages)() == 0  # it may still be in the backlog
+    time_machine.shift(timedelta(minutes=1))
+    assert await database_sync_to_async(actions.triage_missed_messages)() == 1
+    assert await database_sync_to_async(TriageRecord.objects.filter(object_id=message.pk).exists)()
+    assert await database_sync_to_async(CrisisAlert.objects.filter(member=member).exists)()
+    assert await database_sync_to_async(actions.triage_missed_messages)() == 0  # once
+
+
+async def test_a_triage_backlog_makes_the_process_say_slow_down(monkeypatch):
+    gate = pushback.SendGate()
+    gate.triage_queued(pushback.FLOOR)
+    assert gate.enter(1) is None  # a backlog that clears quickly is fine
+    gate.leave(1)
+    gate.triage_done(2.0, 10)  # triage has been slow: 0.2 s a message
+    gate.triage_queued(40)  # 46 waiting: some 2 s of triage
+    retry = gate.enter(1)
+    assert retry is not None and retry >= pushback.RETRY_MIN
+    assert gate.refused == 1
