@@ -30,6 +30,7 @@ import contextlib
 import json
 import logging
 import time
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -84,7 +85,7 @@ class RoomConsumer(EventConsumer):
         await self.outbox.hold()
         self.room_group = room_channel(self.room.pk)
         await fanout().join(self.room_group, self)
-        self.visit_id, snapshot = await database_sync_to_async(self._enter)()
+        self.visit_id, snapshot = await sender().write(self._enter)  # committed with others arriving now
         await self.send_json(snapshot)
         if resume is not None:
             await self._send_backlog(resume)
@@ -103,7 +104,7 @@ class RoomConsumer(EventConsumer):
             await fanout().leave(self.room_group, self)
         await super().disconnect(code)
         if self.visit_id is not None:
-            await database_sync_to_async(actions.do_leave_room)(self.visit_id)
+            await sender().write(partial(actions.do_leave_room, self.visit_id))
 
     # --- Live events ------------------------------------------------------------------------------
 

@@ -14,6 +14,10 @@ take more than ``TRIAGE_MAX_WAIT`` to clear, so an accepted crisis message still
 within seconds. If the process stops between the commit and triage, the worker's
 :func:`~hearth.chat.tasks.triage_missed_messages` job triages what was missed.
 
+**Visits too.** Opening and closing a room writes a visit (presence, attendance): :meth:`Sender.write` puts
+those writes in the same batches, so 5,000 pages coming back after a restart cost a few hundred commits, not
+5,000, and sends aren't stuck behind them.
+
 Both steps run on the thread the process uses for the database, batch after batch, so a triage batch is kept
 small (``TRIAGE_BATCH``) to let the next store batch through quickly.
 """
@@ -26,14 +30,19 @@ import threading
 import time
 import weakref
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
+from django.db import transaction
 
 from hearth.chat import actions
 from hearth.chat.actions import Send, Sent
 from hearth.chat.pushback import gate
 from hearth.core.logs import log_event
+
+T = TypeVar("T")
 
 MAX_BATCH = 200  # sends stored in one transaction
 TRIAGE_BATCH = 16  # messages triaged in one transaction (then the next store batch gets its turn)
@@ -44,11 +53,12 @@ class Sender:
 
     def __init__(self) -> None:
         self.waiting: list[tuple[Send, asyncio.Future[Sent]]] = []
+        self.writes: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
         self._lock = threading.Lock()  # the database thread takes from ``waiting``
         self.triage: deque[tuple[Sent, asyncio.Future[Any]]] = deque()
         self.store_task: asyncio.Task[None] | None = None
         self.triage_task: asyncio.Task[None] | None = None
-        self.batches = 0  # store batches committed (for tests and /metrics-style curiosity)
+        self.commits = 0  # batches committed
 
     async def send(self, send: Send) -> tuple[Sent, asyncio.Future[Any] | None]:
         """Store ``send`` with whatever else is waiting; returns once it is committed (or refused), with a
@@ -57,33 +67,58 @@ class Sender:
         future: asyncio.Future[Sent] = loop.create_future()
         with self._lock:
             self.waiting.append((send, future))
-        if self.store_task is None or self.store_task.done():
-            self.store_task = loop.create_task(self._store())
+        self._kick(loop)
         sent = await future
         return sent, sent.triaged
 
-    def _take_and_store(self) -> tuple[list[tuple[Send, asyncio.Future[Sent]]], list[Sent]]:
-        """On the database thread: take every send waiting *now* (those that arrived while this call queued
-        behind other database work included) and store them together."""
+    async def write(self, work: Callable[[], T]) -> T:
+        """Run ``work`` (a short write, in a transaction of its own) in the next batch's commit; its result
+        once committed. If it raises, its savepoint is rolled back and the exception is raised here."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        with self._lock:
+            self.writes.append((work, future))
+        self._kick(loop)
+        return await future
+
+    def _kick(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self.store_task is None or self.store_task.done():
+            self.store_task = loop.create_task(self._store())
+
+    def _take_and_store(self) -> tuple[list[Any], list[Sent], list[Any], list[Any]]:
+        """On the database thread: take every send and write waiting *now* (those that arrived while this call
+        queued behind other database work included) and commit them together."""
         with self._lock:
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
-        if not batch:
-            return batch, []
+            writes, self.writes = self.writes[:MAX_BATCH], self.writes[MAX_BATCH:]
+        if not batch and not writes:
+            return batch, [], writes, []
         started = time.perf_counter()
+        results: list[Sent] = []
+        outcomes: list[Any] = []
         try:
-            return batch, actions.do_send_messages([send for send, _ in batch])
-        except Exception as error:  # nothing in the batch was stored: every sender hears so
-            log_event("chat.store_failed", level=logging.ERROR, exc_info=True, batch=len(batch))
-            return batch, [Sent(failure=error) for _ in batch]
+            with transaction.atomic():
+                results = actions.do_send_messages([send for send, _ in batch]) if batch else []
+                for work, _ in writes:
+                    try:
+                        with transaction.atomic():
+                            outcomes.append(_Done(work()))
+                    except Exception as error:
+                        outcomes.append(_Failed(error))
+        except Exception as error:  # nothing in the batch was stored: everyone waiting hears so
+            log_event("chat.store_failed", level=logging.ERROR, exc_info=True, batch=len(batch) + len(writes))
+            return batch, [Sent(failure=error) for _ in batch], writes, [_Failed(error) for _ in writes]
         finally:
-            gate.done(time.perf_counter() - started, len(batch))
+            if batch:
+                gate.done(time.perf_counter() - started, len(batch))
+        return batch, results, writes, outcomes
 
     async def _store(self) -> None:
         loop = asyncio.get_running_loop()
-        while self.waiting:
-            batch, results = await database_sync_to_async(self._take_and_store)()
-            if batch:
-                self.batches += 1
+        while self.waiting or self.writes:
+            batch, results, writes, outcomes = await database_sync_to_async(self._take_and_store)()
+            if batch or writes:
+                self.commits += 1
             for (_, future), sent in zip(batch, results, strict=True):
                 if sent.triage_later:
                     sent.triaged = loop.create_future()
@@ -95,6 +130,12 @@ class Sender:
                     future.set_exception(sent.failure)
                 else:
                     future.set_result(sent)
+            for (_, waiter), outcome in zip(writes, outcomes, strict=True):
+                if not waiter.done():
+                    if isinstance(outcome, _Failed):
+                        waiter.set_exception(outcome.error)
+                    else:
+                        waiter.set_result(outcome.value)
             if self.triage and (self.triage_task is None or self.triage_task.done()):
                 self.triage_task = loop.create_task(self._triage())
 
@@ -111,6 +152,16 @@ class Sender:
             for sent, future in batch:
                 if not future.done():
                     future.set_result(getattr(sent.message, "screening", None))
+
+
+@dataclass
+class _Done:
+    value: Any
+
+
+@dataclass
+class _Failed:
+    error: Exception
 
 
 _senders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Sender] = weakref.WeakKeyDictionary()

@@ -25,6 +25,7 @@ from importlib import import_module
 from types import SimpleNamespace
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -209,7 +210,12 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             await self.apply_rules_if_due()
             if self.ended:
                 return
-        await super().dispatch(message)
+        # Channels' own dispatch first hops to the database thread to close stale connections; every
+        # database_sync_to_async call does that anyway, so messages aren't queued behind the database for it.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
         """Frames from the page: JSON text, small and sound, or an ``error`` back (never a crashed socket)."""

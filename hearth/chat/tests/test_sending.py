@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from channels.db import database_sync_to_async
@@ -15,8 +16,9 @@ from django.urls import reverse
 
 from hearth.chat import actions, pushback
 from hearth.chat.actions import Send
-from hearth.chat.models import Message
+from hearth.chat.models import Message, RoomVisit
 from hearth.chat.sending import sender
+from hearth.core.errors import ActionError
 from hearth.safety.models import CrisisAlert, TriageRecord
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -48,6 +50,25 @@ async def test_sends_waiting_together_are_stored_with_one_commit_and_a_refused_o
     assert refused.message is None and "Write something" in str(refused.error)
     await asyncio.gather(*(triaged for _, triaged in results if triaged is not None))  # then triaged, after
     assert await database_sync_to_async(TriageRecord.objects.filter(content_key="chat.message").count)() == 2
+
+
+async def test_people_opening_a_room_together_share_one_commit_and_a_failed_write_stays_its_own(
+    room, member, volunteer, peer_worker
+):
+    def broken() -> None:
+        raise ActionError("This room no longer exists.")
+
+    writer = sender()
+    before = writer.commits
+    outcomes = await asyncio.gather(
+        *(writer.write(partial(actions.do_enter_room, p, room)) for p in (member, volunteer, peer_worker)),
+        writer.write(broken),
+        return_exceptions=True,
+    )
+    assert writer.commits == before + 1
+    assert isinstance(outcomes[3], ActionError)
+    present = await database_sync_to_async(lambda: {v.member_id for v in RoomVisit.objects.filter(room=room)})()
+    assert present == {member.pk, volunteer.pk, peer_worker.pk}
 
 
 async def test_triage_runs_after_the_room_has_heard_and_still_raises_the_alert_and_offers_support(
