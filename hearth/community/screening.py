@@ -5,14 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from hearth.community.models import Group, GroupState, JoinPolicy, Membership, Post
-from hearth.core.screening import Path, exempt_text, member_text, register_path, staff_text, system_text
+from hearth.core.screening import (
+    Path,
+    exempt_text,
+    member_text,
+    register_drill_cleanup,
+    register_path,
+    staff_text,
+    system_text,
+)
 from hearth.members.models import Member
+
+
+def _drill_group_name(member_id: int) -> str:
+    return f"Drill {member_id} (not shown to members)"
 
 
 def drill_group(member: Member) -> Group:
     """A private, unlisted group of one for a drill: nobody else ever sees what is written there."""
     group = Group.objects.create(
-        name=f"Drill {member.pk} (not shown to members)",
+        name=_drill_group_name(member.pk),
         purpose="A crisis drill: synthetic writing, seen by nobody but staff handling the drill.",
         who_for="Nobody: made and removed by hearth drill.",
         state=GroupState.ACTIVE,
@@ -61,6 +73,16 @@ def _drill_interests(member: Member, text: str) -> Any:
     return do_update_community_settings(member, interests=text[:200], muted_words="")
 
 
+def _remove_drill_groups(people: list[int]) -> None:
+    """The drill groups of one go with the drill (their rooms and posts with them).
+
+    Only an unlisted group of that name whose members are all drill people: never a real group.
+    """
+    named = Group.objects.filter(name__in=[_drill_group_name(pk) for pk in people], listed=False)
+    Group.objects.filter(pk__in=named).exclude(memberships__member__in=Member.objects.exclude(pk__in=people)).delete()
+
+
+register_drill_cleanup(_remove_drill_groups)
 register_path(Path("community.post", "post", drill=_drill_post))
 register_path(Path("community.comment", "reply", drill=_drill_comment))
 register_path(Path("community.group", "group proposal", drill=_drill_proposal))

@@ -36,7 +36,9 @@ object_id=obj.pk)`` in the action's transaction; act on the returned :class:`Scr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -93,22 +95,56 @@ class Path:
     ``label`` is how staff read it ("talk-now message"). ``drill(member, text)``
     writes ``text`` as ``member`` through the real action (making whatever it
     needs, e.g. a private group) and returns the stored object; ``hearth drill``
-    uses it. Only a path that can't be driven by a member alone may leave it out,
-    with ``no_drill`` saying why.
+    uses it. Every path has one; a drill that can't run on some database (nothing
+    there a member could write through) raises :class:`DrillSkipped` saying why.
     """
 
     key: str
     label: str
-    drill: Callable[[Member, str], Any] | None = None
-    no_drill: str = ""
+    drill: Callable[[Member, str], Any]
+
+
+class DrillSkipped(Exception):
+    """A path's drill can't run on this database (its message says why); ``hearth drill`` reports it."""
 
 
 _PATHS: dict[str, Path] = {}
 
+# --- Drills: synthetic writing, marked so the alerts it raises say "Drill" and never reach members --------------
+
+_drilling: ContextVar[bool] = ContextVar("hearth_drilling", default=False)
+
+
+@contextlib.contextmanager
+def drilling() -> Iterator[None]:
+    """Everything screened inside is a drill (``hearth drill``): its crisis alerts are marked as drills."""
+    token = _drilling.set(True)
+    try:
+        yield
+    finally:
+        _drilling.reset(token)
+
+
+def is_drill() -> bool:
+    return _drilling.get()
+
+
+# After a drill: each app removes what its drills made beyond the synthetic people ("delete my account" erases
+# the people and what they wrote; a drill group of one, say, would otherwise stay). Called with their ids.
+DrillCleanup = Callable[[list[int]], None]
+_drill_cleanups: list[DrillCleanup] = []
+
+
+def register_drill_cleanup(cleanup: DrillCleanup) -> None:
+    if cleanup not in _drill_cleanups:
+        _drill_cleanups.append(cleanup)
+
+
+def drill_cleanups() -> list[DrillCleanup]:
+    return list(_drill_cleanups)
+
 
 def register_path(path: Path) -> None:
-    if path.drill is None and not path.no_drill:
-        raise ValueError(f"screening path {path.key!r} needs a drill, or no_drill saying why not")
     _PATHS[path.key] = path
 
 

@@ -28,7 +28,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.core import audit, banners, deliveries, push
+from hearth.core import audit, banners, deliveries, push, screening
 from hearth.core.banners import Banner, BannerSource
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
@@ -198,6 +198,7 @@ def raise_crisis_alert(
         created_at=now,
         escalate_at=now + escalate_after(),
         nobody_on_duty=not staff,
+        drill=screening.is_drill(),
     )
     handlers = crisis_handlers()
     _send_live(alert, handlers)  # the people on call are among them: their pages and, with push, their phones

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from hearth.core.screening import Path, member_text, register_path, staff_text, system_text
+from typing import Any
 
-register_path(
-    Path(
-        "signposting.referral",
-        "referral note",
-        no_drill="only for resources that take self-referrals, which a fresh organisation may not have; "
-        "covered by signposting/tests/test_screening.py",
-    )
-)
+from hearth.core.screening import DrillSkipped, Path, member_text, register_path, staff_text, system_text
+from hearth.members.models import Member
+
+
+def _drill_self_referral(member: Member, text: str) -> Any:
+    from hearth.signposting.actions import do_create_referral
+    from hearth.signposting.models import Resource
+
+    resource = Resource.objects.filter(active=True, self_referral=True, referral_needed=False).first()
+    if resource is None:
+        raise DrillSkipped("no resource in the directory takes self-referrals")
+    return do_create_referral(member, member, resource, note=text[:500])
+
+
+register_path(Path("signposting.referral", "self-referral note", drill=_drill_self_referral))
 
 member_text("signposting.Referral", "note", path="signposting.referral")
 staff_text(

@@ -318,3 +318,15 @@ def test_a_pinned_post_is_shown_once_above_the_others(client_for, volunteer, mem
     page = text(client_for(member).get(reverse("community:group", args=[group.pk])))
     assert page.count(f'id="post-{pinned.pk}"') == 1 and page.count("House rules: be kind") == 1
     assert page.index("House rules") < page.index("Hello everyone")
+
+
+def test_the_drill_clean_up_removes_drill_groups_of_one_and_never_a_real_group(make_member):
+    from hearth.community.screening import _remove_drill_groups, drill_group
+
+    drilled, other = make_member("Drill: post"), make_member("Drill: reply")
+    alone = drill_group(drilled)
+    shared = drill_group(other)
+    Membership.objects.create(group=shared, member=make_member("Ash"))  # a real person is in it: not the drill's
+    _remove_drill_groups([drilled.pk, other.pk])
+    assert not Group.objects.filter(pk=alone.pk).exists()
+    assert Group.objects.filter(pk=shared.pk).exists()

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from hearth.availability import actions as availability
+from hearth.core import screening
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
 from hearth.core.testing import run_deliveries, text
@@ -103,3 +104,14 @@ def test_on_duty_staff_also_get_an_email_when_email_is_configured(member, peer_w
     run_deliveries()
     assert [m.to for m in mail.outbox] == [[peer_worker.email]]
     assert "tablets" not in mail.outbox[0].body  # no message text in email
+
+
+def test_a_drill_alert_says_so_in_its_email_and_is_never_told_to_the_member(member, outsider, coordinator, clock):
+    with screening.drilling():
+        alert = raise_for(member)
+    assert alert.drill and alert.headline().startswith("Drill — ")
+    assert alerts.latest_for_member(member) is None  # their support page never shows a drill
+    run_deliveries()
+    assert mail.outbox[0].subject.startswith("Drill: ")
+    assert mail.outbox[0].body.startswith("This is a drill")
+    assert not raise_for(outsider).drill  # outside the drill, a real alert again
