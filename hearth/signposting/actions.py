@@ -196,10 +196,16 @@ def do_update_referral(
     with transaction.atomic():
         referral.status = status
         referral.follow_up_on = follow_up
+        written = note is not None and note.strip() != referral.note
         if note is not None:
             referral.note = note.strip()
         referral.closed_at = None if status in Referral.OPEN else (referral.closed_at or timezone.now())
         referral.save()
+        if written and referral.note and referral.self_referred and actor.pk == referral.member_id:
+            # The member's own words about how it went (the way members write a note: "my referrals").
+            referral.screening = screen(
+                author=actor, text=referral.note, path="signposting.referral", object_id=referral.pk
+            )
         audit.log_action(
             "signposting.referral.updated",
             actor=actor,

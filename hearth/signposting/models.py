@@ -106,7 +106,7 @@ class Referral(models.Model):
         ordering = ["follow_up_on", "id"]
         indexes = [models.Index(fields=["status", "follow_up_on"])]
 
-    screening: Any = None  # set by do_create_referral for a member's own note
+    screening: Any = None  # set by do_create_referral and do_update_referral for a member's own note
 
     def __str__(self) -> str:
         return f"Referral {self.pk} to {self.resource_id}"

@@ -9,13 +9,15 @@ from hearth.members.models import Member
 
 
 def _drill_self_referral(member: Member, text: str) -> Any:
-    from hearth.signposting.actions import do_create_referral
-    from hearth.signposting.models import Resource
+    """As a member writes it: "I've contacted them" on a place that takes self-referrals, then a note on how it went."""
+    from hearth.signposting.actions import do_create_referral, do_update_referral
+    from hearth.signposting.models import Referral, Resource
 
     resource = Resource.objects.filter(active=True, self_referral=True, referral_needed=False).first()
     if resource is None:
         raise DrillSkipped("no resource in the directory takes self-referrals")
-    return do_create_referral(member, member, resource, note=text[:500])
+    referral = do_create_referral(member, member, resource, status=Referral.Status.MADE)
+    return do_update_referral(member, referral, status=Referral.Status.MADE, note=text[:500])
 
 
 register_path(Path("signposting.referral", "self-referral note", drill=_drill_self_referral))

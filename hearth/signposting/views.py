@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.core import params
 from hearth.core.errors import ActionError
+from hearth.core.screening import respond_to_screening
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -75,14 +77,15 @@ def my_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     del form.fields["follow_up_on"]
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_update_referral(
+            referral = actions.do_update_referral(
                 me, referral, status=form.cleaned_data["status"], follow_up_on=None, note=form.cleaned_data["note"]
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Thanks for letting us know.")
-            return redirect("signposting:my_referrals")
+            return respond_to_screening(
+                request, referral.screening, reverse("signposting:my_referrals"), "Thanks for letting us know."
+            )
     return render(
         request,
         "signposting/my_referral.html",

@@ -146,3 +146,29 @@ def test_only_staff_manage_the_directory(member, peer_worker):
         actions.do_save_resource(
             peer_worker, place, name="Food bank", kind="external", description="x", topics=["astrology"]
         )
+
+
+def test_a_crisis_in_a_members_note_on_their_own_referral_alerts_staff_and_shows_crisis_support(
+    client_for, member, peer_worker, citizens_advice
+):
+    from hearth.safety.models import CrisisAlert
+
+    client = client_for(member)
+    client.post(reverse("signposting:resource", args=[citizens_advice.pk]))
+    referral = Referral.objects.get(member=member)
+    response = client.post(
+        reverse("signposting:my_referral", args=[referral.pk]),
+        {"status": "made", "note": "They can't help. I'm going to kill myself tonight, the pills are ready."},
+    )
+    assert response["Location"].startswith(reverse("safety:support"))  # crisis lines first, as for a post
+    assert CrisisAlert.objects.filter(member=member, acknowledged_at__isnull=True).exists()
+
+
+def test_staff_notes_on_a_referral_are_theirs_and_not_screened_as_the_members(peer_worker, member, citizens_advice):
+    from hearth.safety.models import CrisisAlert
+
+    referral = actions.do_create_referral(member, member, citizens_advice, status=Referral.Status.MADE)
+    actions.do_update_referral(
+        peer_worker, referral, status=Referral.Status.MADE, note="Said she'd kill herself if the forms bounce again"
+    )
+    assert referral.screening is None and not CrisisAlert.objects.exists()
