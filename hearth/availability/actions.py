@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from hearth.availability import matching
+from hearth.availability import conversations, matching
 from hearth.availability.access import supporters_query
 from hearth.availability.models import (
     DEFAULT_CLOSES,
@@ -959,15 +959,11 @@ def do_accept_talk(supporter: Member, request_id: int, now: datetime | None = No
             raise ActionError("This message is marked urgent, so a peer worker or counsellor will answer it.")
         request.state = TalkRequest.State.ACCEPTED
         request.accepted_by, request.accepted_at, request.escalate_at = supporter, now, None
-        from hearth.chat.actions import check_can_offer_way, do_open_conversation, do_start_call
-
-        if request.mode != Mode.TEXT:
-            check_can_offer_way(supporter, request.mode)  # a message left for a phone call waits for staff
         # Every way opens the one-to-one: it is where a phone or video call lives, and where to write after.
-        conversation = do_open_conversation(request.member, supporter, opened_by=supporter, reason="talk now")
-        request.conversation_room_id = conversation.room_id
-        if request.mode != Mode.TEXT:
-            do_start_call(supporter, conversation, request.mode, phone=request.phone_for_callback)
+        # A message left for a phone call waits for staff (the opener refuses a way this supporter can't offer).
+        request.conversation_room_id = conversations.open_for_talk(
+            request.member, supporter, way=request.mode, phone=request.phone_for_callback
+        )
         request.save(update_fields=["state", "accepted_by", "accepted_at", "escalate_at", "conversation_room_id"])
         audit.log_action("availability.talk.accepted", actor=supporter, subject=request.member, obj=request)
         send_event_on_commit(

@@ -31,7 +31,6 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.care.actions import add_care_item
 from hearth.chat.access import (
     PRESENCE_WINDOW,
     are_buddies,
@@ -77,6 +76,7 @@ from hearth.chat.models import (
     SlotOutcome,
     SlotWay,
 )
+from hearth.chat.signals import follow_up_wanted
 from hearth.community.access import access_group_content, group_channel
 from hearth.community.models import Group, Membership
 from hearth.core import audit, deliveries, notifications
@@ -1449,8 +1449,9 @@ def do_hand_off(actor: Member, room: Room, person: Member, supporter: Member, no
             note=note.strip()[:300],
         )
         # The care queue follows up later, whatever happens in the one-to-one now.
-        add_care_item(
-            person,
+        follow_up_wanted.send(
+            "chat",
+            member=person,
             source="hand-off",
             reason=f"Offered a one-to-one from {room.title}, handed to {supporter.display_name}",
         )
@@ -1675,8 +1676,9 @@ def do_record_booking(supporter: Member, slot: Slot, outcome: str) -> Slot:
                 kind="chat.booking.changed",
                 about=slot,
             )
-            add_care_item(
-                slot.member,
+            follow_up_wanted.send(
+                "chat",
+                member=slot.member,
                 source="follow-up",
                 reason=f"Couldn't make a booked one-to-one with {supporter.display_name}",
             )
@@ -2020,3 +2022,16 @@ def do_record_call(actor: Member, call: Call, *, outcome: str, minutes: int | No
             data={"way": call.get_way_display().lower(), "outcome": call.get_outcome_display().lower()},
         )
     return call
+
+
+def open_for_talk(member: Member, supporter: Member, *, way: str, phone: str) -> int:
+    """A talk-now request accepted (``hearth.availability.conversations``): their one-to-one, with a phone or
+    video call when that's how they asked to talk; the room id. Inside the accepting transaction."""
+    from hearth.availability.models import Mode
+
+    if way != Mode.TEXT:
+        check_can_offer_way(supporter, way)  # before anything is opened: a phone request waits for staff
+    conversation = do_open_conversation(member, supporter, opened_by=supporter, reason="talk now")
+    if way != Mode.TEXT:
+        do_start_call(supporter, conversation, way, phone=phone)
+    return conversation.room_id

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from hearth.community import photos
 from hearth.community.access import forget_profile, group_channel, membership_of
+from hearth.community.joining import check_can_join
 from hearth.community.models import (
     CardType,
     Comment,
@@ -44,7 +45,6 @@ from hearth.core import audit, notifications
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
 from hearth.core.screening import Screening, screen
-from hearth.intake.gatekeeping import check_can_join
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm

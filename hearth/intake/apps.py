@@ -8,7 +8,10 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, the data-rights section, the home panel and the demo seeder.
-        from hearth.intake import actions, data_rights, demo, home, screening  # noqa: F401
+        from hearth.community.joining import register_join_check
+        from hearth.intake import actions, data_rights, demo, gatekeeping, home, screening  # noqa: F401
+
+        register_join_check(gatekeeping.check_can_join)  # community asks; it never imports intake
         from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
 
         DEMO_SEEDERS.append(demo.seed)

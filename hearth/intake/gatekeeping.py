@@ -1,7 +1,7 @@
 """Whether a person may join a group that asks for a self-assessment or a one-to-one first.
 
-:func:`check_can_join` is called at the start of
-:func:`hearth.community.actions.do_join_group`. It answers with a kind
+:func:`check_can_join` is registered with community (``hearth.community.joining``, from this app's
+``ready``) and called at the start of :func:`hearth.community.actions.do_join_group`. It answers with a kind
 explanation and a next step, never a bare "no". :func:`status` is what hosts
 and staff see: *that* each requirement is met, never the answers behind it.
 """

@@ -14,8 +14,8 @@ from hearth.safety.mood import group_mood
 
 
 def alert_drifting_groups(now: datetime | None = None) -> list[int]:
-    from hearth.community.access import group_hosts
     from hearth.safety.alerts import on_duty_crisis_staff
+    from hearth.safety.groups import hosts_of
 
     now = now or timezone.now()
     recent = TriageRecord.objects.filter(created_at__gte=now - timedelta(days=3), group_id__isnull=False)
@@ -35,7 +35,7 @@ def alert_drifting_groups(now: datetime | None = None) -> list[int]:
                 supportive_replies=mood.supportive_replies,
                 created_at=now,
             )
-            people = {*group_hosts(group_id), *on_duty_crisis_staff()}
+            people = {*hosts_of(group_id), *on_duty_crisis_staff()}
             notifications.notify(
                 people,
                 "safety.mood_alert",
