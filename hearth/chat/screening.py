@@ -9,12 +9,18 @@ from hearth.members.models import Member
 
 
 def _drill_room_message(member: Member, text: str) -> Any:
-    from hearth.chat.actions import do_open_group_room, do_send_message
+    """As a page sends it over its websocket: stored with the batch, then triaged just after (chat/sending.py)."""
+    from hearth.chat.actions import Send, do_open_group_room, do_send_messages, do_triage_messages
     from hearth.community.screening import drill_group
 
     room = do_open_group_room(member, drill_group(member).pk)
-    message, _ = do_send_message(member, room, text, "drill")
-    return message
+    [sent] = do_send_messages([Send(member, room, text, "drill")])
+    if sent.error is not None:
+        raise sent.error
+    assert sent.message is not None
+    if sent.triage_later:
+        do_triage_messages([sent.message])
+    return sent.message
 
 
 def _drill_edit(member: Member, text: str) -> Any:
