@@ -92,7 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--keep-risk", type=int, default=None)
     ap.add_argument("--learned-flags", default=None, help="comma-separated flag heads the model may add")
     ap.add_argument("--out", default=str(tm.WEIGHTS_PATH))
-    ap.add_argument("--cache", default="", help="keep the out-of-fold rows here; re-judge thresholds without refitting")
+    ap.add_argument(
+        "--cache",
+        default="",
+        help="keep the out-of-fold rows here; re-judge thresholds, the gate and rules changes without refitting",
+    )
     ap.add_argument("--json", action="store_true", help="also print the pooled figures as one JSON line")
     args = ap.parse_args(argv)
 
@@ -124,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             saved_cfg, oof = pickle.load(fh)  # noqa: S301 (our own file, written below)
         if saved_cfg != cfg or set(oof) != set(sets):
             oof = None
+        else:
+            oof = tr.refresh_rules(oof, sets)  # the rules may have changed since: the model's rows still hold
+            if oof is None:
+                log(f"{cache}: the sets' texts or features changed since it was written; refitting")
     report = tr.cross_validate(sets, cfg, log, oof=oof)
     if cache:
         with open(cache, "wb") as fh:

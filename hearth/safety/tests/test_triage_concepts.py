@@ -46,13 +46,7 @@ def test_concepts_in_combination_are_crisis(text):
     "text",
     [
         "cycled over the viaduct today, best views in the county",
-        pytest.param(
-            "parked on the top floor of the car park again, lifts were broken",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 20: the cross-validated model (v4) reads this near-miss as crisis; a rules veto is still to write",
-            ),
-        ),
+        "parked on the top floor of the car park again, lifts were broken",
         "booked the grandkids on the railway museum trip tomorrow",
         "signed my will at the solicitor's this morning, proper grown-up admin",
         "rehomed our old rabbit because of my allergies, the new family send photos",
@@ -60,17 +54,56 @@ def test_concepts_in_combination_are_crisis(text):
         "final post of the photo challenge! thanks for following along",
         "I've decided. Tonight I'm finally going to dye my hair blue",
         "the price of petrol is through the roof this week",
-        pytest.param(
-            "put the blades in the bin outside and told my sister. one day at a time",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 20: the cross-validated model (v4) reads this near-miss as crisis; a rules veto is still to write",
-            ),
-        ),
+        "put the blades in the bin outside and told my sister. one day at a time",
     ],
 )
 def test_single_concepts_and_ordinary_plans_are_not_crisis(text):
     assert risk(text) != "crisis", classify(text).reasons
+
+
+# Issue 20: harm words inside a safety step (means put out of reach, help sought and safer for it) or a place as the
+# setting of an everyday errand. The learned lexicon may still find concern in them, never an alarm.
+@pytest.mark.parametrize(
+    "text",
+    [
+        # safety steps, in fresh words
+        "handed my stash of pills in at the chemist this afternoon. first time I've managed that",
+        "asked my husband to keep my tablets in his work locker and dole them out each morning",
+        "chucked the razors out with the recycling before my sister came round. small wins",
+        "rang the crisis line at 2am, the woman was lovely and I'm feeling calmer now",
+        # everyday errands at a place
+        "the multistorey by the station was full so I parked on the roof, ticket cost a fortune",
+        "drove over the bridge to the big tesco, queues everywhere",
+        "walked the dog over the bridge and back before work, frost on everything",
+    ],
+)
+def test_safety_steps_and_errands_at_a_place_are_not_crisis(text):
+    result = classify(text)
+    assert result.risk != "crisis", result.reasons
+    assert any(r.startswith(rules.CAP_PREFIXES) for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # means put away but some kept back: not a safety step
+        "binned most of the razors but kept one back in my washbag for tonight",
+        # help sought, nothing safer about it, and a goodbye
+        "rang the helpline and nobody picked up. thanks for everything all of you, this is my last message",
+        # a place in an errand's words, with a goodbye and a time: still crisis
+        "parked at the top of the multistorey. sorry for everything, I love you all. it ends tonight",
+    ],
+)
+def test_a_safety_step_or_errand_does_not_hide_a_crisis(text):
+    assert risk(text) == "crisis", classify(text).reasons
+
+
+def test_a_safety_step_still_reaches_a_person():
+    """Putting the blades away while the urges are loud is a check-in, not nothing."""
+    result = classify(
+        "the urges have been awful all week so I've put every blade in the outside bin, please talk to me"
+    )
+    assert result.risk == "concern", result.reasons
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from . import model as _model
 from .normalize import normalize
-from .rules import combine, decide, find_hits, vetoed
+from .rules import capped, combine, decide, find_hits, ordinary_context, vetoed
 
 __all__ = ["FLAGS", "RISKS", "TriageResult", "classify", "classify_rules", "run_jsonl"]
 
@@ -80,6 +80,9 @@ class ModelGate:
     distress: bool  # it speaks of distress in some way
     territory: bool  # it touches the territory of harm (needed to raise crisis)
     veto: bool  # the rules discounted risk words on purpose (a negation, a joke, an ordinary plan)
+    # "safety step" (means put away, help sought) or "everyday errand" (a place as the setting of an errand): the
+    # model's crisis evidence counts only towards concern; an errand is not sent to review either.
+    cap: str = ""
 
 
 def model_gate(norm: str, base: TriageResult) -> ModelGate:
@@ -88,6 +91,7 @@ def model_gate(norm: str, base: TriageResult) -> ModelGate:
         distress=bool(_DISTRESS_WORDS.search(norm)),
         territory=bool(_CRISIS_TERRITORY.search(norm)),
         veto=vetoed(base.reasons, norm),
+        cap=capped(base.reasons),
     )
 
 
@@ -112,8 +116,11 @@ def decide_with_model(
         # a joke, means put away, an ordinary plan): the model adds nothing.
         return rules_risk, "gate", False
     # Review needs both the territory of harm and distress ("finished the scarf at last" has neither kind).
-    both = gate.territory and gate.distress
+    both = gate.territory and gate.distress and gate.cap != "everyday errand"
     review = both and rules_risk != "crisis" and probs["crisis"] >= thresholds.get("review", 1.01)
+    if gate.cap:
+        # A safety step or an errand: the model may still find concern in the message, but not an alarm.
+        thresholds = {**thresholds, "crisis": 1.01}
     if probs["none"] >= max(probs["crisis"], probs["concern"]):
         return rules_risk, "gate", review  # the model's own evidence says nothing is wrong
     risk, side = combine(rules_risk, probs, thresholds, not gate.territory)
@@ -168,12 +175,13 @@ def classify_rules(text: str) -> TriageResult:
         text = ""
     hits, dropped = find_hits(text)
     risk, reasons = decide(hits)
+    notes = ordinary_context(normalize(text).text, hits, _CRISIS_TERRITORY)
     flag_hits = {h.kind: h for h in hits if h.kind in FLAGS}
     if "harm_other" in {h.kind for h in hits} and "hostility" not in flag_hits:
         flag_hits["hostility"] = next(h for h in hits if h.kind == "harm_other")
     flags = tuple(f for f in FLAGS if f in flag_hits)
     reasons += [f'{f}: {flag_hits[f].label} ("{flag_hits[f].words}")' for f in flags]
-    reasons += dropped
+    reasons += dropped + notes
     return TriageResult(risk=risk, flags=flags, reasons=tuple(reasons))
 
 

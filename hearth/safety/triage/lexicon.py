@@ -892,7 +892,8 @@ NEGATION = (
 PAST = (
     r"\b(?:\d+|a few|few|couple of|two|three|four|five|six|seven|eight|nine|ten|many|several|some) "
     r"(?:years?|yrs|months?|decades?) ago\b|\b(?:years|months|decades|a long time|ages) ago\b|\bused to\b|"
-    r"\bback (?:then|in (?:the day|\d{4}|school|uni|college|my)|when)\b|\bin (?:my )?(?:teens|twenties|thirties|"
+    r"\bback (?:then|in (?:the day|\d{4}|school|uni|college|my (?:day|days|youth|teens|twenties|school|uni|army|drinking|"
+    r"using|old))|when)\b|\bin (?:my )?(?:teens|twenties|thirties|"
     r"20s|30s|teenage years|younger days|school days)\b|\bwhen i was (?:a |younger|at|little|\d+|in|sixteen|"
     r"seventeen|fifteen|fourteen|thirteen|a teenager)|\bat the time\b|\bin (?:19|20)\d\d\b|\blast (?:year|month|summer|winter|spring|autumn)\b|"
     r"\bin the past\b|\bat my (?:lowest|worst)\b|\bonce upon\b|\b(?:haven|havent|have not) (?:done|felt|been|cut|"
@@ -1005,6 +1006,13 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         "enough to die",
         r"\benough (?:\w+ )?(?:left |saved |here |there )?to (?:make sure|not come back|do it|finish it|end it)\b|"
         r"\b(?:theres|there is) enough (?:there|here|now|saved)\b|\bthats the plan\b",
+    ),
+    Rule(
+        "means_kept_back",
+        "means",
+        "means kept back",
+        rf"\b{MEANS_NOUN}\b[^.!?\n]{{0,40}}\b(?:kept|keeping|saved|saving|hid|hidden|hiding|held) (?:one|some|a few|a couple|"
+        rf"two|three|back|aside|enough)\b",
     ),
     # ---------------------------------------------------------------- place
     Rule(

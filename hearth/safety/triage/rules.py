@@ -232,7 +232,7 @@ def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> 
         if person == "third" and _FICTION_RE.search(sentence):
             dropped.append(f'film/news: "{words}"')
             return None
-    if kind == "means" and _DISARM_RE.search(sentence):
+    if kind == "means" and _DISARM_RE.search(sentence) and not _KEPT_BACK_RE.search(sentence):
         dropped.append(f'means put out of reach: "{words}"')
         return None
     if kind in ("farewell", "goodbye", "finality") and _BENIGN_LEAVE_RE.search(text):
@@ -471,6 +471,95 @@ VETO_PREFIXES = (
     "means put out of reach",
     "game talk",
 )
+
+
+# ------------------------------------------------------------------------------------------------ ordinary context
+# Two kinds of context in which words from the territory of harm are not a plan, so the learned lexicon may find
+# concern in the message (a person reaches out) but must not raise the alarm. They are concepts, not phrases:
+#
+# * a safety step: means put out of reach ("binned the razors", "gave my tablets to my partner to hold") with
+#   nothing kept back, or help sought and the writer safer for it ("rang the helpline, feeling calmer");
+# * an everyday errand at a place: the bridge, the car park or the cliffs as the setting of an ordinary activity
+#   (parking, a commute, a walk, the shopping), when nothing else in the message speaks of harm.
+#
+# Neither touches the rules' own answer: a goodbye, an intent or a time next to them still counts as it did.
+_SAFETY_MEANS_RE = re.compile(rf"\b{lx.MEANS_NOUN}|\b(?:stash|supply|stockpile|the lot|all of them|my stuff)\b")
+_PUT_AWAY_RE = re.compile(
+    r"\b(?:in the (?:bin|outside bin|wheelie bin|sharps bin)|binned|bin(?:ned)? (?:them|it|the lot)|"
+    r"(?:threw|thrown|chucked|tipped) (?:them |it |the \w+ |my \w+ |\w+ )?(?:away|out)|got rid|getting rid|"
+    r"handed (?:\w+ ){0,4}?(?:in|over)\b|(?:took|taken|returned) (?:them |it |the \w+ )?(?:back )?to the (?:pharmacy|chemist)|"
+    r"gave (?:them|it|the \w+|my \w+) to (?:my|the|our)\b[^.!?\n]{0,30}\b(?:keep|hold|look after|lock|mind)|"
+    r"(?:asked|got) (?:my |our )?\w+ to (?:keep|hold|look after|lock up|mind|dole out|give me)|"
+    r"locked (?:them |it |\w+ )?(?:away|up)|flushed|poured (?:them |it |\w+ )?(?:away|down))"
+)
+_KEPT_BACK_RE = re.compile(
+    r"\b(?:kept|keeping|saved|hid|hidden|hiding|except|apart from|still (?:got|have)|ive still|spare|another one|"
+    r"bought (?:more|new|another))\b"
+)
+_HELP_SOUGHT_RE = re.compile(
+    r"\b(?:rang|called|phoned|texted|messaged|spoke to|talked to|went to see) (?:the |my |a )?(?:samaritans|shout|"
+    r"helpline|crisis (?:line|team)|gp|doctor|therapist|care coordinator|key worker|111|sponsor|peer worker)\b"
+)
+_SAFER_RE = re.compile(
+    r"\b(?:(?:feel|feeling|felt) (?:a (?:bit|little|lot) |bit |much |loads )?(?:better|calmer|safer|lighter)|"
+    r"(?:im|i am|staying|feel|feeling|will be|ill be) (?:ok|okay|safe)(?: now| tonight| for now)?|"
+    r"one day at a time|safety plan|got through (?:it|the night|today))\b"
+)
+_ERRAND_RE = re.compile(
+    r"\b(?:park(?:ed|ing)?|parks|drove|driving|drive to|cycl\w*|bike|walk(?:ed|ing)? (?:the dog|over|across|along|"
+    r"past|under|by|round|to)|(?:ran|jogged|running) (?:over|across|along|past|round)|commut\w*|shopping|the shops|"
+    r"supermarket|tesco|asda|aldi|lidl|sainsburys|lifts?|escalators?|stairs|ticket|pay and display|traffic|"
+    r"delayed|cancelled|late for|school run|picnic|views?|fishing|with the (?:kids|dog|grandkids|bairns|weans)|"
+    r"for work|to work|at work|my shift|roadworks|queue\w*|sat nav|photos?|spaces?)\b"
+)
+_HARM_KINDS = frozenset(_RISK_KINDS) - {"place"}
+
+
+def ordinary_context(text: str, hits: list[Hit], territory: re.Pattern[str] | None = None) -> list[str]:
+    """Notes for staff (and the model's gate) when harm words sit in a safety step or an everyday errand.
+
+    ``territory`` is the gate's list of harm words: an errand counts only when the place is the message's one word
+    from that territory ("parked on the top floor again, lifts were broken"); "parked up at the quarry with the
+    engine running" or "on the top deck of the car park, can't see the point" are not errands.
+    """
+    notes: list[str] = []
+    kinds = {h.kind for h in hits}
+    sentences = [s.strip() for s in _SENT_END_RE.split(text) if s.strip()]
+    if not kinds & {"intent", "act", "goodbye", "harm_other"}:
+        for sent in sentences:
+            means, put = _SAFETY_MEANS_RE.search(sent), _PUT_AWAY_RE.search(sent)
+            if means and put and not _KEPT_BACK_RE.search(sent):
+                notes.append(f'safety step, means put away: "{means.group(0)}" ("{put.group(0)}")')
+                break
+        else:
+            helped = _HELP_SOUGHT_RE.search(text)
+            safer = _SAFER_RE.search(text) if helped else None
+            if helped and safer:
+                notes.append(f'safety step, help sought: "{helped.group(0)}" ("{safer.group(0)}")')
+    place = _first(hits, "place")
+    if place and not kinds & _HARM_KINDS:
+        rest = text
+        for h in hits:
+            if h.kind == "place":
+                rest = rest.replace(h.words, " ")
+        if territory is None or not territory.search(rest):
+            for sent in sentences:
+                if place.words not in sent:
+                    continue
+                errand = _ERRAND_RE.search(rest[text.index(sent) : text.index(sent) + len(sent)])
+                if errand:
+                    notes.append(f'everyday errand at a place: "{place.words}" ("{errand.group(0)}")')
+                    break
+    return notes
+
+
+# Notes that cap the learned lexicon (see ``ordinary_context``): its crisis evidence counts only towards concern.
+CAP_PREFIXES = ("safety step", "everyday errand")
+
+
+def capped(reasons: list[str] | tuple[str, ...]) -> str:
+    """The cap a note puts on the learned lexicon: "safety step", "everyday errand" or ""."""
+    return next((p for r in reasons for p in CAP_PREFIXES if r.startswith(p)), "")
 
 
 def vetoed(dropped: list[str] | tuple[str, ...], norm_text: str = "") -> bool:

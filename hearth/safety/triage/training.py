@@ -207,6 +207,23 @@ def out_of_fold(sets: dict[str, list[Item]], config: Config, log: Any = None) ->
     return out
 
 
+def refresh_rules(oof: dict[str, list[Row]], sets: dict[str, list[Item]]) -> dict[str, list[Row]] | None:
+    """Out-of-fold rows with the rules' answers (and gate) of freshly prepared items.
+
+    The model's probabilities depend only on a message's features, never on the rules, so a change to the rules
+    can be judged on cached rows without refitting. ``None`` when a set's texts or features no longer match.
+    """
+    out: dict[str, list[Row]] = {}
+    for name, rows in oof.items():
+        items = sets.get(name, [])
+        if len(items) != len(rows):
+            return None
+        if any(r.item.id != it.id or r.item.feats != it.feats for r, it in zip(rows, items, strict=True)):
+            return None
+        out[name] = [Row(it, r.probs, r.flag_probs) for r, it in zip(rows, items, strict=True)]
+    return out
+
+
 def _softmax(z: list[float]) -> list[float]:
     m = max(z)
     e = [math.exp(v - m) for v in z]
@@ -339,11 +356,14 @@ class _Arrays:
         self.allowed = (words >= config.min_words) & (territory | distress) & ~veto
         self.speaks = self.allowed & (pn < np.maximum(self.pc, np.array([r.probs["concern"] for r in rows])))
         self.capped = ~territory
-        self.territory = territory & distress  # what review needs
+        # A safety step or an errand: the model's crisis evidence counts only towards concern (``decide_with_model``).
+        self.cap = np.array([bool(g.cap) for g in gate])
+        errand = np.array([g.cap == "everyday errand" for g in gate])
+        self.territory = territory & distress & ~errand  # what review needs
 
     def risk(self, tc: float, tr: float) -> Any:
         np = self.np
-        model = np.where(self.pc >= tc, 2, np.where(self.pr >= tr, 1, 0))
+        model = np.where((self.pc >= tc) & ~self.cap, 2, np.where(self.pr >= tr, 1, 0))
         model = np.where(self.capped, np.minimum(model, 1), model)
         model = np.where(self.speaks, model, 0)
         return np.maximum(self.base, model)
