@@ -56,6 +56,7 @@ from hearth.members.policy import Perm
 audit.register(
     {
         "availability.shift.added": "{actor} added a shift for {subject}: {when}",
+        "availability.talk.viewed": "{actor} read what {subject} wrote asking to talk",
         "availability.shift.removed": "{actor} removed a shift of {subject}: {when}",
         "availability.shift.off": "{actor} marked {subject} off on {date}",
         "availability.shift.extra": "{actor} added an extra shift for {subject} on {date}",
@@ -1084,6 +1085,13 @@ def place_and_estimate(request: TalkRequest, now: datetime | None = None) -> dic
         "match_available": matching.any_match_on_duty(request, on_duty),
         "mode_available": matching.anyone_on_duty_talks_by(request.mode, on_duty),
     }
+
+
+def record_talk_words_read(supporter: Member, requests: list[TalkRequest], *, can_crisis: bool) -> None:
+    """The duty desk showed ``supporter`` these members' words: an audited read (once per request a while)."""
+    for talk in requests:
+        if talk.message and (can_crisis or not talk.crisis):
+            audit.log_read("availability.talk.viewed", actor=supporter, subject=talk.member, obj=talk)
 
 
 def unanswered_messages() -> list[TalkRequest]:

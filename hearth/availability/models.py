@@ -481,8 +481,8 @@ class TalkRequest(models.Model):
     strict_match = models.BooleanField(
         default=False, help_text="Wait for someone who matches, rather than whoever is free."
     )
-    message = models.TextField(blank=True, max_length=2000)
-    phone_for_callback = models.CharField(max_length=30, blank=True)
+    message = crypto.EncryptedTextField(blank=True, max_length=2000)
+    phone_for_callback = crypto.EncryptedTextField(max_length=30, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="accepted_talks"

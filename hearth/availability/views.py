@@ -165,14 +165,17 @@ def _duty_context(supporter: Member) -> dict[str, Any]:
     queue = actions.queue_for_supporter(supporter) if on else []
     team = actions.on_duty_supporters()
     profiles = actions.supporter_profiles(team)
+    waiting = actions.unanswered_messages() if on else []
+    # Crisis words are for staff who handle alerts; volunteers see that someone is waiting for staff.
+    can_crisis = policy.can(supporter, Perm.HANDLE_CRISIS)
+    actions.record_talk_words_read(supporter, [*waiting, *queue], can_crisis=can_crisis)
     return {
         "team_on": [(person, profiles[person.pk]) for person in team],
         "on_duty": on,
         "queue": queue,
-        "messages_waiting": actions.unanswered_messages() if on else [],
+        "messages_waiting": waiting,
         "open_talks": actions.open_conversations_for(supporter),
-        # Crisis words are for staff who handle alerts; volunteers see that someone is waiting for staff.
-        "can_crisis": policy.can(supporter, Perm.HANDLE_CRISIS),
+        "can_crisis": can_crisis,
         "skip_form": SkipForm(),
         "now": timezone.now(),
         "handover_waiting": actions.handover_count_since_last_shift(supporter),

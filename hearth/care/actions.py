@@ -62,6 +62,7 @@ audit.register(
         "care.item.claimed": "{actor} is reaching out to {subject}",
         "care.concern.raised": "{actor} told the team they are worried about {subject}",
         "care.concern.viewed": "{actor} read what people noticed about {subject}",
+        "care.person.viewed": "{actor} opened the care page of {subject}",
         "care.item.released": "{actor} handed {subject} back to the care queue",
         "care.item.done": "{actor} checked in with {subject}: {outcome}",
         "care.item.snoozed": "{actor} snoozed {subject} on the care queue until {until}: {reason}",
@@ -454,6 +455,11 @@ def do_set_usual_supporter(actor: Member, member: Member, supporter: Member | No
         )
         queue_changed()
     return profile
+
+
+def record_person_read(actor: Member, member: Member) -> None:
+    """``actor`` opened ``member``'s care page (their mood words, check-ins, why they are in the queue)."""
+    audit.log_read("care.person.viewed", actor=actor, subject=member)
 
 
 def care_record(actor: Member, member: Member) -> list[CheckInRecord]:

@@ -62,6 +62,7 @@ def person(request: HttpRequest, member_id: int) -> HttpResponse:
     me = _me(request)
     who, entry = care_queue.access_person(me, member_id)
     staff = policy.can(me, Perm.USE_CARE_QUEUE)
+    actions.record_person_read(me, who)
     context: dict[str, Any] = {
         "person": who,
         "entry": entry,

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from hearth.core import crypto
+
 
 class RoomKind(models.TextChoices):
     GROUP = "group", "Group room"
@@ -74,7 +76,7 @@ class Message(models.Model):
     )
     client_id = models.CharField(max_length=64)
     kind = models.CharField(max_length=8, choices=MessageKind.choices, default=MessageKind.TEXT)
-    body = models.TextField(max_length=4000, blank=True)
+    body = crypto.EncryptedTextField(max_length=4000, blank=True)
     word_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -588,7 +590,7 @@ class Call(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="calls")
     slot = models.ForeignKey(Slot, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
     way = models.CharField(max_length=8, choices=CallWay.choices)
-    phone = models.CharField(max_length=30, blank=True)
+    phone = crypto.EncryptedTextField(max_length=30, blank=True)
     video_room = models.CharField(max_length=64, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -7,7 +7,10 @@ human wording of its action types with :func:`register` at import time.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
 
 from hearth.core.models import AuditEntry
 
@@ -47,6 +50,31 @@ def log_action(
         entry.object_id = str(obj.pk)
     entry.save()
     return entry
+
+
+# A page that refreshes itself (the duty desk, the alerts list) records a read once in this long.
+READ_WINDOW = timedelta(minutes=30)
+
+
+def log_read(
+    action: str, *, actor: Member, subject: Member | None = None, obj: Model | None = None
+) -> AuditEntry | None:
+    """A sensitive read: ``actor`` was shown another person's words or details.
+
+    Never for your own; once per reader and person (and thing, if given) in :data:`READ_WINDOW`, so a page
+    that refreshes every few seconds leaves one entry, not hundreds. The views that must call this are
+    listed in ``core/tests/test_sensitive_reads.py``.
+    """
+    if subject is not None and subject.pk == actor.pk:
+        return None
+    recent = AuditEntry.objects.filter(
+        action=action, actor=actor, subject=subject, created_at__gte=timezone.now() - READ_WINDOW
+    )
+    if obj is not None:
+        recent = recent.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    if recent.exists():
+        return None
+    return log_action(action, actor=actor, subject=subject, obj=obj)
 
 
 class _Defaults(dict[str, Any]):

@@ -46,3 +46,20 @@ def send_notification_digests() -> int:
     from hearth.core.notifications import send_digests
 
     return send_digests()
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def reencrypt_with_the_newest_key() -> int:
+    """Key rotation in the background: once per new first ``HEARTH_FIELD_KEY``, every encrypted column is
+    re-encrypted with it (and text from before encryption sealed), so the old key can then be dropped."""
+    from django.core.cache import cache
+
+    from hearth.core import crypto
+
+    newest = crypto.key_fingerprints()[0]
+    if cache.get("hearth.crypto.reencrypted-for") == newest:
+        return 0
+    changed = crypto.reencrypt_all()
+    cache.set("hearth.crypto.reencrypted-for", newest, timeout=None)
+    return changed

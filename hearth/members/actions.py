@@ -33,6 +33,7 @@ from hearth.members.policy import Perm
 audit.register(
     {
         "members.account.created": "{subject} joined ({via})",
+        "members.list.viewed": "{actor} looked at the list of people",
         "members.account.deleted": "A member deleted their account (former id {member_id})",
         "members.email.confirmed": "{subject} confirmed their email address",
         "members.invitation.created": "{actor} created an invitation link",
@@ -277,6 +278,11 @@ def do_revoke_role(actor: Member, member: Member, role: str) -> None:
             )
             recheck_sockets_on_commit([member.pk])  # the moderation or duty sockets the role opened close
     member.__dict__.pop("roles", None)
+
+
+def record_member_list_read(actor: Member) -> None:
+    """``actor`` looked at the list of everyone (names, roles, when they joined): an audited read."""
+    audit.log_read("members.list.viewed", actor=actor)
 
 
 def do_view_contact_details(actor: Member, member: Member) -> dict[str, str]:

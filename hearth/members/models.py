@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from hearth.core import crypto
+
 
 class Role(models.TextChoices):
     """What a person does here. Everyone is a member; the others are granted on top."""
@@ -78,8 +80,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
     pronouns = models.CharField(max_length=30, blank=True)
     age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
     gender = models.CharField(max_length=40, blank=True, help_text="In your own words, if you want to say.")
-    phone = models.CharField("phone number", max_length=30, blank=True)
-    contact_notes = models.CharField("best way or time to reach you", max_length=200, blank=True)
+    phone = crypto.EncryptedTextField("phone number", max_length=30, blank=True)
+    contact_notes = crypto.EncryptedTextField("best way or time to reach you", max_length=200, blank=True)
     text_size = models.CharField(max_length=10, choices=TextSize.choices, default=TextSize.NORMAL)
     email_notifications = models.BooleanField("email me about replies and reminders", default=True)
     invited_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="invitees")

@@ -338,6 +338,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if role in Role.values and role != Role.MEMBER:
         members = members.filter(role_grants__role=role)
     page = Paginator(members, 25).get_page(request.GET.get("page"))
+    actions.record_member_list_read(request.user)  # type: ignore[arg-type]
     return render(
         request,
         "members/member_list.html",

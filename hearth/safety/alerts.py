@@ -42,6 +42,7 @@ audit.register(
     {
         "safety.alert.raised": "A crisis alert was raised about {subject} ({origin})",
         "safety.alert.acknowledged": "{actor} acknowledged the crisis alert about {subject}",
+        "safety.alert.viewed": "{actor} read the crisis alert about {subject}",
         "safety.alert.escalated": "The crisis alert about {subject} was not acknowledged in {minutes} minutes and went to the coordinators and anyone on call",
     }
 )
@@ -299,6 +300,13 @@ def recently_acknowledged(now: datetime | None = None, days: int = 7) -> list[Cr
         .select_related("member", "acknowledged_by")
         .order_by("-created_at")[:20]
     )
+
+
+def record_alerts_read(reader: Member, shown: list[CrisisAlert]) -> None:
+    """``reader`` was shown these alerts' summaries (which can quote the member): an audited read."""
+    for alert in shown:
+        if alert.member is not None:
+            audit.log_read("safety.alert.viewed", actor=reader, subject=alert.member, obj=alert)
 
 
 def open_alerts() -> list[CrisisAlert]:

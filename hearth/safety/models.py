@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from hearth.core import crypto
+
 
 class Risk(models.TextChoices):
     CRISIS = "crisis", "Crisis"
@@ -112,7 +114,9 @@ class CrisisAlert(models.Model):
     )
     origin = models.CharField(max_length=10, choices=Origin.choices)
     item = models.ForeignKey(ModerationItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts")
-    summary = models.CharField(max_length=300, help_text="For staff: why this alert was raised (no message text).")
+    summary = crypto.EncryptedTextField(
+        max_length=300, help_text="For staff: why this alert was raised (it may quote a few of their words)."
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(

@@ -228,11 +228,10 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Acknowledged. Thank you — follow up with them now.")
         return redirect("safety:alerts")
-    return render(
-        request,
-        "safety/alerts.html",
-        {"alerts": alerts.open_alerts(), "recent": alerts.recently_acknowledged(), "now": timezone.now()},
-    )
+    shown = alerts.open_alerts()
+    recent = alerts.recently_acknowledged()
+    alerts.record_alerts_read(me, shown)  # the recent list shows no summaries
+    return render(request, "safety/alerts.html", {"alerts": shown, "recent": recent, "now": timezone.now()})
 
 
 @login_required
@@ -243,6 +242,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = CrisisAlert.objects.select_related("member", "acknowledged_by", "item").filter(pk=alert_id).first()
     if alert is None:
         raise Http404
+    alerts.record_alerts_read(me, [alert])
     return render(
         request,
         "safety/alert.html",
