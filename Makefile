@@ -10,12 +10,13 @@ TOOLS := $(HOME)/.cache/hearth-tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 HEARTH := .venv/bin/hearth
 
-.PHONY: help setup run test lint bench clean deploy-test
+.PHONY: help setup run test lint bench fuzz clean deploy-test
 
 help:
 	@echo "make run    set up, load the demo organisation and serve it at http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test   set up and run the whole suite (SQLite, PostgreSQL + Redis, browser, lint)"
 	@echo "make bench  run the benchmarks and print the figures"
+	@echo "make fuzz   every malformed value everywhere as every role, on PostgreSQL (about ten minutes)"
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -40,6 +41,10 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
+
+# Every malformed value in every place as every role, on PostgreSQL (about ten minutes; before a release).
+fuzz: setup
+	bash scripts/with-services.sh .venv/bin/pytest -p no:cacheprovider -q -m fuzz hearth/core/tests/test_fuzz.py
 
 bench: setup
 	bash scripts/bench.sh

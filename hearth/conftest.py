@@ -25,6 +25,17 @@ from django.test import Client
 from hearth.core.testing import DEMO_NOW, FakeSMTPServer, sign_in
 from hearth.members.models import Member, Role, RoleGrant
 
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``fuzz`` tests (every malformed value everywhere, ten minutes) run only when asked for: ``make fuzz``."""
+    if "fuzz" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="every-kind fuzz: run with make fuzz (-m fuzz)")
+    for item in items:
+        if item.get_closest_marker("fuzz"):
+            item.add_marker(skip)
+
+
 PASSWORD = "a-long-test-password-42"
 
 

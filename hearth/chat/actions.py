@@ -193,6 +193,8 @@ def check_body(body: str) -> str:
     body = body.strip()
     if not body:
         raise ActionError("Write something before sending.")
+    if "\x00" in body:  # no keyboard types it, and PostgreSQL refuses it (the whole batch with it)
+        raise ActionError("That message has a character we can't keep in it. Copy your words into a new message.")
     if len(body) > MAX_BODY:
         raise ActionError(f"That message is too long: keep it under {MAX_BODY:,} characters, or send it in parts.")
     return body
@@ -202,8 +204,8 @@ def check_client_id(client_id: str) -> str:
     client_id = (client_id or "").strip()
     if not client_id:
         return uuid.uuid4().hex
-    if len(client_id) > 64:
-        raise ActionError("The message id from your browser is too long. Reload the page and send again.")
+    if len(client_id) > 64 or "\x00" in client_id:  # not what a page of ours sends
+        raise ActionError("The message id from your browser isn't one we can use. Reload the page and send again.")
     return client_id
 
 

@@ -7,12 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Hearth core"
 
     def ready(self) -> None:
-        # ``<id:name>`` in every URL pattern (HTTP and websocket): ids that fit the database, or a 404.
+        # ``<id:name>`` and ``<token:name>`` in URL patterns (HTTP and websocket): values that fit the database, or a 404.
         from django.urls import register_converter
 
-        from hearth.core.params import IdConverter
+        from hearth.core.params import IdConverter, TokenConverter
 
         register_converter(IdConverter, "id")
+        register_converter(TokenConverter, "token")
 
         # Registers audit wording, periodic jobs, task logging and the delivery channels.
         from hearth.core import actions, data_rights, deliveries, notifications, tasks  # noqa: F401

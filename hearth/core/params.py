@@ -48,6 +48,22 @@ class IdConverter:
         return str(value)
 
 
+class TokenConverter:
+    """``<token:name>``: a token Hearth made (``secrets.token_urlsafe`` or ``django.core.signing``), or a 404.
+
+    Only the characters those use, so a hand-typed address with a NUL or anything else a database can't store in
+    a text field never reaches a query (PostgreSQL refuses a NUL with an error, which would be a 500).
+    """
+
+    regex = "[A-Za-z0-9_:.=-]{1,400}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 def _raw(data: Mapping[str, Any], name: str) -> str:
     value = data.get(name)
     if value is None:

@@ -11,8 +11,8 @@ urlpatterns = [
     path("signin/verify/", views.verify_two_factor, name="verify"),
     path("signout/", views.sign_out, name="signout"),
     path("join/", views.open_sign_up, name="signup"),
-    path("join/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
-    path("join/<str:token>/", views.join_with_invitation, name="join"),
+    path("join/confirm/<token:token>/", views.confirm_email, name="confirm_email"),
+    path("join/<token:token>/", views.join_with_invitation, name="join"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(

@@ -134,3 +134,14 @@ async def test_a_triage_backlog_makes_the_process_say_slow_down(monkeypatch):
     retry = gate.enter(1)
     assert retry is not None and retry >= pushback.RETRY_MIN
     assert gate.refused == 1
+
+
+async def test_a_send_with_a_nul_in_it_is_refused_alone_and_the_others_in_its_commit_are_stored(
+    room, member, volunteer
+):
+    # PostgreSQL refuses text holding NUL; without the check the whole group commit failed with it.
+    sends = [Send(member, room, "Morning all", "n-1"), Send(volunteer, room, "a\x00b", "n-2")]
+    kept, refused = await database_sync_to_async(actions.do_send_messages)(sends)
+    assert kept.message is not None and kept.message.body == "Morning all"
+    assert refused.message is None and "character" in str(refused.error)
+    assert await database_sync_to_async(Message.objects.filter(room=room).count)() == 1
