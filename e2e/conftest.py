@@ -56,18 +56,51 @@ def _hearth(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "hearth.cli", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-@pytest.fixture(scope="session")
-def demo_snapshot() -> Iterator[Path]:
-    """A data folder with the migrated demo organisation and collected static files, made once per run.
-
-    Every test copies it and gets a server of its own (``live_server_url``), so no test sees another's
-    leftovers and the tests pass in any order (``make test`` runs them shuffled).
-    """
+def _make_snapshot() -> Path:
     data = Path(tempfile.mkdtemp(prefix="hearth-e2e-snapshot-"))
     env = _server_env(data)
     _hearth("migrate", "--no-input", env=env)
     _hearth("seed_demo", env=env)
     _hearth("collectstatic", "--no-input", "-v", "0", env=env)
+    return data
+
+
+_SNAPSHOT_KEY = "hearth_e2e_snapshot"
+_snapshot_stash = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist the controller makes the snapshot once, before the workers start, instead of each worker."""
+    if hasattr(config, "workerinput") or config.getoption("numprocesses", None) in (None, 0):
+        return
+    if config.getoption("collectonly", False):
+        return
+    config.stash[_snapshot_stash] = _make_snapshot()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    data = config.stash.get(_snapshot_stash, None)
+    if data is not None:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def pytest_configure_node(node: Any) -> None:  # an xdist hook: what each worker is handed
+    node.workerinput[_SNAPSHOT_KEY] = str(node.config.stash[_snapshot_stash])
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A data folder with the migrated demo organisation and collected static files, made once per run.
+
+    Every test copies it and gets a server of its own (``live_server_url``), so no test sees another's
+    leftovers and the tests pass in any order (``make test`` runs them shuffled). With xdist the controller
+    makes it (see :func:`pytest_configure`) and the workers only copy it.
+    """
+    shared = getattr(request.config, "workerinput", {}).get(_SNAPSHOT_KEY)
+    if shared:
+        yield Path(shared)
+        return
+    data = _make_snapshot()
     yield data
     shutil.rmtree(data, ignore_errors=True)
 
@@ -107,7 +140,10 @@ def live_server_url(server_env: dict[str, str]) -> Iterator[str]:
     data = Path(server_env["HEARTH_DATA_DIR"])
     env = {**server_env, "HEARTH_BASE_URL": f"http://127.0.0.1:{port}"}
     log = open(data / "server.log", "w")  # noqa: SIM115 (closed below)
-    web = [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
+    web = [
+        *(sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1", "--port", str(port)),
+        *("--timeout-graceful-shutdown", "2"),  # a page left open must not hold the next test up
+    ]
     worker = [sys.executable, "-m", "hearth.cli", "worker", "--no-reload"]
     procs = [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT) for argv in (web, worker)]
     url = f"http://127.0.0.1:{port}"
@@ -127,7 +163,7 @@ def live_server_url(server_env: dict[str, str]) -> Iterator[str]:
             proc.terminate()
         for proc in procs:
             try:
-                proc.wait(timeout=20)
+                proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
         log.close()

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The whole suite, as `make test` and CI run it:
 #   1. lint (ruff, mypy)
-#   2. unit and integration tests on SQLite with the in-memory channel layer
-#   3. the same tests again with the whole process clock a year ahead (libfaketime), so a test that only
-#      passes near the day it was written fails on the day it is written
-#   4. the same tests on PostgreSQL with the Redis channel layer (throwaway servers, started here)
-#   5. the deploy stack (deploy/test-stack.sh): PostgreSQL, Redis, two web processes and a worker started
+#   2. unit and integration tests on SQLite with the in-memory channel layer, with the whole process clock
+#      a year ahead (libfaketime), so a test that only passes near the day it was written fails on that day
+#   3. the same tests on PostgreSQL with the Redis channel layer (throwaway servers, started here), at
+#      today's date: each database once, each side of a year once
+#   4. the deploy stack (deploy/test-stack.sh): PostgreSQL, Redis, two web processes and a worker started
 #      as deploy/systemd says, nginx with TLS as deploy/nginx says, checked through the proxy over HTTPS
-#   6. browser tests (Playwright driving Debian's Chromium), each against a server of its own
-#   7. the slow tests (real server processes killed with -9, two processes sharing Redis), last, so the
+#      (started first, in the background beside lint; its output is printed after the SQLite run)
+#   5. browser tests (Playwright driving Debian's Chromium), each against a server of its own
+#   6. the slow tests (real server processes killed with -9, two processes sharing Redis), last, so the
 #      rest of the suite gives its answer first
 # Every run is in a random order (pytest-randomly; the seed is printed: `-p randomly -p "randomly_seed=N"`
 # repeats one). Installs what it needs from Debian when missing. Prints one closing line with the totals.
@@ -43,8 +44,9 @@ fi
 
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PGPORT=$(free_port); REDISPORT=$(free_port)
-PG_PID=""; REDIS_PID=""
+PG_PID=""; REDIS_PID=""; DEPLOY_PID=""
 cleanup() {
+  [ -n "$DEPLOY_PID" ] && kill "$DEPLOY_PID" 2>/dev/null || true
   [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
   if [ -n "$PG_PID" ]; then
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || kill "$PG_PID" 2>/dev/null || true
@@ -65,6 +67,10 @@ until .venv/bin/python -c "import redis,sys; redis.Redis(port=$REDISPORT).ping()
 stamp "PostgreSQL (port $PGPORT) and Redis (port $REDISPORT) are up"
 
 status=0
+# The deploy stack mostly waits on processes starting, so it runs beside lint (one core each) and reports later.
+stamp "deploy stack (in the background; its output follows the SQLite run)"
+bash deploy/test-stack.sh >"$WORK/deploy.log" 2>&1 &
+DEPLOY_PID=$!
 stamp "lint"
 .venv/bin/ruff check . || status=1
 .venv/bin/ruff format --check . || { echo "ruff format would change the files above: run .venv/bin/ruff format ." >&2; status=1; }
@@ -75,13 +81,17 @@ run_pytest() {  # name, then pytest args
   stamp "pytest: $name"
   .venv/bin/pytest -p no:cacheprovider --junitxml="$WORK/junit-$name.xml" "$@" || status=1
 }
-run_pytest sqlite -n 2 -m "not slow" hearth
-# A year and a month ahead: past any date written into a test, and across a daylight-saving change.
+# On SQLite a year and a month ahead: past any date written into a test, and across a daylight-saving change
+# (libfaketime moves the whole process's clock, SQLite's own included); on PostgreSQL below at today's date. So
+# the suite runs once on each database and once on each side of a year, and a test that only passes near the
+# day it was written fails on the day it is written.
 LD_PRELOAD="$(faketime_lib)" FAKETIME="+400d" run_pytest sqlite-next-year -n 2 -m "not slow" hearth
+stamp "deploy stack"
+wait "$DEPLOY_PID" || status=1
+DEPLOY_PID=""
+cat "$WORK/deploy.log"
 PG="postgres://postgres@127.0.0.1:$PGPORT/hearth"; REDIS="redis://127.0.0.1:$REDISPORT/0"
 DATABASE_URL="$PG" REDIS_URL="$REDIS" run_pytest postgres -n 2 -m "not slow" hearth
-stamp "deploy stack"
-bash deploy/test-stack.sh || status=1
 DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest browser -n 2 e2e
 DATABASE_URL="$PG" REDIS_URL="$REDIS" run_pytest slow -m slow hearth
 
