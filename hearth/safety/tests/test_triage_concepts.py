@@ -74,6 +74,7 @@ def test_single_concepts_and_ordinary_plans_are_not_crisis(text):
         # everyday errands at a place
         "the multistorey by the station was full so I parked on the roof, ticket cost a fortune",
         "drove over the bridge to the big tesco, queues everywhere",
+        "parked on the top floor of the car park again, lifts were broken, took ages to get down with the shopping",
         "walked the dog over the bridge and back before work, frost on everything",
     ],
 )

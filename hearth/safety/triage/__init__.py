@@ -111,13 +111,20 @@ def decide_with_model(
     threshold, so a person should read the message within the hour (the moderation queue), not later.
     This is the one decision function: ``classify`` and the cross-validation in ``training`` both use it.
     """
+    # The review band has two thresholds. A message that speaks of both harm and distress, and that the rules did
+    # not discount, is reviewed from the lower one ("review"). Any other message of five words or more is reviewed
+    # from the higher one ("review_gated"): the gate keeps the model from raising its level, but a crisis with no
+    # word from our lists ("gave my switch and all my games to my flatmate…") or one the rules misread as negated
+    # ("I'm not doing it. I've taken the pills…") still meets a person within the hour. An errand never is.
+    both = gate.territory and gate.distress and not gate.veto
+    band = thresholds.get("review", 1.01) if both else thresholds.get("review_gated", 1.01)
+    review = (
+        gate.words >= min_words and gate.cap != "everyday errand" and rules_risk != "crisis" and probs["crisis"] >= band
+    )
     if gate.words < min_words or not (gate.territory or gate.distress) or gate.veto:
         # Nothing about harm or distress in it, or the rules discounted its risk words on purpose (a negation,
-        # a joke, means put away, an ordinary plan): the model adds nothing.
-        return rules_risk, "gate", False
-    # Review needs both the territory of harm and distress ("finished the scarf at last" has neither kind).
-    both = gate.territory and gate.distress and gate.cap != "everyday errand"
-    review = both and rules_risk != "crisis" and probs["crisis"] >= thresholds.get("review", 1.01)
+        # a joke, means put away, an ordinary plan): the model adds nothing to the level.
+        return rules_risk, "gate", review
     if gate.cap:
         # A safety step or an errand: the model may still find concern in the message, but not an alarm.
         thresholds = {**thresholds, "crisis": 1.01}

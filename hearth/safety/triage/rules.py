@@ -513,6 +513,10 @@ _ERRAND_RE = re.compile(
     r"for work|to work|at work|my shift|roadworks|queue\w*|sat nav|photos?|spaces?)\b"
 )
 _HARM_KINDS = frozenset(_RISK_KINDS) - {"place"}
+# "took ages", "taking forever": a length of time, not a dose.
+_DURATION_RE = re.compile(
+    r"\b(?:took|takes|taking|take) (?:ages|forever|a while|an age|hours|ten minutes|half an hour)\b"
+)
 
 
 def ordinary_context(text: str, hits: list[Hit], territory: re.Pattern[str] | None = None) -> list[str]:
@@ -538,10 +542,12 @@ def ordinary_context(text: str, hits: list[Hit], territory: re.Pattern[str] | No
                 notes.append(f'safety step, help sought: "{helped.group(0)}" ("{safer.group(0)}")')
     place = _first(hits, "place")
     if place and not kinds & _HARM_KINDS:
-        rest = text
+        # Blank (same length, so offsets still hold) the place words and lengths of time; what is left must not
+        # touch the territory of harm.
+        rest = _DURATION_RE.sub(lambda m: " " * len(m.group(0)), text)
         for h in hits:
             if h.kind == "place":
-                rest = rest.replace(h.words, " ")
+                rest = rest.replace(h.words, " " * len(h.words))
         if territory is None or not territory.search(rest):
             for sent in sentences:
                 if place.words not in sent:

@@ -41,7 +41,9 @@ REVIEW_RECALL = 0.98
 REVIEW_BUDGET = 0.04
 # The alarm never fires below this P(crisis): lower, a message the model thinks is most likely "concern"
 # (P 0.70) became an alarm at P(crisis) 0.21. Cross-validation chooses above it.
-MIN_ALARM = 0.25  # at most this share of messages that needed nothing may go to review
+MIN_ALARM = 0.25
+# The second review band (messages the gate keeps from the model): at most this many more ordinary messages.
+REVIEW_GATED_BUDGET = 0.0125
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,7 @@ class Scores:
     flag_recall: dict[str, float] = field(default_factory=dict)
     flag_f1: dict[str, float] = field(default_factory=dict)
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    review_rate_none: float = 0.0  # share of the messages that needed nothing put in the review band (the cost)
 
 
 def score(gold: Sequence[Item], pred: Sequence[Outcome]) -> Scores:
@@ -317,7 +320,12 @@ def score(gold: Sequence[Item], pred: Sequence[Outcome]) -> Scores:
         flag_recall=flag_recall,
         flag_f1=flag_f1,
         confusion=conf,
+        review_rate_none=_rate([p.review for it, p in zip(gold, pred, strict=True) if it.risk == "none"]),
     )
+
+
+def _rate(flags: Sequence[bool]) -> float:
+    return sum(flags) / len(flags) if flags else 0.0
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -359,7 +367,10 @@ class _Arrays:
         # A safety step or an errand: the model's crisis evidence counts only towards concern (``decide_with_model``).
         self.cap = np.array([bool(g.cap) for g in gate])
         errand = np.array([g.cap == "everyday errand" for g in gate])
-        self.territory = territory & distress & ~errand  # what review needs
+        both = territory & distress & ~veto
+        long_enough = (words >= config.min_words) & ~errand
+        self.band1 = long_enough & both  # reviewed from the "review" threshold
+        self.band2 = long_enough & ~both  # reviewed from the "review_gated" threshold
 
     def risk(self, tc: float, tr: float) -> Any:
         np = self.np
@@ -381,18 +392,19 @@ class _Arrays:
         pr = conf[2, 2] / conf[:, 2].sum() if conf[:, 2].sum() else 0.0
         return float(rc), float(pr), float(sum(f1s) / 3)
 
-    def review_recall(self, pred: Any, tv: float) -> float:
-        seen = (pred == 2) | self.reviewed(pred, tv)
+    def review_recall(self, pred: Any, tv: float, tg: float = 1.01) -> float:
+        seen = (pred == 2) | self.reviewed(pred, tv, tg)
         crises = self.gold == 2
         return float(seen[crises].mean()) if crises.any() else 0.0
 
-    def reviewed(self, pred: Any, tv: float) -> Any:
-        return self.allowed & self.territory & (self.base < 2) & (pred < 2) & (self.pc >= tv)
+    def reviewed(self, pred: Any, tv: float, tg: float = 1.01) -> Any:
+        band = (self.band1 & (self.pc >= tv)) | (self.band2 & (self.pc >= tg))
+        return band & (self.base < 2) & (pred < 2)
 
-    def false_review_rate(self, pred: Any, tv: float) -> float:
+    def false_review_rate(self, pred: Any, tv: float, tg: float = 1.01) -> float:
         """The share of messages that needed nothing but went to review."""
         calm = self.gold == 0
-        return float(self.reviewed(pred, tv)[calm].mean()) if calm.any() else 0.0
+        return float(self.reviewed(pred, tv, tg)[calm].mean()) if calm.any() else 0.0
 
 
 def choose_thresholds(rows: Sequence[Row], config: Config) -> dict[str, float]:
@@ -424,6 +436,14 @@ def choose_thresholds(rows: Sequence[Row], config: Config) -> dict[str, float]:
         t["review"] = tv
         if arr.review_recall(pred, tv) >= REVIEW_RECALL:
             break
+    # The second band, for messages the gate keeps from the model: REVIEW_GATED_BUDGET more ordinary messages.
+    t["review_gated"] = 1.01
+    for tg in sorted(_GRID, reverse=True):
+        if arr.false_review_rate(pred, t["review"], tg) > REVIEW_BUDGET + REVIEW_GATED_BUDGET:
+            break
+        if arr.review_recall(pred, t["review"], t["review_gated"]) >= REVIEW_RECALL:
+            break
+        t["review_gated"] = tg
     gold = [r.item for r in rows]
     for f in FLAGS:
         t[f] = 1.01
@@ -519,7 +539,8 @@ def format_report(report: Report, title: str = "") -> str:
         f"\npooled crisis recall {p.crisis_recall:.3f} (95% CI {lo:.3f} to {hi:.3f}), crisis precision "
         f"{p.crisis_precision:.3f} ({plo:.3f} to {phi:.3f}), macro-F1 {p.macro_f1:.3f}, any-risk recall "
         f"{p.any_risk_recall:.3f}, alarm-or-review recall {p.review_recall:.3f} at a review rate of "
-        f"{p.review_rate:.3f}; flag F1 " + ", ".join(f"{f} {p.flag_f1[f]:.3f}" for f in FLAGS)
+        f"{p.review_rate:.3f} ({p.review_rate_none:.3f} of messages that needed nothing); flag F1 "
+        + ", ".join(f"{f} {p.flag_f1[f]:.3f}" for f in FLAGS)
     )
     lines.append(f"shipped thresholds (chosen on every set's out-of-fold rows): {report.final_thresholds}")
     return "\n".join(lines)
@@ -537,6 +558,7 @@ def summary(report: Report) -> dict[str, Any]:
         "any_risk_recall": round(p.any_risk_recall, 4),
         "review_recall": round(p.review_recall, 4),
         "review_rate": round(p.review_rate, 4),
+        "review_rate_none": round(p.review_rate_none, 4),
         "flag_recall": {f: round(v, 4) for f, v in p.flag_recall.items()},
     }
 
