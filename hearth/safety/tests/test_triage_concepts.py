@@ -75,6 +75,13 @@ def test_single_concepts_and_ordinary_plans_are_not_crisis(text):
         "the multistorey by the station was full so I parked on the roof, ticket cost a fortune",
         "drove over the bridge to the big tesco, queues everywhere",
         "parked on the top floor of the car park again, lifts were broken, took ages to get down with the shopping",
+        pytest.param(
+            "walked over the bridge after work, the river was really high",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 20: 'after' is on the gate's broad list of harm words, so this is not read as an errand",
+            ),
+        ),
         "walked the dog over the bridge and back before work, frost on everything",
     ],
 )

@@ -42,7 +42,8 @@ REVIEW_BUDGET = 0.04
 # The alarm never fires below this P(crisis): lower, a message the model thinks is most likely "concern"
 # (P 0.70) became an alarm at P(crisis) 0.21. Cross-validation chooses above it.
 MIN_ALARM = 0.25
-# The second review band (messages the gate keeps from the model): at most this many more ordinary messages.
+# The second review band (other messages of five words or more): both bands together may review at most
+# REVIEW_BUDGET + this share of the messages that needed nothing.
 REVIEW_GATED_BUDGET = 0.0125
 
 
