@@ -20,7 +20,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from hearth.core.testing import DEMO_NOW, FakeSMTPServer, sign_in
 from hearth.members.models import Member, Role, RoleGrant
@@ -50,9 +50,12 @@ def django_db_modify_db_settings(
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hashing() -> Iterator[None]:
+    """Passwords hashed with MD5 for the whole session (an Argon2 hash costs a tenth of a second or more), so
+    module-wide fixtures such as ``demo_organisation`` make hashes the tests can check."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -158,9 +161,10 @@ def demo_organisation(django_db_setup: None, django_db_blocker: Any) -> Iterator
 
     Seeding costs seconds, so a module's tests share one: it is seeded inside a transaction that the module's
     end rolls back, and each test (asking for ``db`` as usual) runs in a savepoint of it, so no test sees
-    another's changes. Use it for a whole module (``pytestmark = pytest.mark.usefixtures("demo_organisation")``):
-    once it is seeded every test of the module sees it. Not with ``transaction=True`` tests (they would empty
-    it). Tests set their own clock.
+    another's changes. Use it for a whole module (``pytestmark = pytest.mark.usefixtures("demo_organisation")``,
+    or a module's ``demo`` fixture asking for ``db`` and it when some tests don't use the database: pytest-django
+    runs those last, which would seed it again): once it is seeded every test of the module sees it. Not with
+    ``transaction=True`` tests (they would empty it). Tests set their own clock.
     """
     with django_db_blocker.unblock():
         outer = transaction.atomic()

@@ -202,12 +202,3 @@ def test_erasure_keeps_the_worry_for_the_team_without_the_raisers_name_or_words(
     assert concern.raised_by is None and NOTICED not in concern.noticed()
     erase_member(member)
     assert not Concern.objects.exists()
-
-
-def test_the_demo_has_a_peer_worry_on_the_queue(db):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)
-    concern = Concern.objects.select_related("raised_by").get()
-    assert concern.raised_by.email == "volunteer@example.org" and concern.risk != "crisis"
-    assert CareItem.objects.filter(member=concern.about, source=Source.PEER).exists()

@@ -601,6 +601,12 @@ def should_switch(current: Scores, candidate: Scores) -> tuple[bool, str]:
     )
 
 
+def check_enough_labels(count: int) -> None:
+    """Raise ``ValueError`` when ``count`` labels are too few to judge a model (before any costly loading)."""
+    if count < MIN_LABELS:
+        raise ValueError(f"Only {count} labels so far: at least {MIN_LABELS} are needed to judge a model.")
+
+
 def retrain(
     labels: Sequence[dict[str, Any]],
     base: dict[str, list[Item]],
@@ -614,9 +620,8 @@ def retrain(
     shipped sets and the other folds, with the current thresholds. The current model scores every label as it
     is (it never learned from them). The final candidate (every label) is returned only when it should switch.
     """
+    check_enough_labels(len(labels))
     org = prepare("organisation", labels)
-    if len(org) < MIN_LABELS:
-        raise ValueError(f"Only {len(org)} labels so far: at least {MIN_LABELS} are needed to judge a model.")
     thresholds = dict(current.thresholds) if current else {"crisis": 0.5, "risk": 0.5}
     shipped = [it for items in base.values() for it in items]
 

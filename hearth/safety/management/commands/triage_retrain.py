@@ -41,6 +41,10 @@ class Command(BaseCommand):
             {"id": f"org-{label.pk}", "text": label.text, "risk": label.risk, "flags": []}
             for label in TriageLabel.objects.order_by("pk")
         ]
+        try:
+            tr.check_enough_labels(len(labels))  # before loading every labelled set (seconds)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         current = tm.load()
         meta = current.meta.get("config") if current else None
         config = (
