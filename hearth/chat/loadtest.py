@@ -312,13 +312,19 @@ class ServerFarm:
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     def prepare(self, users: int, rooms: int) -> list[Seat]:
-        subprocess.run(
-            [sys.executable, "-m", "hearth.cli", "migrate", "--no-input", "-v", "0"],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-        )
+        from hearth.core.testdb import sqlite_template
+
+        template = None if self.database_url else sqlite_template()
+        if template:  # a test run has migrated a SQLite database already: start from a copy of it
+            shutil.copyfile(template, self.data / "chat.sqlite3")
+        else:
+            subprocess.run(
+                [sys.executable, "-m", "hearth.cli", "migrate", "--no-input", "-v", "0"],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+                capture_output=True,
+            )
         rows = self._django(f"__import__('hearth.chat.loadtest', fromlist=['seed']).seed({int(users)}, {int(rooms)})")
         return [Seat(**row) for row in rows]
 

@@ -77,10 +77,21 @@ def setup_from_template(rebuild: bool = False) -> Iterator[None]:
         yield
 
 
+def _sqlite_template_path() -> Path:
+    return Path(tempfile.gettempdir()) / f"hearth-test-templates-{os.getuid()}" / f"{fingerprint()}.sqlite3"
+
+
+def sqlite_template() -> Path | None:
+    """The migrated SQLite template for today's migrations, once a test run has made it: a file to copy instead
+    of running ``migrate`` (the chat tests' real server processes start from a copy)."""
+    path = _sqlite_template_path()
+    return path if path.is_file() else None
+
+
 def _sqlite_template(connection: Any, migrate: Callable[[], Any], rebuild: bool) -> None:
-    folder = Path(tempfile.gettempdir()) / f"hearth-test-templates-{os.getuid()}"
+    template = _sqlite_template_path()
+    folder = template.parent
     folder.mkdir(exist_ok=True)
-    template = folder / f"{fingerprint()}.sqlite3"
     with open(folder / f"{template.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         connection.ensure_connection()
