@@ -22,13 +22,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from hearth.chat.models import (
     Attendance,
+    AttendanceHow,
     Block,
     BuddyPair,
     BuddyPreference,
@@ -37,6 +38,7 @@ from hearth.chat.models import (
     ConversationKind,
     DropIn,
     Gathering,
+    GatheringInvitation,
     GatheringSeries,
     HandRaise,
     InboxEntry,
@@ -46,6 +48,8 @@ from hearth.chat.models import (
     Room,
     RoomKind,
     RoomVisit,
+    Rsvp,
+    RsvpAnswer,
     Slot,
     clock,
 )
@@ -88,7 +92,26 @@ def access_room(member: Member, room_id: int) -> Room:
         raise Http404
     else:
         access_group_content(member, room.group_id)  # raises Http404 for anyone outside the group
+        private = Gathering.objects.filter(room=room, invite_only=True) if room.kind == RoomKind.GATHERING else None
+        if private is not None and private.exclude(pk__in=visible_gatherings(member).values("pk")).exists():
+            raise Http404  # an invite-only gathering's room, for someone not invited
     return room
+
+
+def visible_gatherings(member: Member) -> QuerySet[Gathering]:
+    """Gatherings ``member`` may see, before the group check: every one that isn't invite-only; an invite-only
+    one only for the people invited, its facilitator, online volunteer and maker, the group's hosts and
+    supporters who run gatherings (they could have made it)."""
+    if policy.can(member, Perm.RUN_GATHERINGS):
+        return Gathering.objects.all()
+    return Gathering.objects.filter(
+        Q(invite_only=False)
+        | Q(facilitator=member)
+        | Q(online_volunteer=member)
+        | Q(created_by=member)
+        | Exists(GatheringInvitation.objects.filter(gathering=OuterRef("pk"), member=member))
+        | Exists(Membership.objects.filter(group=OuterRef("group"), member=member, is_host=True))
+    )
 
 
 def access_conversation(member: Member, conversation_id: int) -> Conversation:
@@ -135,11 +158,31 @@ def access_message(member: Member, message_id: int) -> Message:
 
 def access_gathering(member: Member, gathering_id: int) -> Gathering:
     """A gathering of one of the member's groups; else 404."""
-    gathering = Gathering.objects.filter(pk=gathering_id).select_related("group", "room", "facilitator").first()
+    if not _signed_in(member):
+        raise Http404
+    gathering = (
+        visible_gatherings(member).filter(pk=gathering_id).select_related("group", "room", "facilitator").first()
+    )
     if gathering is None:
         raise Http404
     access_group_content(member, gathering.group_id)
     return gathering
+
+
+def sees_online_link(member: Member, gathering: Gathering, rsvp: Rsvp | None) -> bool:
+    """The video link of a gathering is for the people coming online (said yes, maybe or "just listen", have a
+    place, and at a hybrid one said online) and for those running it; nobody else in the group sees it."""
+    if member.pk in (gathering.facilitator_id, gathering.online_volunteer_id, gathering.created_by_id):
+        return True
+    if policy.can(member, Perm.VIEW_SESSION_NOTES):
+        return True
+    return bool(
+        rsvp is not None
+        and rsvp.member_id == member.pk
+        and rsvp.answer != RsvpAnswer.NO
+        and rsvp.waiting_since is None
+        and rsvp.joining == AttendanceHow.ONLINE
+    )
 
 
 def access_drop_in(member: Member, drop_in_id: int) -> DropIn:
@@ -275,13 +318,17 @@ def coming_up(
                     open_now=drop_in.is_open(now),
                 )
             )
-    gatherings = Gathering.objects.filter(
-        group_id__in=group_ids,
-        group__state=GroupState.ACTIVE,
-        ends_at__gte=now,
-        starts_at__lt=until,
-        cancelled_at__isnull=True,
-    ).select_related("group")
+    gatherings = (
+        visible_gatherings(member)
+        .filter(
+            group_id__in=group_ids,
+            group__state=GroupState.ACTIVE,
+            ends_at__gte=now,
+            starts_at__lt=until,
+            cancelled_at__isnull=True,
+        )
+        .select_related("group")
+    )
     for g in gatherings[: limit * 2]:
         items.append(
             ComingUp(
@@ -304,9 +351,16 @@ def coming_up(
 
 def upcoming_gatherings(member: Member, now: datetime | None = None) -> QuerySet[Gathering]:
     now = now or timezone.now()
-    return Gathering.objects.filter(
-        group__memberships__member=member, group__state=GroupState.ACTIVE, ends_at__gte=now, cancelled_at__isnull=True
-    ).select_related("group", "facilitator", "online_volunteer", "room")
+    return (
+        visible_gatherings(member)
+        .filter(
+            group__memberships__member=member,
+            group__state=GroupState.ACTIVE,
+            ends_at__gte=now,
+            cancelled_at__isnull=True,
+        )
+        .select_related("group", "facilitator", "online_volunteer", "room")
+    )
 
 
 def inbox(member: Member) -> QuerySet[InboxEntry]:

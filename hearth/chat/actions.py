@@ -58,6 +58,7 @@ from hearth.chat.models import (
     FollowUp,
     Gathering,
     GatheringFormat,
+    GatheringInvitation,
     GatheringSeries,
     HandRaise,
     InboxEntry,
@@ -1001,7 +1002,7 @@ def check_gathering(group: Group, fields: dict[str, Any]) -> None:
     if fields["ends_at"] <= fields["starts_at"]:
         raise ActionError("The gathering must end after it starts.")
     fmt = fields.get("format", GatheringFormat.ONLINE)
-    if fmt == GatheringFormat.VIDEO and not fields.get("video_link"):
+    if fmt == GatheringFormat.VIDEO and not fields.get("video_link") and not video_service():
         raise ActionError("Add the video call link, so people know where to go.")
     if fmt in (GatheringFormat.IN_PERSON, GatheringFormat.HYBRID) and not fields.get("place"):
         raise ActionError("Add the place, so people know where to go.")
@@ -1009,6 +1010,24 @@ def check_gathering(group: Group, fields: dict[str, Any]) -> None:
         raise ActionError("A hybrid gathering needs an online volunteer to make sure people online are heard.")
     _member_of(group, fields.get("facilitator"), "facilitator")
     _member_of(group, fields.get("online_volunteer"), "online volunteer")
+
+
+def _online_places(gathering: Gathering, group: Group, by: Member | None) -> None:
+    """An online or hybrid gathering gets its Hearth room; a video or hybrid one without a link of its own gets
+    a room on the organisation's video server (each date its own, so an old link never opens a new session)."""
+    if gathering.format in (GatheringFormat.ONLINE, GatheringFormat.HYBRID):
+        gathering.room = Room.objects.create(
+            group=group, kind=RoomKind.GATHERING, title=gathering.title[:80], created_by=by
+        )
+    if gathering.format in (GatheringFormat.VIDEO, GatheringFormat.HYBRID) and not gathering.video_link:
+        gathering.video_room = new_video_room() if video_service() else ""
+
+
+def online_link(gathering: Gathering) -> str:
+    """The gathering's video link (the facilitator's, or its room on the organisation's server), or "".
+
+    Shown only to people coming online and to those running it (``access.sees_online_link``)."""
+    return gathering.video_link or video_link(gathering.video_room)
 
 
 def check_can_schedule(actor: Member, membership: Membership) -> None:
@@ -1029,16 +1048,15 @@ def do_schedule_gathering(actor: Member, group_id: int, **fields: Any) -> Gather
     check_gathering(group, fields)
     with transaction.atomic():
         gathering = Gathering(group=group, created_by=actor, **fields)
-        if gathering.format in (GatheringFormat.ONLINE, GatheringFormat.HYBRID):
-            gathering.room = Room.objects.create(
-                group=group, kind=RoomKind.GATHERING, title=gathering.title[:80], created_by=actor
-            )
+        _online_places(gathering, group, actor)
         gathering.save()
         send_event_on_commit(
             [group_channel(group.pk)],
             {"kind": "chat.gathering.scheduled", "group": group.pk, "gathering": gathering.pk, "text": gathering.title},
         )
         when = timezone.localtime(gathering.starts_at)
+        if gathering.invite_only:
+            return gathering  # nobody hears of it but the people invited (do_invite), and the live event is a nudge
         notifications.notify(
             [m.member for m in Membership.objects.filter(group=group).select_related("member")],
             "chat.gathering",
@@ -1061,8 +1079,28 @@ def places_left(gathering: Gathering) -> int | None:
     return max(0, gathering.capacity - _places_taken(gathering))
 
 
-def do_rsvp(member: Member, gathering: Gathering, answer: str, remind_minutes_before: int | None = None) -> Rsvp:
+def joining_for(gathering: Gathering, answer: str, joining: str = "") -> str:
+    """How someone answering ``answer`` will join: their choice at a hybrid gathering (required), otherwise the
+    gathering's own way; "" for "can't come"."""
+    if answer == RsvpAnswer.NO:
+        return ""
+    if gathering.format == GatheringFormat.HYBRID:
+        if joining not in AttendanceHow.values:
+            raise ActionError(f"Say whether you'll come in person ({gathering.place}) or join online.")
+        return joining
+    return AttendanceHow.IN_PERSON if gathering.format == GatheringFormat.IN_PERSON else AttendanceHow.ONLINE
+
+
+def do_rsvp(
+    member: Member,
+    gathering: Gathering,
+    answer: str,
+    remind_minutes_before: int | None = None,
+    *,
+    joining: str = "",
+) -> Rsvp:
     """Going / maybe / "I might just listen" / can't come, and an optional reminder that many minutes before.
+    At a hybrid gathering, also in person or online (``joining``): only people joining online see its link.
 
     With a capacity, "going" and "listen" take a place; when none is free the answer is kept on the waiting list
     (``waiting_since``), first come first served. Someone giving up a place moves the first person waiting up
@@ -1081,6 +1119,7 @@ def do_rsvp(member: Member, gathering: Gathering, answer: str, remind_minutes_be
         due = None if gathering.starts_at <= now else now
     if answer == RsvpAnswer.NO:
         due = None
+    joining = joining_for(gathering, answer, joining)
     with transaction.atomic():
         Gathering.objects.select_for_update().filter(pk=gathering.pk).first()
         before = Rsvp.objects.filter(gathering=gathering, member=member).first()
@@ -1099,6 +1138,7 @@ def do_rsvp(member: Member, gathering: Gathering, answer: str, remind_minutes_be
                 "reminded_at": None,
                 "answered_at": now,
                 "waiting_since": waiting_since,
+                "joining": joining,
             },
         )
         _offer_places(gathering)
@@ -1164,6 +1204,43 @@ def can_run(actor: Member, group_id: int) -> bool:
     """A host of the group, or a supporter in it (who may schedule its gatherings)."""
     membership = Membership.objects.filter(group_id=group_id, member=actor).first()
     return membership is not None and (membership.is_host or policy.can(actor, Perm.RUN_GATHERINGS))
+
+
+notifications.register(Kind("chat.invitation", "Someone invites you to a gathering", _GATHERINGS, urgent=True))
+
+
+def do_invite(actor: Member, gathering: Gathering, people: Iterable[Member]) -> list[GatheringInvitation]:
+    """Invite chosen people in the group to a gathering; each is told. Inviting someone twice does nothing.
+
+    For an invite-only gathering this is who may see it (with the people running it)."""
+    if gathering.facilitator_id != actor.pk and not can_run(actor, gathering.group_id):
+        raise ActionError("Only the facilitator or the group's hosts can invite people.")
+    if gathering.cancelled_at is not None or gathering.ends_at <= timezone.now():
+        raise ActionError("This gathering is over or called off, so there's nobody to invite.")
+    people = [p for p in people if p.pk != actor.pk]
+    if not people:
+        raise ActionError("Choose who you'd like to invite.")
+    for person in people:
+        _member_of(gathering.group, person, "person you invite")
+    with transaction.atomic():
+        already = set(GatheringInvitation.objects.filter(gathering=gathering).values_list("member_id", flat=True))
+        made = GatheringInvitation.objects.bulk_create(
+            [
+                GatheringInvitation(gathering=gathering, member=p, invited_by=actor)
+                for p in people
+                if p.pk not in already
+            ]
+        )
+        when = timezone.localtime(gathering.starts_at)
+        notifications.notify(
+            [i.member for i in made],
+            "chat.invitation",
+            f"{actor.display_name} invites you to {gathering.title}, {when:%A} {when.day} {when:%B at %H:%M}.",
+            reverse("chat:gathering", args=[gathering.pk]),
+            actor=actor,
+            about=gathering,
+        )
+    return made
 
 
 def do_cancel_gathering(actor: Member, gathering: Gathering) -> Gathering:
@@ -1286,10 +1363,7 @@ def extend_series(series: GatheringSeries, now: datetime | None = None) -> list[
             created_by=series.created_by,
             **{f: getattr(series, f) for f in _SERIES_FIELDS},
         )
-        if gathering.format in (GatheringFormat.ONLINE, GatheringFormat.HYBRID):
-            gathering.room = Room.objects.create(
-                group=series.group, kind=RoomKind.GATHERING, title=series.title[:80], created_by=series.created_by
-            )
+        _online_places(gathering, series.group, series.created_by)
         gathering.save()
         made.append(gathering)
     GatheringSeries.objects.filter(pk=series.pk).update(made_until=horizon)
@@ -1336,7 +1410,12 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 url,
                 about=gathering,
                 email_template="chat/email/reminder",
-                email_context={"gathering": gathering, "url": url, "rsvp": rsvp},
+                email_context={
+                    "gathering": gathering,
+                    "url": url,
+                    "rsvp": rsvp,
+                    "online_link": online_link(gathering) if rsvp.joining == AttendanceHow.ONLINE else "",
+                },
                 now=now,
             )
             sent += 1
@@ -1357,6 +1436,8 @@ def do_mark_attendance(
         and not policy.is_staff(actor)
     ):
         raise ActionError("Only the facilitator or the online volunteer can mark who was there.")
+    if how not in AttendanceHow.values:
+        raise ActionError("Choose in person or online.")
     _member_of(gathering.group, person, "person")
     with transaction.atomic():
         attendance, _ = Attendance.objects.update_or_create(

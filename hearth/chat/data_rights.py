@@ -8,7 +8,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hearth.chat.access import messages_from
-from hearth.chat.models import Block, Call, Conversation, FollowUp, HandRaise, Message, Room, RoomVisit, Rsvp
+from hearth.chat.models import (
+    Block,
+    Call,
+    Conversation,
+    FollowUp,
+    GatheringInvitation,
+    HandRaise,
+    Message,
+    Room,
+    RoomVisit,
+    Rsvp,
+)
 from hearth.members.data_rights import Section, register
 from hearth.members.models import Member
 
@@ -35,8 +46,12 @@ def _export_gatherings(member: Member) -> list[dict[str, Any]]:
             "starts_at": r.gathering.starts_at.isoformat(),
             "answer": r.get_answer_display(),
             "reminder_minutes_before": r.remind_minutes_before,
+            "joining": r.get_joining_display() if r.joining else None,
         }
         for r in Rsvp.objects.filter(member=member).select_related("gathering")
+    ] + [
+        {"gathering": i.gathering.title, "starts_at": i.gathering.starts_at.isoformat(), "invited": True}
+        for i in GatheringInvitation.objects.filter(member=member).select_related("gathering")
     ]
 
 

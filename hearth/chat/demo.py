@@ -100,14 +100,50 @@ def seed_chat(rng: random.Random, people: list[Member]) -> None:
         online_volunteer=priya,
     )
     gamer_people = list(Member.objects.filter(memberships__group=gamers).order_by("pk"))
-    for person in gamer_people[:6]:
+    for i, person in enumerate(gamer_people[:6]):
+        answer = rng.choice(RsvpAnswer.values)
         Rsvp.objects.create(
             gathering=gathering,
             member=person,
-            answer=rng.choice(RsvpAnswer.values),
+            answer=answer,
+            # Hybrid: some come to the café, some join online (only they see the link).
+            joining="" if answer == RsvpAnswer.NO else ("in_person" if i % 2 else "online"),
             remind_minutes_before=60,
             due_at=start - timedelta(minutes=60),
         )
+    # Last week's night, with who was there both ways.
+    last = start - timedelta(days=7)
+    past = Gathering.objects.create(
+        group=gamers,
+        title="Board games night",
+        starts_at=last,
+        ends_at=last + timedelta(hours=2),
+        format=GatheringFormat.HYBRID,
+        activity="board games",
+        place="The Corner Café, upstairs room",
+        facilitator=sam,
+        online_volunteer=priya,
+        created_by=sam,
+    )
+    for i, person in enumerate(gamer_people[:5]):
+        how = "online" if i % 3 == 0 else "in_person"
+        Rsvp.objects.create(gathering=past, member=person, answer=RsvpAnswer.GOING, joining=how, answered_at=last)
+        Attendance.objects.create(gathering=past, member=person, how=how, marked_by=sam, at=last)
+    # A small, calm one: just a few people Sam invited (others in the group don't see it).
+    quiet = (now + timedelta(days=5)).replace(hour=14, minute=0, second=0, microsecond=0)
+    small = actions.do_schedule_gathering(
+        sam,
+        gamers.pk,
+        title="Quiet games, just a few of us",
+        description="Three or four people, one easy game, cameras optional.",
+        starts_at=quiet,
+        ends_at=quiet + timedelta(hours=1, minutes=30),
+        format=GatheringFormat.ONLINE,
+        activity="a short co-op game",
+        capacity=4,
+        invite_only=True,
+    )
+    actions.do_invite(sam, small, [p for p in gamer_people if p.pk != sam.pk][:3])
     # Some history in the group's room, written straight in order (demo data skips the flood check).
     room = Room.objects.create(group=gamers, kind=RoomKind.GROUP, title=f"{gamers.name} chat", created_by=sam)
     speakers = [robin, sam, *[p for p in gamer_people if p.pk not in (robin.pk, sam.pk)][:3]]

@@ -6,6 +6,7 @@ from django import forms
 
 from hearth.chat.actions import MAX_BODY
 from hearth.chat.models import (
+    AttendanceHow,
     CallOutcome,
     DropIn,
     GatheringFormat,
@@ -50,14 +51,26 @@ class GatheringForm(forms.Form):
     ends_at = forms.DateTimeField(label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     format = forms.ChoiceField(choices=GatheringFormat.choices)
     activity = forms.CharField(max_length=80, required=False, help_text="Optional: crafts, film night, gaming…")
-    video_link = forms.URLField(required=False, assume_scheme="https")
-    place = forms.CharField(max_length=200, required=False)
+    video_link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        help_text="For video or hybrid: leave empty to use the organisation's own video service, if it has one. "
+        "Only people coming online see it.",
+    )
+    place = forms.CharField(
+        max_length=200, required=False, help_text="In person or hybrid: the room, e.g. the community centre, room 2."
+    )
     capacity = forms.IntegerField(
         label="Places",
         min_value=1,
         max_value=1000,
         required=False,
         help_text="Optional: how many people can come. Others can join a waiting list.",
+    )
+    invite_only = forms.BooleanField(
+        label="Only for people I invite",
+        required=False,
+        help_text="A small, calm session: only the people you invite see it. You choose them on the next page.",
     )
     repeat = forms.ChoiceField(
         label="Repeats",
@@ -93,7 +106,20 @@ REMINDER_CHOICES = [
 
 class RsvpForm(forms.Form):
     answer = forms.ChoiceField(choices=RsvpAnswer.choices, widget=forms.RadioSelect)
+    joining = forms.ChoiceField(label="How will you join?", widget=forms.RadioSelect, required=False)
     remind = forms.ChoiceField(label="Remind me", choices=REMINDER_CHOICES, required=False)
+
+    def __init__(self, *args: Any, place: str | None = None, **kwargs: Any) -> None:
+        """``place``: the room in the centre of a hybrid gathering (then people choose how they'll join);
+        None for any other gathering (no choice to make)."""
+        super().__init__(*args, **kwargs)
+        if place is None:
+            del self.fields["joining"]
+        else:
+            self.fields["joining"].choices = [  # type: ignore[attr-defined]
+                (AttendanceHow.IN_PERSON, f"In person, at {place}"),
+                (AttendanceHow.ONLINE, "Online (the link shows here once you've said)"),
+            ]
 
 
 class HandOffForm(forms.Form):
@@ -191,3 +217,13 @@ class StartCallForm(forms.Form):
 class CallRecordForm(forms.Form):
     outcome = forms.ChoiceField(choices=CallOutcome.choices, widget=forms.RadioSelect, label="How did it go?")
     minutes = forms.IntegerField(label="About how many minutes?", min_value=0, max_value=600, required=False)
+
+
+class InviteForm(forms.Form):
+    people: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Who would you like to invite?"
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people  # type: ignore[attr-defined]

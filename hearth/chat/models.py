@@ -368,7 +368,12 @@ class Gathering(models.Model):
     ends_at = models.DateTimeField()
     format = models.CharField(max_length=10, choices=GatheringFormat.choices, default=GatheringFormat.ONLINE)
     activity = models.CharField(max_length=80, blank=True, help_text="For example: crafts, film night, gaming.")
-    video_link = models.URLField(blank=True)
+    video_link = models.URLField(blank=True, help_text="A link the facilitator gave (their own video service).")
+    video_room = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A room Hearth made on the organisation's video server (HEARTH_VIDEO_URL) when no link was given.",
+    )
     place = models.CharField(max_length=200, blank=True)
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -386,6 +391,11 @@ class Gathering(models.Model):
         null=True, blank=True, help_text="Places for people who say they're coming; empty: no limit."
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    invite_only = models.BooleanField(
+        "only for people invited",
+        default=False,
+        help_text="Only the people invited (and those running it) see it: a small, calm session.",
+    )
     notes = models.TextField("facilitator's notes (staff only)", max_length=4000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -408,6 +418,29 @@ class Gathering(models.Model):
     def session_start(self) -> datetime:
         """Where "this session" begins for the talk-share meter: people often arrive early."""
         return self.starts_at - timedelta(minutes=30)
+
+
+class AttendanceHow(models.TextChoices):
+    ONLINE = "online", "Joined online"
+    IN_PERSON = "in_person", "Present in person"
+
+
+class GatheringInvitation(models.Model):
+    """A chosen person invited to a gathering (always someone in its group). For an invite-only gathering the
+    invitations are who may see it at all, with the people running it (``access.visible_gatherings``)."""
+
+    gathering = models.ForeignKey("Gathering", on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gathering", "member"], name="one_invitation_each")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} invited to {self.gathering_id}"
 
 
 class RsvpAnswer(models.TextChoices):
@@ -438,17 +471,19 @@ class Rsvp(models.Model):
     waiting_since = models.DateTimeField(
         null=True, blank=True, help_text="On the waiting list since then (the gathering was full); first come first."
     )
+    joining = models.CharField(
+        "how they'll join",
+        max_length=10,
+        choices=AttendanceHow.choices,
+        blank=True,
+        help_text="In person or online: chosen for hybrid gatherings, follows the format otherwise; blank for no.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["gathering", "member"], name="one_rsvp_per_gathering")]
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.answer}"
-
-
-class AttendanceHow(models.TextChoices):
-    ONLINE = "online", "Joined the room"
-    IN_PERSON = "in_person", "Present in person"
 
 
 class Attendance(models.Model):

@@ -68,3 +68,5 @@ system_text("chat.Conversation", "reason", why="why Hearth opened it (talk now, 
 system_text("chat.BuddyPreference", "ways", why="a list of chosen values (SlotWay), filtered in the action")
 system_text("chat.Call", "phone", why="a phone number the member gave, shown to staff on an audited read")
 system_text("chat.Call", "video_room", why="a random room name Hearth makes")
+system_text("chat.Gathering", "video_room", why="a random room name Hearth makes")
+system_text("chat.Rsvp", "joining", why="a chosen value (AttendanceHow)")

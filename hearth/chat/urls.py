@@ -27,6 +27,7 @@ urlpatterns = [
     path("chat/messages/<id:message_id>/delete/", views.delete, name="delete"),
     path("chat/messages/<id:message_id>/hide/", views.hide, name="hide"),
     path("chat/gatherings/<id:gathering_id>/", views.gathering_page, name="gathering"),
+    path("chat/gatherings/<id:gathering_id>/invite/", views.invite_to_gathering, name="invite_to_gathering"),
     path("chat/gatherings/<id:gathering_id>/places/", views.gathering_capacity, name="gathering_capacity"),
     path("chat/gatherings/<id:gathering_id>/cancel/", views.cancel_gathering, name="cancel_gathering"),
     path("chat/gatherings/<id:gathering_id>/calendar.ics", views.gathering_ics, name="gathering_ics"),

@@ -34,6 +34,7 @@ from hearth.chat.forms import (
     GatheringForm,
     HandOffForm,
     HideForm,
+    InviteForm,
     MessagesFromForm,
     NotesForm,
     OutcomeForm,
@@ -47,15 +48,19 @@ from hearth.chat.forms import (
 )
 from hearth.chat.models import (
     Attendance,
+    AttendanceHow,
     Conversation,
     ConversationKind,
     DropIn,
     FollowUp,
     Gathering,
+    GatheringFormat,
+    GatheringInvitation,
     MessagesFrom,
     Prompt,
     RoomKind,
     Rsvp,
+    RsvpAnswer,
     SlotWay,
 )
 from hearth.community.access import access_group_content, my_groups
@@ -455,7 +460,10 @@ def new_gathering(request: HttpRequest, group_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         repeat, until = fields.pop("repeat", ""), fields.pop("until", None)
+        invite_only = fields.pop("invite_only", False)
         try:
+            if repeat and invite_only:
+                raise ActionError("A gathering only for people you invite is one date at a time: leave Repeats off.")
             if repeat:
                 series = actions.do_schedule_series(
                     request.user,  # type: ignore[arg-type]
@@ -465,7 +473,14 @@ def new_gathering(request: HttpRequest, group_id: int) -> HttpResponse:
                     **fields,
                 )
                 return redirect("chat:series", series.pk)
-            gathering = actions.do_schedule_gathering(request.user, group.pk, **fields)  # type: ignore[arg-type]
+            gathering = actions.do_schedule_gathering(
+                request.user,  # type: ignore[arg-type]
+                group.pk,
+                invite_only=invite_only,
+                **fields,
+            )
+            if invite_only:
+                messages.info(request, "Now choose who to invite: only they will see it.")
             return redirect("chat:gathering", gathering.pk)
         except ActionError as error:
             form.add_error(None, str(error))
@@ -482,12 +497,20 @@ def gathering_page(request: HttpRequest, gathering_id: int) -> HttpResponse:
         initial={
             "answer": rsvp.answer if rsvp else "",
             "remind": str(rsvp.remind_minutes_before or "") if rsvp else "",
+            "joining": rsvp.joining if rsvp else "",
         },
+        place=gathering.place if gathering.format == GatheringFormat.HYBRID else None,
     )
     if request.method == "POST" and form.is_valid():
         remind = form.cleaned_data["remind"]
         try:
-            rsvp = actions.do_rsvp(member, gathering, form.cleaned_data["answer"], int(remind) if remind else None)
+            rsvp = actions.do_rsvp(
+                member,
+                gathering,
+                form.cleaned_data["answer"],
+                int(remind) if remind else None,
+                joining=form.cleaned_data.get("joining", ""),
+            )
             if rsvp.waiting_since:
                 messages.info(
                     request,
@@ -512,18 +535,66 @@ def gathering_page(request: HttpRequest, gathering_id: int) -> HttpResponse:
         "places_left": actions.places_left(gathering),
         "waiting_position": actions.waiting_position(rsvp) if rsvp else None,
         "capacity_form": CapacityForm(initial={"capacity": gathering.capacity}) if running else None,
+        "online_link": actions.online_link(gathering),
+        "sees_link": running or access.sees_online_link(member, gathering, rsvp),
+        "hybrid": gathering.format == GatheringFormat.HYBRID,
     }
     if facilitating or staff_view:
         context["answers"] = Rsvp.objects.filter(gathering=gathering).select_related("member").order_by("answer")
         context["attendance"] = Attendance.objects.filter(gathering=gathering).select_related("member")
+        context["both_ways"] = _both_ways(list(context["answers"]), list(context["attendance"]))
         context["people"] = Member.objects.filter(memberships__group=gathering.group, is_active=True).order_by(
             "display_name"
         )
+    invitations = list(GatheringInvitation.objects.filter(gathering=gathering).select_related("member", "invited_by"))
+    context["invited_by"] = next((i.invited_by for i in invitations if i.member_id == member.pk), None)
+    if running or gathering.facilitator_id == member.pk:
+        context["invitations"] = invitations
+        context["invite_form"] = InviteForm(people=_invitable(gathering, member, invitations))
     if staff_view or gathering.facilitator_id == member.pk:
         context["notes_form"] = NotesForm(initial={"notes": gathering.notes})
     if staff_view:
         context["follow_ups"] = FollowUp.objects.filter(gathering=gathering).select_related("member", "supporter")
     return render(request, "chat/gathering.html", context)
+
+
+def _invitable(gathering: Gathering, actor: Member, invitations: list[GatheringInvitation]) -> Any:
+    """People in the group who could be invited: not the one inviting, not already invited."""
+    return (
+        Member.objects.filter(memberships__group=gathering.group, is_active=True)
+        .exclude(pk__in=[actor.pk, *[i.member_id for i in invitations]])
+        .order_by("display_name")
+    )
+
+
+@login_required
+@require_POST
+def invite_to_gathering(request: HttpRequest, gathering_id: int) -> HttpResponse:
+    member: Member = request.user  # type: ignore[assignment]
+    gathering = access.access_gathering(member, gathering_id)
+    invitations = list(GatheringInvitation.objects.filter(gathering=gathering))
+    form = InviteForm(request.POST, people=_invitable(gathering, member, invitations))
+    try:
+        if not form.is_valid():
+            raise ActionError("Choose who you'd like to invite from the people in the group.")
+        made = actions.do_invite(member, gathering, form.cleaned_data["people"])
+        messages.success(request, f"Invited {len(made)} {'person' if len(made) == 1 else 'people'}. They've been told.")
+    except ActionError as error:
+        messages.error(request, str(error))
+    return redirect("chat:gathering", gathering.pk)
+
+
+def _both_ways(answers: list[Rsvp], attendance: list[Attendance]) -> list[dict[str, Any]]:
+    """For the facilitator: how many said they'd come and how many were there, in person and online."""
+    coming = [r for r in answers if r.answer != RsvpAnswer.NO and r.waiting_since is None]
+    return [
+        {
+            "label": label,
+            "said": sum(1 for r in coming if r.joining == how),
+            "there": sum(1 for a in attendance if a.how == how),
+        }
+        for how, label in ((AttendanceHow.IN_PERSON, "In person"), (AttendanceHow.ONLINE, "Online"))
+    ]
 
 
 @login_required
@@ -612,8 +683,9 @@ def gathering_attendance(request: HttpRequest, gathering_id: int) -> HttpRespons
     try:
         if person is None:
             raise ActionError("Choose who was there.")
-        actions.do_mark_attendance(member, gathering, person)
-        messages.success(request, f"{person.display_name} is marked as there in person.")
+        how = request.POST.get("how") or AttendanceHow.IN_PERSON
+        attendance = actions.do_mark_attendance(member, gathering, person, how)
+        messages.success(request, f"{person.display_name}: {attendance.get_how_display().lower()}.")
     except ActionError as error:
         messages.error(request, str(error))
     return redirect("chat:gathering", gathering.pk)
