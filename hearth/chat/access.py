@@ -51,6 +51,7 @@ from hearth.chat.models import (
     Rsvp,
     RsvpAnswer,
     Slot,
+    TimePoll,
     clock,
 )
 from hearth.community.access import access_group_content, my_groups
@@ -167,6 +168,24 @@ def access_gathering(member: Member, gathering_id: int) -> Gathering:
         raise Http404
     access_group_content(member, gathering.group_id)
     return gathering
+
+
+def access_poll(member: Member, poll_id: int) -> TimePoll:
+    """A "when suits?" question of one of the member's groups; else 404."""
+    if not _signed_in(member):
+        raise Http404
+    poll = TimePoll.objects.filter(pk=poll_id).select_related("group", "created_by", "gathering").first()
+    if poll is None:
+        raise Http404
+    access_group_content(member, poll.group_id)
+    return poll
+
+
+def open_polls(member: Member) -> QuerySet[TimePoll]:
+    """Open "when suits?" questions in the member's groups, newest first."""
+    return TimePoll.objects.filter(
+        group__memberships__member=member, group__state=GroupState.ACTIVE, closed_at__isnull=True
+    ).select_related("group")
 
 
 def sees_online_link(member: Member, gathering: Gathering, rsvp: Rsvp | None) -> bool:

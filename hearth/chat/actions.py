@@ -20,7 +20,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -66,6 +66,7 @@ from hearth.chat.models import (
     MessageKind,
     MessagePreference,
     MessagesFrom,
+    PollAnswer,
     Prompt,
     Repeat,
     Room,
@@ -76,6 +77,9 @@ from hearth.chat.models import (
     Slot,
     SlotOutcome,
     SlotWay,
+    TimeOption,
+    TimePoll,
+    TimePollResponse,
 )
 from hearth.chat.signals import follow_up_wanted
 from hearth.community.access import access_group_content, group_channel
@@ -1050,13 +1054,13 @@ def do_schedule_gathering(actor: Member, group_id: int, **fields: Any) -> Gather
         gathering = Gathering(group=group, created_by=actor, **fields)
         _online_places(gathering, group, actor)
         gathering.save()
+        if gathering.invite_only:
+            return gathering  # nobody hears of it but the people invited (do_invite): no group event, no notice
         send_event_on_commit(
             [group_channel(group.pk)],
             {"kind": "chat.gathering.scheduled", "group": group.pk, "gathering": gathering.pk, "text": gathering.title},
         )
         when = timezone.localtime(gathering.starts_at)
-        if gathering.invite_only:
-            return gathering  # nobody hears of it but the people invited (do_invite), and the live event is a nudge
         notifications.notify(
             [m.member for m in Membership.objects.filter(group=group).select_related("member")],
             "chat.gathering",
@@ -2118,3 +2122,142 @@ def open_for_talk(member: Member, supporter: Member, *, way: str, phone: str) ->
     if way != Mode.TEXT:
         do_start_call(supporter, conversation, way, phone=phone)
     return conversation.room_id
+
+
+# --- Finding a time ---------------------------------------------------------------------------------
+#
+# "When suits?" before a gathering: a host offers two to six times; people in the group say which suit them
+# (school runs, shifts, buses) and, for one in person, how long the journey is; the host sees the best time
+# first and turns it into the gathering. Members see counts; the people running it see names.
+
+notifications.register(Kind("chat.poll", "Someone asks when suits you for a gathering", _GATHERINGS))
+
+POLL_OPTIONS = (2, 6)
+MAX_TRAVEL_MINUTES = 300
+
+
+def do_start_poll(
+    actor: Member,
+    group_id: int,
+    *,
+    title: str,
+    times: Iterable[datetime],
+    format: str = GatheringFormat.ONLINE,
+    place: str = "",
+    minutes: int = 60,
+) -> TimePoll:
+    """Offer times for a gathering; everyone in the group is asked."""
+    group, membership = access_group_content(actor, group_id)
+    check_can_schedule(actor, membership)
+    title, place = title.strip(), place.strip()
+    if not title:
+        raise ActionError("Give the gathering a name, so people know what they're choosing a time for.")
+    if format not in (GatheringFormat.ONLINE, GatheringFormat.IN_PERSON):
+        raise ActionError("Choose online or in person.")
+    if format == GatheringFormat.IN_PERSON and not place:
+        raise ActionError("Add the place, so people can say how long it takes them to get there.")
+    if not 15 <= minutes <= 240:
+        raise ActionError("A gathering lasts between 15 minutes and 4 hours.")
+    now = timezone.now()
+    chosen = sorted(set(times))
+    if any(t <= now for t in chosen):
+        raise ActionError("Offer times in the future.")
+    low, high = POLL_OPTIONS
+    if not low <= len(chosen) <= high:
+        raise ActionError(f"Offer between {low} and {high} different times.")
+    with transaction.atomic():
+        poll = TimePoll.objects.create(
+            group=group, title=title[:80], format=format, place=place[:200], minutes=minutes, created_by=actor
+        )
+        TimeOption.objects.bulk_create([TimeOption(poll=poll, starts_at=t) for t in chosen])
+        notifications.notify(
+            [m.member for m in Membership.objects.filter(group=group).select_related("member")],
+            "chat.poll",
+            f"{actor.display_name} asks when suits you for {poll.title} ({group.name}).",
+            reverse("chat:poll", args=[poll.pk]),
+            actor=actor,
+            about=poll,
+        )
+    return poll
+
+
+def do_answer_poll(
+    member: Member, poll: TimePoll, answers: Mapping[int, str], travel_minutes: int | None = None
+) -> TimePollResponse:
+    """Say which of the times suit (each yes, maybe or no; any left out count as no). Changing it is fine."""
+    access_group_content(member, poll.group_id)
+    if poll.closed_at is not None:
+        raise ActionError("The time has been chosen, so this question is closed.")
+    options = set(poll.options.values_list("pk", flat=True))
+    if set(answers) - options or any(a not in PollAnswer.values for a in answers.values()):
+        raise ActionError("Answer for the times shown.")
+    if travel_minutes is not None and not 0 <= travel_minutes <= MAX_TRAVEL_MINUTES:
+        raise ActionError(f"Give your journey in minutes, up to {MAX_TRAVEL_MINUTES}.")
+    with transaction.atomic():
+        response, _ = TimePollResponse.objects.update_or_create(
+            poll=poll,
+            member=member,
+            defaults={
+                "answers": {str(pk): answers.get(pk, PollAnswer.NO) for pk in sorted(options)},
+                "travel_minutes": travel_minutes if poll.in_person else None,
+                "answered_at": timezone.now(),
+            },
+        )
+    return response
+
+
+@dataclass
+class PollRow:
+    option: TimeOption
+    yes: list[Member] = field(default_factory=list)
+    maybe: list[Member] = field(default_factory=list)
+    longest_journey: int | None = None  # minutes, among those it suits (in-person polls)
+    best: bool = False
+
+
+def poll_results(poll: TimePoll) -> list[PollRow]:
+    """Each time with who it suits; the best is the one most people said suits, then most who could if they
+    must, then the earliest. "Longest journey" is among those it suits or could: a host can see when a time
+    would mean a long trip for someone."""
+    rows = [PollRow(option) for option in poll.options.all()]
+    responses = list(poll.responses.select_related("member"))
+    for row in rows:
+        journeys = []
+        for response in responses:
+            answer = response.answers.get(str(row.option.pk))
+            if answer in (PollAnswer.YES, PollAnswer.MAYBE):
+                (row.yes if answer == PollAnswer.YES else row.maybe).append(response.member)
+                if response.travel_minutes is not None:
+                    journeys.append(response.travel_minutes)
+        row.longest_journey = max(journeys) if journeys else None
+    if responses and rows:
+        best = max(rows, key=lambda r: (len(r.yes), len(r.yes) + len(r.maybe), -r.option.starts_at.timestamp()))
+        best.best = bool(best.yes or best.maybe)
+    return rows
+
+
+def do_choose_time(actor: Member, poll: TimePoll, option_id: int) -> Gathering:
+    """The host picks a time: it becomes the gathering and the poll closes. The group hears of it as of any
+    gathering (the people who answered among them), and the poll's page leads to it."""
+    if poll.closed_at is not None:
+        raise ActionError("A time has already been chosen.")
+    if poll.created_by_id != actor.pk and not can_run(actor, poll.group_id):
+        raise ActionError("Only the person who asked, or the group's hosts, can choose the time.")
+    option = poll.options.filter(pk=option_id).first()
+    if option is None:
+        raise ActionError("Choose one of the times offered.")
+    with transaction.atomic():
+        if not TimePoll.objects.filter(pk=poll.pk, closed_at__isnull=True).update(closed_at=timezone.now()):
+            raise ActionError("A time has already been chosen.")
+        gathering = do_schedule_gathering(
+            actor,
+            poll.group_id,
+            title=poll.title,
+            starts_at=option.starts_at,
+            ends_at=option.starts_at + timedelta(minutes=poll.minutes),
+            format=poll.format,
+            place=poll.place,
+        )
+        TimePoll.objects.filter(pk=poll.pk).update(gathering=gathering)
+        poll.refresh_from_db()
+    return gathering

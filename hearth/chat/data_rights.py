@@ -16,9 +16,11 @@ from hearth.chat.models import (
     GatheringInvitation,
     HandRaise,
     Message,
+    PollAnswer,
     Room,
     RoomVisit,
     Rsvp,
+    TimePollResponse,
 )
 from hearth.members.data_rights import Section, register
 from hearth.members.models import Member
@@ -40,19 +42,37 @@ def _export_messages(member: Member) -> list[dict[str, Any]]:
 
 
 def _export_gatherings(member: Member) -> list[dict[str, Any]]:
-    return [
-        {
-            "gathering": r.gathering.title,
-            "starts_at": r.gathering.starts_at.isoformat(),
-            "answer": r.get_answer_display(),
-            "reminder_minutes_before": r.remind_minutes_before,
-            "joining": r.get_joining_display() if r.joining else None,
-        }
-        for r in Rsvp.objects.filter(member=member).select_related("gathering")
-    ] + [
-        {"gathering": i.gathering.title, "starts_at": i.gathering.starts_at.isoformat(), "invited": True}
-        for i in GatheringInvitation.objects.filter(member=member).select_related("gathering")
-    ]
+    return (
+        [
+            {
+                "gathering": r.gathering.title,
+                "starts_at": r.gathering.starts_at.isoformat(),
+                "answer": r.get_answer_display(),
+                "reminder_minutes_before": r.remind_minutes_before,
+                "joining": r.get_joining_display() if r.joining else None,
+            }
+            for r in Rsvp.objects.filter(member=member).select_related("gathering")
+        ]
+        + [
+            {"gathering": i.gathering.title, "starts_at": i.gathering.starts_at.isoformat(), "invited": True}
+            for i in GatheringInvitation.objects.filter(member=member).select_related("gathering")
+        ]
+        + [
+            {
+                "when_suits": r.poll.title,
+                "times": {
+                    timezone.localtime(o.starts_at).isoformat(): dict(PollAnswer.choices).get(
+                        r.answers.get(str(o.pk)), ""
+                    )
+                    for o in r.poll.options.all()
+                },
+                "journey_minutes": r.travel_minutes,
+            }
+            for r in TimePollResponse.objects.filter(member=member)
+            .select_related("poll")
+            .prefetch_related("poll__options")
+        ]
+    )
 
 
 def _export_message_settings(member: Member) -> dict[str, Any]:
@@ -93,7 +113,7 @@ register(
         "gathering_answers",
         _export_gatherings,
         lambda member: None,
-        "Your answers to gatherings, reminders and attendance are deleted.",
+        "Your answers to gatherings, reminders, invitations, attendance and which times suit you are deleted.",
     )
 )
 register(

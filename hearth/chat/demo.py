@@ -445,3 +445,34 @@ def seed_last_gathering(rng: random.Random, people: list[Member]) -> None:
 
 
 seed_demo.DEMO_SEEDERS.append(seed_last_gathering)
+
+
+def seed_time_poll(rng: random.Random, people: list[Member]) -> None:
+    """Sam asks Co-op Gamers when suits for a games afternoon in the café; a few have said (school runs, buses),
+    with how long their journey is. Still open, so members find it under "When suits you?"."""
+    from hearth.chat.models import PollAnswer
+
+    gamers = Group.objects.filter(name="Co-op Gamers").first()
+    sam = people[1]
+    if gamers is None:
+        return
+    now = timezone.localtime(timezone.now())
+    saturday = (now + timedelta(days=(5 - now.weekday()) % 7 + 7)).replace(hour=14, minute=0, second=0, microsecond=0)
+    times = [saturday, saturday + timedelta(days=1), saturday + timedelta(days=4, hours=4)]
+    poll = actions.do_start_poll(
+        sam,
+        gamers.pk,
+        title="Games afternoon in the café",
+        times=times,
+        format=GatheringFormat.IN_PERSON,
+        place="The Corner Café, upstairs room",
+        minutes=120,
+    )
+    options = list(poll.options.all())
+    answerers = list(Member.objects.filter(memberships__group=gamers).exclude(pk=sam.pk).order_by("pk")[:4])
+    for person in answerers:
+        answers = {o.pk: rng.choice([PollAnswer.YES, PollAnswer.YES, PollAnswer.MAYBE, PollAnswer.NO]) for o in options}
+        actions.do_answer_poll(person, poll, answers, travel_minutes=rng.choice([10, 20, 35, 50]))
+
+
+seed_demo.DEMO_SEEDERS.append(seed_time_poll)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from hearth.chat.actions import MAX_BODY
 from hearth.chat.models import (
@@ -11,6 +12,7 @@ from hearth.chat.models import (
     DropIn,
     GatheringFormat,
     MessagesFrom,
+    PollAnswer,
     Repeat,
     RsvpAnswer,
     SlotOutcome,
@@ -227,3 +229,71 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people  # type: ignore[attr-defined]
+
+
+class PollForm(forms.Form):
+    """A "when suits?" question: what, how, and up to six times to choose from."""
+
+    title = forms.CharField(label="What's it for?", max_length=80, help_text="For example: a craft afternoon.")
+    format = forms.ChoiceField(
+        label="Where",
+        choices=[(GatheringFormat.ONLINE, "Online, in a Hearth room"), (GatheringFormat.IN_PERSON, "In person")],
+    )
+    place = forms.CharField(max_length=200, required=False, help_text="In person: where, so people can say how far.")
+    minutes = forms.TypedChoiceField(
+        label="How long",
+        coerce=int,
+        choices=[(45, "45 minutes"), (60, "An hour"), (90, "An hour and a half"), (120, "Two hours")],
+        initial=60,
+    )
+    time_1 = forms.DateTimeField(label="Time 1", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    time_2 = forms.DateTimeField(label="Time 2", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    time_3 = forms.DateTimeField(
+        label="Time 3", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    time_4 = forms.DateTimeField(
+        label="Time 4", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    time_5 = forms.DateTimeField(
+        label="Time 5", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    time_6 = forms.DateTimeField(
+        label="Time 6", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def times(self) -> list[Any]:
+        return [self.cleaned_data[f"time_{i}"] for i in range(1, 7) if self.cleaned_data.get(f"time_{i}")]
+
+
+class PollAnswerForm(forms.Form):
+    """One radio group per time offered, and the journey for an in-person gathering."""
+
+    travel_minutes = forms.IntegerField(
+        label="How long does it take you to get there? (minutes)",
+        min_value=0,
+        max_value=300,
+        required=False,
+        help_text="Optional. It helps the host see if a time means a long trip for someone.",
+    )
+
+    def __init__(self, *args: Any, options: Any, in_person: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for option in options:
+            local = timezone.localtime(option.starts_at)
+            self.fields[f"option_{option.pk}"] = forms.ChoiceField(
+                label=f"{local:%A} {local.day} {local:%B, %H:%M}",
+                choices=PollAnswer.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+        if not in_person:
+            del self.fields["travel_minutes"]
+        else:  # the journey after the times
+            self.fields["travel_minutes"] = self.fields.pop("travel_minutes")
+
+    def answers(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("option_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("option_") and value
+        }

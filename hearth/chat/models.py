@@ -602,6 +602,71 @@ class Slot(models.Model):
         return f"{self.supporter_id} at {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class PollAnswer(models.TextChoices):
+    YES = "yes", "That suits me"
+    MAYBE = "maybe", "I could if I must"
+    NO = "no", "Can't make it"
+
+
+class TimePoll(models.Model):
+    """A "when suits?" question: a host offers a few times for a gathering; people in the group say which they can make
+    (and, for one in person, how long it takes them to get there); the host picks one and it becomes the
+    gathering (``gathering``). Open until ``closed_at``."""
+
+    group = models.ForeignKey("community.Group", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=80)
+    format = models.CharField(max_length=10, choices=GatheringFormat.choices, default=GatheringFormat.ONLINE)
+    place = models.CharField(max_length=200, blank=True)
+    minutes = models.PositiveSmallIntegerField(default=60, help_text="How long the gathering will last.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    gathering = models.ForeignKey(Gathering, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def in_person(self) -> bool:
+        return self.format in (GatheringFormat.IN_PERSON, GatheringFormat.HYBRID)
+
+
+class TimeOption(models.Model):
+    """One of the times a poll offers."""
+
+    poll = models.ForeignKey(TimePoll, on_delete=models.CASCADE, related_name="options")
+    starts_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["poll", "starts_at"], name="one_option_per_time")]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class TimePollResponse(models.Model):
+    """One person's answer to a poll: for each option (its id as a string) a ``PollAnswer`` value, and how many
+    minutes it takes them to get there (in-person polls; empty when they didn't say)."""
+
+    poll = models.ForeignKey(TimePoll, on_delete=models.CASCADE, related_name="responses")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answers = models.JSONField(default=dict)
+    travel_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "member"], name="one_response_per_poll")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} on poll {self.poll_id}"
+
+
 class CallWay(models.TextChoices):
     PHONE = "phone", "Phone call"
     VIDEO = "video", "Video call"

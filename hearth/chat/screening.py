@@ -70,3 +70,10 @@ system_text("chat.Call", "phone", why="a phone number the member gave, shown to 
 system_text("chat.Call", "video_room", why="a random room name Hearth makes")
 system_text("chat.Gathering", "video_room", why="a random room name Hearth makes")
 system_text("chat.Rsvp", "joining", why="a chosen value (AttendanceHow)")
+staff_text(
+    "chat.TimePoll",
+    "title",
+    "place",
+    why="a 'when suits?' question before a gathering, asked by the group's hosts and supporters in that role",
+)
+system_text("chat.TimePollResponse", "answers", why="chosen values (PollAnswer) for each time offered")

@@ -38,6 +38,8 @@ from hearth.chat.forms import (
     MessagesFromForm,
     NotesForm,
     OutcomeForm,
+    PollAnswerForm,
+    PollForm,
     PromptsForm,
     ProposeBuddiesForm,
     ReviewForm,
@@ -86,6 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "drop_ins": access.open_drop_ins_for(member),
             "coming_up": access.coming_up(member, days=14, limit=20),
             "conversations": access.inbox(member)[:5],
+            "polls": access.open_polls(member)[:10],
         },
     )
 
@@ -680,10 +683,10 @@ def gathering_attendance(request: HttpRequest, gathering_id: int) -> HttpRespons
     member: Member = request.user  # type: ignore[assignment]
     gathering = access.access_gathering(member, gathering_id)
     person = Member.objects.filter(pk=params.get_id(request.POST, "member") or 0).first()
+    how = params.get_choice(request.POST, "how", AttendanceHow.values, default=AttendanceHow.IN_PERSON)
     try:
         if person is None:
             raise ActionError("Choose who was there.")
-        how = request.POST.get("how") or AttendanceHow.IN_PERSON
         attendance = actions.do_mark_attendance(member, gathering, person, how)
         messages.success(request, f"{person.display_name}: {attendance.get_how_display().lower()}.")
     except ActionError as error:
@@ -1002,5 +1005,79 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
             "link": actions.video_link(call.video_room),
             "video_host": actions.video_service().split("://", 1)[-1],
             "record_form": record_form if supporting else None,
+        },
+    )
+
+
+# --- Finding a time ---------------------------------------------------------------------------------
+
+
+@login_required
+def new_poll(request: HttpRequest, group_id: int) -> HttpResponse:
+    """A host asks the group "when suits?" before scheduling."""
+    member: Member = request.user  # type: ignore[assignment]
+    group, membership = access_group_content(member, group_id)
+    _refuse_unless(actions.check_can_schedule, member, membership)
+    form = PollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            poll = actions.do_start_poll(
+                member,
+                group.pk,
+                title=data["title"],
+                times=form.times(),
+                format=data["format"],
+                place=data["place"],
+                minutes=data["minutes"],
+            )
+            messages.success(request, "Asked. Everyone in the group can now say which times suit them.")
+            return redirect("chat:poll", poll.pk)
+        except ActionError as error:
+            form.add_error(None, str(error))
+    return render(
+        request, "chat/form_page.html", {"form": form, "group": group, "heading": f"Find a time with {group.name}"}
+    )
+
+
+@login_required
+def poll_page(request: HttpRequest, poll_id: int) -> HttpResponse:
+    """Say which times suit (members), see the best time first and choose it (the host)."""
+    member: Member = request.user  # type: ignore[assignment]
+    poll = access.access_poll(member, poll_id)
+    options = list(poll.options.all())
+    mine = poll.responses.filter(member=member).first()
+    initial: dict[str, Any] = {"travel_minutes": mine.travel_minutes} if mine else {}
+    if mine:
+        initial.update({f"option_{pk}": answer for pk, answer in mine.answers.items()})
+    form = PollAnswerForm(
+        request.POST if request.POST.get("action") == "answer" else None,
+        options=options,
+        in_person=poll.in_person,
+        initial=initial,
+    )
+    running = poll.created_by_id == member.pk or actions.can_run(member, poll.group_id)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "choose":
+                gathering = actions.do_choose_time(member, poll, params.require_id(request.POST, "option"))
+                messages.success(request, "It's on. Everyone in the group has been told.")
+                return redirect("chat:gathering", gathering.pk)
+            if request.POST.get("action") == "answer" and form.is_valid():
+                actions.do_answer_poll(member, poll, form.answers(), form.cleaned_data.get("travel_minutes"))
+                messages.success(request, "Thanks, your answer is saved. You can change it until a time is chosen.")
+                return redirect("chat:poll", poll.pk)
+        except ActionError as error:
+            messages.error(request, str(error))
+    return render(
+        request,
+        "chat/poll.html",
+        {
+            "poll": poll,
+            "form": form,
+            "rows": actions.poll_results(poll),
+            "running": running,
+            "answered": mine is not None,
+            "responses": poll.responses.count(),
         },
     )

@@ -78,6 +78,20 @@ def test_the_host_invites_from_the_gathering_page_and_only_the_invited_see_it(
     assert access.coming_up(ola) == [] and not access.upcoming_gatherings(ola).exists()
 
 
+def test_the_group_hears_nothing_live_of_an_invite_only_gathering(volunteer: Member, group: Group, events: Any) -> None:
+    start = TUESDAY + timedelta(days=2)
+    with events() as sent:
+        actions.do_schedule_gathering(
+            volunteer,
+            group.pk,
+            title="Quiet crafts",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            invite_only=True,
+        )
+    assert not sent.recipients_of("chat.gathering.scheduled")
+
+
 def test_inviting_twice_does_nothing_new(volunteer: Member, member: Member, small: Gathering) -> None:
     actions.do_invite(volunteer, small, [member])
     assert actions.do_invite(volunteer, small, [member]) == []

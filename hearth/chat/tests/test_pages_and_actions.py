@@ -159,7 +159,7 @@ def test_gathering_rsvp_reminder_goes_once(django_capture_on_commit_callbacks, g
     assert gathering.room is not None and gathering.facilitator == volunteer
     with pytest.raises(ActionError, match="hosts and supporters"):
         actions.do_schedule_gathering(member, group.pk, title="x", starts_at=start, ends_at=start + timedelta(hours=1))
-    actions.do_rsvp(member, gathering, "listen", remind_minutes_before=60)
+    actions.do_rsvp(member, gathering, "listen", remind_minutes_before=60, joining="online")
     rsvp = Rsvp.objects.get(member=member)
     assert rsvp.due_at == start - timedelta(minutes=60)
     assert actions.send_due_reminders(timezone.now()) == 0

@@ -76,7 +76,17 @@ NOT_BY_LINKS = {
 # Where real ids for each URL parameter come from (the probe tries them until one answers 200).
 def _candidates() -> dict[str, list[Any]]:
     from hearth.availability.models import CoverRequest, OpenShift, ShiftPattern, TalkRequest
-    from hearth.chat.models import BuddyPair, Call, Conversation, Gathering, GatheringSeries, Message, Room, Slot
+    from hearth.chat.models import (
+        BuddyPair,
+        Call,
+        Conversation,
+        Gathering,
+        GatheringSeries,
+        Message,
+        Room,
+        Slot,
+        TimePoll,
+    )
     from hearth.community.models import Group, Post
     from hearth.insights import measures, registry
     from hearth.intake.models import Assessment, QuestionnaireVersion
@@ -96,6 +106,7 @@ def _candidates() -> dict[str, list[Any]]:
         "conversation_id": pks(Conversation),
         "call_id": pks(Call),
         "series_id": pks(GatheringSeries),
+        "poll_id": pks(TimePoll),
         "slot_id": pks(Slot),
         "pair_id": pks(BuddyPair),
         "member_id": pks(Member),
