@@ -69,7 +69,6 @@ system_text("chat.BuddyPreference", "ways", why="a list of chosen values (SlotWa
 system_text("chat.Call", "phone", why="a phone number the member gave, shown to staff on an audited read")
 system_text("chat.Call", "video_room", why="a random room name Hearth makes")
 system_text("chat.Gathering", "video_room", why="a random room name Hearth makes")
-system_text("chat.Rsvp", "joining", why="a chosen value (AttendanceHow)")
 staff_text(
     "chat.TimePoll",
     "title",
