@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,8 @@ from hearth.chat.models import (
     BuddyPair,
     BuddyPreference,
     Call,
+    CallOutcome,
+    CallWay,
     Conversation,
     ConversationKind,
     DropIn,
@@ -736,4 +738,55 @@ def buddy_people(members: list[Member]) -> list[Any]:
 def open_pairs() -> QuerySet[BuddyPair]:
     return (
         BuddyPair.objects.filter(state__in=OPEN_PAIR_STATES).select_related("first", "second").order_by("-created_at")
+    )
+
+
+# --- A member's journey ---------------------------------------------------------------------------
+#
+# People move from writing to a phone call, to video, to coming in person as trust grows. For a supporter
+# looking after someone: each way they have met the service, when it started, how often and the latest.
+
+
+@dataclass
+class JourneyStep:
+    way: str
+    first: datetime
+    last: datetime
+    times: int
+
+
+def journey(person: Member) -> list[JourneyStep]:
+    """The ways ``person`` has met the service (a one-to-one in writing, a phone or video call that happened,
+    a gathering online or in person), in the order they first did. Four small queries."""
+    steps = []
+    support = Conversation.objects.filter(member=person, kind=ConversationKind.SUPPORT).aggregate(
+        first=Min("opened_at"), last=Max("opened_at"), times=Count("pk")
+    )
+    if support["times"]:
+        steps.append(JourneyStep("Writing one-to-one with a supporter", **support))
+    calls = (
+        Call.objects.filter(conversation__member=person, outcome=CallOutcome.TALKED)
+        .values("way")
+        .annotate(first=Min("created_at"), last=Max("created_at"), times=Count("pk"))
+    )
+    for row in calls:
+        steps.append(JourneyStep(CallWay(row["way"]).label, first=row["first"], last=row["last"], times=row["times"]))
+    there = (
+        Attendance.objects.filter(member=person)
+        .values("how")
+        .annotate(first=Min("gathering__starts_at"), last=Max("gathering__starts_at"), times=Count("pk"))
+    )
+    for group in there:
+        way = "A gathering in person" if group["how"] == AttendanceHow.IN_PERSON else "A gathering online"
+        steps.append(JourneyStep(way, first=group["first"], last=group["last"], times=group["times"]))
+    return sorted(steps, key=lambda step: step.first)
+
+
+def sees_journey(viewer: Member, person: Member) -> bool:
+    """Staff who look after members, and any supporter who has had a one-to-one with this person."""
+    if viewer.pk == person.pk or not policy.can(viewer, Perm.VIEW_CARE_QUEUE):
+        return False
+    return (
+        policy.can(viewer, Perm.USE_CARE_QUEUE)
+        or Conversation.objects.filter(member=person, supporter=viewer, kind=ConversationKind.SUPPORT).exists()
     )

@@ -3,6 +3,7 @@
 - "Coming up": the next drop-ins and gatherings of the member's groups, on the home page, the feed
   and each group's page (so a new gathering appears wherever members already look).
 - The header's "Messages" count: conversations with something unread.
+- On a supporter's page about someone: their journey (writing, phone, video, in person).
 """
 
 from __future__ import annotations
@@ -33,6 +34,17 @@ def _coming_up(request: HttpRequest, group: Any = None) -> dict[str, Any] | None
 register_panel(Panel("chat.coming_up", "chat/_coming_up.html", _coming_up, order=7))
 register_panel(Panel("chat.coming_up", "chat/_coming_up.html", _coming_up, order=10, slot="group"))
 register_panel(Panel("chat.coming_up", "chat/_coming_up.html", _coming_up, order=10, slot="feed"))
+
+
+def _journey(request: HttpRequest, person: Any) -> dict[str, Any] | None:
+    """On a supporter's page about someone: how they have met the service so far (writing, phone, video, in
+    person), for staff and the supporters who have talked with them."""
+    if not request.user.is_authenticated or not access.sees_journey(request.user, person):
+        return None
+    return {"person": person, "steps": access.journey(person)}
+
+
+register_panel(Panel("chat.journey", "chat/_journey_panel.html", _journey, order=20, slot="person"))
 
 
 def _unread_conversations() -> Subquery:
