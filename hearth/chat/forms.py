@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from hearth.chat.actions import MAX_BODY
@@ -18,6 +19,7 @@ from hearth.chat.models import (
     SlotOutcome,
     SlotWay,
 )
+from hearth.core.params import parse_id
 
 
 class SendForm(forms.Form):
@@ -221,8 +223,20 @@ class CallRecordForm(forms.Form):
     minutes = forms.IntegerField(label="About how many minutes?", min_value=0, max_value=600, required=False)
 
 
+class PeopleField(forms.ModelMultipleChoiceField[Any]):
+    """Ticked people: a value that isn't an id that fits the database is "not one of the choices", not a 500."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
+
+
 class InviteForm(forms.Form):
-    people: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    people: forms.ModelMultipleChoiceField[Any] = PeopleField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label="Who would you like to invite?"
     )
 

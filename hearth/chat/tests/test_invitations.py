@@ -111,6 +111,16 @@ def test_only_people_in_the_group_can_be_invited(
     assert not GatheringInvitation.objects.exists()
 
 
+def test_an_invite_of_a_number_too_big_for_an_id_is_a_clear_error(
+    client_for: Any, volunteer: Member, small: Gathering
+) -> None:
+    response = client_for(volunteer).post(
+        reverse("chat:invite_to_gathering", args=[small.pk]), {"people": ["9" * 30]}, follow=True
+    )
+    assert "Choose who you'd like to invite from the people in the group" in visible_text(response)
+    assert not GatheringInvitation.objects.exists()
+
+
 def test_members_cannot_invite(client_for: Any, member: Member, ola: Member, volunteer: Member, group: Group) -> None:
     start = TUESDAY + timedelta(days=1)
     open_one = actions.do_schedule_gathering(
