@@ -62,7 +62,9 @@ def _fast_hashing() -> Iterator[None]:
 def _own_cache(settings: Any, request: Any) -> None:
     """Each test its own cache, even when the suite runs with Redis (sign-in throttling counts live there)."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid},
+        # Throttle counts in the test database's table, as in production without Redis: each test's own.
+        "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hearth_throttle"},
     }
 
 

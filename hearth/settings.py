@@ -177,8 +177,15 @@ else:
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Throttle counts (hearth/core/throttle.py): shared by every process and kept over a restart, so Redis or
+    # the database (the table is made by core's migrations), never one process's memory.
+    "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "t"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hearth_throttle"},
 }
+# Proxies whose X-Forwarded-For is believed for per-address limits (addresses or networks, e.g. 127.0.0.1,10.0.0.0/8).
+HEARTH_TRUSTED_PROXIES = env_list("HEARTH_TRUSTED_PROXIES")
 
 # --- Tasks --------------------------------------------------------------------
 # Three lanes (queues), each worked by its own thread in `hearth worker`, so a slow mail server never

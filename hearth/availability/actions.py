@@ -44,7 +44,7 @@ from hearth.availability.models import (
 from hearth.availability.oncall import may_be_on_call
 from hearth.availability.profiles import default_profile, gender_from_words, normalise_tags
 from hearth.availability.rota import Rota, ShiftRow, counts_as, week_start, zone
-from hearth.core import audit, deliveries
+from hearth.core import audit, deliveries, throttle
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
@@ -870,8 +870,10 @@ def do_request_talk(
         )
         request.screening = _screen_request(request, now)
         if nobody_on:
-            # Nobody is here to escalate to: coordinators hear about it by email now.
-            _email_coordinators(request, "left a message while nobody was on duty")
+            # Nobody is here to escalate to: coordinators hear about it by email now (a few times an hour per
+            # member: every message is still saved and shown first on the duty desk).
+            if not throttle.take("talk:coordinator-email", str(member.pk), TALK_EMAILS_PER_MEMBER):
+                _email_coordinators(request, "left a message while nobody was on duty")
         else:
             _notify_supporters_of_queue()
     return request
@@ -1048,6 +1050,10 @@ def escalate_due(now: datetime | None = None) -> list[int]:
             )
         escalated.append(request.pk)
     return escalated
+
+
+# Emails to every coordinator about one member's messages left while nobody was on, an hour.
+TALK_EMAILS_PER_MEMBER = throttle.Limit(2, 3600)
 
 
 def _email_coordinators(request: TalkRequest, what: str) -> None:

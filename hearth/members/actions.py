@@ -14,13 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hearth.core import audit
+from hearth.core import audit, throttle
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
 from hearth.core.events import recheck_sockets_on_commit
@@ -330,27 +329,45 @@ def do_disable_totp(member: Member) -> None:
 
 # --- Sign-in throttling ------------------------------------------------------------------
 
-SIGN_IN_WINDOW = 15 * 60  # seconds
-SIGN_IN_FAILURES_PER_EMAIL = 10
+# Wrong passwords in 15 minutes. Per account *from one address*, so someone guessing from one place can't
+# lock the owner out from theirs; per address, across accounts; and per account from everywhere, far higher,
+# against guessing spread over many addresses. Counts live in the shared throttle store (core/throttle.py).
+SIGN_IN_FAILURES_PER_ACCOUNT = 10
 SIGN_IN_FAILURES_PER_ADDRESS = 50
+SIGN_IN_FAILURES_PER_ACCOUNT_EVERYWHERE = 200
+SIGN_IN_WINDOW = 15 * 60  # seconds
+
+# Password reset emails: per account and per address, an hour.
+RESETS_PER_ACCOUNT = throttle.Limit(3, 3600)
+RESETS_PER_ADDRESS = throttle.Limit(20, 3600)
 
 
-def _throttle_keys(email: str, ip: str) -> tuple[str, str]:
-    return f"signin:email:{normalise_email(email)}", f"signin:ip:{ip}"
+def _sign_in_limits(email: str, address: str) -> list[tuple[str, str, throttle.Limit]]:
+    email = normalise_email(email)
+    return [
+        ("signin:account-address", f"{email}|{address}", throttle.Limit(SIGN_IN_FAILURES_PER_ACCOUNT, SIGN_IN_WINDOW)),
+        ("signin:address", address, throttle.Limit(SIGN_IN_FAILURES_PER_ADDRESS, SIGN_IN_WINDOW)),
+        ("signin:account", email, throttle.Limit(SIGN_IN_FAILURES_PER_ACCOUNT_EVERYWHERE, SIGN_IN_WINDOW)),
+    ]
 
 
-def sign_in_blocked(email: str, ip: str) -> bool:
-    """Too many wrong passwords lately for this email, or from this network address."""
-    by_email, by_ip = _throttle_keys(email, ip)
-    return (cache.get(by_email, 0) >= SIGN_IN_FAILURES_PER_EMAIL) or (
-        cache.get(by_ip, 0) >= SIGN_IN_FAILURES_PER_ADDRESS
+def sign_in_wait(email: str, address: str) -> int:
+    """Seconds until this email may be tried again from this address (0: now). ``address`` "" is unknown."""
+    return max(throttle.check(scope, who, limit) for scope, who, limit in _sign_in_limits(email, address))
+
+
+def note_failed_sign_in(email: str, address: str) -> None:
+    for scope, who, limit in _sign_in_limits(email, address):
+        throttle.hit(scope, who, limit)
+
+
+def password_reset_wait(email: str, address: str) -> int:
+    """Seconds until another reset email may be asked for (0: now, and this one is counted)."""
+    wait = max(
+        throttle.check("reset:account", normalise_email(email), RESETS_PER_ACCOUNT),
+        throttle.check("reset:address", address, RESETS_PER_ADDRESS),
     )
-
-
-def note_failed_sign_in(email: str, ip: str) -> None:
-    for key in _throttle_keys(email, ip):
-        cache.add(key, 0, SIGN_IN_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, SIGN_IN_WINDOW)
+    if not wait:
+        throttle.hit("reset:account", normalise_email(email), RESETS_PER_ACCOUNT)
+        throttle.hit("reset:address", address, RESETS_PER_ADDRESS)
+    return wait

@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from hearth.members import views
-from hearth.members.forms import ResetPasswordForm
 
 app_name = "members"
 
@@ -13,17 +12,7 @@ urlpatterns = [
     path("join/", views.open_sign_up, name="signup"),
     path("join/confirm/<token:token>/", views.confirm_email, name="confirm_email"),
     path("join/<token:token>/", views.join_with_invitation, name="join"),
-    path(
-        "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="members/password_reset.html",
-            form_class=ResetPasswordForm,
-            email_template_name="members/email/password_reset.txt",
-            subject_template_name="members/email/password_reset_subject.txt",
-            success_url=reverse_lazy("members:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("password/reset/", views.password_reset, name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="members/password_reset_done.html"),

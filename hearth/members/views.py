@@ -8,16 +8,18 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from hearth.core import params
+from hearth.core import params, throttle
 from hearth.core.errors import ActionError
 from hearth.core.models import OrganisationSettings
 from hearth.core.screening import respond_to_screening
@@ -29,6 +31,7 @@ from hearth.members.forms import (
     JoinForm,
     PreferencesForm,
     ProfileForm,
+    ResetPasswordForm,
     RoleForm,
     SignInForm,
 )
@@ -106,18 +109,19 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        ip = request.META.get("REMOTE_ADDR", "")
-        if actions.sign_in_blocked(email, ip):
+        address = throttle.client_address(request)
+        wait = actions.sign_in_wait(email, address)
+        if wait:
             form.add_error(
                 None,
-                "Too many tries to sign in. Please wait 15 minutes, or reset your password by email.",
+                f"Too many tries to sign in. Please try again {throttle.when(wait)}, or reset your password by email.",
             )
             return render(
                 request, "members/signin.html", {"form": form, "next": params.safe_next(request, "")}, status=429
             )
         member = authenticate(request, username=email, password=form.cleaned_data["password"])
         if member is None:
-            actions.note_failed_sign_in(email, ip)
+            actions.note_failed_sign_in(email, address)
             form.add_error(None, "That email and password don't match an account. Check both and try again.")
         elif actions.confirmed_totp_device(member) is not None:
             request.session[_PENDING] = {"id": member.pk, "next": _safe_next(request)}
@@ -126,6 +130,31 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             login(request, member)
             return redirect(_safe_next(request))
     return render(request, "members/signin.html", {"form": form, "next": params.safe_next(request, "")})
+
+
+def password_reset(request: HttpRequest) -> HttpResponseBase:
+    """Django's reset page, limited per account and per address; over the limit, it says when to try again."""
+    if request.method == "POST":
+        form = ResetPasswordForm(request.POST)
+        if form.is_valid():
+            wait = actions.password_reset_wait(form.cleaned_data["email"], throttle.client_address(request))
+            if wait:
+                form.add_error(
+                    None,
+                    f"We've sent several reset emails lately. Check your inbox (and spam folder), or try again "
+                    f"{throttle.when(wait)}.",
+                )
+                return render(request, "members/password_reset.html", {"form": form}, status=429)
+    return _reset_view(request)
+
+
+_reset_view = auth_views.PasswordResetView.as_view(
+    template_name="members/password_reset.html",
+    form_class=ResetPasswordForm,
+    email_template_name="members/email/password_reset.txt",
+    subject_template_name="members/email/password_reset_subject.txt",
+    success_url=reverse_lazy("members:password_reset_done"),
+)
 
 
 def verify_two_factor(request: HttpRequest) -> HttpResponse:

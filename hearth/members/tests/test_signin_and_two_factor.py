@@ -146,10 +146,11 @@ def test_required_two_factor_cannot_be_turned_off_by_staff(two_factor_required, 
 
 
 def test_repeated_wrong_passwords_are_slowed_down_even_with_the_right_one(client, member):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["throttle"]
     cache.clear()
-    for _ in range(actions.SIGN_IN_FAILURES_PER_EMAIL):
+    for _ in range(actions.SIGN_IN_FAILURES_PER_ACCOUNT):
         sign_in_with_password(client, member, password="not-it-at-all")
     response = sign_in_with_password(client, member)  # the right password, but too soon after many wrong ones
     assert response.status_code == 429 and "Too many tries to sign in" in text(response)
