@@ -147,7 +147,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;",
+        # secure_delete: deleted rows are overwritten, not left in free pages (erasure reaches the disk).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; "
+        "PRAGMA secure_delete=ON;",
     }
     _db["TEST"] = {"NAME": env_str("HEARTH_TEST_SQLITE", "") or None}
 DATABASES = {"default": _db}

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -71,6 +71,19 @@ def erase_member(member: Member) -> None:
         ).delete()
         member.delete()
         audit.log_action("members.account.deleted", actor=None, data={"member_id": member_id})
+        transaction.on_commit(checkpoint)
+
+
+def checkpoint() -> None:
+    """After an erasure: SQLite copies the write-ahead log into the database and empties it.
+
+    With ``secure_delete`` on (settings), the erased rows are overwritten in the database file; until a
+    checkpoint the ``-wal`` file can still hold them. Best effort: a reader holding the log open can delay it
+    to the next checkpoint. Nothing to do for PostgreSQL.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # --- The members app's own sections ----------------------------------------------
