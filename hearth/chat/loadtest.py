@@ -354,7 +354,10 @@ class ServerFarm:
             "--no-access-log",
         ]
         if processes > 1:
-            command += ["--workers", str(processes)]
+            # uvicorn's supervisor restarts a worker that doesn't answer its ping within 5 s by default, which a
+            # worker saturated by thousands of connects (or starved on a shared machine) can miss: that drops
+            # every socket it holds. A hung worker is still replaced, after 30 s.
+            command += ["--workers", str(processes), "--timeout-worker-healthcheck", "30"]
         self.servers[port] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while True:

@@ -40,6 +40,10 @@ class Command(BaseCommand):
                     str(port),
                     "--workers",
                     str(workers),
+                    # A worker busy with a burst of reconnects may miss the default 5 s ping and be restarted,
+                    # dropping every socket it holds; a hung one is still replaced after 30 s.
+                    "--timeout-worker-healthcheck",
+                    "30",
                     "--proxy-headers",
                     "--log-level",
                     "warning",
