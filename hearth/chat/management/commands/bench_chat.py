@@ -6,7 +6,8 @@ connects every member (timed), waits until presence traffic has stopped, then se
 total for T seconds, open loop (a message is due at its time whether or not earlier ones were answered), with
 text like members write (mixed lengths, ~5% that triage flags, one in a thousand a crisis).
 
-Every receiver behaves like the browser: it keeps the highest seq up to which it has seen everything, and
+Every client connects like the browser (a failed handshake is tried again after a jittered wait, counted) and
+every receiver behaves like the browser: it keeps the highest seq up to which it has seen everything, and
 when a seq jumps (or the server says it skipped something) it fetches the gap at once with ``resume_after``.
 A refused send (``slow_down`` or ``error``) is counted as refused — the sender was told — and not retried.
 
@@ -61,6 +62,7 @@ from hearth.chat.loadtest import (
 SETTLE_QUIET = 1.0  # seconds without presence events before sending starts
 DRAIN_QUIET = 10.0  # seconds without progress after sending before the run is counted
 DRAIN_MAX = 120.0
+CONNECT_TRIES = 8  # per socket, with jittered waits between, before the run gives up
 
 
 class Command(BaseCommand):
@@ -194,6 +196,7 @@ class Run:
         self.last_presence = 0.0
         self.figures: dict[str, Any] = {}
         self.storm: tuple[str, int] | None = None
+        self.connect_failures = 0
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -269,9 +272,22 @@ class Run:
         # Connect everyone, as many at once as a busy evening might (100 in flight).
         gate = asyncio.Semaphore(100)
 
+        connect_failures = 0
+
         async def connect(seat: Seat) -> Any:
-            async with gate:
-                return await open_socket(self.port, seat)
+            # As the page does: a refused or timed-out handshake is tried again after a random wait up to a
+            # ceiling that doubles (full jitter); the failed tries are counted.
+            nonlocal connect_failures
+            ceiling = 1.0
+            for _ in range(CONNECT_TRIES):
+                async with gate:
+                    try:
+                        return await open_socket(self.port, seat)
+                    except Exception:
+                        connect_failures += 1
+                await asyncio.sleep(random.random() * ceiling)
+                ceiling = min(ceiling * 2, 30.0)
+            return await open_socket(self.port, seat)
 
         began = time.monotonic()
         try:
@@ -279,6 +295,7 @@ class Run:
         except Exception as error:
             raise RuntimeError(f"connecting failed: {error!r}\n{self.farm.log(self.port)[-2000:]}") from None
         connect_s = time.monotonic() - began
+        self.connect_failures = connect_failures
         self.receivers = [Receiver(i, seat, ws) for i, (seat, ws) in enumerate(zip(self.seats, sockets, strict=True))]
         readers = [asyncio.create_task(self.read(r)) for r in self.receivers]
         # Settle: until presence traffic has stopped.
@@ -412,6 +429,7 @@ class Run:
             "client_rate": round(self.total / f["send_s"], 1),
             "server": stored,
             "connect_s": round(f["connect_s"], 2),
+            "connect_failed_tries": self.connect_failures,
             "settle_s": round(f["settle_s"], 2),
             "presence_events": self.presence_events,
             "drain_s": round(f["drain_s"], 2),
@@ -433,7 +451,7 @@ def report(r: dict[str, Any]) -> list[str]:
         f"chat: users={c['users']} rooms={c['rooms']} rate={c['rate']}/s seconds={c['seconds']} "
         f"processes={c['processes']} database={c['database']} layer={c['layer']} ({r['commit']})",
         f"  load average before {r['load_before']}, after {r['load_after']}",
-        f"  connect {c['users']} sockets {r['connect_s']} s; settled {r['settle_s']} s later "
+        f"  connect {c['users']} sockets {r['connect_s']} s ({r.get('connect_failed_tries', 0)} failed tries); settled {r['settle_s']} s later "
         f"({r['presence_events']} presence events); {r['socket_kb']} KB per socket",
         f"  sent={r['sent']} acknowledged={r['acknowledged']} refused={r['refused']} unanswered={r['unanswered']}",
         f"  deliveries expected={r['expected']} delivered={r['delivered']} lost={r['lost']} "
