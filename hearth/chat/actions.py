@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -299,17 +299,21 @@ def do_send_messages(sends: list[Send]) -> list[Sent]:
     the caller acknowledges, the room hears it, then :func:`do_triage_messages` runs — unless the room
     pre-moderates (:func:`triage_first`). Broadcasts go after the commit, in order.
     """
-    results: list[Sent] = []
+    results: list[Sent | None] = [None] * len(sends)
     now = timezone.now()
+    # Rooms in one order (by id; each room's sends keep theirs): every batch takes the rooms' seq locks in the
+    # same order, so two processes' batches wait for each other instead of deadlocking (PostgreSQL).
+    order = sorted(range(len(sends)), key=lambda i: sends[i].room.pk)
     with transaction.atomic():
-        for send in sends:
+        for i in order:
+            send = sends[i]
             try:
-                body = check_body(send.body)
-                client_id = check_client_id(send.client_id)
-                check_can_write(send.member, now)
-                between_members = _check_peer_room(send.member, send.room)
-                later = not triage_first(send.room)
-                with transaction.atomic():
+                with transaction.atomic():  # a savepoint: what fails here leaves the batch's others alone
+                    body = check_body(send.body)
+                    client_id = check_client_id(send.client_id)
+                    check_can_write(send.member, now)
+                    between_members = _check_peer_room(send.member, send.room)
+                    later = not triage_first(send.room)
                     message, created = _store(
                         send.member,
                         send.room,
@@ -321,10 +325,13 @@ def do_send_messages(sends: list[Send]) -> list[Sent]:
                         triage_now=not later,
                         now=now,
                     )
-                results.append(Sent(message, created, triage_later=later and created))
+                results[i] = Sent(message, created, triage_later=later and created)
             except ActionError as error:
-                results.append(Sent(error=error))
-    return results
+                results[i] = Sent(error=error)
+            except DatabaseError as error:  # its savepoint is rolled back; the others go on
+                log_event("chat.send_failed", level=logging.ERROR, exc_info=True, room=send.room.pk)
+                results[i] = Sent(failure=error)
+    return [r for r in results if r is not None]
 
 
 def _store(

@@ -36,6 +36,7 @@ from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from django.db import DatabaseError
 from django.urls import reverse
 
 from hearth.chat import actions
@@ -230,18 +231,13 @@ class RoomConsumer(EventConsumer):
             return
         retry = gate.enter(self.room.pk)
         if retry is not None:  # over capacity: refused to the sender, nothing stored
-            await self.send_json(
-                {
-                    "kind": "slow_down",
-                    "code": "slow_down",
-                    "client_id": client_id,
-                    "retry_after_ms": round(retry * 1000),
-                    "message": SLOW_DOWN_MESSAGE,
-                }
-            )
+            await self._slow_down(client_id, retry)
             return
         try:
             sent, triaged = await sender().send(Send(self.member, self.room, body, client_id))
+        except DatabaseError:  # not stored (logged by the sender): the page sends it again, same client id
+            await self._slow_down(client_id, 1.0)
+            return
         finally:
             gate.leave(self.room.pk)
         if sent.error is not None:
@@ -265,6 +261,17 @@ class RoomConsumer(EventConsumer):
             task.add_done_callback(self._pending.discard)
         else:
             await self._offer_support(message.screening)
+
+    async def _slow_down(self, client_id: str, retry: float) -> None:
+        await self.send_json(
+            {
+                "kind": "slow_down",
+                "code": "slow_down",
+                "client_id": client_id,
+                "retry_after_ms": round(retry * 1000),
+                "message": SLOW_DOWN_MESSAGE,
+            }
+        )
 
     async def _support_after(self, triaged: asyncio.Future[Any]) -> None:
         with contextlib.suppress(Exception):  # the socket may have closed meanwhile
