@@ -23,6 +23,9 @@ class CoreConfig(AppConfig):
         from hearth.core.transports import EmailTransport, LiveTransport
 
         connect_task_signals()
+        from hearth.core.screening import connect_guard
+
+        connect_guard()
         deliveries.register(LiveTransport())
         deliveries.register(EmailTransport())
         deliveries.register(PushTransport())

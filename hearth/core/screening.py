@@ -25,7 +25,9 @@ the app that owns it, as one of:
 ``hearth/core/tests/test_screening_registry.py`` walks every model's text fields and
 fails on one that isn't declared, and on a screened path with no drill (``hearth
 drill`` writes a synthetic crisis through each path's real action and checks an
-alert was raised). So a new field of member text can't land unscreened.
+alert was raised). So a new field of member text can't land unscreened. And at run time
+the guard (at the bottom) fails a request, websocket message or test that saved a
+member-text column without screening it, so a new action can't skip :func:`screen` either.
 
 Recipe — *to add a kind of writing*: ``register_path(Path("app.thing", "thing", drill=...))``
 and ``member_text("app.Model", "field", path="app.thing")`` in the app's ``screening.py``
@@ -37,6 +39,8 @@ object_id=obj.pk)`` in the action's transaction; act on the returned :class:`Scr
 from __future__ import annotations
 
 import contextlib
+import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -46,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models.signals import post_init, post_save
 from django.dispatch import Signal
 
 if TYPE_CHECKING:
@@ -176,9 +181,11 @@ class TextField:
 
 
 _FIELDS: dict[tuple[str, str], TextField] = {}
+_member_fields_of: dict[type, dict[str, str]] = {}  # model class -> {member-text field: its path}
 
 
 def _add(model: str, names: tuple[str, ...], source: Source, *, path: str = "", why: str = "") -> None:
+    _member_fields_of.clear()
     for name in names:
         key = (model.lower(), name)
         if key in _FIELDS and _FIELDS[key].source != source:
@@ -259,6 +266,7 @@ def screen(
         raise ValueError(f"unknown screening path {path!r}: register it with register_path")
     if _screener is None:
         raise ImproperlyConfigured("No screener is registered: hearth.safety must be installed.")
+    _mark_screened(path, content_key, object_id)
     return _screener(
         author=author,
         text=text,
@@ -358,3 +366,199 @@ def text_columns(models: Any = None) -> list[tuple[str, str]]:
 def undeclared(models: Any = None) -> list[str]:
     """Text columns nobody has declared (see the module docstring): each must be screened or explained."""
     return [f"{m}.{f}" for m, f in text_columns(models) if (m.lower(), f) not in _FIELDS]
+
+
+# --- The guard: member text is never stored without passing through screen() ---------------------------
+#
+# The registry says which columns hold members' words; the guard checks every save of one. When a model saves a
+# member-text column whose value changed (or a new row with words in it), the write is noted as pending in the
+# current unit of work — a request (``ScreeningGuardMiddleware``), a websocket frame (``EventConsumer``), a test
+# (``hearth/conftest.py``) — and :func:`screen` on that column's path for that object id settles it. Whatever is
+# still pending when the unit of work ends is an unscreened write: in tests and with DEBUG it raises
+# :class:`UnscreenedWrite` (naming the column and the line that saved it); in production the member's words are
+# kept (a write is never blocked) and the gap is logged at error level (``screening.unscreened_write``).
+#
+# Not checked: saves from test code (fixtures and factories set up a world, they aren't a path), saves inside
+# :func:`not_member_words` (demo rows, drill scaffolding, prompts and staff notes in a member-text column), work
+# outside a unit (management commands and worker tasks, none of which stores members' words; ``hearth drill``
+# watches each path itself), and bulk writes that bypass ``save()`` (``update``/``bulk_create``/``bulk_update``:
+# ``test_member_text_is_never_written_by_a_bulk_query`` reads every one and allows only a fixed placeholder).
+
+
+class UnscreenedWrite(RuntimeError):
+    """Member text was stored without :func:`screen` (tests and DEBUG; production logs it instead)."""
+
+
+@dataclass
+class _Pending:
+    model: str
+    pk: Any
+    fields: tuple[str, ...]
+    path: str
+    where: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.model}.{'/'.join(self.fields)} (id {self.pk}) was saved at {self.where} "
+            f"without screening on path {self.path!r}"
+        )
+
+
+@dataclass
+class _Watch:
+    where: str
+    pending: list[_Pending] = field(default_factory=list)
+    screened: set[tuple[str, Any]] = field(default_factory=set)
+
+    def settled(self, write: _Pending) -> bool:
+        return (write.path, write.pk) in self.screened
+
+    def unscreened(self) -> list[_Pending]:
+        return [p for p in self.pending if not self.settled(p)]
+
+
+_watch: ContextVar[_Watch | None] = ContextVar("hearth_screening_watch", default=None)
+_not_member_words: ContextVar[str] = ContextVar("hearth_not_member_words", default="")
+_logger = logging.getLogger("hearth.screening")
+
+
+def _mark_screened(path: str, content_key: str, object_id: Any) -> None:
+    watch = _watch.get()
+    if watch is not None:
+        watch.screened.add((path, object_id))
+        if content_key:
+            watch.screened.add((content_key, object_id))
+
+
+def screened_later(path: str, object_id: Any) -> None:
+    """This write's screening runs just after its commit, off the delivery path, with a safety net behind it.
+
+    Only for chat messages sent in a batch (``chat.actions.do_send_messages``: the room hears the message, then
+    ``do_triage_messages`` screens it, and the worker's ``triage_missed_messages`` catches any the process lost).
+    """
+    _mark_screened(path, "", object_id)
+
+
+def nothing_written(path: str, object_id: Any) -> None:
+    """The member chose options but wrote no words this time, in a column that holds both (a self-assessment)."""
+    _mark_screened(path, "", object_id)
+
+
+@contextlib.contextmanager
+def not_member_words(why: str) -> Iterator[None]:
+    """Saves inside write text no member wrote just now (demo rows, drill scaffolding, a placeholder): unchecked."""
+    token = _not_member_words.set(why)
+    try:
+        yield
+    finally:
+        _not_member_words.reset(token)
+
+
+@contextlib.contextmanager
+def watch(where: str, *, strict: bool) -> Iterator[_Watch]:
+    """One unit of work (a request, a websocket frame, a test): on the way out, every member-text write was screened.
+
+    ``strict`` raises :class:`UnscreenedWrite` (tests, DEBUG); otherwise each gap is logged at error level and the
+    words stay stored. Nested watches join the outermost one. If the work raised, nothing is checked (its
+    transaction rolled back, and the error is the news).
+    """
+    outer = _watch.get()
+    if outer is not None:
+        yield outer
+        return
+    current = _Watch(where)
+    token = _watch.set(current)
+    try:
+        yield current
+    finally:
+        _watch.reset(token)
+    gaps = current.unscreened()
+    if not gaps:
+        return
+    if strict:
+        raise UnscreenedWrite(
+            f"In {where}: " + "; ".join(str(g) for g in gaps) + ". Every action that stores words a member wrote "
+            "calls hearth.core.screening.screen(path=..., object_id=...) in the same unit of work (see "
+            "docs/architecture.md, Screening); text no member wrote goes inside screening.not_member_words(why)."
+        )
+    from hearth.core.logs import log_event
+
+    for gap in gaps:
+        log_event(
+            "screening.unscreened_write",
+            level=logging.ERROR,
+            unit=where,
+            model=gap.model,
+            fields=",".join(gap.fields),
+            object_id=str(gap.pk),
+            path=gap.path,
+            at=gap.where,
+        )
+
+
+_SEEN = "_hearth_screening_seen"
+
+
+def _member_fields(model: type) -> dict[str, str]:
+    found = _member_fields_of.get(model)
+    if found is None:
+        label = f"{model._meta.app_label}.{model.__name__}".lower()  # type: ignore[attr-defined]
+        found = {name: f.path for (m, name), f in _FIELDS.items() if m == label and f.source == Source.MEMBER}
+        _member_fields_of[model] = found
+    return found
+
+
+def _remember(sender: type, instance: Any, **kwargs: Any) -> None:
+    """What a loaded row's member-text columns held, so a save can tell whether they changed."""
+    fields = _member_fields(sender)
+    if fields:
+        values = instance.__dict__
+        instance.__dict__[_SEEN] = {name: values.get(name) for name in fields}
+
+
+def _is_test_code(module: str) -> bool:
+    return ".tests." in module or module.endswith((".conftest", ".testing")) or module.startswith(("test_", "e2e"))
+
+
+def _writer() -> str | None:
+    """Where the save came from: the innermost Hearth code outside models (and this module); None for test code."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if _is_test_code(module) or module == "conftest":
+            return None
+        if module.startswith("hearth.") and not module.endswith(".models") and module != __name__:
+            return f"{module}:{frame.f_lineno} ({frame.f_code.co_name})"
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+def _check_save(sender: type, instance: Any, created: bool, raw: bool, update_fields: Any, **kwargs: Any) -> None:
+    fields = _member_fields(sender)
+    if not fields or raw:
+        return
+    values = instance.__dict__
+    seen = values.get(_SEEN) or {}
+    changed = tuple(
+        name
+        for name in fields
+        if (update_fields is None or name in update_fields)
+        and values.get(name)
+        and (created or name not in seen or seen[name] != values.get(name))
+    )
+    values[_SEEN] = {name: values.get(name) for name in fields}
+    watch = _watch.get()
+    if not changed or watch is None or _not_member_words.get():
+        return
+    where = _writer()
+    if where is None:
+        return
+    label = f"{instance._meta.app_label}.{type(instance).__name__}"
+    for path in sorted({fields[name] for name in changed}):
+        watch.pending.append(_Pending(label, instance.pk, tuple(n for n in changed if fields[n] == path), path, where))
+
+
+def connect_guard() -> None:
+    """Core's ``ready()``: every save of a registered model is checked (the receivers filter by the registry)."""
+    post_init.connect(_remember, dispatch_uid="hearth.screening.remember")
+    post_save.connect(_check_save, dispatch_uid="hearth.screening.check")

@@ -7,6 +7,7 @@ Screened paths each have a drill, and ``safety/tests/test_drill.py`` runs ``hear
 
 from __future__ import annotations
 
+import pytest
 from django.db import models
 from django.test.utils import isolate_apps
 
@@ -70,3 +71,159 @@ def test_screening_without_a_registered_path_is_refused(member):
 
     with pytest.raises(ValueError, match="unknown screening path"):
         screening.screen(author=member, text="hello", path="community.letter", object_id=1)
+
+
+# --- The guard: a write of member text that skips screening fails loudly ------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _as_if_an_action(monkeypatch):
+    """Writes from this module count as an app's (test code's set-up writes are otherwise not checked), in a
+    unit of work of their own (not the whole test's)."""
+    monkeypatch.setattr(screening, "_is_test_code", lambda module: False)
+    token = screening._watch.set(None)
+    yield
+    screening._watch.reset(token)
+
+
+def _store_post_unscreened(member, body):  # stands in for an action that forgot to screen
+    from hearth.community.models import Group, Post
+
+    with screening.not_member_words("the test's group"):
+        group = Group.objects.create(name="Walkers", purpose="Walks")
+    return Post.objects.create(group=group, author=member, body=body)
+
+
+def test_member_text_stored_without_screening_fails_the_unit_of_work(member):
+    with (
+        pytest.raises(screening.UnscreenedWrite, match=r"community\.Post\.body .* without screening"),
+        screening.watch("a request", strict=True),
+    ):
+        _store_post_unscreened(member, "I can't see a way through this")
+
+
+def test_in_production_the_words_are_kept_and_the_gap_is_logged(member, caplog):
+    with screening.watch("a request", strict=False):
+        post = _store_post_unscreened(member, "I can't see a way through this")
+    post.refresh_from_db()
+    assert post.body == "I can't see a way through this"
+    [record] = [r for r in caplog.records if r.getMessage() == "screening.unscreened_write"]
+    assert record.levelname == "ERROR"
+
+
+def test_screening_the_stored_object_settles_it_and_unchanged_words_need_nothing(member):
+    with screening.watch("a request", strict=True):
+        post = _store_post_unscreened(member, "A good walk today")
+        screening.screen(author=member, text=post.body, path="community.post", object_id=post.pk)
+    with screening.watch("another request", strict=True):
+        post.hidden = True
+        post.save()  # the words didn't change: nothing to screen
+        post.save(update_fields=["hidden"])
+
+
+def test_staff_and_system_columns_and_declared_exceptions_are_not_checked(member):
+    from hearth.community.models import CommunityProfile
+
+    with screening.watch("a request", strict=True):
+        CommunityProfile.objects.update_or_create(member=member, defaults={"muted_words": "diets"})  # exempt_text
+        with screening.not_member_words("a placeholder Hearth writes"):
+            _store_post_unscreened(member, "(removed)")
+
+
+def _fixed(value) -> bool:
+    """A literal, or a literal sealed by a helper (``encrypt_json("(removed)")``): a placeholder, not anyone's words."""
+    import ast
+
+    if isinstance(value, ast.Call):
+        return all(_fixed(a) for a in value.args) and bool(value.args)
+    return isinstance(value, ast.Constant)
+
+
+def _root_name(node) -> str:
+    """``Concern`` for ``Concern.objects.filter(...).update``; "" when the queryset is in a variable."""
+    import ast
+
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _bulk_member_writes(code: str, where: str) -> list[str]:
+    """Calls in ``code`` that write a member-text column past ``save()``, unless with a fixed placeholder."""
+    import ast
+
+    from django.apps import apps
+
+    declared = [f for f in screening.text_fields().values() if f.source == Source.MEMBER]
+    words_of: dict[str, set[str]] = {}
+    for f in declared:
+        words_of.setdefault(f.model.split(".")[1], set()).add(f.name)
+    models = {m.__name__ for m in apps.get_models()}
+
+    def columns(root: str) -> set[str]:  # a model's own member-text columns; any model's, if it isn't named
+        return words_of.get(root, set()) if root in models else {f.name for f in declared}
+
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        at, kind = f"{where}:{node.lineno}", node.func.attr
+        if kind == "update":
+            words = columns(_root_name(node.func.value))
+            found += [f"{at} update({k.arg}=…)" for k in node.keywords if k.arg in words and not _fixed(k.value)]
+        elif kind == "bulk_update":
+            named = {
+                c.value
+                for arg in node.args[1:] + [k.value for k in node.keywords]
+                for c in ast.walk(arg)
+                if isinstance(c, ast.Constant)
+            }
+            found += [f"{at} bulk_update(…{n}…)" for n in sorted(columns(_root_name(node.func.value)) & named)]
+        elif kind == "bulk_create":
+            for made in ast.walk(node):
+                if isinstance(made, ast.Call) and isinstance(made.func, ast.Name):
+                    words = words_of.get(made.func.id, set())
+                    found += [
+                        f"{at} bulk_create({made.func.id}({k.arg}=…))"
+                        for k in made.keywords
+                        if k.arg in words and not _fixed(k.value)
+                    ]
+    return found
+
+
+def test_member_text_is_never_written_by_a_bulk_query():
+    """The guard watches ``save()``; ``QuerySet.update``, ``bulk_update`` and ``bulk_create`` bypass it. So no Hearth
+    code stores a member's words that way: only a fixed placeholder ("(removed)") may be written in bulk."""
+    from pathlib import Path as FilePath
+
+    from django.apps import apps
+
+    root = FilePath(apps.get_app_config("core").path).parent
+    found = []
+    for source in sorted(root.rglob("*.py")):
+        relative = source.relative_to(root.parent).as_posix()
+        synthetic = source.name in ("demo.py", "loadtest.py", "seed_demo.py") or source.name.startswith("bench_")
+        if "/tests/" in relative or "/migrations/" in relative or source.name == "conftest.py" or synthetic:
+            continue
+        found += _bulk_member_writes(source.read_text(), relative)
+    assert not found, (
+        "Member text written in bulk, past the screening guard: "
+        + "; ".join(found)
+        + ". Store each piece through its action (save() and screen()), or write only a fixed placeholder."
+    )
+
+
+def test_the_bulk_check_catches_words_and_lets_placeholders_and_other_columns_by():
+    code = """
+Post.objects.filter(pk=pk).update(body=form.cleaned_data["body"])
+Comment.objects.bulk_create([Comment(post=post, body=text)])
+Referral.objects.bulk_update(referrals, ["note", "status"])
+Report.objects.filter(reporter=member).update(reporter=None, reason="(removed when the reporter left)")
+Concern.objects.filter(raised_by=member).update(noticed_encrypted=crypto.encrypt_json("(removed)"))
+CareItem.objects.bulk_update(changed, ["reason", "weight"])
+"""
+    assert _bulk_member_writes(code, "x.py") == [
+        "x.py:2 update(body=…)",
+        "x.py:3 bulk_create(Comment(body=…))",
+        "x.py:4 bulk_update(…note…)",
+    ]
