@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hearth.core.screening import Path, member_text, register_path, staff_text, system_text
+from hearth.core.screening import Path, member_text, not_member_words, register_path, staff_text, system_text
 from hearth.members.models import Member
 
 
@@ -49,9 +49,10 @@ def _drill_concern(member: Member, text: str) -> Any:
     """A drill writes crisis words about a made-up person the drill member is worried about."""
     from hearth.care.actions import do_raise_concern
 
-    friend = Member.objects.create_user(
-        f"drill-friend-{member.pk}@example.invalid", None, display_name=f"Drill friend of {member.pk}"
-    )
+    with not_member_words("the drill's made-up person, named by Hearth"):
+        friend = Member.objects.create_user(
+            f"drill-friend-{member.pk}@example.invalid", None, display_name=f"Drill friend of {member.pk}"
+        )
     return do_raise_concern(member, friend, text)
 
 

@@ -16,6 +16,7 @@ triage runs just after it (:func:`do_triage_messages`), off the delivery path.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import time
@@ -90,7 +91,7 @@ from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
 from hearth.core.logs import log_event
 from hearth.core.notifications import Kind
-from hearth.core.screening import screen
+from hearth.core.screening import not_member_words, screen, screened_later
 from hearth.members import policy
 from hearth.members.policy import Perm
 from hearth.safety.actions import check_can_write
@@ -121,6 +122,8 @@ EDIT_WINDOW = timedelta(minutes=10)
 RATE_COUNT = 5
 RATE_WINDOW = timedelta(seconds=5)
 RATE_LIMIT_MESSAGE = "You're sending messages very quickly. Wait a few seconds, then send again."
+# A prompt from the organisation's deck or the closing round, posted by the facilitator in that role.
+NOT_A_MEMBERS_MESSAGE = "a conversation prompt or closing round: the organisation's words, posted by a facilitator"
 CLOSING_ROUND_TEXT = "Closing round: before we finish, could each person share one good thing from today or this week?"
 
 _MESSAGES = "Messages and one-to-ones"
@@ -325,6 +328,8 @@ def do_send_messages(sends: list[Send]) -> list[Sent]:
                         triage_now=not later,
                         now=now,
                     )
+                if later and created:
+                    screened_later("chat.message", message.pk)  # do_triage_messages, just after the commit
                 results[i] = Sent(message, created, triage_later=later and created)
             except ActionError as error:
                 results[i] = Sent(error=error)
@@ -353,16 +358,17 @@ def _store(
             if kind == MessageKind.TEXT and _recent_sends(room, member, now):
                 raise RateLimited(RATE_LIMIT_MESSAGE)
             seq = _next_seq(room.pk)
-            message = Message.objects.create(
-                room=room,
-                seq=seq,
-                sender=member,
-                client_id=client_id,
-                kind=kind,
-                body=body,
-                word_count=len(body.split()),
-                created_at=now,
-            )
+            with contextlib.nullcontext() if kind == MessageKind.TEXT else not_member_words(NOT_A_MEMBERS_MESSAGE):
+                message = Message.objects.create(
+                    room=room,
+                    seq=seq,
+                    sender=member,
+                    client_id=client_id,
+                    kind=kind,
+                    body=body,
+                    word_count=len(body.split()),
+                    created_at=now,
+                )
             if kind == MessageKind.TEXT and triage_now:
                 # Triaged before anyone else sees it, in the same transaction as the store.
                 message.screening = _triage(message, room, between_members)

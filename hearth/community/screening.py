@@ -9,6 +9,7 @@ from hearth.core.screening import (
     Path,
     exempt_text,
     member_text,
+    not_member_words,
     register_drill_cleanup,
     register_path,
     staff_text,
@@ -23,14 +24,15 @@ def _drill_group_name(member_id: int) -> str:
 
 def drill_group(member: Member) -> Group:
     """A private, unlisted group of one for a drill: nobody else ever sees what is written there."""
-    group = Group.objects.create(
-        name=_drill_group_name(member.pk),
-        purpose="A crisis drill: synthetic writing, seen by nobody but staff handling the drill.",
-        who_for="Nobody: made and removed by hearth drill.",
-        state=GroupState.ACTIVE,
-        join_policy=JoinPolicy.INVITE,
-        listed=False,
-    )
+    with not_member_words("the drill's own group, named by Hearth"):
+        group = Group.objects.create(
+            name=_drill_group_name(member.pk),
+            purpose="A crisis drill: synthetic writing, seen by nobody but staff handling the drill.",
+            who_for="Nobody: made and removed by hearth drill.",
+            state=GroupState.ACTIVE,
+            join_policy=JoinPolicy.INVITE,
+            listed=False,
+        )
     Membership.objects.create(group=group, member=member, is_host=True)
     return group
 

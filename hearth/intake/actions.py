@@ -18,7 +18,7 @@ from django.utils import timezone
 from hearth.core import audit
 from hearth.core.crypto import encrypt_json
 from hearth.core.errors import ActionError
-from hearth.core.screening import Screening, screen
+from hearth.core.screening import Screening, nothing_written, screen
 from hearth.intake import questionnaire
 from hearth.intake.defaults import DEFAULT_QUESTIONNAIRE
 from hearth.intake.models import Assessment, GroupRequirement, Path, QuestionnaireVersion, Scope
@@ -146,6 +146,8 @@ def do_submit_assessment(member: Member, *, version_number: int, answers: dict[s
             outcome.screening = screen(
                 author=member, text="\n".join(written), path="intake.assessment", object_id=assessment.pk
             )
+        else:
+            nothing_written("intake.assessment", assessment.pk)  # only options chosen: no words to screen
         urgent = Path.URGENT.value in routing.paths
         if urgent:
             from hearth.safety.alerts import raise_crisis_alert

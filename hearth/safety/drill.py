@@ -64,10 +64,11 @@ class Row:
     channels: list[str] = field(default_factory=list)  # "live: delivered to 1 of 4", …
     skipped: str = ""  # why the path couldn't be drilled here
     error: str = ""
+    unscreened: list[str] = field(default_factory=list)  # what the screening guard saw stored unscreened
 
     @property
     def ok(self) -> bool:
-        return self.alerted or bool(self.skipped)
+        return (self.alerted and not self.unscreened) or bool(self.skipped)
 
 
 @dataclass
@@ -76,7 +77,12 @@ class Report:
 
     @property
     def unalerted(self) -> list[Row]:
+        """Every path that failed the drill: no alert, or words the screening guard saw stored unscreened."""
         return [r for r in self.rows if not r.ok]
+
+    @property
+    def unscreened(self) -> bool:
+        return any(r.unscreened for r in self.rows)
 
     def percentile(self, values: list[float], q: int) -> float | None:
         if not values:
@@ -95,7 +101,7 @@ class Report:
             alerted = "yes" if r.alerted else "NO"
             screened = f"{r.screened_ms:.0f} ms" if r.screened_ms is not None else "—"
             on_screen = f"{r.on_screen_ms:.0f} ms" if r.on_screen_ms is not None else "none"
-            detail = "; ".join(r.channels) or r.error or "nothing sent"
+            detail = "; ".join(r.unscreened) or "; ".join(r.channels) or r.error or "nothing sent"
             out.append(f"{r.label:<{width}}  {alerted:<8} {screened:>9} {on_screen:>10}  {detail}")
         for name, values in (
             ("screened", [r.screened_ms for r in self.rows if r.screened_ms is not None and r.alerted]),
@@ -105,10 +111,12 @@ class Report:
             if p50 is not None and p99 is not None:
                 out.append(f"time {name}: p50 {p50:.0f} ms, p99 {p99:.0f} ms ({len(values)} paths)")
         drilled = [r for r in self.rows if not r.skipped]
+        not_alerted = [r.key for r in drilled if not r.alerted]
         out.append(
             f"{sum(r.alerted for r in drilled)} of {len(drilled)} paths alerted"
             + (f"; {len(self.rows) - len(drilled)} skipped" if len(drilled) < len(self.rows) else "")
-            + (f"; NOT ALERTED: {', '.join(r.key for r in self.unalerted)}" if self.unalerted else "")
+            + (f"; NOT ALERTED: {', '.join(not_alerted)}" if not_alerted else "")
+            + (f"; UNSCREENED: {', '.join(r.key for r in self.rows if r.unscreened)}" if self.unscreened else "")
         )
         return out
 
@@ -117,9 +125,10 @@ class Report:
 
 
 def _synthetic(label: str, *roles: str) -> Member:
-    person = Member.objects.create_user(
-        f"drill-{uuid.uuid4().hex[:12]}@{DRILL_DOMAIN}", None, display_name=f"Drill: {label}"[:60]
-    )
+    with screening.not_member_words("a drill's synthetic person, named by Hearth"):
+        person = Member.objects.create_user(
+            f"drill-{uuid.uuid4().hex[:12]}@{DRILL_DOMAIN}", None, display_name=f"Drill: {label}"[:60]
+        )
     for role in roles:
         RoleGrant.objects.create(member=person, role=role)
     return person
@@ -149,20 +158,32 @@ class Written:
     started: float  # time.perf_counter() when the write began
     ms: float
     skipped: str = ""
+    unscreened: list[str] = field(default_factory=list)
 
 
 def _write(path: screening.Path, writer: Member) -> Written:
-    """Write the drill text as ``writer`` through the path's own action, as a drill."""
+    """Write the drill text as ``writer`` through the path's own action, as a drill.
+
+    The screening guard watches the write: the drill must have stored words in a column declared as member text
+    and screened them (so the registry, the action and the drill agree), otherwise the path fails the drill.
+    """
     before = CrisisAlert.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     started = time.perf_counter()
-    try:
-        with screening.drilling(), transaction.atomic():
-            path.drill(writer, DRILL_TEXT)
-    except screening.DrillSkipped as skipped:
-        return Written([], started, 0.0, str(skipped))
-    elapsed = (time.perf_counter() - started) * 1000
+    with screening.watch(f"hearth drill: {path.key}", strict=False) as seen:
+        since = len(seen.pending)
+        try:
+            with screening.drilling(), transaction.atomic():
+                path.drill(writer, DRILL_TEXT)
+        except screening.DrillSkipped as skipped:
+            return Written([], started, 0.0, str(skipped))
+        elapsed = (time.perf_counter() - started) * 1000
+        stored = seen.pending[since:]
+        unscreened = [f"stored unscreened: {w}" for w in stored if not seen.settled(w)]
+        if not stored:
+            unscreened = ["the guard saw no member text stored: the drill must write through its real action"]
+        seen.screened.update((w.path, w.pk) for w in stored)  # reported here, not logged again
     alerts = list(CrisisAlert.objects.filter(pk__gt=before, drill=True).order_by("pk").values_list("pk", flat=True))
-    return Written(alerts, started, elapsed)
+    return Written(alerts, started, elapsed, unscreened=unscreened)
 
 
 def _send(alert_id: int, channels: tuple[str, ...] | None = None) -> int:
@@ -254,6 +275,7 @@ async def _drill_one(path: screening.Path, screen: Member, page: Any, people: li
         row.error = f"the action refused: {exc}"
         return row
     row.screened_ms, row.skipped, started = written.ms, written.skipped, written.started
+    row.unscreened = written.unscreened
     if row.skipped or not written.alerts:
         return row
     alert_id = written.alerts[0]

@@ -7,6 +7,7 @@ to fix; ``do_*`` change state in one transaction and write the audit entry.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from hearth.core import audit
 from hearth.core.errors import ActionError
-from hearth.core.screening import screen
+from hearth.core.screening import not_member_words, screen
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -46,6 +47,10 @@ RESOURCE_FIELDS = (
 )
 DEFAULT_FOLLOW_UP = timedelta(days=14)
 MAX_FOLLOW_UP = timedelta(days=366)
+
+# Staff refer members and note why (Perm.MANAGE_REFERRALS); only a member's note on their own self-referral is
+# theirs, and screened.
+STAFF_NOTE = "a staff note on a referral, written in that role"
 
 
 # --- The directory ------------------------------------------------------------------------------------
@@ -143,15 +148,16 @@ def do_create_referral(
     with transaction.atomic():
         if Referral.objects.filter(member=member, resource=resource, status__in=Referral.OPEN).exists():
             raise ActionError(f"There's already an open referral to {resource.name}. Update that one instead.")
-        referral = Referral.objects.create(
-            member=member,
-            resource=resource,
-            status=status,
-            follow_up_on=follow_up,
-            note=note,
-            self_referred=self_referred,
-            created_by=actor,
-        )
+        with contextlib.nullcontext() if self_referred else not_member_words(STAFF_NOTE):
+            referral = Referral.objects.create(
+                member=member,
+                resource=resource,
+                status=status,
+                follow_up_on=follow_up,
+                note=note,
+                self_referred=self_referred,
+                created_by=actor,
+            )
         if self_referred and note:
             # The member's own words (staff notes about a referral are theirs, written in their role).
             referral.screening = screen(author=actor, text=note, path="signposting.referral", object_id=referral.pk)
@@ -200,8 +206,10 @@ def do_update_referral(
         if note is not None:
             referral.note = note.strip()
         referral.closed_at = None if status in Referral.OPEN else (referral.closed_at or timezone.now())
-        referral.save()
-        if written and referral.note and referral.self_referred and actor.pk == referral.member_id:
+        members_own = referral.self_referred and actor.pk == referral.member_id
+        with contextlib.nullcontext() if members_own else not_member_words(STAFF_NOTE):
+            referral.save()
+        if written and referral.note and members_own:
             # The member's own words about how it went (the way members write a note: "my referrals").
             referral.screening = screen(
                 author=actor, text=referral.note, path="signposting.referral", object_id=referral.pk

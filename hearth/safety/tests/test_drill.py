@@ -89,3 +89,21 @@ def test_a_path_that_cannot_be_drilled_here_is_reported_as_skipped_not_as_alerte
     call_command("drill", "--path", "test.skipped", stdout=out)
     assert "skipped" in out.getvalue() and "no resource in the directory takes self-referrals" in out.getvalue()
     assert "0 of 0 paths alerted; 1 skipped" in out.getvalue()
+
+
+def test_a_path_that_alerts_but_stores_the_words_unscreened_fails_the_drill(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screening guard watches each drill: an alert is not enough, the stored words themselves were screened."""
+    from hearth.community import actions
+
+    real_screen = screening.screen
+    # A slip: the words are screened (so an alert goes up) but named as no stored object, so the reply is not.
+    monkeypatch.setattr(actions, "screen", lambda **kwargs: real_screen(**{**kwargs, "object_id": 0}))
+    out = StringIO()
+    with pytest.raises(CommandError, match="raised no crisis alert or stored words unscreened") as failed:
+        call_command("drill", "--path", "community.comment", stdout=out)
+    assert failed.value.returncode == 1
+    row = next(line for line in out.getvalue().splitlines() if line.startswith("reply "))
+    assert " yes " in row and "stored unscreened: community.Comment.body" in row, row
+    assert "UNSCREENED: community.comment" in out.getvalue()

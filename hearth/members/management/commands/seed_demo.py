@@ -128,7 +128,13 @@ class Command(BaseCommand):
             help="Also load a benchmark-sized organisation, e.g. 5000:200000 (overrides --members).",
         )
 
-    def handle(
+    def handle(self, *args: Any, **options: Any) -> None:
+        from hearth.core.screening import not_member_words
+
+        with not_member_words("the demo's invented people and what they say"):
+            self._seed(*args, **options)
+
+    def _seed(
         self, *args: Any, seed: int, members: int, if_empty: bool, scale: str | None = None, **options: Any
     ) -> None:
         if if_empty and Member.objects.exists():

@@ -1,4 +1,5 @@
-"""``hearth drill``: a synthetic crisis through every kind of member writing; exits 1 if any went unalerted."""
+"""``hearth drill``: a synthetic crisis through every kind of member writing; exits 1 if any went unalerted
+or stored words the screening guard saw go unscreened."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Write a synthetic crisis (marked as a drill, never shown to members) through every screened path and "
         "report, per path: alerted or not, time to screen, time until a staff page showed it, and what each "
-        "channel did. Exits 1 if any path went unalerted. Real staff get a drill alert per path."
+        "channel did. Exits 1 if any path went unalerted or stored member text unscreened. Real staff get a drill "
+        "alert per path."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -30,4 +32,6 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if report.unalerted:
-            raise CommandError(f"{len(report.unalerted)} path(s) raised no crisis alert.", returncode=1)
+            raise CommandError(
+                f"{len(report.unalerted)} path(s) raised no crisis alert or stored words unscreened.", returncode=1
+            )
