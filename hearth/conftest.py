@@ -59,6 +59,26 @@ def _fast_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _screening_guard() -> Iterator[None]:
+    """Every test is a unit of work for the screening guard: member text an action (or view, or consumer) stored
+    without passing through ``core/screening.py`` fails the test. Test code's own set-up writes aren't checked."""
+    from hearth.core import screening
+
+    with screening.watch("this test", strict=True):
+        yield
+
+
+@pytest.fixture
+def own_units_of_work() -> Iterator[None]:
+    """For tests of the guard itself: each request or ``screening.watch`` in the test is checked on its own."""
+    from hearth.core import screening
+
+    token = screening._watch.set(None)
+    yield
+    screening._watch.reset(token)
+
+
+@pytest.fixture(autouse=True)
 def _own_cache(settings: Any, request: Any) -> None:
     """Each test its own cache, even when the suite runs with Redis (sign-in throttling counts live there)."""
     settings.CACHES = {

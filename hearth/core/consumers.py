@@ -35,7 +35,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from hearth.core import params
+from hearth.core import params, screening
 from hearth.core.events import member_group, session_digest
 from hearth.core.logs import log_event
 
@@ -225,7 +225,8 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             log_event("ws.bad_frame", level=logging.INFO, path=self.scope.get("path"), size=len(text_data or ""))
             await self.send_json({"kind": "error", "code": "bad_request", "message": BAD_FRAME})
             return
-        await self.receive_json(content, **kwargs)
+        with screening.watch(f"websocket {self.scope.get('path')}", strict=settings.DEBUG):
+            await self.receive_json(content, **kwargs)
 
 
 class NotificationConsumer(EventConsumer):

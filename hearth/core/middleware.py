@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from hearth.core import screening
 from hearth.core.views import page_not_found
+
+
+class ScreeningGuardMiddleware:
+    """Each request is a unit of work for the screening guard (``core/screening.py``): member text it stored
+    was screened, or the request fails loudly in development and logs an error in production."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self.__acall__(request)
+        with screening.watch(f"{request.method} {request.path}", strict=settings.DEBUG):
+            return self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> Any:
+        with screening.watch(f"{request.method} {request.path}", strict=settings.DEBUG):
+            return await self.get_response(request)
 
 
 class NotFoundPageMiddleware:
