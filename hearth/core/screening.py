@@ -373,16 +373,19 @@ def undeclared(models: Any = None) -> list[str]:
 # The registry says which columns hold members' words; the guard checks every save of one. When a model saves a
 # member-text column whose value changed (or a new row with words in it), the write is noted as pending in the
 # current unit of work — a request (``ScreeningGuardMiddleware``), a websocket frame (``EventConsumer``), a test
-# (``hearth/conftest.py``) — and :func:`screen` on that column's path for that object id settles it. Whatever is
-# still pending when the unit of work ends is an unscreened write: in tests and with DEBUG it raises
+# (``hearth/conftest.py``), a worker task (``hearth worker``; logged, never raised), a drilled path — and
+# :func:`screen` on that column's path for that object id settles it. Whatever is still pending when the unit
+# of work ends is an unscreened write: in tests and with DEBUG it raises
 # :class:`UnscreenedWrite` (naming the column and the line that saved it); in production the member's words are
 # kept (a write is never blocked) and the gap is logged at error level (``screening.unscreened_write``).
 #
 # Not checked: saves from test code (fixtures and factories set up a world, they aren't a path), saves inside
 # :func:`not_member_words` (demo rows, drill scaffolding, prompts and staff notes in a member-text column), work
-# outside a unit (management commands and worker tasks, none of which stores members' words; ``hearth drill``
-# watches each path itself), and bulk writes that bypass ``save()`` (``update``/``bulk_create``/``bulk_update``:
+# outside a unit (management commands, none of which stores members' words; ``hearth drill`` watches each path
+# itself), and bulk writes that bypass ``save()`` (``update``/``bulk_create``/``bulk_update``:
 # ``test_member_text_is_never_written_by_a_bulk_query`` reads every one and allows only a fixed placeholder).
+# A limit: a save whose savepoint is rolled back by an error the code then catches (a unit that goes on) still
+# counts as pending; actions validate before they store and screen straight after, so none does so today.
 
 
 class UnscreenedWrite(RuntimeError):

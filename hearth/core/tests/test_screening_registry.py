@@ -227,3 +227,18 @@ CareItem.objects.bulk_update(changed, ["reason", "weight"])
         "x.py:3 bulk_create(Comment(body=…))",
         "x.py:4 bulk_update(…note…)",
     ]
+
+
+def test_a_worker_task_that_stores_member_text_unscreened_is_logged_not_raised(member, caplog, monkeypatch):
+    from types import SimpleNamespace
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from hearth.core.logs import _FIELDS
+    from hearth.core.management.commands.worker import _LaneWorker
+
+    monkeypatch.setattr(Worker, "run_task", lambda self, result: _store_post_unscreened(member, "Nobody would notice"))
+    _LaneWorker.__new__(_LaneWorker).run_task(SimpleNamespace(task_path="hearth.community.tasks.example"))
+    [record] = [r for r in caplog.records if r.getMessage() == "screening.unscreened_write"]
+    fields = getattr(record, _FIELDS)
+    assert fields["unit"] == "task hearth.community.tasks.example" and fields["model"] == "community.Post"

@@ -31,7 +31,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
-from hearth.core import health, scheduler
+from hearth.core import health, scheduler, screening
 from hearth.core.lanes import LIVE_POLL_SECONDS, worker_lanes
 from hearth.core.logs import log_event
 
@@ -41,6 +41,12 @@ LANES: dict[str, float] = {"default": 1.0, "deliveries": 0.5, "live": LIVE_POLL_
 
 class _LaneWorker(Worker):
     """A worker for one lane that runs in a thread and stops when asked (signals belong to the main thread)."""
+
+    def run_task(self, db_task_result: Any) -> None:
+        """Each task is a unit of work for the screening guard: member text it stored unscreened is logged as an
+        error (``screening.unscreened_write``; never raised here, a worker keeps working)."""
+        with screening.watch(f"task {getattr(db_task_result, 'task_path', '?')}", strict=False):
+            super().run_task(db_task_result)
 
     def run_in_thread(self) -> None:
         try:
