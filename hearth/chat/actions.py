@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -85,7 +85,7 @@ from hearth.chat.models import (
 from hearth.chat.signals import follow_up_wanted
 from hearth.community.access import access_group_content, group_channel
 from hearth.community.models import Group, Membership
-from hearth.core import audit, deliveries, notifications
+from hearth.core import audit, deliveries, notifications, params
 from hearth.core.deliveries import send_email, send_live
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group, send_event_on_commit
@@ -201,7 +201,7 @@ def check_body(body: str) -> str:
     body = body.strip()
     if not body:
         raise ActionError("Write something before sending.")
-    if "\x00" in body:  # no keyboard types it, and PostgreSQL refuses it (the whole batch with it)
+    if not params.storable(body):  # a NUL or half an emoji: no keyboard types it, and no database keeps it
         raise ActionError("That message has a character we can't keep in it. Copy your words into a new message.")
     if len(body) > MAX_BODY:
         raise ActionError(f"That message is too long: keep it under {MAX_BODY:,} characters, or send it in parts.")
@@ -212,7 +212,7 @@ def check_client_id(client_id: str) -> str:
     client_id = (client_id or "").strip()
     if not client_id:
         return uuid.uuid4().hex
-    if len(client_id) > 64 or "\x00" in client_id:  # not what a page of ours sends
+    if len(client_id) > 64 or not params.storable(client_id):  # not what a page of ours sends
         raise ActionError("The message id from your browser isn't one we can use. Reload the page and send again.")
     return client_id
 
@@ -285,7 +285,7 @@ class Sent:
     error: ActionError | None = None
     triage_later: bool = False
     triaged: Any = None  # set by the caller: an asyncio future for the triage result (chat/sending.py)
-    failure: Exception | None = None  # the whole batch failed (nothing stored): the caller re-raises it
+    failure: Exception | None = None  # the database was busy or away (nothing stored): the caller re-raises it
 
 
 def triage_first(room: Room) -> bool:
@@ -333,10 +333,26 @@ def do_send_messages(sends: list[Send]) -> list[Sent]:
                 results[i] = Sent(message, created, triage_later=later and created)
             except ActionError as error:
                 results[i] = Sent(error=error)
-            except DatabaseError as error:  # its savepoint is rolled back; the others go on
-                log_event("chat.send_failed", level=logging.ERROR, exc_info=True, room=send.room.pk)
-                results[i] = Sent(failure=error)
+            except Exception as error:  # its savepoint is rolled back; the others go on
+                results[i] = send_failed(error, send)
     return [r for r in results if r is not None]
+
+
+STORE_FAILED_MESSAGE = "We couldn't keep that message. Copy your words into a new message, or reload the page."
+
+
+def send_failed(error: Exception, send: Send) -> Sent:
+    """What becomes of a send the database didn't store (call it in the ``except``: it logs the traceback).
+
+    When the database was busy or away (locked, deadlocked, its connection lost: ``OperationalError``,
+    ``InterfaceError``) the send may go through next time: ``failure``, which the page hears as "slow down" and
+    sends again with the same client id. Anything else is about this send (text or ids a database won't keep,
+    a row it refers to gone): sending it again would fail again, so it is refused to its sender alone."""
+    transient = isinstance(error, (OperationalError, InterfaceError))
+    log_event("chat.send_failed", level=logging.ERROR, exc_info=True, room=send.room.pk, transient=transient)
+    if transient:
+        return Sent(failure=error)
+    return Sent(error=ActionError(STORE_FAILED_MESSAGE))
 
 
 def _store(

@@ -55,6 +55,7 @@ from hearth.core.logs import log_event
 TYPING_EVERY = 2.0  # seconds between typing signals from one connection
 BACKLOG_PAGE = 500
 HAVE_MAX = 2000  # seqs a page may list as already held when it asks for a gap
+STORE_TRIES = 4  # a send the database was too busy to store: "slow down" (1, 2, 3 s), then refused
 
 
 class RoomConsumer(EventConsumer):
@@ -74,6 +75,7 @@ class RoomConsumer(EventConsumer):
     async def connect(self) -> None:
         self._pending: set[asyncio.Task[None]] = set()
         self.bucket = TokenBucket.for_chat()
+        self.store_failures: dict[str, int] = {}  # client id: sends the database failed (see STORE_TRIES)
         self.last_typing = 0.0
         await super().connect()
         if not self.joined:
@@ -235,11 +237,16 @@ class RoomConsumer(EventConsumer):
             return
         try:
             sent, triaged = await sender().send(Send(self.member, self.room, body, client_id))
-        except DatabaseError:  # not stored (logged by the sender): the page sends it again, same client id
-            await self._slow_down(client_id, 1.0)
-            return
+        except DatabaseError:  # the database was busy or away (logged): the page sends it again, same client id
+            tries = self.store_failures[client_id] = self.store_failures.get(client_id, 0) + 1
+            if tries < STORE_TRIES:
+                await self._slow_down(client_id, float(tries))
+                return
+            del self.store_failures[client_id]  # a few times at most, then the writer is told
+            raise ActionError(actions.STORE_FAILED_MESSAGE) from None
         finally:
             gate.leave(self.room.pk)
+        self.store_failures.pop(client_id, None)
         if sent.error is not None:
             raise sent.error
         message = sent.message

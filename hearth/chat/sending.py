@@ -18,6 +18,11 @@ within seconds. If the process stops between the commit and triage, the worker's
 those writes in the same batches, so 5,000 pages coming back after a restart cost a few hundred commits, not
 5,000, and sends aren't stuck behind them.
 
+**A send the database won't take** is refused to its sender alone, never a reason for the rest of its batch to
+be sent again: each send is stored in a savepoint of its own, and a batch that fails as a whole (at commit) is
+stored again one by one. When the database itself was busy or away the sender hears "slow down" and the page
+sends again, same client id (:func:`hearth.chat.actions.send_failed`), a few times at most.
+
 Both steps run on the thread the process uses for the database, batch after batch, so a triage batch is kept
 small (``TRIAGE_BATCH``) to let the next store batch through quickly.
 """
@@ -94,20 +99,14 @@ class Sender:
         if not batch and not writes:
             return batch, [], writes, []
         started = time.perf_counter()
-        results: list[Sent] = []
-        outcomes: list[Any] = []
         try:
-            with transaction.atomic():
-                results = actions.do_send_messages([send for send, _ in batch]) if batch else []
-                for work, _ in writes:
-                    try:
-                        with transaction.atomic():
-                            outcomes.append(_Done(work()))
-                    except Exception as error:
-                        outcomes.append(_Failed(error))
-        except Exception as error:  # nothing in the batch was stored: everyone waiting hears so
+            results, outcomes = _commit([send for send, _ in batch], [work for work, _ in writes])
+        except Exception:
+            # Nothing in the batch was stored. Whatever failed it — the database busy or away, or one send or
+            # write it refuses only at commit (a row it refers to deleted meanwhile) — must not send the others
+            # round again with it, for ever: each is stored again on its own, so only the one at fault fails.
             log_event("chat.store_failed", level=logging.ERROR, exc_info=True, batch=len(batch) + len(writes))
-            return batch, [Sent(failure=error) for _ in batch], writes, [_Failed(error) for _ in writes]
+            results, outcomes = _one_by_one(batch, writes)
         finally:
             if batch:
                 gate.done(time.perf_counter() - started, len(batch))
@@ -152,6 +151,38 @@ class Sender:
             for sent, future in batch:
                 if not future.done():
                     future.set_result(getattr(sent.message, "screening", None))
+
+
+def _one_by_one(batch: list[Any], writes: list[Any]) -> tuple[list[Sent], list[Any]]:
+    """Each send and write in a transaction of its own (after their batch failed as a whole)."""
+    results: list[Sent] = []
+    outcomes: list[Any] = []
+    for send, _ in batch:
+        try:
+            results += _commit([send], [])[0]
+        except Exception as error:
+            results.append(actions.send_failed(error, send))
+    for work, _ in writes:
+        try:
+            outcomes += _commit([], [work])[1]
+        except Exception as error:
+            log_event("chat.write_failed", level=logging.ERROR, exc_info=True)
+            outcomes.append(_Failed(error))
+    return results, outcomes
+
+
+def _commit(sends: list[Send], writes: list[Callable[[], Any]]) -> tuple[list[Sent], list[Any]]:
+    """Store ``sends`` and run ``writes`` (each in a savepoint of its own) in one transaction."""
+    outcomes: list[Any] = []
+    with transaction.atomic():
+        results = actions.do_send_messages(sends) if sends else []
+        for work in writes:
+            try:
+                with transaction.atomic():
+                    outcomes.append(_Done(work()))
+            except Exception as error:
+                outcomes.append(_Failed(error))
+    return results, outcomes
 
 
 @dataclass

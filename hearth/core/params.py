@@ -64,13 +64,25 @@ class TokenConverter:
         return value
 
 
+def storable(value: str) -> bool:
+    """Whether a database can keep ``value``: no NUL (PostgreSQL refuses it) and no lone surrogate (half of an
+    emoji, which a JSON ``"\\ud800"`` escape can carry and no database driver can encode)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _raw(data: Mapping[str, Any], name: str) -> str:
     value = data.get(name)
     if value is None:
         return ""
     if not isinstance(value, str):  # a JSON body or a test's dict: only text is a form value
         raise BadParameter(name, "text")
-    if "\x00" in value:  # PostgreSQL refuses text with NUL in it
+    if not storable(value):
         raise BadParameter(name, "plain text")
     return value.strip()
 

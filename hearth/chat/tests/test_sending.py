@@ -6,15 +6,17 @@ backlog makes the process say "slow down"."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import threading
 from datetime import timedelta
 from functools import partial
 
 import pytest
 from channels.db import database_sync_to_async
+from django.db import OperationalError
 from django.urls import reverse
 
-from hearth.chat import actions, pushback
+from hearth.chat import actions, consumers, pushback
 from hearth.chat.actions import Send
 from hearth.chat.models import Message, RoomVisit
 from hearth.chat.sending import sender
@@ -145,3 +147,60 @@ async def test_a_send_with_a_nul_in_it_is_refused_alone_and_the_others_in_its_co
     assert kept.message is not None and kept.message.body == "Morning all"
     assert refused.message is None and "character" in str(refused.error)
     assert await database_sync_to_async(Message.objects.filter(room=room).count)() == 1
+
+
+async def test_half_an_emoji_is_refused_alone_like_a_nul(room, member, volunteer):
+    # JSON can carry half of an emoji ("\ud83d"); no database driver can encode it, and it used to fail the
+    # whole group commit with it (and again each time the pages sent their messages again).
+    sends = [Send(member, room, "Morning all", "e-1"), Send(volunteer, room, "so glad \ud83d", "e-2")]
+    kept, refused = await database_sync_to_async(actions.do_send_messages)(sends)
+    assert kept.message is not None and "character" in str(refused.error)
+    assert await database_sync_to_async(Message.objects.filter(room=room).count)() == 1
+
+
+async def test_a_send_the_database_will_never_take_is_refused_alone_and_the_rest_of_its_batch_is_stored(
+    room, member, volunteer, peer_worker, monkeypatch, no_flood_limit
+):
+    # Two sends no database takes, however often they are sent, that no check caught: one refused as it is
+    # written (an id a driver can't encode), one only at commit (its writer's account gone meanwhile).
+    monkeypatch.setattr(actions, "check_client_id", lambda client_id: client_id)
+    gone = copy.copy(peer_worker)
+    gone.pk = gone.id = 987_654_321
+    sends = [
+        Send(member, room, "Evening all", "p-1"),
+        Send(volunteer, room, "Hello", "p-2\ud83d"),
+        Send(gone, room, "Hi both", "p-3"),
+        Send(volunteer, room, "How was everyone's week?", "p-4"),
+    ]
+    results = [sent for sent, _ in await asyncio.gather(*(sender().send(send) for send in sends))]
+    assert [bool(sent.message) for sent in results] == [True, False, False, True]
+    for refused in (results[1], results[2]):
+        assert str(refused.error) == actions.STORE_FAILED_MESSAGE and refused.failure is None  # not sent again
+    kept = await database_sync_to_async(lambda: sorted(Message.objects.filter(room=room).values_list("client_id")))()
+    assert kept == [("p-1",), ("p-4",)]
+
+
+async def test_a_busy_database_says_slow_down_a_few_times_then_tells_the_writer(live, room, member, monkeypatch):
+    store = actions.do_send_messages
+    busy = True
+
+    def locked(sends):
+        if busy:
+            raise OperationalError("database is locked")
+        return store(sends)
+
+    monkeypatch.setattr(actions, "do_send_messages", locked)
+    robin = await live(member, room.pk)
+    waits = []
+    for _ in range(consumers.STORE_TRIES - 1):
+        await robin.send(kind="send", client_id="b-1", body="Is anyone around?")
+        slow = await robin.next("slow_down")
+        assert slow["client_id"] == "b-1"
+        waits.append(slow["retry_after_ms"])
+    assert waits == sorted(waits) and waits[0] >= 1000  # sent again by the page, later each time
+    await robin.send(kind="send", client_id="b-1", body="Is anyone around?")
+    refused = await robin.next("error")
+    assert refused["client_id"] == "b-1" and refused["message"] == actions.STORE_FAILED_MESSAGE
+    busy = False
+    await robin.send(kind="send", client_id="b-2", body="Is anyone around?")
+    assert (await robin.next("ack"))["client_id"] == "b-2"  # the same socket, still open
