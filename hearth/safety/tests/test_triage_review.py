@@ -1,4 +1,4 @@
-"""The review band's second threshold (issue 20): messages the gate keeps from the model still meet a person.
+"""The second thresholds (issue 20): messages the gate keeps from the model still meet a person.
 
 The gate stops the learned lexicon from raising the level of a message with no word from its lists of harm and
 distress, or one the rules discounted (a negation, a joke). Some crises are written exactly like that. When the
@@ -15,7 +15,7 @@ import pytest
 from hearth.safety.triage import ModelGate, classify, decide_with_model, model
 from hearth.safety.triage import training as tr
 
-SHIPPED = {"crisis": 0.3, "risk": 0.73, "review": 0.06, "review_gated": 0.38}
+SHIPPED = {"crisis": 0.3, "risk": 0.73, "review": 0.06, "review_gated": 0.37, "alarm_gated": 0.66}
 
 
 @pytest.mark.parametrize(
@@ -30,11 +30,54 @@ SHIPPED = {"crisis": 0.3, "risk": 0.73, "review": 0.06, "review_gated": 0.38}
     ],
 )
 def test_a_confident_model_sends_what_the_gate_holds_back_to_review_not_to_the_alarm(gate):
-    risk, _, review = decide_with_model("none", {"crisis": 0.9, "concern": 0.05, "none": 0.05}, gate, SHIPPED)
+    # Confident, but below the alarm's higher threshold for these messages (a veto'd one never alarms from it).
+    risk, _, review = decide_with_model("none", {"crisis": 0.6, "concern": 0.05, "none": 0.35}, gate, SHIPPED)
     assert risk != "crisis" and review
     # ... from the higher threshold only: a model that is barely interested sends nothing.
     risk, _, review = decide_with_model("none", {"crisis": 0.2, "concern": 0.1, "none": 0.7}, gate, SHIPPED)
     assert (risk, review) == ("none", False)
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        ModelGate(words=20, distress=False, territory=False, veto=False),
+        ModelGate(words=20, distress=True, territory=False, veto=False),
+    ],
+)
+def test_a_very_sure_model_raises_the_alarm_without_words_of_harm(gate):
+    sure = {"crisis": 0.9, "concern": 0.05, "none": 0.05}
+    assert decide_with_model("none", sure, gate, SHIPPED) == ("crisis", "held", False)
+    # Between the two thresholds it is review, not an alarm.
+    risk, _, review = decide_with_model("none", {"crisis": 0.5, "concern": 0.1, "none": 0.4}, gate, SHIPPED)
+    assert risk != "crisis" and review
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        ModelGate(words=20, distress=True, territory=True, veto=True),  # the rules' veto: a negation, a joke
+        ModelGate(words=3, distress=False, territory=False, veto=False),  # too short to judge
+        ModelGate(words=20, distress=True, territory=False, veto=False, cap="safety step"),
+    ],
+)
+def test_the_rules_vetoes_short_messages_and_safety_steps_never_alarm_from_the_higher_threshold(gate):
+    risk, _, _ = decide_with_model("none", {"crisis": 0.99, "concern": 0.0, "none": 0.01}, gate, SHIPPED)
+    assert risk != "crisis"
+
+
+def test_belongings_given_away_with_thanks_raise_the_alarm_with_a_reason_staff_can_read():
+    result = classify(
+        "gave my bike to the lad next door and my tools to my brother. squared up every debt. "
+        "thanks for listening all of you"
+    )
+    assert result.risk == "crisis"
+    assert any("very sure although none of the usual words of harm" in r for r in result.reasons), result.reasons
+
+
+@pytest.mark.xfail(strict=True, reason="issue 20: a near-miss the higher alarm threshold still raises (p 0.7)")
+def test_a_show_off_on_a_climbing_wall_is_not_a_crisis():
+    assert classify("my mate is at the top of the climbing wall and won't come down, show off").risk != "crisis"
 
 
 def test_short_messages_and_errands_are_never_reviewed():
@@ -66,6 +109,7 @@ def test_the_second_band_sits_above_the_first_and_is_what_ships():
     lex = model.load()
     assert lex is not None
     assert lex.thresholds["review"] < lex.thresholds["review_gated"] < lex.thresholds["crisis"] + 0.5
+    assert lex.thresholds["crisis"] < lex.thresholds["alarm_gated"] < 1
     cv = json.loads(model.WEIGHTS_PATH.read_text(encoding="utf-8"))["cross_validation"]
     # Cross-validated: the alarm or the review band meets most crises, at a bounded cost in ordinary messages.
     assert cv["review_recall"] >= 0.94
@@ -89,10 +133,13 @@ def _toy_rows() -> list[tr.Row]:
 
 
 @pytest.mark.parametrize("review, gated", [(0.06, 0.38), (0.3, 0.4), (0.06, 1.01), (0.5, 0.2)])
-def test_the_fast_search_reviews_the_same_messages_as_classify(review, gated):
+@pytest.mark.parametrize("alarm_gated", [0.45, 0.85, 1.01])
+def test_the_fast_search_decides_the_same_as_classify(review, gated, alarm_gated):
     rows = _toy_rows()
     cfg = tr.Config(min_words=5)
-    t = {"crisis": 0.95, "risk": 0.9, "review": review, "review_gated": gated}
+    t = {"crisis": 0.95, "risk": 0.9, "review": review, "review_gated": gated, "alarm_gated": alarm_gated}
     arr = tr._Arrays(rows, cfg)
-    pred = arr.risk(t["crisis"], t["risk"])
-    assert list(arr.reviewed(pred, review, gated)) == [tr.decide(r, t, cfg).review for r in rows]
+    pred = arr.risk(t["crisis"], t["risk"], alarm_gated)
+    decided = [tr.decide(r, t, cfg) for r in rows]
+    assert [tr.RISKS[2 - int(k)] for k in pred] == [d.risk for d in decided]
+    assert list(arr.reviewed(pred, review, gated)) == [d.review for d in decided]

@@ -105,7 +105,8 @@ def decide_with_model(
     """The rules' risk combined with the model's probabilities: (risk, deciding side, review).
 
     The side is "gate" when the model was not allowed to add anything (too few words, nothing about harm
-    or distress, or its own evidence says "none"), else what ``rules.combine`` says.
+    or distress, or its own evidence says "none"), "held" when the model raised the alarm on a message with no
+    word from the territory of harm (from the higher "alarm_gated" threshold), else what ``rules.combine`` says.
 
     *review* is the wide "please look" band: the alarm did not go off, but P(crisis) reached the review
     threshold, so a person should read the message within the hour (the moderation queue), not later.
@@ -121,9 +122,22 @@ def decide_with_model(
     review = (
         gate.words >= min_words and gate.cap != "everyday errand" and rules_risk != "crisis" and probs["crisis"] >= band
     )
+    # The alarm has two thresholds too. A message with no word from the territory of harm raises the alarm only
+    # when the model is far more sure ("alarm_gated", chosen so that the alarms it adds keep the alarm's
+    # precision): belongings given away with a thank-you, a brother's status that asks forgiveness. The rules'
+    # vetoes (a negation, a joke, an ordinary plan) still hold: those messages can only go to review.
+    if (
+        not gate.territory
+        and not gate.veto
+        and gate.words >= min_words
+        and not gate.cap
+        and rules_risk != "crisis"
+        and probs["crisis"] >= thresholds.get("alarm_gated", 1.01)
+    ):
+        return "crisis", "held", False
     if gate.words < min_words or not (gate.territory or gate.distress) or gate.veto:
         # Nothing about harm or distress in it, or the rules discounted its risk words on purpose (a negation,
-        # a joke, means put away, an ordinary plan): the model adds nothing to the level.
+        # a joke, means put away, an ordinary plan): below that threshold the model adds nothing to the level.
         return rules_risk, "gate", review
     if gate.cap:
         # A safety step or an errand: the model may still find concern in the message, but not an alarm.
@@ -152,6 +166,11 @@ def _learned(lex: _model.LearnedLexicon, text: str, base: TriageResult) -> tuple
     reasons: list[str] = []
     if side == "model":
         reasons.append(f"{new_risk}: learned lexicon (p crisis {p['crisis']:.2f}, concern {p['concern']:.2f}): {why}")
+    elif side == "held":
+        reasons.append(
+            f"crisis: learned lexicon, very sure although none of the usual words of harm (p crisis {p['crisis']:.2f}, "
+            f"concern {p['concern']:.2f}): {why}"
+        )
     elif new_risk != "none" and side != "gate":
         reasons.append(
             f"learned lexicon agrees or defers (p crisis {p['crisis']:.2f}, concern {p['concern']:.2f}): {why}"

@@ -372,12 +372,15 @@ class _Arrays:
         long_enough = (words >= config.min_words) & ~errand
         self.band1 = long_enough & both  # reviewed from the "review" threshold
         self.band2 = long_enough & ~both  # reviewed from the "review_gated" threshold
+        # No word from the territory of harm (and no rules veto): an alarm only from the higher "alarm_gated" threshold.
+        self.held = (words >= config.min_words) & ~territory & ~veto & ~self.cap & (self.base < 2)
 
-    def risk(self, tc: float, tr: float) -> Any:
+    def risk(self, tc: float, tr: float, ta: float = 1.01) -> Any:
         np = self.np
         model = np.where((self.pc >= tc) & ~self.cap, 2, np.where(self.pr >= tr, 1, 0))
         model = np.where(self.capped, np.minimum(model, 1), model)
         model = np.where(self.speaks, model, 0)
+        model = np.where(self.held & (self.pc >= ta), 2, model)
         return np.maximum(self.base, model)
 
     def crisis_scores(self, pred: Any) -> tuple[float, float, float]:
@@ -413,6 +416,8 @@ def choose_thresholds(rows: Sequence[Row], config: Config) -> dict[str, float]:
 
     * crisis: the alarm keeps precision ≥ ALARM_PRECISION and, within that, the most crisis recall plus half the
       macro-F1 (the concern threshold is chosen with it);
+    * alarm_gated: the alarm for messages with no word from the territory of harm, as low as keeps the alarms it adds right at least
+      ALARM_PRECISION of the time (and the whole alarm at ALARM_PRECISION);
     * review: the widest band that sends at most REVIEW_BUDGET of ordinary messages to review (stopping at
       REVIEW_RECALL of crises on the alarm or in review);
     * each learned flag: the threshold with the best F1 (off when the rules alone do better).
@@ -427,7 +432,21 @@ def choose_thresholds(rows: Sequence[Row], config: Config) -> dict[str, float]:
                 best = (key, {"crisis": tc, "risk": tr})
     assert best is not None
     t = dict(best[1])
-    pred = arr.risk(t["crisis"], t["risk"])
+    # The alarm for messages with no word from the territory of harm: the lowest threshold (from the top down) at which the alarms it adds
+    # are still right at least ALARM_PRECISION of the time, and the whole alarm keeps its precision too.
+    t["alarm_gated"] = 1.01
+    plain = arr.risk(t["crisis"], t["risk"])
+    crises = arr.gold == 2
+    for ta in sorted((x for x in _GRID if x >= MIN_ALARM), reverse=True):
+        pred = arr.risk(t["crisis"], t["risk"], ta)
+        added = (pred == 2) & (plain < 2)
+        if added.any():
+            if (added & crises).sum() / added.sum() < ALARM_PRECISION:
+                break
+            if arr.crisis_scores(pred)[1] < ALARM_PRECISION:
+                break
+        t["alarm_gated"] = ta
+    pred = arr.risk(t["crisis"], t["risk"], t["alarm_gated"])
     # The review band: as wide as the moderators' time allows (at most REVIEW_BUDGET of ordinary messages),
     # stopping once it reaches REVIEW_RECALL of crises.
     t["review"] = 1.01
