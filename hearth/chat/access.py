@@ -66,8 +66,10 @@ from hearth.safety.models import CrisisAlert, ModerationItem
 if TYPE_CHECKING:
     from hearth.members.models import Member
 
-# Visits older than this with no "left" time are from a server that stopped mid-visit.
-PRESENCE_WINDOW = timedelta(hours=12)
+# Presence by heartbeat: a page's server marks its open visits seen every HEARTBEAT (chat/heartbeat.py); a
+# visit not seen for PRESENCE_EXPIRY (three beats missed) is from a server that stopped, and isn't "here".
+HEARTBEAT = timedelta(seconds=30)
+PRESENCE_EXPIRY = timedelta(seconds=90)
 # "Newcomer" in a facilitator's panel: this is their first or second gathering of the group.
 NEWCOMER_GATHERINGS = 2
 
@@ -259,8 +261,8 @@ def present(room: Room, now: datetime | None = None) -> list[Member]:
     """Who is in the room now (each person once, in the order they arrived)."""
     from hearth.members.models import Member
 
-    since = (now or timezone.now()) - PRESENCE_WINDOW
-    visits = RoomVisit.objects.filter(room=room, left_at__isnull=True, entered_at__gte=since)
+    since = (now or timezone.now()) - PRESENCE_EXPIRY
+    visits = RoomVisit.objects.filter(room=room, left_at__isnull=True, seen_at__gte=since)
     first_seen: dict[int, datetime] = {}
     for member_id, entered in visits.values_list("member_id", "entered_at").order_by("entered_at"):
         first_seen.setdefault(member_id, entered)

@@ -21,7 +21,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.chat.access import (
-    PRESENCE_WINDOW,
+    PRESENCE_EXPIRY,
     are_buddies,
     blocked_between,
     can_facilitate,
@@ -662,7 +662,7 @@ def presence_snapshot(room: Room) -> dict[str, Any]:
 
 def _open_visits(room_id: int, member_id: int, now: datetime) -> Any:
     return RoomVisit.objects.filter(
-        room_id=room_id, member_id=member_id, left_at__isnull=True, entered_at__gte=now - PRESENCE_WINDOW
+        room_id=room_id, member_id=member_id, left_at__isnull=True, seen_at__gte=now - PRESENCE_EXPIRY
     )
 
 
@@ -674,7 +674,9 @@ def do_enter_room(member: Member, room: Room, channel_name: str = "") -> RoomVis
     now = timezone.now()
     with transaction.atomic():
         already_here = _open_visits(room.pk, member.pk, now).exists()
-        visit = RoomVisit.objects.create(room=room, member=member, channel_name=channel_name[:200], entered_at=now)
+        visit = RoomVisit.objects.create(
+            room=room, member=member, channel_name=channel_name[:200], entered_at=now, seen_at=now
+        )
         gathering = Gathering.objects.filter(room=room).first()
         if gathering is not None and gathering.starts_at - timedelta(hours=1) <= now <= gathering.ends_at:
             Attendance.objects.get_or_create(gathering=gathering, member=member, defaults={"how": AttendanceHow.ONLINE})
@@ -709,7 +711,7 @@ def _tell_host_someone_arrived(room: Room, member: Member, now: datetime) -> Non
             "text": f"{member.display_name} has arrived at {room.title}.",
         },
     )
-    host_here = RoomVisit.objects.filter(room=room, member=host, left_at__isnull=True).exists()
+    host_here = _open_visits(room.pk, host.pk, now).exists()  # a visit left by a crash isn't the host here
     if drop_in.email_host and not host_here:
         notifications.notify(
             [host],
@@ -735,6 +737,37 @@ def do_leave_room(visit_id: int) -> None:
                 [room_channel(visit.room_id)],
                 {"kind": "chat.presence.left", "room": visit.room_id, "member": visit.member_id},
             )
+
+
+def keep_visits(visit_ids: Collection[int], now: datetime | None = None) -> int:
+    """The heartbeat: these visits' pages are still open (one write per process and beat, whatever the count)."""
+    now = now or timezone.now()
+    ids = sorted(visit_ids)
+    kept = 0
+    for start in range(0, len(ids), 500):
+        kept += RoomVisit.objects.filter(pk__in=ids[start : start + 500], left_at__isnull=True).update(seen_at=now)
+    return kept
+
+
+def close_stale_visits(now: datetime | None = None) -> int:
+    """Visits no server has marked seen for :data:`PRESENCE_EXPIRY` (it crashed or was killed): left when last
+    seen, and the room told, so nobody stays "here now" on an open page. The worker runs it every minute."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            RoomVisit.objects.select_for_update(skip_locked=True)
+            .filter(left_at__isnull=True, seen_at__lt=now - PRESENCE_EXPIRY)
+            .order_by("pk")[:2000]
+        )
+        for visit in stale:
+            visit.left_at = visit.seen_at
+        RoomVisit.objects.bulk_update(stale, ["left_at"])
+        for room_id, member_id in sorted({(v.room_id, v.member_id) for v in stale}):
+            if not _open_visits(room_id, member_id, now).exists():  # not still here in another tab
+                send_event_on_commit(
+                    [room_channel(room_id)], {"kind": "chat.presence.left", "room": room_id, "member": member_id}
+                )
+    return len(stale)
 
 
 # --- Group rooms and one-to-ones --------------------------------------------------------

@@ -42,6 +42,7 @@ from django.urls import reverse
 from hearth.chat import actions
 from hearth.chat.access import access_room, messages_after, room_channel
 from hearth.chat.actions import Send, TokenBucket, message_payload
+from hearth.chat.heartbeat import heartbeat
 from hearth.chat.models import Message, Room
 from hearth.chat.pushback import SLOW_DOWN_MESSAGE, gate
 from hearth.chat.sending import sender
@@ -88,7 +89,9 @@ class RoomConsumer(EventConsumer):
         await self.outbox.hold()
         self.room_group = room_channel(self.room.pk)
         await fanout().join(self.room_group, self)
-        self.visit_id, snapshot = await sender().write(self._enter)  # committed with others arriving now
+        visit_id, snapshot = await sender().write(self._enter)  # committed with others arriving now
+        self.visit_id = visit_id
+        heartbeat().add(visit_id)  # kept "here" while this socket is open (a crash leaves no ghost)
         await self.send_json(snapshot)
         if resume is not None:
             await self._send_backlog(resume)
@@ -107,6 +110,7 @@ class RoomConsumer(EventConsumer):
             await fanout().leave(self.room_group, self)
         await super().disconnect(code)
         if self.visit_id is not None:
+            heartbeat().discard(self.visit_id)
             await sender().write(partial(actions.do_leave_room, self.visit_id))
 
     # --- Live events ------------------------------------------------------------------------------

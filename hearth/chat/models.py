@@ -216,8 +216,10 @@ class Block(models.Model):
 class RoomVisit(models.Model):
     """One connection to a room: presence while ``left_at`` is unset, attendance afterwards.
 
-    A server killed mid-visit leaves ``left_at`` unset; presence counts only
-    visits that began within ``access.PRESENCE_WINDOW`` to forget those.
+    The page's server says the visit goes on every ``access.HEARTBEAT`` (``seen_at``: one write for all its
+    pages, ``chat/heartbeat.py``). A server killed mid-visit leaves ``left_at`` unset: presence counts only
+    visits seen within ``access.PRESENCE_EXPIRY``, and the worker's ``close_stale_visits`` job closes the
+    rest (left when last seen) and tells the room, so a crash leaves no one "here now".
     """
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="visits")
@@ -225,9 +227,14 @@ class RoomVisit(models.Model):
     channel_name = models.CharField(max_length=200, blank=True)
     entered_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["room", "left_at", "entered_at"])]
+        indexes = [
+            models.Index(fields=["room", "left_at", "entered_at"]),
+            # The worker's sweep for visits nobody has heard from (open ones only: a small index).
+            models.Index(fields=["seen_at"], condition=models.Q(left_at__isnull=True), name="chat_visit_open_seen"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} in {self.room_id}"

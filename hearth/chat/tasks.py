@@ -1,4 +1,5 @@
-"""Chat's scheduled work: gathering reminders, and triage of any message a stopped process left untriaged."""
+"""Chat's scheduled work: gathering reminders, triage of any message a stopped process left untriaged, and
+closing room visits a stopped process left open."""
 
 from __future__ import annotations
 
@@ -52,5 +53,14 @@ def triage_missed_messages() -> int:
     """Triage chat messages stored but never triaged (a process stopped just after storing them: see
     ``chat/sending.py``)."""
     from hearth.chat.actions import triage_missed_messages as run
+
+    return run()
+
+
+@periodic(every=timedelta(minutes=1))
+@task()
+def close_stale_visits() -> int:
+    """Close room visits no server has marked seen lately (it crashed): no ghosts "here now" (see ``actions``)."""
+    from hearth.chat.actions import close_stale_visits as run
 
     return run()
