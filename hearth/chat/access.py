@@ -359,7 +359,7 @@ def coming_up(
                 g.group.name,
                 g.starts_at,
                 reverse("chat:gathering", args=[g.pk]),
-                g.get_format_display(),
+                " · ".join(filter(None, [g.get_format_display(), g.activity])),
                 open_now=g.starts_at <= now,
             )
         )

@@ -1394,6 +1394,7 @@ _SERIES_FIELDS = (
     "description",
     "format",
     "activity",
+    "bring",
     "video_link",
     "place",
     "capacity",

@@ -221,7 +221,8 @@ def seed_recurring_gatherings(rng: random.Random, people: list[Member]) -> None:
         starts_at=start,
         ends_at=start + timedelta(hours=2),
         format=GatheringFormat.ONLINE,
-        activity="two-player games: install Tabletop Simulator if you can, or just watch",
+        activity="two-player games",
+        bring="install Tabletop Simulator if you can (or just come and watch)",
         capacity=4,
     )
     first = weekly.gatherings.order_by("starts_at").first()
@@ -239,7 +240,8 @@ def seed_recurring_gatherings(rng: random.Random, people: list[Member]) -> None:
         starts_at=film,
         ends_at=film + timedelta(hours=2, minutes=30),
         format=GatheringFormat.ONLINE,
-        activity="film: bring a snack and a blanket",
+        activity="a film, chosen together",
+        bring="a snack and a blanket",
     )
 
 

@@ -55,6 +55,12 @@ class GatheringForm(forms.Form):
     ends_at = forms.DateTimeField(label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     format = forms.ChoiceField(choices=GatheringFormat.choices)
     activity = forms.CharField(max_length=80, required=False, help_text="Optional: crafts, film night, gaming…")
+    bring = forms.CharField(
+        label="What to bring or install",
+        max_length=300,
+        required=False,
+        help_text="Optional: so people can come ready, e.g. “install Among Us (free) on your phone”.",
+    )
     video_link = forms.URLField(
         required=False,
         assume_scheme="https",

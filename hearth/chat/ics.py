@@ -53,6 +53,8 @@ def calendar(gatherings: Iterable[Gathering], *, base_url: str, name: str, now: 
     for g in gatherings:
         where = g.place or ("Online, in Hearth" if g.room_id else "")
         description = g.description
+        if g.bring:
+            description = f"Bring or install: {g.bring}\n{description}".strip()
         if g.activity:
             description = f"Activity: {g.activity}\n{description}".strip()
         lines += [

@@ -333,6 +333,7 @@ class GatheringSeries(models.Model):
     description = models.TextField(max_length=1000, blank=True)
     format = models.CharField(max_length=10, choices=GatheringFormat.choices, default=GatheringFormat.ONLINE)
     activity = models.CharField(max_length=80, blank=True)
+    bring = models.CharField("what to bring or install", max_length=300, blank=True)
     video_link = models.URLField(blank=True)
     place = models.CharField(max_length=200, blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True)
@@ -375,6 +376,12 @@ class Gathering(models.Model):
     ends_at = models.DateTimeField()
     format = models.CharField(max_length=10, choices=GatheringFormat.choices, default=GatheringFormat.ONLINE)
     activity = models.CharField(max_length=80, blank=True, help_text="For example: crafts, film night, gaming.")
+    bring = models.CharField(
+        "what to bring or install",
+        max_length=300,
+        blank=True,
+        help_text="So people can come ready: wool and needles, a game installed, a snack for the film.",
+    )
     video_link = models.URLField(blank=True, help_text="A link the facilitator gave (their own video service).")
     video_room = models.CharField(
         max_length=64,
