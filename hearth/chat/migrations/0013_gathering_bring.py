@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chat', '0011_find_a_time'),
+        ('chat', '0012_visit_heartbeat'),
     ]
 
     operations = [
