@@ -400,7 +400,8 @@ def other_person(entry: InboxEntry, member: Member) -> Member | None:
     conversation = getattr(entry.room, "conversation", None)
     if conversation is None:
         return None
-    return conversation.supporter if conversation.member_id == member.pk else conversation.member
+    other: Member = conversation.supporter if conversation.member_id == member.pk else conversation.member
+    return other
 
 
 def my_conversations(member: Member) -> QuerySet[Conversation]:

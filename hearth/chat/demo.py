@@ -13,6 +13,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from hearth.chat import actions
+from hearth.chat.access import member_messages_on
 from hearth.chat.actions import CLOSING_ROUND_TEXT
 from hearth.chat.models import (
     Attendance,
@@ -326,7 +327,7 @@ def seed_buddies(rng: random.Random, people: list[Member]) -> None:
         actions.do_set_buddy_preference(
             person, looking=True, same_gender=False, similar_age=False, ways=["text", "phone"][: 1 + i % 2]
         )
-    pair = actions.do_propose_buddies(jo, looking[0], looking[1]) if actions.member_messages_on() else None
+    pair = actions.do_propose_buddies(jo, looking[0], looking[1]) if member_messages_on() else None
     if pair is not None:
         actions.do_answer_buddy(looking[0], pair, accept=True)
         pair = actions.do_answer_buddy(looking[1], BuddyPair.objects.get(pk=pair.pk), accept=True)

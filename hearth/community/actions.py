@@ -577,7 +577,7 @@ def check_post(
     content_note: str,
     card_type: str,
     card_title: str,
-    photo: UploadedFile | None,
+    photo: UploadedFile[bytes] | None,
     photo_description: str,
 ) -> Membership:
     membership = membership_of(member, group)
@@ -612,7 +612,7 @@ def do_create_post(
     content_note: str = "",
     card_type: str = "",
     card_title: str = "",
-    photo: UploadedFile | None = None,
+    photo: UploadedFile[bytes] | None = None,
     photo_description: str = "",
 ) -> Post:
     """Share something in a group. Photos are checked and re-encoded first (no EXIF survives)."""

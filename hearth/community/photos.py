@@ -34,7 +34,7 @@ class StoredPhoto:
     content_type: str
 
 
-def check_photo(upload: UploadedFile) -> Image.Image:
+def check_photo(upload: UploadedFile[bytes]) -> Image.Image:
     """Decode the upload fully, or raise ``ActionError`` saying what to do instead."""
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ActionError("That photo is too big (the limit is 8 MB). Try a smaller photo or a screenshot of it.")
@@ -77,7 +77,7 @@ def reencode(image: Image.Image) -> tuple[bytes, str, str]:
     return out.getvalue(), "jpg", "image/jpeg"
 
 
-def store_photo(upload: UploadedFile) -> StoredPhoto:
+def store_photo(upload: UploadedFile[bytes]) -> StoredPhoto:
     """Check, re-encode and save an upload; returns the storage name."""
     data, ext, content_type = reencode(check_photo(upload))
     name = default_storage.save(f"community/photos/{uuid.uuid4().hex}.{ext}", ContentFile(data))

@@ -98,7 +98,7 @@ def open_websockets() -> int:
     return _open_sockets
 
 
-class EventConsumer(AsyncJsonWebsocketConsumer):
+class EventConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels has no type hints
     joined: list[str]
     opened_at: float | None = None
     expires_at: datetime | None = None  # the session's expiry: the rules are applied again when it passes

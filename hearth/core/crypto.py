@@ -16,12 +16,17 @@ import base64
 import hashlib
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+if TYPE_CHECKING:
+    _TextField = models.TextField[str, str]
+else:
+    _TextField = models.TextField
 
 
 def derive_development_key(secret_key: str) -> str:
@@ -99,7 +104,7 @@ def decrypt_text(stored: str) -> str:
         raise ValueError("this value can't be decrypted with the configured HEARTH_FIELD_KEY") from None
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(_TextField):
     """Text encrypted at rest (see above). ``max_length`` limits the form field, not the column.
 
     A short one (``max_length`` up to 200) gets a one-line input in forms, like a ``CharField``.

@@ -216,7 +216,8 @@ gauge("hearth_task_lag_seconds", "Seconds the oldest due task has waited for a w
 
 @gauge("hearth_task_queue_depth", "Tasks due and waiting for a worker.")
 def _queue_depth(now: datetime) -> int:
-    return _ready_tasks(now).count()
+    depth: int = _ready_tasks(now).count()
+    return depth
 
 
 @gauge("hearth_websocket_connections", "Websockets open in the process that answered this scrape.")

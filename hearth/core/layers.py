@@ -35,7 +35,7 @@ def full_channel_drops() -> int:
     return _full_drops
 
 
-class InMemoryChannelLayer(_Upstream):
+class InMemoryChannelLayer(_Upstream):  # type: ignore[misc]  # channels has no type hints
     SWEEP_EVERY = 1.0  # seconds
     _last_sweep = 0.0
 

@@ -11,9 +11,10 @@ in their own app's models with an indexed ``due_at``, claimed the same way.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,10 +33,15 @@ class _Job:
 _JOBS: dict[str, _Job] = {}
 
 
-def periodic(every: timedelta) -> Any:
+class _Named(Protocol):
+    @property
+    def module_path(self) -> str: ...
+
+
+def periodic[T: _Named](every: timedelta) -> Callable[[T], T]:
     """Decorator for a ``@task`` that should run every ``every``."""
 
-    def wrap(task: Any) -> Any:
+    def wrap(task: T) -> T:
         name = f"{task.module_path}"
         _JOBS[name] = _Job(name=name, task=task, every=every)
         return task

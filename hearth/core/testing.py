@@ -204,7 +204,7 @@ class Live:
     async def next(self, *kinds: str, timeout: float = 3) -> dict[str, Any]:
         """The next event of one of ``kinds`` (others are kept in ``seen``)."""
         while True:
-            event = await self.communicator.receive_json_from(timeout=timeout)
+            event: dict[str, Any] = await self.communicator.receive_json_from(timeout=timeout)
             self.seen.append(event)
             if not kinds or event["kind"] in kinds:
                 return event

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -9,6 +9,11 @@ from django.utils import timezone
 from hearth.insights.measures import Questionnaire
 from hearth.insights.models import InsightsSettings
 from hearth.insights.registry import MAX_DAYS, Span
+
+if TYPE_CHECKING:
+    _ModelForm = forms.ModelForm[InsightsSettings]
+else:
+    _ModelForm = forms.ModelForm
 
 
 class SpanForm(forms.Form):
@@ -36,7 +41,7 @@ class SpanForm(forms.Form):
         return data
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(_ModelForm):
     class Meta:
         model = InsightsSettings
         fields = ["phq9_on", "gad7_on", "ucla3_on", "interval_days", "talk_target_minutes", "alert_target_minutes"]
@@ -54,7 +59,8 @@ def questionnaire_form(q: Questionnaire, data: Any = None) -> forms.Form:
         for i, text in enumerate(q.items, start=1)
     }
     form_class = type("QuestionnaireForm", (forms.Form,), fields)
-    return form_class(data)
+    form: forms.Form = form_class(data)
+    return form
 
 
 def answers_from(form: forms.Form, q: Questionnaire) -> list[int]:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hearth.core import audit
 from hearth.core.errors import ActionError
 from hearth.insights import actions, charts, measures, mine, registry
 from hearth.insights.access import OUTCOMES, TAKING_PART, access_member_outcomes, takes_part
@@ -68,7 +69,7 @@ def metric_csv(request: HttpRequest, key: str) -> HttpResponse:
     writer = csv.writer(out)
     writer.writerow(table.header())
     writer.writerows([[str(c) for c in row] for row in table.cells()])
-    actions.audit.log_action(
+    audit.log_action(
         "insights.metric.downloaded",
         actor=me,
         data={"metric": metric.title, "start": span.start.isoformat(), "end": span.end.isoformat()},

@@ -57,12 +57,12 @@ def _text(value: Any, where: str, *, limit: int, required: bool = True) -> str:
         value = ""
     if not isinstance(value, str):
         raise DefinitionError(f"{where} must be text.")
-    value = value.strip()
-    if required and not value:
+    text: str = value.strip()
+    if required and not text:
         raise DefinitionError(f"{where} is empty. Please write something there.")
-    if len(value) > limit:
+    if len(text) > limit:
         raise DefinitionError(f"{where} is too long: keep it under {limit} characters.")
-    return value
+    return text
 
 
 def _str_list(value: Any, where: str, allowed: tuple[str, ...] | None = None) -> list[str]:

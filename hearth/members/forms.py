@@ -72,7 +72,7 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].replace(" ", "")
+        code = str(self.cleaned_data["code"]).replace(" ", "")
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError("Enter the 6 digits shown in your authenticator app.")
         return code
@@ -124,7 +124,7 @@ class DeleteAccountForm(forms.Form):
         self.member = member
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password = str(self.cleaned_data["password"])
         if not self.member.check_password(password):
             raise forms.ValidationError("That password isn't right.")
         return password

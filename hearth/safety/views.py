@@ -20,7 +20,7 @@ from hearth.members.models import Member
 from hearth.members.policy import Perm
 from hearth.safety import actions, alerts, content
 from hearth.safety.forms import AppealDecisionForm, AppealForm, DecisionForm, LabelForm, ReportForm, SanctionForm
-from hearth.safety.models import Appeal, CrisisAlert, ModerationItem, Risk, TriageLabel
+from hearth.safety.models import Appeal, CrisisAlert, ModerationItem, ModeratorAway, Risk, TriageLabel
 
 
 def _me(request: HttpRequest) -> Member:
@@ -147,7 +147,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "state": state,
             "heavy_handled": actions.heavy_items_handled(me, session.started_at) if session else 0,
-            "away": actions.ModeratorAway.objects.filter(moderator=me).exists(),
+            "away": ModeratorAway.objects.filter(moderator=me).exists(),
             "risks": Risk.choices,
             "sources": ModerationItem.Source.choices,
         },

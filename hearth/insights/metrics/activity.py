@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
@@ -49,16 +50,18 @@ ACTION_STYLE = {
 Activity = dict[date, dict[int, set[str]]]  # week -> member id -> actions
 
 
-def _weekly(span: Span, qs: QuerySet, member: str, when: str) -> QuerySet:
+def _weekly(span: Span, qs: QuerySet[Any], member: str, when: str) -> QuerySet[Any]:
     """Distinct (member id, week index) pairs; ``qs`` is already limited to the span."""
-    return (
+    pairs: QuerySet[Any] = (
         qs.filter(**{f"{member}__isnull": False}).annotate(w=span.week_index(when)).values_list(member, "w").distinct()
     )
+    return pairs
 
 
 def activity(span: Span) -> Activity:
     """Week -> member -> the actions they took that week (memoised per request)."""
-    return span.memo("activity", lambda: _activity(span))
+    weeks: Activity = span.memo("activity", lambda: _activity(span))
+    return weeks
 
 
 def _activity(span: Span) -> Activity:
@@ -67,7 +70,7 @@ def _activity(span: Span) -> Activity:
 
     weeks = span.weeks()
 
-    def add(rows: QuerySet, action: str) -> None:
+    def add(rows: QuerySet[Any], action: str) -> None:
         for member_id, index in rows:
             out[weeks[index]][member_id].add(action)
 

@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand
 
 from hearth.chat import actions as chat
 from hearth.community.models import Group, GroupState, Membership
+from hearth.core.screening import Screening
 from hearth.members.models import Member
-from hearth.safety.actions import Screening
 
 TEXTS = [
     "Evening all, anyone else watching the match?",
@@ -63,7 +63,10 @@ class Command(BaseCommand):
                 mock.patch("hearth.chat.actions.check_can_write", return_value=None),
             ):
                 without = run("off")
-        p99 = lambda xs: sorted(xs)[int(len(xs) * 0.99) - 1]  # noqa: E731
+
+        def p99(xs: list[float]) -> float:
+            return sorted(xs)[int(len(xs) * 0.99) - 1]
+
         self.stdout.write(
             f"chat send ({messages} messages, SQLite={room._state.db}): with triage median {median(with_triage):.2f} ms "
             f"(mean {mean(with_triage):.2f}, p99 {p99(with_triage):.2f}); without {median(without):.2f} ms "
