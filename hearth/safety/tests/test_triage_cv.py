@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import platform
+import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 
 from hearth.safety.triage import classify, model
 from hearth.safety.triage import training as tr
+from hearth.safety.triage.data import REPO_ROOT
 
 
 def _items(name: str, rows: list[tuple[str, str]]) -> list[tr.Item]:
@@ -97,45 +99,84 @@ def test_shipped_weights_carry_their_cross_validated_figures():
     assert cv["macro_f1"] >= 0.85
 
 
-def cv_inputs_fingerprint() -> str:
-    """A hash of everything the cross-validation reads: the triage code (it imports nothing else of Hearth's),
-    the shipped weights (their configuration), every labelled set, and the numeric libraries' versions."""
+def cv_inputs_fingerprint(repository_only: bool = False) -> str:
+    """A hash of everything the cross-validation reads: Python and the numeric libraries' versions, the triage
+    code (it imports nothing else of Hearth's), the shipped weights (their configuration) and any organisation's
+    own, and every labelled set found (the shared dev set only where ``../shared/triage`` is, so a clean clone
+    has a fingerprint of its own; ``repository_only`` leaves it out)."""
     digest = hashlib.sha256(platform.python_version().encode())
     for package in ("numpy", "scipy", "scikit-learn"):
         digest.update(f"{package} {metadata.version(package)}".encode())
     for path in sorted(Path(tr.__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     digest.update(model.WEIGHTS_PATH.read_bytes())
+    if Path(model.active_path()) != model.WEIGHTS_PATH:
+        digest.update(Path(model.active_path()).read_bytes())
     for name, path in sorted(tr.set_paths().items()):
+        if repository_only and not path.resolve().is_relative_to(REPO_ROOT):
+            continue
         digest.update(name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def pooled_cross_validation() -> dict[str, object]:
-    """The pooled figures of the shipped configuration's whole leave-one-set-out run (minutes on one core).
+# The figures of runs already made, committed beside this file under their fingerprint, so a clean clone (CI)
+# needs no run while nothing the run reads has changed; any change to the triage code, the weights or a labelled
+# set is a new fingerprint, which runs again. HEARTH_TRIAGE_CV_RECORD=1 records the run it makes here.
+RECORDED = Path(__file__).with_name("triage_cv_figures.json")
 
-    The run is deterministic, so its figures are kept in the temporary directory under
-    :func:`cv_inputs_fingerprint` and the run is repeated only when something it reads has changed (CI runs
-    the suite several times a day; the triage code changes far less often). ``HEARTH_TRIAGE_CV_FRESH=1`` runs
-    it regardless; ``scripts/train_triage.py cv`` prints the whole table.
-    """
-    cache = Path(tempfile.gettempdir()) / f"hearth-triage-cv-{os.getuid()}" / f"{cv_inputs_fingerprint()}.json"
-    if cache.exists() and not os.environ.get("HEARTH_TRIAGE_CV_FRESH"):
-        return dict(json.loads(cache.read_text(encoding="utf-8")))
+
+def _recorded() -> dict[str, dict[str, object]]:
+    return dict(json.loads(RECORDED.read_text(encoding="utf-8"))) if RECORDED.exists() else {}
+
+
+def _run_cross_validation() -> dict[str, object]:
     meta = json.loads(model.WEIGHTS_PATH.read_text(encoding="utf-8"))
     cfg = tr.Config(**{**meta["config"], "learned_flags": tuple(meta["config"]["learned_flags"])})
-    report = tr.cross_validate(tr.load_all(), cfg)
+    sets = tr.load_all()
+    report = tr.cross_validate(sets, cfg)
     p = report.pooled
-    figures: dict[str, object] = {
+    return {
+        "sets": sorted(sets),
         "crisis_recall": p.crisis_recall,
         "crisis_precision": p.crisis_precision,
         "macro_f1": p.macro_f1,
         "report": tr.format_report(report),
     }
+
+
+def pooled_cross_validation() -> dict[str, object]:
+    """The pooled figures of the shipped configuration's whole leave-one-set-out run (minutes on one core).
+
+    The run is deterministic, so its figures are looked up under :func:`cv_inputs_fingerprint`: first in the
+    committed ``triage_cv_figures.json``, then in the temporary directory; the run is repeated only when
+    something it reads has changed. ``HEARTH_TRIAGE_CV_FRESH=1`` runs it regardless and fails if a recorded
+    figure for the same inputs differs (proving the record); ``HEARTH_TRIAGE_CV_RECORD=1`` writes the run into
+    ``triage_cv_figures.json`` (commit it); ``scripts/train_triage.py cv`` prints the whole table.
+    """
+    fingerprint = cv_inputs_fingerprint()
+    recorded = _recorded()
+    cache = Path(tempfile.gettempdir()) / f"hearth-triage-cv-{os.getuid()}" / f"{fingerprint}.json"
+    fresh, record = os.environ.get("HEARTH_TRIAGE_CV_FRESH"), os.environ.get("HEARTH_TRIAGE_CV_RECORD")
+    if not fresh and not record:
+        if fingerprint in recorded:
+            return recorded[fingerprint]
+        if cache.exists():
+            return dict(json.loads(cache.read_text(encoding="utf-8")))
+    figures = _run_cross_validation()
+    if fingerprint in recorded:
+        figures_only = {k: v for k, v in figures.items() if k != "report"}
+        assert figures_only == {k: v for k, v in recorded[fingerprint].items() if k != "report"}, (
+            f"triage_cv_figures.json records other figures for these inputs ({fingerprint}) than this run made"
+        )
     cache.parent.mkdir(exist_ok=True)
     partial = cache.with_suffix(f".{os.getpid()}.partial")
     partial.write_text(json.dumps(figures), encoding="utf-8")
     partial.replace(cache)
+    if record:
+        # Keep the records of these same repository files (with and without the shared dev set); drop the rest.
+        keep = {k: v for k, v in recorded.items() if v.get("repository") == cv_inputs_fingerprint(repository_only=True)}
+        keep[fingerprint] = {**figures, "repository": cv_inputs_fingerprint(repository_only=True)}
+        RECORDED.write_text(json.dumps(keep, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return figures
 
 
@@ -146,6 +187,35 @@ def test_the_cross_validation_fingerprint_changes_with_what_it_reads(monkeypatch
     one_more.write_text('{"id": "x", "text": "hello", "risk": "none", "flags": []}\n', encoding="utf-8")
     monkeypatch.setattr(tr, "set_paths", lambda real=tr.set_paths: {**real(), "one-more": one_more})
     assert cv_inputs_fingerprint() != before
+
+
+def test_a_recorded_figure_is_used_only_for_the_inputs_it_was_made_from(monkeypatch, tmp_path):
+    ran = {"crisis_recall": 0.5, "crisis_precision": 0.5, "macro_f1": 0.5, "report": "a fresh run"}
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(sys.modules[__name__], "_run_cross_validation", lambda: ran)
+    monkeypatch.setattr(sys.modules[__name__], "RECORDED", tmp_path / "recorded.json")
+    monkeypatch.delenv("HEARTH_TRIAGE_CV_FRESH", raising=False)
+    monkeypatch.delenv("HEARTH_TRIAGE_CV_RECORD", raising=False)
+    on_record = {"crisis_recall": 0.9, "crisis_precision": 0.9, "macro_f1": 0.9, "report": "recorded"}
+    (tmp_path / "recorded.json").write_text(json.dumps({cv_inputs_fingerprint(): on_record}), encoding="utf-8")
+    assert pooled_cross_validation() == on_record
+
+    one_more = tmp_path / "one-more.jsonl"  # a labelled set added: the record no longer stands for the run
+    one_more.write_text('{"id": "x", "text": "hello", "risk": "none", "flags": []}\n', encoding="utf-8")
+    monkeypatch.setattr(tr, "set_paths", lambda real=tr.set_paths: {**real(), "one-more": one_more})
+    assert pooled_cross_validation() == ran
+
+
+def test_a_fresh_run_that_disagrees_with_the_record_fails(monkeypatch, tmp_path):
+    ran = {"crisis_recall": 0.5, "crisis_precision": 0.5, "macro_f1": 0.5, "report": "a fresh run"}
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(sys.modules[__name__], "_run_cross_validation", lambda: ran)
+    monkeypatch.setattr(sys.modules[__name__], "RECORDED", tmp_path / "recorded.json")
+    monkeypatch.setenv("HEARTH_TRIAGE_CV_FRESH", "1")
+    on_record = {"crisis_recall": 0.9, "crisis_precision": 0.9, "macro_f1": 0.9, "report": "recorded"}
+    (tmp_path / "recorded.json").write_text(json.dumps({cv_inputs_fingerprint(): on_record}), encoding="utf-8")
+    with pytest.raises(AssertionError, match="other figures"):
+        pooled_cross_validation()
 
 
 @pytest.mark.slow
