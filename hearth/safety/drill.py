@@ -127,7 +127,9 @@ class Report:
 def _synthetic(label: str, *roles: str) -> Member:
     with screening.not_member_words("a drill's synthetic person, named by Hearth"):
         person = Member.objects.create_user(
-            f"drill-{uuid.uuid4().hex[:12]}@{DRILL_DOMAIN}", None, display_name=f"Drill: {label}"[:60]
+            f"drill-{uuid.uuid4().hex[:12]}@{DRILL_DOMAIN}",
+            None,
+            display_name=f"Drill: {label}"[: Member._meta.get_field("display_name").max_length],
         )
     for role in roles:
         RoleGrant.objects.create(member=person, role=role)
