@@ -52,6 +52,14 @@ def group(volunteer: Member, member: Member, peer_worker: Member) -> Group:
 
 
 @pytest.fixture
+def ola(make_member: Any, group: Group) -> Member:
+    """A second member of the group, for gatherings' invitations, hybrid attendance and time polls."""
+    person = make_member("Ola")
+    Membership.objects.create(group=group, member=person)
+    return person
+
+
+@pytest.fixture
 def room(group: Group, member: Member) -> Room:
     return actions.do_open_group_room(member, group.pk)
 

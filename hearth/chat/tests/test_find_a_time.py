@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from hearth.chat import access, actions
 from hearth.chat.models import Gathering, GatheringFormat, PollAnswer, TimePoll
-from hearth.community.models import Group, Membership
+from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.models import Notification
 from hearth.core.testing import visible_text
@@ -31,13 +31,6 @@ SATURDAY_11AM = TUESDAY + timedelta(days=4, hours=-1)
 @pytest.fixture(autouse=True)
 def tuesday(time_machine: Any) -> None:
     time_machine.move_to(TUESDAY, tick=False)
-
-
-@pytest.fixture
-def ola(make_member: Any, group: Group) -> Member:
-    person = make_member("Ola")
-    Membership.objects.create(group=group, member=person)
-    return person
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from hearth.chat import actions
 from hearth.chat.models import Attendance, Gathering, GatheringFormat, Rsvp
-from hearth.community.models import Group, Membership
+from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.testing import run_deliveries, visible_text
 from hearth.members.models import Member
@@ -31,13 +31,6 @@ VIDEO = "https://meet.example.org"
 @pytest.fixture(autouse=True)
 def tuesday(time_machine: Any) -> None:
     time_machine.move_to(TUESDAY, tick=False)
-
-
-@pytest.fixture
-def ola(make_member: Any, group: Group) -> Member:
-    person = make_member("Ola")
-    Membership.objects.create(group=group, member=person)
-    return person
 
 
 @pytest.fixture
