@@ -20,7 +20,7 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from hearth.core import audit, notifications
+from hearth.core import audit, notifications, throttle
 from hearth.core import screening as screening_registry
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
@@ -117,6 +117,7 @@ HOSTILITY_WINDOW = timedelta(hours=1)
 HOSTILITY_LIMIT = 3  # flagged messages in the window before the writer is slowed down
 HOSTILITY_COOLDOWN = timedelta(minutes=15)
 REPORTS_PER_HOUR = 5
+REPORT_WINDOW = timedelta(hours=1)
 REPORTS_TO_HIDE = 3
 QUEUE_LIMIT = 500  # items on one queue page  # from different members, pending: hidden until a moderator decides
 _APPEAL_SALT = "hearth.safety.appeal"
@@ -430,10 +431,17 @@ def do_report(
     reason = reason.strip()
     if len(reason) < 3:
         raise ActionError("Tell us briefly what's wrong, so a moderator knows what to look for.")
-    if Report.objects.filter(reporter=reporter, created_at__gte=now - timedelta(hours=1)).count() >= REPORTS_PER_HOUR:
+    recent = list(
+        Report.objects.filter(reporter=reporter, created_at__gt=now - REPORT_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:REPORTS_PER_HOUR]
+    )
+    if len(recent) >= REPORTS_PER_HOUR:
+        # The next one may go when the oldest of the last few leaves the hour.
+        wait = int((recent[-1] + REPORT_WINDOW - now).total_seconds())
         raise ActionError(
             "You've sent several reports in the last hour. Thank you — a moderator will look at them. "
-            "If someone is in danger, use 'Need help now?'."
+            f"You can send another {throttle.when(wait)}. If someone is in danger, use 'Need help now?'."
         )
     if content_key:
         kind = content.get(content_key)

@@ -35,11 +35,17 @@ def test_a_report_reaches_the_queue_and_the_reported_person_is_not_told(
     assert [i.subject for i in actions.queue_for(volunteer)] == [member]
 
 
-def test_reports_are_rate_limited_per_member(member, outsider):
+def test_reports_are_rate_limited_per_member_and_the_refusal_says_when_to_send_the_next(member, outsider, time_machine):
+    time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
     for i in range(actions.REPORTS_PER_HOUR):
         report_member(outsider, member, reason=f"reason number {i}")
-    with pytest.raises(actions.ActionError, match="several reports"):
+        time_machine.shift(timedelta(minutes=5))
+    with pytest.raises(actions.ActionError, match="several reports") as refused:
         report_member(outsider, member)
+    # The first report was 25 minutes ago: it leaves the hour in 35 minutes.
+    assert "You can send another in 35 minutes" in str(refused.value)
+    time_machine.shift(timedelta(minutes=35))
+    assert report_member(outsider, member).pk
 
 
 def test_a_report_needs_a_reason(member, outsider):
