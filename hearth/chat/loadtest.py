@@ -129,21 +129,32 @@ def _workers(pid: int) -> list[int]:
     return found
 
 
-def process_stats(pid: int) -> dict[str, float]:
-    """CPU seconds (user + system) and resident memory (MB) of one process; zeros if it has gone."""
+def process_stats(pid: int, *, reaped_children: bool = False) -> dict[str, float]:
+    """CPU seconds (user + system) and resident memory (MB) of one process; zeros if it has gone.
+
+    With ``reaped_children`` the CPU of its children that have exited and been waited for is counted too.
+    """
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return {"cpu_s": 0.0, "rss_mb": 0.0}
     rss_kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    cpu = ticks / os.sysconf("SC_CLK_TCK")
     return {"cpu_s": cpu, "rss_mb": rss_kb / 1024}
 
 
 def tree_stats(pid: int) -> dict[str, float]:
-    """:func:`process_stats` summed over a process and all its descendants (PostgreSQL's backends)."""
-    total = process_stats(pid)
+    """:func:`process_stats` summed over a process and all its descendants (PostgreSQL's backends).
+
+    CPU includes children that have already exited and been reaped (``cutime``/``cstime``): PostgreSQL's
+    backends come and go with connections, and a backend that ended between two readings would otherwise
+    take its CPU with it and make the difference negative.
+    """
+    total = process_stats(pid, reaped_children=True)
     for child in children_of(pid):
         sub = tree_stats(child)
         total = {k: total[k] + sub[k] for k in total}
