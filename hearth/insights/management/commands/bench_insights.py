@@ -10,21 +10,18 @@ metrics, SVG templates) without network or browser.
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.test import Client
+from django.db import transaction
 from django.utils import timezone
 
 from hearth.availability.models import TalkRequest
 from hearth.care.models import CareItem
 from hearth.community.models import Comment, Post, Reaction
-from hearth.core.bench import report_lines, time_pages
+from hearth.core.bench import PageBench
 from hearth.insights import measures
 from hearth.insights.models import OutcomeResponse
 from hearth.members.models import Member
@@ -34,50 +31,31 @@ YEAR = timedelta(days=365)
 BATCH = 5000
 
 
-class Command(BaseCommand):
+class Command(PageBench):
     help = "Measure the insights dashboard's server time (median and 95th percentile, in ms)."
+    default_email = "coordinator@example.org"
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--email", default="coordinator@example.org")
-        parser.add_argument("--repeat", type=int, default=5)
-        parser.add_argument("--json", action="store_true", help="Print one JSON object instead of lines.")
-
-    def handle(self, *args: Any, email: str, repeat: int, json: bool, **options: Any) -> None:
-        coordinator = Member.objects.filter(email=email).first()
-        if coordinator is None:
-            raise CommandError(f"No account {email}. Load data first: hearth seed_demo --scale 5000:200000")
+    def pages(self, member: Any) -> tuple[dict[str, str], dict[str, Any], str]:
         if TalkRequest.objects.count() < 1000:
             start = time.perf_counter()
             add_a_year_of_activity(random.Random(9))
             self.stdout.write(f"insights: added a year of activity in {time.perf_counter() - start:.0f} s")
-        client = Client()
-        client.force_login(coordinator)
         today = timezone.localdate()
         targets = {
             "dashboard, 12 weeks": "/insights/",
             "dashboard, a year": f"/insights/?start={today - timedelta(days=364)}&end={today}",
         }
         since = timezone.now() - YEAR
-        results: dict[str, Any] = {
+        facts = {
             "members": Member.objects.count(),
             "posts_last_year": Post.objects.filter(created_at__gte=since).count(),
             "reactions_last_year": Reaction.objects.filter(created_at__gte=since).count(),
-            "database": connection.vendor,
         }
-        results.update(time_pages(client, targets, repeat))
-        if json:
-            self.stdout.write(_dumps(results))
-            return
-        self.stdout.write(
-            f"insights: {results['members']} members, {results['posts_last_year']} posts and "
-            f"{results['reactions_last_year']} reactions in the last year, {results['database']}"
+        headline = (
+            f"insights: {facts['members']} members, {facts['posts_last_year']} posts and "
+            f"{facts['reactions_last_year']} reactions in the last year"
         )
-        for line in report_lines(results, targets):
-            self.stdout.write(line)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value)
+        return targets, facts, headline
 
 
 def add_a_year_of_activity(rng: random.Random) -> None:
