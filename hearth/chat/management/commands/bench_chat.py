@@ -34,6 +34,7 @@ machine a figure means little without it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -63,6 +64,7 @@ SETTLE_QUIET = 1.0  # seconds without presence events before sending starts
 DRAIN_QUIET = 10.0  # seconds without progress after sending before the run is counted
 DRAIN_MAX = 120.0
 CONNECT_TRIES = 8  # per socket, with jittered waits between, before the run gives up
+REORDER_S = 0.25  # as room.js: how long a jump in seqs waits before the gap is fetched
 
 
 class Command(BaseCommand):
@@ -163,6 +165,7 @@ class Receiver:
     contiguous: int = 0  # every seq up to here has been seen
     ahead: set[int] = field(default_factory=set)
     resuming: bool = False
+    reorder_wait: asyncio.Task[None] | None = None  # a seq jump waiting REORDER_S before it is filled
 
     def see(self, seq: int) -> None:
         if seq <= self.contiguous:
@@ -210,7 +213,7 @@ class Run:
                 if kind == "chat.message":
                     seq = event["seq"]
                     if seq > r.contiguous + 1 and not r.resuming and seq not in r.ahead:
-                        await self.fill_gap(r)
+                        self.gap_seen(r)
                     r.see(seq)
                     cid = event.get("client_id") or ""
                     if cid.startswith("b"):
@@ -250,6 +253,18 @@ class Run:
                         await self.fill_gap(r)
         except Exception:  # noqa: S110 (closed at the end, or by the server)
             pass
+
+    def gap_seen(self, r: Receiver) -> None:
+        """As room.js: a seq jump waits a moment (another process's message may still be on its way) before
+        it is filled, so two processes' interleaving doesn't fetch a message twice."""
+        if r.reorder_wait is None or r.reorder_wait.done():
+            r.reorder_wait = asyncio.create_task(self._fill_if_still_missing(r))
+
+    async def _fill_if_still_missing(self, r: Receiver) -> None:
+        await asyncio.sleep(REORDER_S)
+        if r.ahead and not r.resuming:
+            with contextlib.suppress(Exception):  # the socket closed meanwhile: the run is ending
+                await self.fill_gap(r)
 
     async def fill_gap(self, r: Receiver) -> None:
         r.resuming = True

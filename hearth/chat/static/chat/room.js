@@ -3,8 +3,8 @@
 // message only when the server acknowledges it (it is stored by then), says "Not sent" with a way to try
 // again when the server refuses it, and waits visibly while the connection is down. Reconnects resume from
 // the last seq with no gap ("contiguous"), and retried sends reuse their client_id so the server stores
-// each message once. A jump in seqs (or a "gap" frame: the server had to skip frames for a slow connection)
-// is filled at once on the same socket with resume_after; a "slow_down" frame (the server is over capacity,
+// each message once. A jump in seqs still open after a quarter of a second (a "gap" frame at once: the server
+// had to skip frames for a slow connection) is filled on the same socket with resume_after; a "slow_down" frame (the server is over capacity,
 // nothing was stored) sends the message again after the time it gives. Reconnects wait a random part of a
 // growing delay, so a restarted server isn't met by every page at the same instant. Messages that arrive live get the same Edit / Delete / Hide / Report tools as the
 // server-rendered ones (_message.html), built from the URLs on #chat.
@@ -56,6 +56,19 @@
       ahead.delete(contiguous + 1);
       contiguous += 1;
     }
+  }
+
+  // A jump in seqs waits this long before asking: with several server processes, a message sent to another
+  // process can arrive a moment after a later one sent to ours, and asking at once would fetch it twice.
+  const REORDER_MS = 250;
+  let reorderTimer = null;
+
+  function gapSeen() {
+    if (reorderTimer) return;
+    reorderTimer = setTimeout(() => {
+      reorderTimer = null;
+      if (ahead.size) fillGap();
+    }, REORDER_MS);
   }
 
   // Something between `contiguous` and what we've seen is missing: ask for it now, on this socket.
@@ -384,7 +397,7 @@
     switch (event.kind) {
       case "chat.message":
       case "chat.message.changed": {
-        if (event.kind === "chat.message" && event.seq > contiguous + 1 && !ahead.has(event.seq)) fillGap();
+        if (event.kind === "chat.message" && event.seq > contiguous + 1 && !ahead.has(event.seq)) gapSeen();
         see(event.seq);
         see(event.changed_seq);
         const added = upsert(event);
