@@ -62,31 +62,25 @@ from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
 from hearth.core.screening import respond_to_screening
+from hearth.core.web import MemberRequest, show_errors
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
-
-
-def _me(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
-
 
 # --- Talk now (members) -------------------------------------------------------------
 
 
 @login_required
-def talk(request: HttpRequest) -> HttpResponse:
-    member = _me(request)
+def talk(request: MemberRequest) -> HttpResponse:
+    member = request.member
     current = next(iter(actions.my_requests(member)), None)
     on_duty = actions.on_duty_supporters()
     modes_on = {m for p in actions.supporter_profiles(on_duty).values() for m in p.modes} if on_duty else None
     form = TalkRequestForm(request.POST or None, known_tags=known_experience_tags(), modes_on=modes_on)
     if request.method == "POST" and current is None and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             talk_request = actions.do_request_talk(member, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             done = "Thank you. We've got your message." if talk_request.state == "message" else "You're in the queue."
             return respond_to_screening(request, talk_request.screening, reverse("availability:talk"), done)
     context: dict[str, Any] = {"form": form, "current": current, "on_duty": on_duty}
@@ -102,52 +96,44 @@ def talk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def talk_cancel(request: HttpRequest, request_id: int) -> HttpResponse:
-    talk_request = access_own_request(_me(request), request_id)
-    try:
-        actions.do_cancel_talk(_me(request), talk_request)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+def talk_cancel(request: MemberRequest, request_id: int) -> HttpResponse:
+    talk_request = access_own_request(request.member, request_id)
+    with show_errors(request) as attempt:
+        actions.do_cancel_talk(request.member, talk_request)
+    if attempt.ok:
         messages.info(request, "You've stopped waiting. You can ask again any time.")
     return redirect("availability:talk")
 
 
 @login_required
 @require_POST
-def talk_match(request: HttpRequest, request_id: int) -> HttpResponse:
-    talk_request = access_own_request(_me(request), request_id)
-    try:
-        actions.do_update_preferences(_me(request), talk_request, strict_match=request.POST.get("strict") == "yes")
-    except ActionError as exc:
-        messages.error(request, str(exc))
+def talk_match(request: MemberRequest, request_id: int) -> HttpResponse:
+    talk_request = access_own_request(request.member, request_id)
+    with show_errors(request):
+        actions.do_update_preferences(request.member, talk_request, strict_match=request.POST.get("strict") == "yes")
     return redirect("availability:talk")
 
 
 @login_required
 @require_POST
-def talk_mode(request: HttpRequest, request_id: int) -> HttpResponse:
-    talk_request = access_own_request(_me(request), request_id)
+def talk_mode(request: MemberRequest, request_id: int) -> HttpResponse:
+    talk_request = access_own_request(request.member, request_id)
     form = ModeForm(request.POST)
-    try:
+    with show_errors(request):
         if not form.is_valid():
             raise ActionError("Choose how you'd like to talk: text chat, a phone call back, or video.")
-        actions.do_update_preferences(_me(request), talk_request, mode=form.cleaned_data["mode"])
-    except ActionError as exc:
-        messages.error(request, str(exc))
+        actions.do_update_preferences(request.member, talk_request, mode=form.cleaned_data["mode"])
     return redirect("availability:talk")
 
 
 @login_required
-def talk_message(request: HttpRequest) -> HttpResponse:
+def talk_message(request: MemberRequest) -> HttpResponse:
     """Leave a message for the next supporter on duty (the no-one-on fallback)."""
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            talk_request = actions.do_request_talk(_me(request), message=form.cleaned_data["message"])
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        with show_errors(request, form=form) as attempt:
+            talk_request = actions.do_request_talk(request.member, message=form.cleaned_data["message"])
+        if attempt.ok:
             return respond_to_screening(
                 request,
                 talk_request.screening,
@@ -184,12 +170,12 @@ def _duty_context(supporter: Member) -> dict[str, Any]:
 
 
 @login_required
-def duty(request: HttpRequest) -> HttpResponse:
-    supporter = _me(request)
+def duty(request: MemberRequest) -> HttpResponse:
+    supporter = request.member
     policy.require(supporter, Perm.TAKE_SHIFTS)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with show_errors(request):
             if action == "check_in":
                 actions.do_check_in(supporter)
             elif action == "check_out":
@@ -210,25 +196,21 @@ def duty(request: HttpRequest) -> HttpResponse:
                 if closing is None:
                     raise Http404
                 actions.do_close_talk(supporter, closing)
-        except ActionError as exc:
-            messages.error(request, str(exc))
         return redirect("availability:duty")
     template = "availability/_duty_queue.html" if request.htmx else "availability/duty.html"  # type: ignore[attr-defined]
     return render(request, template, _duty_context(supporter))
 
 
 @login_required
-def handover(request: HttpRequest) -> HttpResponse:
+def handover(request: MemberRequest) -> HttpResponse:
     """Handover notes between shifts: anyone on the rota leaves one; staff read the last two days' (audited)."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.WRITE_HANDOVER)
     form = HandoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form, field="note") as attempt:
             actions.do_write_handover(me, form.cleaned_data["note"])
-        except ActionError as exc:
-            form.add_error("note", str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, "Thank you. Your note is there for the next people on.")
             return redirect("availability:handover")
     notes = actions.handover_notes(me) if policy.can(me, Perm.READ_HANDOVER) else None
@@ -238,18 +220,16 @@ def handover(request: HttpRequest) -> HttpResponse:
 # --- Supporter profiles -----------------------------------------------------------------------
 
 
-def _profile_page(request: HttpRequest, supporter: Member) -> HttpResponse:
-    me = _me(request)
+def _profile_page(request: MemberRequest, supporter: Member) -> HttpResponse:
+    me = request.member
     profile = actions.supporter_profiles([supporter])[supporter.pk]
     form = SupporterProfileForm(
         request.POST or None, initial=SupporterProfileForm.initial_for(profile), known_tags=known_experience_tags()
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             actions.do_save_supporter_profile(me, supporter, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, "The supporter profile is saved. Matching uses it from now on.")
             return redirect(request.path)
     return render(
@@ -260,20 +240,20 @@ def _profile_page(request: HttpRequest, supporter: Member) -> HttpResponse:
 
 
 @login_required
-def my_supporter_profile(request: HttpRequest) -> HttpResponse:
-    policy.require(_me(request), Perm.TAKE_SHIFTS)
-    return _profile_page(request, _me(request))
+def my_supporter_profile(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.TAKE_SHIFTS)
+    return _profile_page(request, request.member)
 
 
 @login_required
-def supporter_profile(request: HttpRequest, member_id: int) -> HttpResponse:
-    policy.require(_me(request), Perm.MANAGE_SUPPORTERS)
-    return _profile_page(request, access_supporter(_me(request), member_id))
+def supporter_profile(request: MemberRequest, member_id: int) -> HttpResponse:
+    policy.require(request.member, Perm.MANAGE_SUPPORTERS)
+    return _profile_page(request, access_supporter(request.member, member_id))
 
 
 @login_required
-def supporter_list(request: HttpRequest) -> HttpResponse:
-    policy.require(_me(request), Perm.MANAGE_SUPPORTERS)
+def supporter_list(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.MANAGE_SUPPORTERS)
     people = list(supporters_query())
     profiles = actions.supporter_profiles(people)
     return render(
@@ -304,10 +284,10 @@ class DayRow:
 
 
 @login_required
-def rota(request: HttpRequest) -> HttpResponse:
+def rota(request: MemberRequest) -> HttpResponse:
     """The week at a glance: gaps first (with fill and offer on each), shifts to take, then the week, then
     regular shifts. Coordinators see every gap; supporters see the week and what they can take."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.TAKE_SHIFTS)
     start = _week(request)
     week = Rota(start, 7)
@@ -376,12 +356,12 @@ def rota(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def rota_gap(request: HttpRequest) -> HttpResponse:
+def rota_gap(request: MemberRequest) -> HttpResponse:
     """Fill a gap with a named supporter, or offer it to everyone eligible: one tap, from the gap itself."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.MANAGE_ROTA)
     form = GapForm(request.POST)
-    try:
+    with show_errors(request):
         if not form.is_valid():
             raise ActionError("Those hours didn't come through. Reload the rota and try again.")
         gap = form.cleaned_data
@@ -405,44 +385,38 @@ def rota_gap(request: HttpRequest) -> HttpResponse:
                 request,
                 f"{supporter.display_name} is on the rota {gap['date']:%A} {gap['starts']:%H:%M}-{gap['ends']:%H:%M}.",
             )
-    except ActionError as exc:
-        messages.error(request, str(exc))
     return _back_to_rota(request, "#gaps-h")
 
 
 @login_required
 @require_POST
-def offer_claim(request: HttpRequest, offer_id: int) -> HttpResponse:
-    me = _me(request)
+def offer_claim(request: MemberRequest, offer_id: int) -> HttpResponse:
+    me = request.member
     offer = access_offer(me, offer_id)
-    try:
+    with show_errors(request) as attempt:
         actions.do_claim_open_shift(me, offer)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if attempt.ok:
         messages.success(request, f"Thank you: the shift on {offer.date:%A %-d %B} is yours. It's on the rota.")
     return _back_to_rota(request)
 
 
 @login_required
 @require_POST
-def offer_withdraw(request: HttpRequest, offer_id: int) -> HttpResponse:
-    me = _me(request)
+def offer_withdraw(request: MemberRequest, offer_id: int) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.MANAGE_ROTA)
     offer = access_offer(me, offer_id)
-    try:
+    with show_errors(request) as attempt:
         actions.do_withdraw_open_shift(me, offer)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if attempt.ok:
         messages.success(request, "The offer is withdrawn.")
     return _back_to_rota(request, "#gaps-h")
 
 
 @login_required
 @require_POST
-def rota_add(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def rota_add(request: MemberRequest) -> HttpResponse:
+    me = request.member
     form = ShiftPatternForm(request.POST)
     supporter = me
     chosen = params.get_id(request.POST, "supporter")
@@ -452,21 +426,19 @@ def rota_add(request: HttpRequest) -> HttpResponse:
         problems = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, f"Check the day and times: {problems}")
     else:
-        try:
+        with show_errors(request) as attempt:
             actions.do_add_shift_pattern(me, supporter, **form.cleaned_data)
-        except ActionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, "Shift added to the rota.")
     return _back_to_rota(request, "#regular-h")
 
 
 @login_required
 @require_POST
-def rota_pattern(request: HttpRequest, pattern_id: int) -> HttpResponse:
-    me = _me(request)
+def rota_pattern(request: MemberRequest, pattern_id: int) -> HttpResponse:
+    me = request.member
     pattern = access_pattern(me, pattern_id)
-    try:
+    with show_errors(request):
         if request.POST.get("action") == "remove":
             actions.do_remove_shift_pattern(me, pattern)
             messages.success(request, "Shift removed from the rota.")
@@ -480,21 +452,17 @@ def rota_pattern(request: HttpRequest, pattern_id: int) -> HttpResponse:
             else:
                 actions.do_mark_off(me, pattern.supporter, form.cleaned_data["date"], form.cleaned_data["note"])
                 messages.success(request, "Marked as off that day.")
-    except ActionError as exc:
-        messages.error(request, str(exc))
     return _back_to_rota(request, "#regular-h")
 
 
 @login_required
 @require_POST
-def cover_take(request: HttpRequest, cover_id: int) -> HttpResponse:
-    me = _me(request)
+def cover_take(request: MemberRequest, cover_id: int) -> HttpResponse:
+    me = request.member
     cover = access_cover_request(me, cover_id)
-    try:
+    with show_errors(request) as attempt:
         actions.do_take_cover(me, cover)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if attempt.ok:
         messages.success(request, "Thank you for covering. It's on the rota.")
     return _back_to_rota(request)
 
@@ -503,9 +471,9 @@ def cover_take(request: HttpRequest, cover_id: int) -> HttpResponse:
 
 
 @login_required
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: MemberRequest) -> HttpResponse:
     """Service hours per weekday, special days, and the staffing rules gaps are checked against."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.MANAGE_ROTA)
     weekly = {h.weekday: h for h in ServiceHours.objects.all()}
     which = request.POST.get("form", "")
@@ -522,7 +490,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     exception_form = ServiceExceptionForm(request.POST if which == "exception" else None)
     rule_form = StaffingRuleForm(request.POST if which == "rule" else None)
     if request.method == "POST":
-        try:
+        with show_errors(request):
             if which == "hours":
                 if not all(f.is_valid() for _, _, f in hours_forms):
                     raise ActionError("Check the hours marked below.")
@@ -559,8 +527,6 @@ def rules(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "The special day is removed.")
                 return redirect("availability:rules")
             raise ActionError("Something went wrong with that form. Please try again.")
-        except ActionError as exc:
-            messages.error(request, str(exc))
     written = list(StaffingRule.objects.all())
     return render(
         request,
@@ -577,15 +543,15 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def on_call(request: HttpRequest) -> HttpResponse:
+def on_call(request: MemberRequest) -> HttpResponse:
     """The on-call rota: who is reached, and how, when a crisis alert comes in and nobody is on duty."""
     from hearth.core import push
 
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.MANAGE_ROTA)
     form = OnCallForm(request.POST if request.POST.get("form") == "add" else None)
     if request.method == "POST":
-        try:
+        with show_errors(request):
             if request.POST.get("form") == "add":
                 if not form.is_valid():
                     raise ActionError("Check the on-call hours marked below.")
@@ -604,8 +570,6 @@ def on_call(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Those on-call hours are removed.")
                 return redirect("availability:on_call")
             raise ActionError("Something went wrong with that form. Please try again.")
-        except ActionError as exc:
-            messages.error(request, str(exc))
     # Honest about what will happen: a push to nobody's phone would reach nobody, so they are emailed instead.
     rows = [
         (slot, slot.channel == OnCallSlot.Channel.PUSH and not push.reachable(slot.person))

@@ -33,21 +33,17 @@ from hearth.core.crisis import emergency_number
 from hearth.core.errors import ActionError
 from hearth.core.home import panels_for
 from hearth.core.screening import respond_to_screening
+from hearth.core.web import MemberRequest, show_errors
 from hearth.members import consent, policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
-
-
-def _me(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
-
 
 # --- Supporters: the queue and a person's care page ---------------------------------------------
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def queue(request: MemberRequest) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.VIEW_CARE_QUEUE)
     entries = care_queue.build_queue(me)
     return render(
@@ -58,8 +54,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person(request: HttpRequest, member_id: int) -> HttpResponse:
-    me = _me(request)
+def person(request: MemberRequest, member_id: int) -> HttpResponse:
+    me = request.member
     who, entry = care_queue.access_person(me, member_id)
     staff = policy.can(me, Perm.USE_CARE_QUEUE)
     actions.record_person_read(me, who)
@@ -94,12 +90,12 @@ def _last_room(request: HttpRequest, who: Member) -> int | None:
 
 @login_required
 @require_POST
-def person_action(request: HttpRequest, member_id: int) -> HttpResponse:
-    me = _me(request)
+def person_action(request: MemberRequest, member_id: int) -> HttpResponse:
+    me = request.member
     who, _entry = care_queue.access_person(me, member_id)
     action = request.POST.get("action", "")
     back = request.POST.get("next") == "queue"
-    try:
+    with show_errors(request):
         if action == "claim":
             actions.do_claim(me, who.pk)
             messages.success(request, f"You're reaching out to {who.display_name}.")
@@ -150,8 +146,6 @@ def person_action(request: HttpRequest, member_id: int) -> HttpResponse:
             messages.success(request, f"You're now {who.display_name}'s usual supporter.")
         else:
             raise ActionError("That isn't something this page can do.")
-    except ActionError as exc:
-        messages.error(request, str(exc))
     if back:
         return redirect("care:queue")
     return redirect("care:person", member_id=who.pk)
@@ -161,12 +155,12 @@ def person_action(request: HttpRequest, member_id: int) -> HttpResponse:
 
 
 @login_required
-def worried(request: HttpRequest) -> HttpResponse:
+def worried(request: MemberRequest) -> HttpResponse:
     """Tell the team what you noticed about someone (from their post, reply, chat message or profile).
 
     The words reach staff only; the person raising it is thanked and never told what happens next.
     """
-    me = _me(request)
+    me = request.member
     data = request.POST if request.method == "POST" else request.GET
     target = access_worry_target(
         me,
@@ -176,7 +170,7 @@ def worried(request: HttpRequest) -> HttpResponse:
     )
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             concern = actions.do_raise_concern(
                 me,
                 target.person,
@@ -184,9 +178,7 @@ def worried(request: HttpRequest) -> HttpResponse:
                 content_key=target.content_key,
                 object_id=target.object_id,
             )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"Thank you for telling us about {target.person.display_name}. Someone from the team will look at "
@@ -212,8 +204,8 @@ def worried(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def mine(request: MemberRequest) -> HttpResponse:
+    me = request.member
     shared = cues.audiences_of([me.pk])
     rows = [
         {"kind": kind, "audience": shared.get((me.pk, source), consent.NOBODY)} for source, kind in cues.KINDS.items()
@@ -242,10 +234,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mine_action(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def mine_action(request: MemberRequest) -> HttpResponse:
+    me = request.member
     action = request.POST.get("action", "")
-    try:
+    with show_errors(request):
         if action == "mood":
             form = MoodForm(request.POST)
             if not form.is_valid():
@@ -292,8 +284,6 @@ def mine_action(request: HttpRequest) -> HttpResponse:
             messages.success(request, "That token no longer works.")
         else:
             raise ActionError("That isn't something this page can do.")
-    except ActionError as exc:
-        messages.error(request, str(exc))
     return redirect("care:mine")
 
 

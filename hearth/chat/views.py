@@ -70,6 +70,7 @@ from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.core.home import Panel, register_panel
 from hearth.core.screening import respond_to_screening
+from hearth.core.web import MemberRequest, show_errors
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -78,8 +79,8 @@ PAGE_SIZE = 50
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def index(request: MemberRequest) -> HttpResponse:
+    member = request.member
     return render(
         request,
         "chat/index.html",
@@ -94,9 +95,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: MemberRequest) -> HttpResponse:
     """Messages: every conversation the member is in, latest first, with what's unread."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     pager = Paginator(access.inbox(member), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"entry": e, "other": access.other_person(e, member), "conversation": getattr(e.room, "conversation", None)}
@@ -118,9 +119,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def message_settings(request: HttpRequest) -> HttpResponse:
+def message_settings(request: MemberRequest) -> HttpResponse:
     """The member's own choice about messages from other members, and the people they blocked."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     form = MessagesFromForm(request.POST or None, initial={"messages_from": access.messages_from(member)})
     if request.method == "POST" and form.is_valid():
         actions.do_set_messages_from(member, form.cleaned_data["messages_from"])
@@ -134,9 +135,9 @@ def message_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def message_someone(request: HttpRequest) -> HttpResponse:
+def message_someone(request: MemberRequest) -> HttpResponse:
     """People in the member's groups who take messages from other members."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     return render(
         request,
         "chat/message_someone.html",
@@ -150,27 +151,24 @@ def message_someone(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def start_member_conversation(request: HttpRequest, member_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def start_member_conversation(request: MemberRequest, member_id: int) -> HttpResponse:
+    member = request.member
     other = access.access_peer(member, member_id)
-    try:
+    with show_errors(request) as attempt:
         conversation = actions.do_start_member_conversation(member, other)
-    except ActionError as error:
-        messages.error(request, str(error))
+    if attempt.failed:
         return redirect("chat:message_someone")
     return redirect("chat:room", conversation.room_id)
 
 
 @login_required
 @require_POST
-def block_member(request: HttpRequest, member_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def block_member(request: MemberRequest, member_id: int) -> HttpResponse:
+    member = request.member
     other = access.access_peer(member, member_id)
-    try:
+    with show_errors(request) as attempt:
         actions.do_block(member, other)
-    except ActionError as error:
-        messages.error(request, str(error))
-    else:
+    if attempt.ok:
         messages.success(
             request,
             f"You've blocked {other.display_name}. Neither of you can message the other, and they aren't told. "
@@ -181,8 +179,8 @@ def block_member(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unblock_member(request: HttpRequest, member_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def unblock_member(request: MemberRequest, member_id: int) -> HttpResponse:
+    member = request.member
     other = access.access_peer(member, member_id)
     actions.do_unblock(member, other)
     messages.success(request, f"You've unblocked {other.display_name}.")
@@ -190,18 +188,16 @@ def unblock_member(request: HttpRequest, member_id: int) -> HttpResponse:
 
 
 @login_required
-def review_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def review_conversation(request: MemberRequest, conversation_id: int) -> HttpResponse:
     """Staff read a one-to-one they're not in: only once a report or a crisis opened it, with a reason
     (each read audited). GET asks for the reason; the messages are shown only in answer to it."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     conversation, openers = access.access_conversation_for_review(member, conversation_id)
     form = ReviewForm(request.POST or None)
     rows = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form):
             rows = actions.do_review_conversation(member, conversation, form.cleaned_data["reason"], openers)
-        except ActionError as error:
-            form.add_error(None, str(error))
     return render(
         request,
         "chat/review.html",
@@ -210,9 +206,9 @@ def review_conversation(request: HttpRequest, conversation_id: int) -> HttpRespo
 
 
 @login_required
-def coming_up(request: HttpRequest) -> HttpResponse:
+def coming_up(request: MemberRequest) -> HttpResponse:
     """The "Coming up" panel alone, for a page to refresh it when a gathering is announced."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     group = None
     group_id = params.get_id(request.GET, "group")
     if group_id is not None:
@@ -222,14 +218,14 @@ def coming_up(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def group_room(request: HttpRequest, group_id: int) -> HttpResponse:
-    room = actions.do_open_group_room(request.user, group_id)  # type: ignore[arg-type]
+def group_room(request: MemberRequest, group_id: int) -> HttpResponse:
+    room = actions.do_open_group_room(request.member, group_id)
     return redirect("chat:room", room.pk)
 
 
 @login_required
-def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def room_page(request: MemberRequest, room_id: int) -> HttpResponse:
+    member = request.member
     room = access.access_room(member, room_id)
     # Read before the history: anything newer reaches the page through the socket's resume.
     last_seq = room.last_seq
@@ -311,8 +307,8 @@ def _room_redirect(room_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def send(request: HttpRequest, room_id: int) -> HttpResponse:
-    room = access.access_room(request.user, room_id)  # type: ignore[arg-type]
+def send(request: MemberRequest, room_id: int) -> HttpResponse:
+    room = access.access_room(request.member, room_id)
     form = SendForm(request.POST)
     if form.is_valid():
         retry = pushback.gate.enter(room.pk)
@@ -325,13 +321,10 @@ def send(request: HttpRequest, room_id: int) -> HttpResponse:
             )
             response["Retry-After"] = str(seconds)
             return response
-        try:
-            message, _ = _store_message(request.user, room, form.cleaned_data["body"], form.cleaned_data["client_id"])
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            if message.screening is not None:
-                return respond_to_screening(request, message.screening, reverse("chat:room", args=[room.pk]), "Sent.")
+        with show_errors(request) as attempt:
+            message, _ = _store_message(request.member, room, form.cleaned_data["body"], form.cleaned_data["client_id"])
+        if attempt.ok and message.screening is not None:
+            return respond_to_screening(request, message.screening, reverse("chat:room", args=[room.pk]), "Sent.")
     else:
         messages.error(request, "Write something before sending (up to 4,000 characters).")
     return _room_redirect(room.pk)
@@ -347,66 +340,58 @@ def _store_message(member: Any, room: Any, body: str, client_id: str) -> tuple[A
 
 
 @login_required
-def edit(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = access.access_message(request.user, message_id)  # type: ignore[arg-type]
+def edit(request: MemberRequest, message_id: int) -> HttpResponse:
+    message = access.access_message(request.member, message_id)
     # Only the author, within the edit window: anyone else gets the reason, not a form that can't be sent.
-    _refuse_unless(actions.check_own_recent, request.user, message, timezone.now())
+    _refuse_unless(actions.check_own_recent, request.member, message, timezone.now())
     form = EditForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_edit_message(request.user, message, form.cleaned_data["body"])  # type: ignore[arg-type]
+        with show_errors(request, form=form):
+            actions.do_edit_message(request.member, message, form.cleaned_data["body"])
             return _room_redirect(message.room_id)
-        except ActionError as error:
-            form.add_error(None, str(error))
     return render(request, "chat/edit.html", {"form": form, "message": message})
 
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = access.access_message(request.user, message_id)  # type: ignore[arg-type]
-    try:
-        actions.do_delete_message(request.user, message)  # type: ignore[arg-type]
-    except ActionError as error:
-        messages.error(request, str(error))
+def delete(request: MemberRequest, message_id: int) -> HttpResponse:
+    message = access.access_message(request.member, message_id)
+    with show_errors(request):
+        actions.do_delete_message(request.member, message)
     return _room_redirect(message.room_id)
 
 
 @login_required
 @require_POST
-def hide(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = access.access_message(request.user, message_id)  # type: ignore[arg-type]
+def hide(request: MemberRequest, message_id: int) -> HttpResponse:
+    message = access.access_message(request.member, message_id)
     form = HideForm(request.POST)
     form.is_valid()
-    try:
-        actions.do_hide_message(request.user, message, form.cleaned_data.get("reason", ""))  # type: ignore[arg-type]
+    with show_errors(request):
+        actions.do_hide_message(request.member, message, form.cleaned_data.get("reason", ""))
         messages.success(request, "The message is hidden. The audit log records it.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return _room_redirect(message.room_id)
 
 
 @login_required
 @require_POST
-def hand(request: HttpRequest, room_id: int) -> HttpResponse:
+def hand(request: MemberRequest, room_id: int) -> HttpResponse:
     """Raise or lower your hand; a facilitator lowers someone else's with ``member``."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     room = access.access_room(member, room_id)
-    try:
+    with show_errors(request):
         if request.POST.get("raise") == "1":
             actions.do_raise_hand(member, room)
         else:
             actions.do_clear_hand(member, room, params.get_id(request.POST, "member") or member.pk)
-    except ActionError as error:
-        messages.error(request, str(error))
     return _room_redirect(room.pk)
 
 
 @login_required
 @require_POST
-def facilitate(request: HttpRequest, room_id: int) -> HttpResponse:
+def facilitate(request: MemberRequest, room_id: int) -> HttpResponse:
     """The facilitation panel's buttons without JavaScript: a prompt, the closing round, a hand-off."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     room = access.access_room(member, room_id)
     what = request.POST.get("what")
     try:
@@ -440,36 +425,34 @@ def _refuse_unless(check: Any, *args: Any) -> None:
 
 
 @login_required
-def new_drop_in(request: HttpRequest, group_id: int) -> HttpResponse:
-    group, membership = access_group_content(request.user, group_id)  # type: ignore[arg-type]
+def new_drop_in(request: MemberRequest, group_id: int) -> HttpResponse:
+    group, membership = access_group_content(request.member, group_id)
     _refuse_unless(actions.check_can_open_drop_in, membership)
     form = DropInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            drop_in = actions.do_create_drop_in(request.user, group.pk, **form.cleaned_data)  # type: ignore[arg-type]
+        with show_errors(request, form=form):
+            drop_in = actions.do_create_drop_in(request.member, group.pk, **form.cleaned_data)
             messages.success(request, f"The drop-in is set up: {drop_in.hours_label()}.")
             return redirect("chat:room", drop_in.room_id)
-        except ActionError as error:
-            form.add_error(None, str(error))
     return render(request, "chat/form_page.html", {"form": form, "group": group, "heading": "Open a drop-in"})
 
 
 @login_required
-def new_gathering(request: HttpRequest, group_id: int) -> HttpResponse:
-    group, membership = access_group_content(request.user, group_id)  # type: ignore[arg-type]
-    _refuse_unless(actions.check_can_schedule, request.user, membership)
+def new_gathering(request: MemberRequest, group_id: int) -> HttpResponse:
+    group, membership = access_group_content(request.member, group_id)
+    _refuse_unless(actions.check_can_schedule, request.member, membership)
     people = Member.objects.filter(memberships__group=group, is_active=True).order_by("display_name")
     form = GatheringForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         repeat, until = fields.pop("repeat", ""), fields.pop("until", None)
         invite_only = fields.pop("invite_only", False)
-        try:
+        with show_errors(request, form=form):
             if repeat and invite_only:
                 raise ActionError("A gathering only for people you invite is one date at a time: leave Repeats off.")
             if repeat:
                 series = actions.do_schedule_series(
-                    request.user,  # type: ignore[arg-type]
+                    request.member,
                     group.pk,
                     repeat=repeat,
                     until=until,
@@ -477,7 +460,7 @@ def new_gathering(request: HttpRequest, group_id: int) -> HttpResponse:
                 )
                 return redirect("chat:series", series.pk)
             gathering = actions.do_schedule_gathering(
-                request.user,  # type: ignore[arg-type]
+                request.member,
                 group.pk,
                 invite_only=invite_only,
                 **fields,
@@ -485,14 +468,12 @@ def new_gathering(request: HttpRequest, group_id: int) -> HttpResponse:
             if invite_only:
                 messages.info(request, "Now choose who to invite: only they will see it.")
             return redirect("chat:gathering", gathering.pk)
-        except ActionError as error:
-            form.add_error(None, str(error))
     return render(request, "chat/form_page.html", {"form": form, "group": group, "heading": "Schedule a gathering"})
 
 
 @login_required
-def gathering_page(request: HttpRequest, gathering_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def gathering_page(request: MemberRequest, gathering_id: int) -> HttpResponse:
+    member = request.member
     gathering = access.access_gathering(member, gathering_id)
     rsvp = Rsvp.objects.filter(gathering=gathering, member=member).first()
     form = RsvpForm(
@@ -506,7 +487,7 @@ def gathering_page(request: HttpRequest, gathering_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         remind = form.cleaned_data["remind"]
-        try:
+        with show_errors(request, form=form):
             rsvp = actions.do_rsvp(
                 member,
                 gathering,
@@ -523,8 +504,6 @@ def gathering_page(request: HttpRequest, gathering_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Thanks, your answer is saved.")
             return redirect("chat:gathering", gathering.pk)
-        except ActionError as error:
-            form.add_error(None, str(error))
     facilitating = member.pk in (gathering.facilitator_id, gathering.online_volunteer_id)
     staff_view = policy.can(member, Perm.VIEW_SESSION_NOTES)
     running = gathering.facilitator_id == member.pk or actions.can_run(member, gathering.group_id)
@@ -572,18 +551,16 @@ def _invitable(gathering: Gathering, actor: Member, invitations: list[GatheringI
 
 @login_required
 @require_POST
-def invite_to_gathering(request: HttpRequest, gathering_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def invite_to_gathering(request: MemberRequest, gathering_id: int) -> HttpResponse:
+    member = request.member
     gathering = access.access_gathering(member, gathering_id)
     invitations = list(GatheringInvitation.objects.filter(gathering=gathering))
     form = InviteForm(request.POST, people=_invitable(gathering, member, invitations))
-    try:
+    with show_errors(request):
         if not form.is_valid():
             raise ActionError("Choose who you'd like to invite from the people in the group.")
         made = actions.do_invite(member, gathering, form.cleaned_data["people"])
         messages.success(request, f"Invited {len(made)} {'person' if len(made) == 1 else 'people'}. They've been told.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:gathering", gathering.pk)
 
 
@@ -602,30 +579,26 @@ def _both_ways(answers: list[Rsvp], attendance: list[Attendance]) -> list[dict[s
 
 @login_required
 @require_POST
-def gathering_capacity(request: HttpRequest, gathering_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def gathering_capacity(request: MemberRequest, gathering_id: int) -> HttpResponse:
+    member = request.member
     gathering = access.access_gathering(member, gathering_id)
     form = CapacityForm(request.POST)
-    try:
+    with show_errors(request):
         if not form.is_valid():
             raise ActionError("Choose between 1 and 1,000 places, or leave it empty for no limit.")
         actions.do_set_capacity(member, gathering, form.cleaned_data["capacity"])
         messages.success(request, "The number of places is saved.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:gathering", gathering.pk)
 
 
 @login_required
 @require_POST
-def cancel_gathering(request: HttpRequest, gathering_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def cancel_gathering(request: MemberRequest, gathering_id: int) -> HttpResponse:
+    member = request.member
     gathering = access.access_gathering(member, gathering_id)
-    try:
+    with show_errors(request):
         actions.do_cancel_gathering(member, gathering)
         messages.success(request, "It's cancelled. Everyone who answered has been told.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:gathering", gathering.pk)
 
 
@@ -637,14 +610,14 @@ def _ics_response(gatherings: Any, name: str, filename: str) -> HttpResponse:
 
 
 @login_required
-def gathering_ics(request: HttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = access.access_gathering(request.user, gathering_id)  # type: ignore[arg-type]
+def gathering_ics(request: MemberRequest, gathering_id: int) -> HttpResponse:
+    gathering = access.access_gathering(request.member, gathering_id)
     return _ics_response([gathering], gathering.title, f"gathering-{gathering.pk}.ics")
 
 
 @login_required
-def series_page(request: HttpRequest, series_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def series_page(request: MemberRequest, series_id: int) -> HttpResponse:
+    member = request.member
     series = access.access_series(member, series_id)
     return render(
         request,
@@ -658,69 +631,61 @@ def series_page(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 @login_required
-def series_ics(request: HttpRequest, series_id: int) -> HttpResponse:
-    series = access.access_series(request.user, series_id)  # type: ignore[arg-type]
+def series_ics(request: MemberRequest, series_id: int) -> HttpResponse:
+    series = access.access_series(request.member, series_id)
     gatherings = series.gatherings.filter(ends_at__gte=timezone.now()).order_by("starts_at")
     return _ics_response(gatherings, series.title, f"series-{series.pk}.ics")
 
 
 @login_required
 @require_POST
-def end_series(request: HttpRequest, series_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def end_series(request: MemberRequest, series_id: int) -> HttpResponse:
+    member = request.member
     series = access.access_series(member, series_id)
-    try:
+    with show_errors(request):
         actions.do_end_series(member, series)
         messages.success(request, "It's ended. People who said they'd come to the next ones have been told.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:series", series.pk)
 
 
 @login_required
 @require_POST
-def gathering_attendance(request: HttpRequest, gathering_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def gathering_attendance(request: MemberRequest, gathering_id: int) -> HttpResponse:
+    member = request.member
     gathering = access.access_gathering(member, gathering_id)
     person = Member.objects.filter(pk=params.get_id(request.POST, "member") or 0).first()
     how = params.get_choice(request.POST, "how", AttendanceHow.values, default=AttendanceHow.IN_PERSON)
-    try:
+    with show_errors(request):
         if person is None:
             raise ActionError("Choose who was there.")
         attendance = actions.do_mark_attendance(member, gathering, person, how)
         messages.success(request, f"{person.display_name}: {attendance.get_how_display().lower()}.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:gathering", gathering.pk)
 
 
 @login_required
 @require_POST
-def gathering_notes(request: HttpRequest, gathering_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def gathering_notes(request: MemberRequest, gathering_id: int) -> HttpResponse:
+    member = request.member
     gathering = access.access_gathering(member, gathering_id)
     form = NotesForm(request.POST)
     form.is_valid()
-    try:
+    with show_errors(request):
         actions.do_save_notes(member, gathering, form.cleaned_data.get("notes", ""))
         messages.success(request, "Notes saved. Only staff can read them.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:gathering", gathering.pk)
 
 
 @login_required
-def prompts(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Perm.EDIT_PROMPTS)
+def prompts(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.EDIT_PROMPTS)
     current = "\n".join(Prompt.objects.values_list("text", flat=True))
     form = PromptsForm(request.POST or None, initial={"prompts": current})
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_set_prompts(request.user, form.cleaned_data["prompts"].splitlines())  # type: ignore[arg-type]
+        with show_errors(request, form=form):
+            actions.do_set_prompts(request.member, form.cleaned_data["prompts"].splitlines())
             messages.success(request, "The prompt deck is saved.")
             return redirect("chat:prompts")
-        except ActionError as error:
-            form.add_error(None, str(error))
     return render(request, "chat/form_page.html", {"form": form, "heading": "Conversation prompts"})
 
 
@@ -742,12 +707,12 @@ register_panel(Panel("chat.drop_ins", "chat/_home_panel.html", _home_panel, orde
 
 
 @login_required
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: MemberRequest) -> HttpResponse:
     """Members: free times to book a one-to-one, and their own bookings (change or cancel)."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     if request.method == "POST":
         form = BookForm(request.POST)
-        try:
+        with show_errors(request):
             if not form.is_valid():
                 raise ActionError("Choose a time to book.")
             slot = actions.do_book_slot(member, form.cleaned_data["slot"])
@@ -756,8 +721,6 @@ def book(request: HttpRequest) -> HttpResponse:
                 f"Booked: {slot.supporter.display_name}, {access.when_label(slot.starts_at, timezone.now())}. "
                 "It opens in your Messages a few minutes before, and we'll remind you an hour ahead.",
             )
-        except ActionError as error:
-            messages.error(request, str(error))
         return redirect("chat:book")
     return render(
         request,
@@ -767,19 +730,17 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def change_booking(request: HttpRequest, slot_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def change_booking(request: MemberRequest, slot_id: int) -> HttpResponse:
+    member = request.member
     slot = access.access_my_booking(member, slot_id)
     if request.method == "POST":
         form = BookForm(request.POST)
-        try:
+        with show_errors(request):
             if not form.is_valid():
                 raise ActionError("Choose the new time.")
             new = actions.do_change_booking(member, slot, form.cleaned_data["slot"])
             messages.success(request, f"Changed to {access.when_label(new.starts_at, timezone.now())}.")
             return redirect("chat:book")
-        except ActionError as error:
-            messages.error(request, str(error))
     return render(
         request,
         "chat/change_booking.html",
@@ -789,31 +750,27 @@ def change_booking(request: HttpRequest, slot_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel_booking(request: HttpRequest, slot_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def cancel_booking(request: MemberRequest, slot_id: int) -> HttpResponse:
+    member = request.member
     slot = access.access_my_booking(member, slot_id)
-    try:
+    with show_errors(request):
         actions.do_cancel_booking(member, slot)
         messages.success(request, "Cancelled. Thanks for letting us know, and book again whenever suits you.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:book")
 
 
 @login_required
-def my_slots(request: HttpRequest) -> HttpResponse:
+def my_slots(request: MemberRequest) -> HttpResponse:
     """Supporters: publish times members can book, see who booked, record how it went."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     policy.require(member, Perm.OFFER_SLOTS)
     ways = [way for way in SlotWay.values if _may_offer(member, way)]
     form = SlotForm(request.POST or None, ways=ways)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form):
             actions.do_publish_slot(member, **form.cleaned_data)
             messages.success(request, "The time is offered. Members can book it from 'Book a time to talk'.")
             return redirect("chat:my_slots")
-        except ActionError as error:
-            form.add_error(None, str(error))
     return render(
         request,
         "chat/my_slots.html",
@@ -823,30 +780,26 @@ def my_slots(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw_slot(request: HttpRequest, slot_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def withdraw_slot(request: MemberRequest, slot_id: int) -> HttpResponse:
+    member = request.member
     slot = access.access_own_slot(member, slot_id)
-    try:
+    with show_errors(request):
         actions.do_withdraw_slot(member, slot)
         messages.success(request, "The time is taken back. Anyone who booked it has been told.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:my_slots")
 
 
 @login_required
 @require_POST
-def slot_outcome(request: HttpRequest, slot_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def slot_outcome(request: MemberRequest, slot_id: int) -> HttpResponse:
+    member = request.member
     slot = access.access_own_slot(member, slot_id)
     form = OutcomeForm(request.POST)
-    try:
+    with show_errors(request):
         if not form.is_valid():
             raise ActionError("Choose what happened.")
         actions.do_record_booking(member, slot, form.cleaned_data["outcome"])
         messages.success(request, "Recorded.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:my_slots")
 
 
@@ -854,9 +807,9 @@ def slot_outcome(request: HttpRequest, slot_id: int) -> HttpResponse:
 
 
 @login_required
-def my_buddy(request: HttpRequest) -> HttpResponse:
+def my_buddy(request: MemberRequest) -> HttpResponse:
     """A member's own page: whether they'd like a buddy and what they'd like, and their pairing."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     pref = access.buddy_preference(member)
     initial = (
         {"looking": pref.looking, "same_gender": pref.same_gender, "similar_age": pref.similar_age, "ways": pref.ways}
@@ -885,11 +838,11 @@ def my_buddy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer_buddy(request: HttpRequest, pair_id: int) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def answer_buddy(request: MemberRequest, pair_id: int) -> HttpResponse:
+    member = request.member
     pair = access.access_my_pair(member, pair_id)
     what = request.POST.get("answer", "")
-    try:
+    with show_errors(request):
         if what == "end":
             actions.do_end_buddies(member, pair)
             messages.success(request, "The pairing has ended. Thank you for giving it a go.")
@@ -900,19 +853,17 @@ def answer_buddy(request: HttpRequest, pair_id: int) -> HttpResponse:
             messages.success(request, "Thanks, your answer is saved.")
         else:
             raise ActionError("Choose yes, not this time, or end the pairing.")
-    except ActionError as error:
-        messages.error(request, str(error))
     return redirect("chat:my_buddy")
 
 
 @login_required
-def buddies(request: HttpRequest) -> HttpResponse:
+def buddies(request: MemberRequest) -> HttpResponse:
     """Staff: members who asked for a buddy, with suggestions that meet both people's wishes; propose a pair."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     policy.require(member, Perm.PAIR_BUDDIES)
     if request.method == "POST":
         form = ProposeBuddiesForm(request.POST)
-        try:
+        with show_errors(request):
             if not form.is_valid():
                 raise ActionError("Choose two people.")
             people = {m.pk: m for m in access.looking_for_buddies()}
@@ -921,8 +872,6 @@ def buddies(request: HttpRequest) -> HttpResponse:
                 raise ActionError("One of them isn't looking for a buddy any more.")
             actions.do_propose_buddies(member, first, second)
             messages.success(request, f"Suggested {first.display_name} and {second.display_name}. Both are asked.")
-        except ActionError as error:
-            messages.error(request, str(error))
         return redirect("chat:buddies")
     from hearth.chat.buddies import suggestions
 
@@ -952,25 +901,24 @@ def _may_offer(member: Member, way: str) -> bool:
 
 @login_required
 @require_POST
-def start_call(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def start_call(request: MemberRequest, conversation_id: int) -> HttpResponse:
     """The supporter turns a one-to-one into a phone or video call."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     conversation = access.access_conversation(member, conversation_id)
     form = StartCallForm(request.POST)
-    try:
+    with show_errors(request) as attempt:
         if not form.is_valid():
             raise ActionError("Choose a phone call or a video call.")
         call = actions.do_start_call(member, conversation, form.cleaned_data["way"])
-    except ActionError as error:
-        messages.error(request, str(error))
+    if attempt.failed:
         return redirect("chat:room", room_id=conversation.room_id)
     return redirect("chat:call", call_id=call.pk)
 
 
 @login_required
-def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
+def call_page(request: MemberRequest, call_id: int) -> HttpResponse:
     """A call's page, for its two people: the video link, or (for the supporter) the number and the record."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     call = access.access_call(member, call_id)
     conversation = call.conversation
     supporting = conversation.supporter_id == member.pk
@@ -1013,14 +961,14 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
-def new_poll(request: HttpRequest, group_id: int) -> HttpResponse:
+def new_poll(request: MemberRequest, group_id: int) -> HttpResponse:
     """A host asks the group "when suits?" before scheduling."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     group, membership = access_group_content(member, group_id)
     _refuse_unless(actions.check_can_schedule, member, membership)
     form = PollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form):
             data = form.cleaned_data
             poll = actions.do_start_poll(
                 member,
@@ -1033,17 +981,15 @@ def new_poll(request: HttpRequest, group_id: int) -> HttpResponse:
             )
             messages.success(request, "Asked. Everyone in the group can now say which times suit them.")
             return redirect("chat:poll", poll.pk)
-        except ActionError as error:
-            form.add_error(None, str(error))
     return render(
         request, "chat/form_page.html", {"form": form, "group": group, "heading": f"Find a time with {group.name}"}
     )
 
 
 @login_required
-def poll_page(request: HttpRequest, poll_id: int) -> HttpResponse:
+def poll_page(request: MemberRequest, poll_id: int) -> HttpResponse:
     """Say which times suit (members), see the best time first and choose it (the host)."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     poll = access.access_poll(member, poll_id)
     options = list(poll.options.all())
     mine = poll.responses.filter(member=member).first()
@@ -1058,7 +1004,7 @@ def poll_page(request: HttpRequest, poll_id: int) -> HttpResponse:
     )
     running = poll.created_by_id == member.pk or actions.can_run(member, poll.group_id)
     if request.method == "POST":
-        try:
+        with show_errors(request):
             if request.POST.get("action") == "choose":
                 gathering = actions.do_choose_time(member, poll, params.require_id(request.POST, "option"))
                 messages.success(request, "It's on. Everyone in the group has been told.")
@@ -1067,8 +1013,6 @@ def poll_page(request: HttpRequest, poll_id: int) -> HttpResponse:
                 actions.do_answer_poll(member, poll, form.answers(), form.cleaned_data.get("travel_minutes"))
                 messages.success(request, "Thanks, your answer is saved. You can change it until a time is chosen.")
                 return redirect("chat:poll", poll.pk)
-        except ActionError as error:
-            messages.error(request, str(error))
     return render(
         request,
         "chat/poll.html",

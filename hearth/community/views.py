@@ -52,6 +52,7 @@ from hearth.core import params
 from hearth.core.errors import ActionError
 from hearth.core.home import panels_for
 from hearth.core.screening import respond_to_screening
+from hearth.core.web import MemberRequest, show_errors
 from hearth.members import policy
 from hearth.members.models import Consent, Member
 from hearth.members.policy import Perm
@@ -59,10 +60,6 @@ from hearth.safety.mood import group_mood
 
 PAGE_SIZE = 20
 REACTIONS = [(k.value, k.label, REACTION_SYMBOLS[k]) for k in ReactionKind]
-
-
-def _me(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -126,8 +123,8 @@ def decorate_posts(viewer: Member, posts: list[Post], last_read: dict[int, Any] 
     return posts
 
 
-def _post_context(request: HttpRequest) -> dict[str, Any]:
-    profile = access.profile_of(_me(request))
+def _post_context(request: MemberRequest) -> dict[str, Any]:
+    profile = access.profile_of(request.member)
     return {"quiet": profile.quiet, "reactions": REACTIONS}
 
 
@@ -136,12 +133,10 @@ def _post_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def set_energy(request: HttpRequest) -> HttpResponse:
-    try:
-        actions.do_set_energy(_me(request), request.POST.get("level", ""))
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+def set_energy(request: MemberRequest) -> HttpResponse:
+    with show_errors(request) as attempt:
+        actions.do_set_energy(request.member, request.POST.get("level", ""))
+    if attempt.ok:
         level = request.POST.get("level", "")
         messages.success(
             request,
@@ -153,8 +148,8 @@ def set_energy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def community_settings(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def community_settings(request: MemberRequest) -> HttpResponse:
+    me = request.member
     profile = access.profile_of(me)
     form = CommunitySettingsForm(
         request.POST if request.POST.get("form") == "settings" else None,
@@ -162,7 +157,7 @@ def community_settings(request: HttpRequest) -> HttpResponse:
     )
     break_form = BreakForm(request.POST if request.POST.get("form") == "break" else None)
     if request.method == "POST":
-        try:
+        with show_errors(request):
             if request.POST.get("form") == "settings" and form.is_valid():
                 profile = actions.do_update_community_settings(me, **form.cleaned_data)
                 return respond_to_screening(
@@ -176,8 +171,6 @@ def community_settings(request: HttpRequest) -> HttpResponse:
                 actions.do_take_break(me, None)
                 messages.success(request, "Welcome back. Notifications are on again.")
                 return redirect("community:settings")
-        except ActionError as exc:
-            messages.error(request, str(exc))
     return render(
         request,
         "community/settings.html",
@@ -189,8 +182,8 @@ def community_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def directory(request: MemberRequest) -> HttpResponse:
+    me = request.member
     query = params.get_text(request.GET, "q", max_length=200)[:80]
     tag = params.get_text(request.GET, "tag", max_length=200).lower()[:40]
     join_policy = request.GET.get("policy", "")
@@ -244,16 +237,14 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def propose_group(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def propose_group(request: MemberRequest) -> HttpResponse:
+    me = request.member
     form = GroupForm(request.POST or None)
     starts_now = policy.can(me, Perm.START_GROUP)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             group = actions.do_propose_group(me, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             if group.state == GroupState.ACTIVE:
                 return respond_to_screening(
                     request,
@@ -271,19 +262,17 @@ def propose_group(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def proposal(request: HttpRequest, group_id: int) -> HttpResponse:
+def proposal(request: MemberRequest, group_id: int) -> HttpResponse:
     """A proposal's page: its proposer sees the state and any reason, and can revise it."""
-    me = _me(request)
+    me = request.member
     group = access.access_proposal(me, group_id)
     is_proposer = group.proposed_by_id == me.pk
     can_revise = is_proposer and group.state in (GroupState.PROPOSED, GroupState.CHANGES)
     form = GroupForm(request.POST or None, instance=Group.objects.get(pk=group.pk)) if can_revise else None
     if request.method == "POST" and form is not None and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             revised = actions.do_revise_proposal(me, group, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             return respond_to_screening(
                 request,
                 revised.screening,
@@ -294,18 +283,16 @@ def proposal(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def review(request: MemberRequest) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.REVIEW_GROUP_PROPOSALS)
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
         group = access.access_proposal(me, params.require_id(request.POST, "group"))
         if form.is_valid():
-            try:
+            with show_errors(request, prefix=f"{group.name}: ") as attempt:
                 actions.do_review_proposal(me, group, form.cleaned_data["decision"], form.cleaned_data["reason"])
-            except ActionError as exc:
-                messages.error(request, f"{group.name}: {exc}")
-            else:
+            if attempt.ok:
                 messages.success(request, f"Your decision on {group.name} is saved and {_proposer(group)} is told.")
             return redirect("community:review")
         messages.error(request, "Choose approve, ask for changes, or decline.")
@@ -324,8 +311,8 @@ def _proposer(group: Group) -> str:
 
 
 @login_required
-def coverage(request: HttpRequest) -> HttpResponse:
-    policy.require(_me(request), Perm.VIEW_GROUP_COVERAGE)
+def coverage(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.VIEW_GROUP_COVERAGE)
     return render(
         request,
         "community/coverage.html",
@@ -337,8 +324,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
-    me = _me(request)
+def group_page(request: MemberRequest, group_id: int) -> HttpResponse:
+    me = request.member
     group, membership = access.access_group(me, group_id)
     if group.state != GroupState.ACTIVE:
         return redirect("community:proposal", group_id=group.pk)
@@ -384,8 +371,8 @@ def _is_hidden(member: Member, group: Group) -> bool:
 
 
 @login_required
-def group_members(request: HttpRequest, group_id: int) -> HttpResponse:
-    me = _me(request)
+def group_members(request: MemberRequest, group_id: int) -> HttpResponse:
+    me = request.member
     group, _membership = access.access_group_content(me, group_id)
     rows = list(
         Membership.objects.filter(group=group)
@@ -413,16 +400,14 @@ def group_members(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def join_group(request: HttpRequest, group_id: int) -> HttpResponse:
-    me = _me(request)
+def join_group(request: MemberRequest, group_id: int) -> HttpResponse:
+    me = request.member
     group, _ = access.access_group(me, group_id)
     form = JoinRequestForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
+    with show_errors(request) as attempt:
         result = actions.do_join_group(me, group, note)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if attempt.ok:
         if isinstance(result, JoinRequest):
             return respond_to_screening(
                 request,
@@ -437,8 +422,8 @@ def join_group(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer_invitation(request: HttpRequest, group_id: int) -> HttpResponse:
-    me = _me(request)
+def answer_invitation(request: MemberRequest, group_id: int) -> HttpResponse:
+    me = request.member
     group, _ = access.access_group(me, group_id)
     invitation = JoinRequest.objects.filter(
         group=group, member=me, kind=JoinRequest.Kind.INVITATION, decided_at__isnull=True
@@ -446,11 +431,9 @@ def answer_invitation(request: HttpRequest, group_id: int) -> HttpResponse:
     if invitation is None:
         raise Http404
     accept = request.POST.get("answer") == "accept"
-    try:
+    with show_errors(request) as attempt:
         actions.do_answer_invitation(me, invitation, accept)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if attempt.ok:
         messages.success(request, f"Welcome to {group.name}." if accept else "No problem. The invitation is declined.")
     if accept:
         return redirect("community:group", group_id=group.pk)
@@ -459,13 +442,12 @@ def answer_invitation(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave_group(request: HttpRequest, group_id: int) -> HttpResponse:
-    me = _me(request)
+def leave_group(request: MemberRequest, group_id: int) -> HttpResponse:
+    me = request.member
     group, _ = access.access_group_content(me, group_id)
-    try:
+    with show_errors(request) as attempt:
         actions.do_leave_group(me, group)
-    except ActionError as exc:
-        messages.error(request, str(exc))
+    if attempt.failed:
         return redirect("community:group", group_id=group.pk)
     messages.success(request, f"You've left {group.name}. You're welcome back any time.")
     return redirect("community:directory")
@@ -473,8 +455,8 @@ def leave_group(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hide_group(request: HttpRequest, group_id: int) -> HttpResponse:
-    me = _me(request)
+def hide_group(request: MemberRequest, group_id: int) -> HttpResponse:
+    me = request.member
     group, _ = access.access_group(me, group_id)
     hide = request.POST.get("hide") != "0"
     actions.do_hide_group(me, group, hide)
@@ -487,8 +469,8 @@ def hide_group(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_here(request: HttpRequest, group_id: int) -> HttpResponse:
-    me = _me(request)
+def mark_here(request: MemberRequest, group_id: int) -> HttpResponse:
+    me = request.member
     group, _ = access.access_group_content(me, group_id)
     here = request.POST.get("here") != "0"
     actions.do_mark_here(me, group, here)
@@ -497,9 +479,9 @@ def mark_here(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @login_required
-def manage_group(request: HttpRequest, group_id: int) -> HttpResponse:
+def manage_group(request: MemberRequest, group_id: int) -> HttpResponse:
     """Host tools: answer requests to join, invite people, hand hosting on."""
-    me = _me(request)
+    me = request.member
     group, _membership = access.require_host(me, group_id)
     others = list(
         Membership.objects.filter(group=group)
@@ -512,7 +494,7 @@ def manage_group(request: HttpRequest, group_id: int) -> HttpResponse:
     hand_form = HandOverForm(request.POST if request.POST.get("form") == "hand_over" else None, choices=choices)
     if request.method == "POST":
         step = request.POST.get("form")
-        try:
+        with show_errors(request):
             if step == "request":
                 join_request = (
                     JoinRequest.objects.filter(
@@ -546,8 +528,6 @@ def manage_group(request: HttpRequest, group_id: int) -> HttpResponse:
                     request, f"{new_host.display_name} is now a host. Thank you for looking after the group."
                 )
                 return redirect("community:group", group_id=group.pk)
-        except ActionError as exc:
-            messages.error(request, str(exc))
     requests = JoinRequest.objects.filter(
         group=group, kind=JoinRequest.Kind.REQUEST, decided_at__isnull=True
     ).select_related("member")
@@ -562,17 +542,15 @@ def manage_group(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @login_required
-def new_post(request: HttpRequest, group_id: int) -> HttpResponse:
+def new_post(request: MemberRequest, group_id: int) -> HttpResponse:
     """The post form on its own page (also where the group page's form posts to)."""
-    me = _me(request)
+    me = request.member
     group, membership = access.access_group_content(me, group_id)
     form = PostForm(request.POST or None, request.FILES or None, host=membership.is_host)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             post = actions.do_create_post(me, group, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             return respond_to_screening(
                 request,
                 post.screening,
@@ -584,16 +562,14 @@ def new_post(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @login_required
-def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
-    me = _me(request)
+def post_detail(request: MemberRequest, post_id: int) -> HttpResponse:
+    me = request.member
     post, membership = access.access_post(me, post_id)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             comment = actions.do_comment(me, post, form.cleaned_data["body"])
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             return respond_to_screening(
                 request, comment.screening, reverse("community:post", args=[post.pk]), "Your reply is posted."
             )
@@ -606,14 +582,14 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
-def post_fragment(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_fragment(request: MemberRequest, post_id: int) -> HttpResponse:
     """One post as HTML, for the live-update script and HTMX swaps. Access-checked like the page."""
-    me = _me(request)
+    me = request.member
     post, membership = access.access_post(me, post_id)
     return _render_fragment(request, me, post.pk, membership)
 
 
-def _render_fragment(request: HttpRequest, me: Member, post_id: int, membership: Membership) -> HttpResponse:
+def _render_fragment(request: MemberRequest, me: Member, post_id: int, membership: Membership) -> HttpResponse:
     full = _post_queryset(me).get(pk=post_id)
     decorate_posts(me, [full], {full.group_id: membership.last_read_at})
     show_group = "1" in (request.GET.get("feed"), request.POST.get("feed"))
@@ -623,8 +599,8 @@ def _render_fragment(request: HttpRequest, me: Member, post_id: int, membership:
 
 @login_required
 @require_POST
-def react(request: HttpRequest, post_id: int) -> HttpResponse:
-    me = _me(request)
+def react(request: MemberRequest, post_id: int) -> HttpResponse:
+    me = request.member
     post, membership = access.access_post(me, post_id)
     try:
         actions.do_toggle_reaction(me, post, request.POST.get("kind", ""))
@@ -639,23 +615,21 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def pin_post(request: HttpRequest, post_id: int) -> HttpResponse:
-    me = _me(request)
+def pin_post(request: MemberRequest, post_id: int) -> HttpResponse:
+    me = request.member
     post, _ = access.access_post(me, post_id)
     pin = request.POST.get("pin") != "0"
-    try:
+    with show_errors(request) as attempt:
         actions.do_pin_post(me, post, pin)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if attempt.ok:
         messages.success(request, "Pinned to the top of the group." if pin else "Unpinned.")
     return redirect("community:group", group_id=post.group_id)
 
 
 @login_required
-def photo(request: HttpRequest, post_id: int) -> FileResponse:
+def photo(request: MemberRequest, post_id: int) -> FileResponse:
     """A shared photo, only for members of the post's group (never a public media URL)."""
-    post, _ = access.access_post(_me(request), post_id)
+    post, _ = access.access_post(request.member, post_id)
     if not post.photo:
         raise Http404
     try:
@@ -672,9 +646,9 @@ def photo(request: HttpRequest, post_id: int) -> FileResponse:
 
 
 @login_required
-def feed(request: HttpRequest) -> HttpResponse:
+def feed(request: MemberRequest) -> HttpResponse:
     """Newest first across the member's groups, one page at a time."""
-    me = _me(request)
+    me = request.member
     memberships = list(access.my_groups(me))
     last_read = {m.group_id: m.last_read_at for m in memberships}
     number = _page_number(request)

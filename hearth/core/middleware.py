@@ -37,6 +37,25 @@ class ScreeningGuardMiddleware:
             return await self.get_response(request)
 
 
+class MemberMiddleware:
+    """``request.member``: the signed-in member (``hearth.core.web.MemberRequest``), the same lazy object as
+    ``request.user`` (no query until a view uses it). Views behind ``login_required`` read it instead of casting
+    ``request.user``."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        request.member = request.user  # type: ignore[attr-defined]  # declared on MemberRequest
+        return self.get_response(request)  # a coroutine when the chain is async
+
+
 class NotFoundPageMiddleware:
     """Our own "we can't find that page" in development too.
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -25,9 +25,9 @@ from hearth.core.forms import NotificationChoicesForm, PushDeviceForm, RemoveDev
 from hearth.core.home import panels_for
 from hearth.core.models import AuditEntry, Notification, OrganisationSettings
 from hearth.core.params import BadParameter
+from hearth.core.web import MemberRequest, show_errors
 from hearth.members import policy
 from hearth.members.forms import OrganisationSettingsForm
-from hearth.members.models import Member
 from hearth.members.policy import Perm
 
 
@@ -43,8 +43,8 @@ def need_help_now(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Perm.VIEW_AUDIT_LOG)
+def audit_log(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.VIEW_AUDIT_LOG)
     action = request.GET.get("action", "")
     entries = AuditEntry.objects.select_related("actor", "subject")
     if action in audit.registered_actions():
@@ -59,8 +59,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_settings(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Perm.MANAGE_ORGANISATION)
+def organisation_settings(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.MANAGE_ORGANISATION)
     org = OrganisationSettings.load()
     form = OrganisationSettingsForm(
         request.POST or None,
@@ -71,16 +71,16 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        do_update_organisation_settings(request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        do_update_organisation_settings(request.member, **form.cleaned_data)
         messages.success(request, "Organisation settings are saved.")
         return redirect("core:settings")
     return render(request, "core/settings.html", {"form": form, "two_factor_required": org.require_staff_two_factor})
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: MemberRequest) -> HttpResponse:
     """One page listing the team's tools (what each person's roles allow), so the main menu stays short."""
-    policy.require(request.user, Perm.TAKE_SHIFTS)
+    policy.require(request.member, Perm.TAKE_SHIFTS)
     return render(request, "core/team.html")
 
 
@@ -131,13 +131,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def counts(request: HttpRequest) -> HttpResponse:
+def counts(request: MemberRequest) -> HttpResponse:
     """The header's counts as JSON, for the live badge (``static/hearth/header.js``)."""
-    return JsonResponse(counts_for(request.user))
+    return JsonResponse(counts_for(request.member))
 
 
 @login_required
-def page_banners(request: HttpRequest) -> HttpResponse:
+def page_banners(request: MemberRequest) -> HttpResponse:
     """The open banners alone (``alerts.js`` fetches them after a dropped connection)."""
     back = request.headers.get("Referer", "")
     next_url = urlsplit(back).path if back else "/"
@@ -148,9 +148,9 @@ def page_banners(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: MemberRequest) -> HttpResponse:
     """What happened that concerns you, newest first; opening the page marks it read (not while on a break)."""
-    me = cast(Member, request.user)
+    me = request.member
     until = notifications.paused([me.pk], timezone.now()).get(me.pk)
     if until is not None:
         return render(request, "core/notifications.html", {"on_break_until": until})
@@ -161,11 +161,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
-    me = cast(Member, request.user)
+def notification_settings(request: MemberRequest) -> HttpResponse:
+    me = request.member
     form = NotificationChoicesForm(me, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             do_save_notification_choices(
                 me,
                 form.choices(),
@@ -173,9 +173,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
                 quiet_until=form.cleaned_data["quiet_until"],
                 digest_at=form.cleaned_data["digest_at"],
             )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, "Your notification choices are saved.")
             return redirect("core:notification_settings")
     return render(
@@ -205,7 +203,7 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def push_device_add(request: HttpRequest) -> HttpResponse:
+def push_device_add(request: MemberRequest) -> HttpResponse:
     """The page's script posts the browser's subscription (JSON) after the person turned push on."""
     data = _json_body(request)
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
@@ -218,7 +216,7 @@ def push_device_add(request: HttpRequest) -> HttpResponse:
         )
     try:
         device = push.do_add_device(
-            cast(Member, request.user), user_agent=request.headers.get("User-Agent", ""), **form.cleaned_data
+            request.member, user_agent=request.headers.get("User-Agent", ""), **form.cleaned_data
         )
     except ActionError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
@@ -227,7 +225,7 @@ def push_device_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def push_device_remove(request: HttpRequest) -> HttpResponse:
+def push_device_remove(request: MemberRequest) -> HttpResponse:
     """Stop pushing to a device: a button on the choices page, or the page's script when push is turned off."""
     data = _json_body(request) if request.content_type == "application/json" else request.POST
     form = RemoveDeviceForm({"device": data.get("device"), "endpoint": data.get("endpoint")})
@@ -237,7 +235,9 @@ def push_device_remove(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose the device to stop pushing to.")
         return redirect("core:notification_settings")
     removed = push.do_remove_device(
-        cast(Member, request.user), endpoint=form.cleaned_data["endpoint"] or "", device_id=form.cleaned_data["device"]
+        request.member,
+        endpoint=form.cleaned_data["endpoint"] or "",
+        device_id=form.cleaned_data["device"],
     )
     if request.content_type == "application/json":
         return JsonResponse({"removed": removed})
@@ -247,8 +247,8 @@ def push_device_remove(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def push_test(request: HttpRequest) -> HttpResponse:
-    made = push.do_send_test(cast(Member, request.user))
+def push_test(request: MemberRequest) -> HttpResponse:
+    made = push.do_send_test(request.member)
     if made:
         messages.success(request, "A test is on its way to your devices. It may take a few seconds.")
     else:

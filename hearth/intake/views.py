@@ -16,6 +16,7 @@ from django.urls import reverse
 from hearth.community.models import JoinRequest
 from hearth.core import params
 from hearth.core.errors import ActionError
+from hearth.core.web import MemberRequest, show_errors
 from hearth.intake import access, actions, gatekeeping, questionnaire
 from hearth.intake.forms import QuestionnaireForm, RequirementForm, ScopeForm
 from hearth.intake.models import PATH_ORDER, Assessment, Path, QuestionnaireVersion, Scope
@@ -27,10 +28,6 @@ from hearth.signposting.access import by_topic, directory
 PATH_LABELS = dict(Path.choices)
 
 
-def _me(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
-
-
 # --- The scope --------------------------------------------------------------------------------------
 
 
@@ -40,15 +37,13 @@ def scope(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def scope_edit(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Perm.EDIT_SCOPE)
+def scope_edit(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.EDIT_SCOPE)
     form = ScopeForm(request.POST or None, instance=Scope.load())
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_save_scope(_me(request), **{f: form.cleaned_data[f] for f in ScopeForm.Meta.fields})
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        with show_errors(request, form=form) as attempt:
+            actions.do_save_scope(request.member, **{f: form.cleaned_data[f] for f in ScopeForm.Meta.fields})
+        if attempt.ok:
             messages.success(request, "The description of the service is saved.")
             return redirect("intake:scope")
     return render(request, "intake/scope_edit.html", {"form": form})
@@ -70,8 +65,8 @@ def _posted_answers(request: HttpRequest, definition: dict[str, Any]) -> dict[st
 
 
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
-    member = _me(request)
+def start(request: MemberRequest) -> HttpResponse:
+    member = request.member
     version = access.current_version()
     answers: dict[str, Any] = {}
     error = ""
@@ -119,9 +114,9 @@ def _questions_for_form(definition: dict[str, Any], answers: dict[str, Any]) -> 
 
 
 @login_required
-def result(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def result(request: MemberRequest, assessment_id: int) -> HttpResponse:
     """What the member's own self-assessment suggests, in kind words, with the next steps ready."""
-    member = _me(request)
+    member = request.member
     assessment = access.access_own_assessment(member, assessment_id)
     answers = assessment.answers()
     routing = questionnaire.route(assessment.version.definition, answers)
@@ -159,19 +154,17 @@ def _talk_request(member: Member, assessment: Assessment) -> Any:
 
 
 @login_required
-def group_requirement(request: HttpRequest, group_id: int) -> HttpResponse:
-    me = _me(request)
+def group_requirement(request: MemberRequest, group_id: int) -> HttpResponse:
+    me = request.member
     group, requirement = access.access_group_requirement(me, group_id)
     form = RequirementForm(
         request.POST or None,
         initial={"needs_intake": requirement.needs_intake, "needs_one_to_one": requirement.needs_one_to_one},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             actions.do_set_group_requirement(me, requirement, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, f"Saved what {group.name} asks before joining.")
             return redirect("intake:requirement", group_id=group.pk)
     waiting = [
@@ -189,8 +182,8 @@ def group_requirement(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
-    assessments = access.assessments_for_staff(request.user)
+def staff_list(request: MemberRequest) -> HttpResponse:
+    assessments = access.assessments_for_staff(request.member)
     path = request.GET.get("path", "")
     if path in Path.values:
         assessments = assessments.filter(paths__contains=path)
@@ -204,8 +197,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    me = _me(request)
+def staff_detail(request: MemberRequest, assessment_id: int) -> HttpResponse:
+    me = request.member
     assessment = access.access_assessment_for_staff(me, assessment_id)
     answers = None
     if request.method == "POST" and request.POST.get("show") == "answers":
@@ -221,20 +214,18 @@ def staff_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @login_required
-def editor(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Perm.EDIT_QUESTIONNAIRE)
+def editor(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.EDIT_QUESTIONNAIRE)
     current = access.current_version()
     form = QuestionnaireForm(
         request.POST or None, initial={"definition": json.dumps(current.definition, indent=2, ensure_ascii=False)}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form, field="definition") as attempt:
             version = actions.do_publish_questionnaire(
-                _me(request), form.cleaned_data["definition"], form.cleaned_data["note"]
+                request.member, form.cleaned_data["definition"], form.cleaned_data["note"]
             )
-        except ActionError as exc:
-            form.add_error("definition", str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, f"Version {version.number} is published. New self-assessments use it now.")
             return redirect("intake:editor")
     return render(
@@ -252,6 +243,6 @@ def editor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def version(request: HttpRequest, number: int) -> HttpResponse:
-    shown = access.access_version(request.user, number)
+def version(request: MemberRequest, number: int) -> HttpResponse:
+    shown = access.access_version(request.member, number)
     return render(request, "intake/version.html", {"version": shown, "path_labels": PATH_LABELS})

@@ -23,6 +23,7 @@ from hearth.core import params, throttle
 from hearth.core.errors import ActionError
 from hearth.core.models import OrganisationSettings
 from hearth.core.screening import respond_to_screening
+from hearth.core.web import MemberRequest, show_errors
 from hearth.members import actions, consent, data_rights, policy
 from hearth.members.forms import (
     CodeForm,
@@ -66,11 +67,9 @@ def join_with_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "members/join_unavailable.html", {"reason": str(exc)}, status=410)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             member = actions.do_sign_up_with_invitation(token, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             login(request, member, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {member.display_name}. Take your time looking around.")
             return redirect("core:home")
@@ -87,11 +86,9 @@ def open_sign_up(request: HttpRequest) -> HttpResponse:
         )
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             actions.do_open_sign_up(**form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             return render(request, "members/check_email.html", {"email": form.cleaned_data["email"]})
     return render(request, "members/signup.html", {"form": form})
 
@@ -197,15 +194,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def profile(request: MemberRequest) -> HttpResponse:
+    member = request.member
     form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             screening = actions.do_update_profile(member, {f: form.cleaned_data[f] for f in form.changed_data})
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             return respond_to_screening(request, screening, reverse("members:profile"), "Your profile is saved.")
     if form.errors:
         member.refresh_from_db()
@@ -213,8 +208,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def preferences(request: MemberRequest) -> HttpResponse:
+    member = request.member
     form = PreferencesForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         actions.do_update_profile(member, {f: form.cleaned_data[f] for f in form.changed_data})
@@ -224,14 +219,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def consent_centre(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def consent_centre(request: MemberRequest) -> HttpResponse:
+    member = request.member
     if request.method == "POST":
-        try:
+        with show_errors(request) as attempt:
             actions.do_set_consent(member, request.POST.get("kind", ""), request.POST.get("audience", ""))
-        except ActionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, "Your sharing choice is saved.")
         return redirect("members:consent")
     chosen = consent.choices_for(member)
@@ -240,27 +233,23 @@ def consent_centre(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def invitations(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def invitations(request: MemberRequest) -> HttpResponse:
+    member = request.member
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if "revoke" in request.POST:
             inv = Invitation.objects.filter(pk=params.require_id(request.POST, "revoke"), created_by=member).first()
             if inv is None:
                 raise Http404
-            try:
+            with show_errors(request) as attempt:
                 actions.do_revoke_invitation(member, inv)
-            except ActionError as exc:
-                messages.error(request, str(exc))
-            else:
+            if attempt.ok:
                 messages.success(request, "That link has been withdrawn.")
             return redirect("members:invitations")
         if form.is_valid():
-            try:
+            with show_errors(request, form=form) as attempt:
                 invitation = actions.do_create_invitation(member, form.cleaned_data["note"])
-            except ActionError as exc:
-                form.add_error(None, str(exc))
-            else:
+            if attempt.ok:
                 return respond_to_screening(
                     request,
                     invitation.screening,
@@ -280,13 +269,13 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: MemberRequest) -> HttpResponse:
     """Two-factor sign-in: set up, confirm, or turn off."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     form = CodeForm(request.POST or None) if request.POST.get("step") == "confirm" else CodeForm()
     if request.method == "POST":
         step = request.POST.get("step")
-        try:
+        with show_errors(request, form=form if step == "confirm" else None):
             if step == "start":
                 actions.do_start_totp(member)
             elif step == "confirm" and form.is_valid():
@@ -298,8 +287,6 @@ def security(request: HttpRequest) -> HttpResponse:
                 actions.do_disable_totp(member)
                 messages.success(request, "Two-factor sign-in is off.")
                 return redirect("members:two_factor")
-        except ActionError as exc:
-            form.add_error(None, str(exc)) if step == "confirm" else messages.error(request, str(exc))
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     pending = TOTPDevice.objects.filter(user=member, confirmed=False).first()
@@ -324,10 +311,10 @@ def _base32(key: bytes) -> str:
 
 
 @login_required
-def download_data(request: HttpRequest) -> HttpResponse:
+def download_data(request: MemberRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "members/data.html", {"sections": data_rights.sections()})
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.member
     payload = data_rights.export_member(member)
     response = HttpResponse(json.dumps(payload, indent=2, ensure_ascii=False), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="hearth-my-data-{timezone.localdate():%Y-%m-%d}.json"'
@@ -335,8 +322,8 @@ def download_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+def delete_account(request: MemberRequest) -> HttpResponse:
+    member = request.member
     form = DeleteAccountForm(member, request.POST or None)
     last_coordinator = (
         Role.COORDINATOR in member.roles
@@ -357,8 +344,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_list(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Perm.VIEW_MEMBER_LIST)
+def member_list(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.VIEW_MEMBER_LIST)
     query = params.get_text(request.GET, "q", max_length=200)[:40]
     role = request.GET.get("role", "")
     members = Member.objects.filter(is_active=True).prefetch_related("role_grants").order_by("display_name")
@@ -367,7 +354,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if role in Role.values and role != Role.MEMBER:
         members = members.filter(role_grants__role=role)
     page = Paginator(members, 25).get_page(request.GET.get("page"))
-    actions.record_member_list_read(request.user)  # type: ignore[arg-type]
+    actions.record_member_list_read(request.member)
     return render(
         request,
         "members/member_list.html",
@@ -376,8 +363,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
-    viewer: Member = request.user  # type: ignore[assignment]
+def member_detail(request: MemberRequest, member_id: int) -> HttpResponse:
+    viewer = request.member
     member = access_member(viewer, member_id)
     contact = None
     if request.method == "POST" and request.POST.get("show") == "contact":
@@ -404,21 +391,19 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_role(request: HttpRequest, member_id: int) -> HttpResponse:
-    viewer: Member = request.user  # type: ignore[assignment]
+def change_role(request: MemberRequest, member_id: int) -> HttpResponse:
+    viewer = request.member
     policy.require(viewer, Perm.MANAGE_ROLES)
     member = access_member(viewer, member_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a role from the list.")
     else:
-        try:
+        with show_errors(request) as attempt:
             if form.cleaned_data["grant"]:
                 actions.do_grant_role(viewer, member, form.cleaned_data["role"])
             else:
                 actions.do_revoke_role(viewer, member, form.cleaned_data["role"])
-        except ActionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, f"Roles for {member.display_name} are updated.")
     return redirect("members:member_detail", member_id=member.pk)

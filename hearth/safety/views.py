@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from hearth.core import audit, deliveries, params
 from hearth.core.errors import ActionError
 from hearth.core.screening import respond_to_screening
+from hearth.core.web import MemberRequest, show_errors
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -23,17 +24,13 @@ from hearth.safety.forms import AppealDecisionForm, AppealForm, DecisionForm, La
 from hearth.safety.models import Appeal, CrisisAlert, ModerationItem, ModeratorAway, Risk, TriageLabel
 
 
-def _me(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
-
-
-def support(request: HttpRequest) -> HttpResponse:
+def support(request: MemberRequest) -> HttpResponse:
     """What the writer of a crisis message sees at once: kind words, lines open now, and a person."""
     from hearth.availability.actions import on_duty_supporters
 
     on = [m for m in on_duty_supporters() if policy.is_supporter(m)]
     next_url = params.safe_next(request, "")
-    alert = alerts.latest_for_member(request.user)  # type: ignore[arg-type]
+    alert = alerts.latest_for_member(request.member)
     return render(
         request,
         "safety/support.html",
@@ -57,7 +54,7 @@ def signposts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: MemberRequest) -> HttpResponse:
     content_key = request.GET.get("content") or request.POST.get("content", "")
     object_id = params.get_id(request.GET, "id") or params.get_id(request.POST, "id")
     reported_member = None
@@ -69,23 +66,21 @@ def report(request: HttpRequest) -> HttpResponse:
     elif (
         content_key in content.registered()
         and object_id
-        and content.get(content_key).visible_to(_me(request), object_id)
+        and content.get(content_key).visible_to(request.member, object_id)
     ):
         described = content.describe(content_key, object_id)
     else:
         raise Http404
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             if reported_member is not None:
-                made = actions.do_report(_me(request), member=reported_member, reason=form.cleaned_data["reason"])
+                made = actions.do_report(request.member, member=reported_member, reason=form.cleaned_data["reason"])
             else:
                 made = actions.do_report(
-                    _me(request), content_key=content_key, object_id=object_id, reason=form.cleaned_data["reason"]
+                    request.member, content_key=content_key, object_id=object_id, reason=form.cleaned_data["reason"]
                 )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             if made.screening is not None and made.screening.show_crisis_support:
                 return respond_to_screening(request, made.screening, reverse("safety:my_reports"), "")
             messages.success(request, "Thank you. A moderator will look at this, and we'll tell you what happened.")
@@ -98,8 +93,8 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_reports(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def my_reports(request: MemberRequest) -> HttpResponse:
+    me = request.member
     return render(
         request,
         "safety/my_reports.html",
@@ -119,8 +114,8 @@ def _sanctions_with_appeals(member: Member) -> list[Any]:
 
 
 @login_required
-def moderation_queue(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def moderation_queue(request: MemberRequest) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.MODERATE)
     if request.method == "POST":
         if request.POST.get("action") == "away":
@@ -155,8 +150,8 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def moderation_item(request: HttpRequest, item_id: int) -> HttpResponse:
-    me = _me(request)
+def moderation_item(request: MemberRequest, item_id: int) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.MODERATE)
     item = ModerationItem.objects.select_related("subject", "assigned_to").filter(pk=item_id).first()
     if item is None:
@@ -167,7 +162,7 @@ def moderation_item(request: HttpRequest, item_id: int) -> HttpResponse:
         return render(request, "safety/in_hand.html", status=403)
     decision_form, sanction_form, label_form = DecisionForm(), SanctionForm(), LabelForm()
     if request.method == "POST":
-        try:
+        with show_errors(request):
             if request.POST.get("form") == "label":
                 label_form = LabelForm(request.POST)
                 if label_form.is_valid():
@@ -197,8 +192,6 @@ def moderation_item(request: HttpRequest, item_id: int) -> HttpResponse:
                     )
                     messages.success(request, "Saved.")
                     return redirect("safety:queue")
-        except ActionError as exc:
-            messages.error(request, str(exc))
     if item.risk == Risk.CRISIS:
         audit.log_action("safety.details.viewed", actor=me, subject=item.subject, obj=item)
     context: dict[str, Any] = {
@@ -217,15 +210,13 @@ def moderation_item(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @login_required
-def alert_list(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def alert_list(request: MemberRequest) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.HANDLE_CRISIS)
     if request.method == "POST":
-        try:
+        with show_errors(request) as attempt:
             alerts.do_acknowledge_alert(me, params.require_id(request.POST, "alert"))
-        except ActionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, "Acknowledged. Thank you — follow up with them now.")
         return redirect("safety:alerts")
     shown = alerts.open_alerts()
@@ -235,9 +226,9 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_detail(request: MemberRequest, alert_id: int) -> HttpResponse:
     """One alert: why, who has it, and what reached whom by each channel (live screens, email, push)."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.HANDLE_CRISIS)
     alert = CrisisAlert.objects.select_related("member", "acknowledged_by", "item").filter(pk=alert_id).first()
     if alert is None:
@@ -252,14 +243,13 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+def acknowledge(request: MemberRequest, alert_id: int) -> HttpResponse:
     """ "I've got this", from the banner on any page: clears the banner on every screen, then back where they were."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.HANDLE_CRISIS)
-    try:
+    with show_errors(request) as attempt:
         alert = alerts.do_acknowledge_alert(me, alert_id)
-    except ActionError as exc:
-        messages.error(request, str(exc))
+    if attempt.failed:
         return redirect("safety:alerts")
     who = alert.acknowledged_by.display_name if alert.acknowledged_by else "Someone"
     if alert.acknowledged_by_id == me.pk:
@@ -270,8 +260,8 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 
 @login_required
-def workload(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Perm.MANAGE_ROTA)
+def workload(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.MANAGE_ROTA)
     month = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     context = {"rows": actions.workload(), "labels": actions.label_figures(month)}
     return render(request, "safety/workload.html", context)
@@ -285,11 +275,9 @@ def appeal(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "members/join_unavailable.html", {"reason": str(exc)}, status=400)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             made = actions.do_appeal(sanction, form.cleaned_data["text"])
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             if made.screening is not None and made.screening.show_crisis_support:
                 return respond_to_screening(request, made.screening, "/", "")
             return render(request, "safety/appeal_sent.html")
@@ -297,17 +285,15 @@ def appeal(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def appeals(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def appeals(request: MemberRequest) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.DECIDE_APPEALS)
     if request.method == "POST":
         form = AppealDecisionForm(request.POST)
         if form.is_valid():
-            try:
+            with show_errors(request) as attempt:
                 actions.do_decide_appeal(me, params.require_id(request.POST, "appeal"), **form.cleaned_data)
-            except ActionError as exc:
-                messages.error(request, str(exc))
-            else:
+            if attempt.ok:
                 messages.success(request, "Decided. The member has been told.")
         else:
             messages.error(request, "Write the reply the member will see.")

@@ -7,14 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from hearth.core import params
-from hearth.core.errors import ActionError
 from hearth.core.screening import respond_to_screening
+from hearth.core.web import MemberRequest, show_errors
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -22,16 +22,11 @@ from hearth.signposting import access, actions
 from hearth.signposting.forms import ReferralForm, ReferralUpdateForm, ResourceForm
 from hearth.signposting.models import Referral, Topic
 
-
-def _me(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
-
-
 # --- The directory (members) -------------------------------------------------------------------------
 
 
 @login_required
-def directory_page(request: HttpRequest) -> HttpResponse:
+def directory_page(request: MemberRequest) -> HttpResponse:
     topic = request.GET.get("topic", "")
     topics = [topic] if topic in Topic.values else []
     resources = access.directory(topics)
@@ -43,15 +38,13 @@ def directory_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def resource(request: HttpRequest, resource_id: int) -> HttpResponse:
-    me = _me(request)
+def resource(request: MemberRequest, resource_id: int) -> HttpResponse:
+    me = request.member
     place = access.access_resource(me, resource_id)
     if request.method == "POST":
-        try:
+        with show_errors(request) as attempt:
             actions.do_create_referral(me, me, place, status=Referral.Status.MADE)
-        except ActionError as exc:
-            messages.error(request, str(exc))
-        else:
+        if attempt.ok:
             messages.success(
                 request, f"Noted. We'll check in with you in a couple of weeks about how it went with {place.name}."
             )
@@ -61,13 +54,13 @@ def resource(request: HttpRequest, resource_id: int) -> HttpResponse:
 
 
 @login_required
-def my_referrals(request: HttpRequest) -> HttpResponse:
-    return render(request, "signposting/my_referrals.html", {"referrals": access.referrals_of(_me(request))})
+def my_referrals(request: MemberRequest) -> HttpResponse:
+    return render(request, "signposting/my_referrals.html", {"referrals": access.referrals_of(request.member)})
 
 
 @login_required
-def my_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
-    me = _me(request)
+def my_referral(request: MemberRequest, referral_id: int) -> HttpResponse:
+    me = request.member
     referral = access.access_referral(me, referral_id)
     if referral.member_id != me.pk:  # staff use their own page, with notes
         return redirect("signposting:staff_referral", referral_id=referral.pk)
@@ -76,13 +69,11 @@ def my_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     )
     del form.fields["follow_up_on"]
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             referral = actions.do_update_referral(
                 me, referral, status=form.cleaned_data["status"], follow_up_on=None, note=form.cleaned_data["note"]
             )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             return respond_to_screening(
                 request, referral.screening, reverse("signposting:my_referrals"), "Thanks for letting us know."
             )
@@ -97,25 +88,23 @@ def my_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
-def resource_edit(request: HttpRequest, resource_id: int | None = None) -> HttpResponse:
-    policy.require(request.user, Perm.EDIT_DIRECTORY)
-    place = access.access_resource(request.user, resource_id, for_editing=True) if resource_id else None
+def resource_edit(request: MemberRequest, resource_id: int | None = None) -> HttpResponse:
+    policy.require(request.member, Perm.EDIT_DIRECTORY)
+    place = access.access_resource(request.member, resource_id, for_editing=True) if resource_id else None
     form = ResourceForm(request.POST or None, instance=place)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in actions.RESOURCE_FIELDS}
-        try:
-            saved = actions.do_save_resource(_me(request), place, **fields)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        with show_errors(request, form=form) as attempt:
+            saved = actions.do_save_resource(request.member, place, **fields)
+        if attempt.ok:
             messages.success(request, f"{saved.name} is saved.")
             return redirect("signposting:directory")
     return render(request, "signposting/resource_edit.html", {"form": form, "resource": place})
 
 
 @login_required
-def staff_referrals(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Perm.MANAGE_REFERRALS)
+def staff_referrals(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.MANAGE_REFERRALS)
     show = request.GET.get("show", "due")
     if show == "due":
         rows: Any = actions.referrals_due()
@@ -130,8 +119,8 @@ def staff_referrals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_referral_new(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Perm.MANAGE_REFERRALS)
+def staff_referral_new(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.MANAGE_REFERRALS)
     initial: dict[str, Any] = {}
     person_id = params.get_id(request.GET, "member")
     if person_id is not None:
@@ -141,18 +130,16 @@ def staff_referral_new(request: HttpRequest) -> HttpResponse:
     form = ReferralForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with show_errors(request, form=form) as attempt:
             referral = actions.do_create_referral(
-                _me(request),
+                request.member,
                 data["member"],
                 data["resource"],
                 status=data["status"],
                 follow_up_on=data["follow_up_on"],
                 note=data["note"],
             )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(
                 request, f"Referral to {referral.resource.name} saved, follow up on {referral.follow_up_on:%-d %B}."
             )
@@ -161,26 +148,24 @@ def staff_referral_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
-    policy.require(request.user, Perm.MANAGE_REFERRALS)
-    referral = access.access_referral(request.user, referral_id)
+def staff_referral(request: MemberRequest, referral_id: int) -> HttpResponse:
+    policy.require(request.member, Perm.MANAGE_REFERRALS)
+    referral = access.access_referral(request.member, referral_id)
     form = ReferralUpdateForm(
         request.POST or None,
         initial={"status": referral.status, "follow_up_on": referral.follow_up_on, "note": referral.note},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with show_errors(request, form=form) as attempt:
             actions.do_update_referral(
-                _me(request),
+                request.member,
                 referral,
                 status=data["status"],
                 follow_up_on=data["follow_up_on"] or referral.follow_up_on,
                 note=data["note"],
             )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, "The referral is updated.")
             return redirect("signposting:staff_referrals")
     return render(request, "signposting/staff_referral.html", {"referral": referral, "form": form})

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.core import params
 from hearth.core.errors import ActionError
+from hearth.core.web import MemberRequest, show_errors
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
@@ -40,10 +41,6 @@ from hearth.team.forms import (
 from hearth.team.models import APPLICABLE_ROLES, Application, Check, DebriefRequest, TrainingModule
 
 
-def _me(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
-
-
 def _screened(request: HttpRequest, made: Any, next_url: str, done: str) -> HttpResponse:
     from hearth.core.screening import respond_to_screening
 
@@ -58,20 +55,18 @@ def _open_roles(member: Member) -> list[tuple[str, str]]:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: MemberRequest) -> HttpResponse:
     """Volunteering: apply when you feel ready; your training, checks and supervision when you're on the team."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.APPLY_TO_VOLUNTEER)
     applications = list(Application.objects.filter(member=me))
     current = next((a for a in applications if a.is_open), None)
     roles = _open_roles(me)
     form = ApplicationForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             made = actions.do_apply(me, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             return _screened(
                 request, made, reverse("team:mine"), "Thank you. A coordinator will be in touch about next steps."
             )
@@ -95,29 +90,25 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = access_application(_me(request), application_id)
-    try:
-        actions.do_withdraw_application(_me(request), application)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+def withdraw(request: MemberRequest, application_id: int) -> HttpResponse:
+    application = access_application(request.member, application_id)
+    with show_errors(request) as attempt:
+        actions.do_withdraw_application(request.member, application)
+    if attempt.ok:
         messages.info(request, "Your application is withdrawn. You're welcome to apply again whenever you like.")
     return redirect("team:mine")
 
 
 @login_required
-def debrief(request: HttpRequest) -> HttpResponse:
+def debrief(request: MemberRequest) -> HttpResponse:
     """After a heavy shift: ask to talk it through."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.TAKE_SHIFTS)
     form = DebriefForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             actions.do_ask_for_debrief(me, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(
                 request, "Thank you for saying. Someone will be in touch to talk it through. Be kind to yourself today."
             )
@@ -130,8 +121,8 @@ def debrief(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def people(request: MemberRequest) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.MANAGE_PATHWAY)
     return render(
         request,
@@ -146,9 +137,9 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person(request: HttpRequest, member_id: int) -> HttpResponse:
+def person(request: MemberRequest, member_id: int) -> HttpResponse:
     """One person's pathway: application, training, checks (the look is audited), and stepping back."""
-    me = _me(request)
+    me = request.member
     who = access_person(me, member_id)
     modules = list(TrainingModule.objects.filter(active=True))
     which = request.POST.get("form", "")
@@ -158,7 +149,7 @@ def person(request: HttpRequest, member_id: int) -> HttpResponse:
     check_form = CheckForm(request.POST if which == "check" else None)
     decision_form = DecisionForm(request.POST if which == "decide" else None)
     if request.method == "POST":
-        try:
+        with show_errors(request):
             if which == "training":
                 if not training_form.is_valid():
                     raise ActionError("Choose the training and the date it was completed.")
@@ -184,8 +175,6 @@ def person(request: HttpRequest, member_id: int) -> HttpResponse:
                 messages.success(request, "Saved, and they've been told.")
             else:
                 raise ActionError("Something went wrong with that form. Please try again.")
-        except ActionError as exc:
-            messages.error(request, str(exc))
         return redirect("team:person", member_id=who.pk)
     today = timezone.localdate()
     have = actions.current_training(who, today)
@@ -208,16 +197,16 @@ def person(request: HttpRequest, member_id: int) -> HttpResponse:
 
 
 @login_required
-def step_back(request: HttpRequest, member_id: int) -> HttpResponse:
+def step_back(request: MemberRequest, member_id: int) -> HttpResponse:
     """Someone is leaving a role: choose who takes on each group, one-to-one and member, then step back."""
-    me = _me(request)
+    me = request.member
     who = access_person(me, member_id)
     plan = actions.hand_over_plan(who)
     everyone = [p for p in actions.supporters() if p.pk != who.pk]
     form = StepBackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         picked = {p.pk: p for p in everyone}
-        try:
+        with show_errors(request, form=form) as attempt:
             hosts = {
                 g.pk: picked[chosen]
                 for g in plan.groups
@@ -237,9 +226,7 @@ def step_back(request: HttpRequest, member_id: int) -> HttpResponse:
             actions.do_step_back(
                 me, who, roles=form.cleaned_data["roles"], hosts=hosts, conversations=conversations, usual=usual
             )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(
                 request, f"Everything {who.display_name} looked after has been handed on. Thank them from all of us."
             )
@@ -270,9 +257,9 @@ def _group_members(groups: list[Any]) -> dict[int, list[Member]]:
 
 
 @login_required
-def training(request: HttpRequest) -> HttpResponse:
+def training(request: MemberRequest) -> HttpResponse:
     """The organisation's training modules: what each covers, which roles need it, when it's renewed."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.MANAGE_PATHWAY)
     module_id = params.get_id(request.GET, "edit") or params.get_id(request.POST, "module")
     editing = access_module(me, module_id) if module_id is not None else None
@@ -289,11 +276,9 @@ def training(request: HttpRequest) -> HttpResponse:
     )
     form = ModuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             actions.do_save_module(me, editing, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, "The training is saved.")
             return redirect("team:training")
     return render(
@@ -305,9 +290,9 @@ def training(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def supervision(request: HttpRequest) -> HttpResponse:
+def supervision(request: MemberRequest) -> HttpResponse:
     """Who hasn't had supervision in N weeks, debriefs people asked for, and recording a session."""
-    me = _me(request)
+    me = request.member
     policy.require(me, Perm.SUPERVISE)
     try:
         weeks = params.get_int(request.GET, "weeks", settings.HEARTH_SUPERVISION_WEEKS, low=1, high=52)
@@ -330,9 +315,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def supervision_person(request: HttpRequest, member_id: int) -> HttpResponse:
+def supervision_person(request: MemberRequest, member_id: int) -> HttpResponse:
     """One supporter's sessions (notes for those who may read them; the look is audited) and a new one."""
-    me = _me(request)
+    me = request.member
     who = access_person(me, member_id, Perm.SUPERVISE)
     debrief_request = None
     debrief_id = params.get_id(request.GET, "debrief") or params.get_id(request.POST, "debrief")
@@ -342,13 +327,11 @@ def supervision_person(request: HttpRequest, member_id: int) -> HttpResponse:
     form = SupervisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with show_errors(request, form=form) as attempt:
             actions.do_record_supervision(
                 me, who, kind=data["kind"], held_on=data["held_on"], notes=data["notes"], debrief=debrief_request
             )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             messages.success(request, "The session is recorded.")
             return redirect("team:supervision_person", member_id=who.pk)
     sessions = actions.read_supervision(me, who) if request.method == "GET" or not form.is_bound else []
@@ -361,13 +344,11 @@ def supervision_person(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def arrange_debrief(request: HttpRequest, request_id: int) -> HttpResponse:
-    me = _me(request)
+def arrange_debrief(request: MemberRequest, request_id: int) -> HttpResponse:
+    me = request.member
     debrief_request = access_debrief(me, request_id)
-    try:
+    with show_errors(request) as attempt:
         actions.do_arrange_debrief(me, debrief_request)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    if attempt.ok:
         messages.success(request, f"{debrief_request.supporter.display_name} knows you'll be in touch.")
     return redirect("team:supervision")
