@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -469,6 +470,68 @@ def care_record(actor: Member, member: Member) -> list[CheckInRecord]:
     return list(CheckInRecord.objects.filter(member=member).select_related("supporter")[:20])
 
 
+# --- Keeping the queue in step with the cues (what they are: cues.py) --------------------------
+
+
+def do_refresh_cues(*, now: datetime | None = None, member_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Work out every shared cue and bring the open cue items in step. Returns counts for the log.
+
+    One open item per person and cue: created when a cue starts to hold, its reason updated while it holds,
+    deleted when it stops holding unless someone already claimed or snoozed it.
+    """
+    now = now or timezone.now()
+    ids = None if member_ids is None else set(member_ids)
+    found = cues.find_cues(now, ids)
+    existing = CareItem.objects.filter(source__in=list(cues.KINDS)).exclude(state=CareItem.State.DONE)
+    if ids is not None:
+        existing = existing.filter(member_id__in=ids)
+    have = {(i.member_id, i.source): i for i in existing}
+    created = [
+        CareItem(member_id=m, source=s, reason=r[:300], weight=w, created_at=now)
+        for (m, s), (r, w) in found.items()
+        if (m, s) not in have
+    ]
+    changed = []
+    for key, item in have.items():
+        if key in found and (item.reason, item.weight) != found[key]:
+            item.reason, item.weight = found[key][0][:300], found[key][1]
+            changed.append(item)
+    # A cue that stopped holding leaves the queue, unless someone is already on it.
+    cleared = [
+        i.pk
+        for key, i in have.items()
+        if key not in found and i.state == CareItem.State.OPEN and not (i.snoozed_until and i.snoozed_until > now)
+    ]
+    with transaction.atomic():
+        CareItem.objects.bulk_create(created, batch_size=500, ignore_conflicts=True)
+        CareItem.objects.bulk_update(changed, ["reason", "weight"], batch_size=500)
+        CareItem.objects.filter(pk__in=cleared).delete()
+        if created or changed or cleared:
+            queue_changed()
+    return {"created": len(created), "updated": len(changed), "cleared": len(cleared)}
+
+
+def do_backfill_visits(member: Member, *, days: int = 180) -> int:
+    """Give a newly shared "going quiet" cue a history: days they posted, replied or reacted."""
+    seen = cues.days_seen(member, days=days)
+    Visit.objects.bulk_create([Visit(member=member, day=d) for d in seen], ignore_conflicts=True)
+    return len(seen)
+
+
+def do_forget_cue(member: Member, source: Source) -> None:
+    """What withdrawing one cue deletes: its items on the queue (open or done) and its own data."""
+    CareItem.objects.filter(member=member, source=source).delete()
+    if source == Source.GOING_QUIET:
+        Visit.objects.filter(member=member).delete()
+    elif source in (Source.MOOD, Source.MOOD_TREND):
+        other = Source.MOOD_TREND if source == Source.MOOD else Source.MOOD
+        if cues.audiences_of([member.pk]).get((member.pk, other), consent.NOBODY) == consent.NOBODY:
+            MoodEntry.objects.filter(member=member).delete()
+    elif source == Source.WELLBEING:
+        WellbeingReading.objects.filter(member=member).delete()
+        WellbeingToken.objects.filter(member=member).delete()
+
+
 # --- Cues the member shares: mood and visits -----------------------------------------------
 
 
@@ -504,7 +567,7 @@ def do_check_in_mood(member: Member, score: int, words: str = "", *, now: dateti
         if words:
             # Stored encrypted, screened in clear: the words may say more than the score.
             entry.screening = screen(author=member, text=words, path="care.mood", object_id=entry.pk, now=now)
-    transaction.on_commit(lambda: cues.refresh_cues(now=now, member_ids=[member.pk]))
+    transaction.on_commit(lambda: do_refresh_cues(now=now, member_ids=[member.pk]))
     return entry
 
 
@@ -861,5 +924,5 @@ def do_import_readings(member: Member, readings: list[tuple[date, str, float]]) 
             WellbeingReading.objects.update_or_create(
                 member=member, day=day, metric=metric, defaults={"value": value, "imported_at": now}
             )
-    transaction.on_commit(lambda: cues.refresh_cues(member_ids=[member.pk]))
+    transaction.on_commit(lambda: do_refresh_cues(member_ids=[member.pk]))
     return len(readings)

@@ -6,15 +6,16 @@ centre: nobody (the default: nothing is collected), "my usual supporter", or
 deletes what was collected for it and its items on the queue, in the same
 transaction as the choice (the kinds' ``on_change``).
 
-:func:`refresh_cues` works every cue out for everyone who shares one (or a
-given few) and keeps one open :class:`CareItem` per person and cue in step:
-created when a cue starts to hold, its reason updated while it holds, deleted
-when it stops holding unless someone already claimed or snoozed it.
+:func:`find_cues` works every cue out for everyone who shares one (or a
+given few); ``actions.do_refresh_cues`` keeps one open :class:`CareItem` per
+person and cue in step with it: created when a cue starts to hold, its reason
+updated while it holds, deleted when it stops holding unless someone already
+claimed or snoozed it. This module only reads; the writes are in actions.py.
 
 Recipe — *to add a cue*: add a ``Source`` value (models.py) and to
 ``CUE_SOURCES``, a ``_kind(...)`` below,
-its data's deletion in ``_delete_collected``, a ``_cue_*`` function returning
-``{member_id: (reason, weight)}`` and a line in ``refresh_cues``, then a story
+its data's deletion in ``actions.do_forget_cue``, a ``_cue_*`` function returning
+``{member_id: (reason, weight)}`` and a line in ``find_cues``, then a story
 in ``tests/test_cues.py`` and a withdrawal test in ``tests/test_consent.py``.
 """
 
@@ -32,7 +33,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from hearth.care.models import CareItem, MoodEntry, Source, Visit, WellbeingMetric, WellbeingReading, WellbeingToken
+from hearth.care.models import MoodEntry, Source, Visit, WellbeingMetric, WellbeingReading
 from hearth.members import consent
 from hearth.members.models import Consent, Member
 
@@ -43,12 +44,14 @@ def _handler(source: Source) -> Any:
     """Consent changes take effect at once: withdrawal deletes, sharing works the cue out now."""
 
     def on_change(member: Member, audience: consent.Audience) -> None:
+        from hearth.care import actions  # the writes; actions reads this module
+
         if audience == consent.NOBODY:
-            _delete_collected(member, source)
+            actions.do_forget_cue(member, source)
         else:
             if source == Source.GOING_QUIET:
-                backfill_visits(member)
-            transaction.on_commit(lambda: refresh_cues(member_ids=[member.pk]))
+                actions.do_backfill_visits(member)
+            transaction.on_commit(lambda: actions.do_refresh_cues(member_ids=[member.pk]))
 
     return on_change
 
@@ -111,20 +114,6 @@ KINDS: dict[str, consent.ConsentKind] = {
 }
 _KIND_OF = {k.key: s for s, k in KINDS.items()}
 CONSENT_KEYS = tuple(k.key for k in KINDS.values())
-
-
-def _delete_collected(member: Member, source: Source) -> None:
-    """What withdrawing one cue deletes: its items on the queue (open or done) and its own data."""
-    CareItem.objects.filter(member=member, source=source).delete()
-    if source == Source.GOING_QUIET:
-        Visit.objects.filter(member=member).delete()
-    elif source in (Source.MOOD, Source.MOOD_TREND):
-        other = Source.MOOD_TREND if source == Source.MOOD else Source.MOOD
-        if audiences_of([member.pk]).get((member.pk, other), consent.NOBODY) == consent.NOBODY:
-            MoodEntry.objects.filter(member=member).delete()
-    elif source == Source.WELLBEING:
-        WellbeingReading.objects.filter(member=member).delete()
-        WellbeingToken.objects.filter(member=member).delete()
 
 
 def audiences_of(member_ids: Iterable[int]) -> dict[tuple[int, str], consent.Audience]:
@@ -360,8 +349,9 @@ def _cue_missed_gathering(member_ids: Any, now: datetime) -> dict[int, tuple[str
 # --- Keeping the queue in step ------------------------------------------------------------
 
 
-def backfill_visits(member: Member, *, days: int = 180) -> int:
-    """Give a newly shared "going quiet" cue a history: days they posted, replied or reacted."""
+def days_seen(member: Member, *, days: int = 180) -> set[date]:
+    """The days in the last ``days`` a member posted, replied or reacted: a newly shared "going quiet" cue's
+    history (``actions.do_backfill_visits`` stores it)."""
     from hearth.community.models import Comment, Post, Reaction
 
     since = timezone.now() - timedelta(days=days)
@@ -370,16 +360,13 @@ def backfill_visits(member: Member, *, days: int = 180) -> int:
         moments += model.objects.filter(**{field: member, "created_at__gte": since}).values_list(
             "created_at", flat=True
         )
-    seen = {timezone.localdate(m) for m in moments}
-    Visit.objects.bulk_create([Visit(member=member, day=d) for d in seen], ignore_conflicts=True)
-    return len(seen)
+    return {timezone.localdate(m) for m in moments}
 
 
-def refresh_cues(*, now: datetime | None = None, member_ids: Iterable[int] | None = None) -> dict[str, int]:
-    """Work out every shared cue and bring the open cue items in step. Returns counts for the log."""
-    now = now or timezone.now()
+def find_cues(now: datetime, ids: set[int] | None) -> dict[tuple[int, str], tuple[str, int]]:
+    """Every shared cue that holds now, for everyone (``ids`` None) or a few: ``(member_id, source) -> (reason,
+    weight)``. ``actions.do_refresh_cues`` brings the care queue in step with it."""
     today = timezone.localdate(now)
-    ids = None if member_ids is None else set(member_ids)
     found: dict[tuple[int, str], tuple[str, int]] = {}
     computations: tuple[tuple[Source, Any, date | datetime], ...] = (
         (Source.GOING_QUIET, _cue_going_quiet, today),
@@ -393,32 +380,4 @@ def refresh_cues(*, now: datetime | None = None, member_ids: Iterable[int] | Non
         who = sharing(source, ids)
         for member_id, value in compute(who, arg).items():
             found[(member_id, source)] = value
-    existing = CareItem.objects.filter(source__in=list(KINDS)).exclude(state=CareItem.State.DONE)
-    if ids is not None:
-        existing = existing.filter(member_id__in=ids)
-    have = {(i.member_id, i.source): i for i in existing}
-    created = [
-        CareItem(member_id=m, source=s, reason=r[:300], weight=w, created_at=now)
-        for (m, s), (r, w) in found.items()
-        if (m, s) not in have
-    ]
-    changed = []
-    for key, item in have.items():
-        if key in found and (item.reason, item.weight) != found[key]:
-            item.reason, item.weight = found[key][0][:300], found[key][1]
-            changed.append(item)
-    # A cue that stopped holding leaves the queue, unless someone is already on it.
-    cleared = [
-        i.pk
-        for key, i in have.items()
-        if key not in found and i.state == CareItem.State.OPEN and not (i.snoozed_until and i.snoozed_until > now)
-    ]
-    with transaction.atomic():
-        CareItem.objects.bulk_create(created, batch_size=500, ignore_conflicts=True)
-        CareItem.objects.bulk_update(changed, ["reason", "weight"], batch_size=500)
-        CareItem.objects.filter(pk__in=cleared).delete()
-        if created or changed or cleared:
-            from hearth.care.actions import queue_changed
-
-            queue_changed()
-    return {"created": len(created), "updated": len(changed), "cleared": len(cleared)}
+    return found

@@ -194,7 +194,7 @@ def seed_care(rng: random.Random, people: list[Member]) -> None:
     )
 
     _after_the_night(priya, people[4], now)
-    cues.refresh_cues(now=now)
+    actions.do_refresh_cues(now=now)
 
 
 def _after_the_night(priya: Member, coordinator: Member, now: datetime) -> None:

@@ -11,13 +11,13 @@ from hearth.core.scheduler import periodic
 @task()
 def refresh_care_queue() -> dict[str, int]:
     """Nobody replied, referrals due, check-in replies, and every shared cue, brought up to date."""
-    from hearth.care import actions, cues
+    from hearth.care import actions
 
     return {
         "nobody_replied": actions.find_unanswered_posts(),
         "referrals": actions.referrals_due_items(),
         "check_in_replies": actions.follow_up_check_ins(),
-        **cues.refresh_cues(),
+        **actions.do_refresh_cues(),
     }
 
 

@@ -491,7 +491,7 @@ def _seed_moderation(people: list[Member]) -> None:
     """
     from hearth.core.demo import delivered
     from hearth.safety import actions as safety
-    from hearth.safety.alerts import do_acknowledge_alert
+    from hearth.safety.actions import do_acknowledge_alert
     from hearth.safety.models import CrisisAlert, ModerationItem
 
     groups = {g.name: g for g in Group.objects.filter(name__in=[spec["name"] for spec in GROUPS])}
@@ -563,7 +563,7 @@ def _seed_moderation(people: list[Member]) -> None:
     for hours_ago, (author, body, fields) in zip((68, 54, 46, 39), run, strict=True):
         heavy_posts.append(_write(students, author, body, now - timedelta(hours=hours_ago), **fields))
     mood_alert_at = now - timedelta(hours=38)
-    from hearth.safety.mood_alerts import alert_drifting_groups
+    from hearth.safety.actions import alert_drifting_groups
 
     alert_drifting_groups(now=mood_alert_at)
     host = next((m for m in Member.objects.filter(memberships__group=students, memberships__is_host=True)), priya)

@@ -2,7 +2,7 @@
 
 ``check_*`` functions validate and authorise; ``do_*`` functions change state
 in one transaction and write the audit entry. The urgent path uses the safety
-app's one alert (:func:`hearth.safety.alerts.raise_crisis_alert`) and the
+app's one alert (:func:`hearth.safety.actions.raise_crisis_alert`) and the
 one-to-one path availability's talk-now request: nothing here is a second copy.
 """
 
@@ -150,7 +150,7 @@ def do_submit_assessment(member: Member, *, version_number: int, answers: dict[s
             nothing_written("intake.assessment", assessment.pk)  # only options chosen: no words to screen
         urgent = Path.URGENT.value in routing.paths
         if urgent:
-            from hearth.safety.alerts import raise_crisis_alert
+            from hearth.safety.actions import raise_crisis_alert
             from hearth.safety.models import CrisisAlert
 
             outcome.alert = raise_crisis_alert(

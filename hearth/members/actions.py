@@ -279,6 +279,15 @@ def do_revoke_role(actor: Member, member: Member, role: str) -> None:
     member.__dict__.pop("roles", None)
 
 
+def do_set_account_active(member: Member, *, active: bool) -> None:
+    """Turn an account off (it can't sign in, its sessions stop working and its open pages stop hearing anything)
+    or back on. Called by the app whose decision it is (safety's suspensions and bans), which audits why."""
+    member.is_active = active
+    member.save(update_fields=["is_active"])
+    if not active:
+        recheck_sockets_on_commit([member.pk])
+
+
 def record_member_list_read(actor: Member) -> None:
     """``actor`` looked at the list of everyone (names, roles, when they joined): an audited read."""
     audit.log_read("members.list.viewed", actor=actor)

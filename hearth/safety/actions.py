@@ -12,8 +12,10 @@ Principles, enforced here:
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, IntegerField, Value, When
@@ -22,15 +24,17 @@ from django.utils import timezone
 
 from hearth.core import audit, notifications, throttle
 from hearth.core import screening as screening_registry
+from hearth.core.deliveries import cancel as cancel_deliveries
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
-from hearth.core.events import recheck_sockets_on_commit, send_event_on_commit
+from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.logs import log_event_on_commit
 from hearth.core.screening import Screening
+from hearth.members import actions as member_actions
 from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
-from hearth.safety import content
-from hearth.safety.alerts import raise_crisis_alert
+from hearth.safety import alerts, content
 from hearth.safety.contact import contact_risks
 from hearth.safety.context import writer_context
 from hearth.safety.models import (
@@ -40,13 +44,14 @@ from hearth.safety.models import (
     ModerationItem,
     ModeratorAway,
     ModeratorNote,
+    MoodAlert,
     Report,
     Risk,
     Sanction,
     TriageLabel,
     TriageRecord,
 )
-from hearth.safety.mood import is_supportive
+from hearth.safety.mood import group_mood, is_supportive
 from hearth.safety.triage import TriageResult, classify
 from hearth.safety.triage.context import apply_context, context_could_matter
 
@@ -710,9 +715,7 @@ def do_sanction(
         if kind in ("suspend", "ban"):
             # Inactive accounts can't sign in and existing sessions stop working at once;
             # lift_expired_suspensions turns a suspension back on when it ends.
-            member.is_active = False
-            member.save(update_fields=["is_active"])
-            recheck_sockets_on_commit([member.pk])  # and their open pages stop hearing anything
+            member_actions.do_set_account_active(member, active=False)  # and their open pages stop hearing
         send_email(
             member,
             "safety/email/sanction",
@@ -802,8 +805,7 @@ def do_decide_appeal(
             sanction.lifted_at = now
             sanction.save(update_fields=["lifted_at"])
             if sanction.kind in ("suspend", "ban"):
-                sanction.member.is_active = True
-                sanction.member.save(update_fields=["is_active"])
+                member_actions.do_set_account_active(sanction.member, active=True)
             audit.log_action("safety.sanction.lifted", actor=coordinator, subject=sanction.member, obj=sanction)
         audit.log_action(
             "safety.appeal.decided",
@@ -885,7 +887,171 @@ def lift_expired_suspensions(now: datetime | None = None) -> list[int]:
                     member=sanction.member, kind="ban", lifted_at__isnull=True
                 ).exists()
                 if not still_banned:
-                    Member.objects.filter(pk=sanction.member_id).update(is_active=True)
+                    member_actions.do_set_account_active(sanction.member, active=True)
                 audit.log_action("safety.sanction.lifted", actor=None, subject=sanction.member, obj=sanction)
                 lifted.append(sanction.pk)
     return lifted
+
+
+# --- Crisis alerts (what they are and who hears: safety/alerts.py) ---------------------------
+
+
+def raise_crisis_alert(
+    member: Member, *, origin: str, summary: str, item: ModerationItem | None = None, now: datetime | None = None
+) -> CrisisAlert:
+    """Raise the live alert; call inside the transaction that recorded the reason for it.
+
+    One open alert per person: while theirs is waiting for someone to acknowledge it, a new reason
+    (another crisis message, the self-assessment that came with it) is added to that alert, which is
+    already on every handler's screen, rather than raising a second banner about the same person.
+    """
+    now = now or timezone.now()
+    existing = (
+        CrisisAlert.objects.select_for_update(of=("self",))
+        .filter(member=member, acknowledged_at__isnull=True)
+        .order_by("created_at")
+        .first()
+    )
+    if existing is not None:
+        if summary not in existing.summary:
+            existing.summary = f"{existing.summary}; then: {summary}"[:300]
+            existing.save(update_fields=["summary"])
+        return existing
+    staff = alerts.on_duty_crisis_staff()
+    alert = CrisisAlert.objects.create(
+        member=member,
+        origin=origin,
+        item=item,
+        summary=summary[:300],
+        created_at=now,
+        escalate_at=now + alerts.escalate_after(),
+        nobody_on_duty=not staff,
+        drill=screening_registry.is_drill(),
+    )
+    handlers = alerts.crisis_handlers()
+    alerts.send_live(alert, handlers)  # the people on call are among them: their pages and, with push, their phones
+    if not staff:
+        _, on_call_by_email = alerts.on_call_now(now)
+        alerts.email_alert(alert, alerts.coordinators() + on_call_by_email, on_call=True)
+    elif settings.EMAIL_HOST:
+        # Email is configured: the on-duty staff also get it by email, in case their page isn't open.
+        alerts.email_alert(alert, staff, on_call=False)
+    audit.log_action("safety.alert.raised", actor=None, subject=member, obj=alert, data={"origin": origin})
+    log_event_on_commit(
+        "alert.raised",
+        alert=alert.pk,
+        member=member.pk,
+        origin=origin,
+        recipients=len(handlers),
+        nobody_on_duty=not staff,
+    )
+    return alert
+
+
+def do_acknowledge_alert(actor: Member, alert_id: int, now: datetime | None = None) -> CrisisAlert:
+    policy.require(actor, Perm.HANDLE_CRISIS)
+    now = now or timezone.now()
+    with transaction.atomic():
+        alert = CrisisAlert.objects.select_for_update(of=("self",)).select_related("member").filter(pk=alert_id).first()
+        if alert is None:
+            raise ActionError("That alert doesn't exist any more.")
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at, alert.acknowledged_by, alert.escalate_at = now, actor, None
+            alert.save(update_fields=["acknowledged_at", "acknowledged_by", "escalate_at"])
+            audit.log_action("safety.alert.acknowledged", actor=actor, subject=alert.member, obj=alert)
+            log_event_on_commit(
+                "alert.acknowledged",
+                alert=alert.pk,
+                by=actor.pk,
+                seconds=round((now - alert.created_at).total_seconds()),
+            )
+            # Nothing more to send about it; every open page drops its banner.
+            cancel_deliveries(alert, now=now)
+            send_event_on_commit(
+                [member_group(m.pk) for m in alerts.crisis_handlers()],
+                {"kind": "safety.alert_acknowledged", "alert": alert.pk, "by": actor.display_name},
+            )
+            if alerts.told_to_member(alert):
+                # The support page they may still be on changes to who has seen it.
+                send_event_on_commit(
+                    [member_group(alert.member_id)],  # type: ignore[arg-type]
+                    {"kind": "safety.alert_seen", "text": alerts.what_the_member_is_told(alert).seen},
+                )
+    return alert
+
+
+def escalate_due_alerts(now: datetime | None = None) -> list[int]:
+    """Escalate unacknowledged alerts past their time to the coordinators and whoever is on call (claimed once per step).
+
+    Each step is claimed with a conditional UPDATE on the level, so two workers never send one step twice; the
+    next step is always scheduled (:func:`next_escalation_in`) until a person acknowledges.
+    """
+    now = now or timezone.now()
+    done = []
+    for alert in CrisisAlert.objects.filter(acknowledged_at__isnull=True, escalate_at__lte=now).select_related(
+        "member"
+    ):
+        level = alert.escalation_level + 1
+        claimed = CrisisAlert.objects.filter(
+            pk=alert.pk, acknowledged_at__isnull=True, escalation_level=alert.escalation_level
+        ).update(escalation_level=level, escalate_at=now + alerts.next_escalation_in(level))
+        if not claimed:
+            continue
+        minutes = int((now - alert.created_at).total_seconds() // 60)
+        alert.escalation_level = level
+        with transaction.atomic():
+            on_call, on_call_by_email = alerts.on_call_now(now)
+            people = list(dict.fromkeys(alerts.coordinators() + on_call))
+            alerts.send_live(alert, people, escalated=True)
+            alerts.email_alert(alert, alerts.coordinators() + on_call_by_email, on_call=True)
+            audit.log_action(
+                "safety.alert.escalated", actor=None, subject=alert.member, obj=alert, data={"minutes": minutes}
+            )
+            log_event_on_commit(
+                "alert.escalated",
+                level=logging.WARNING,
+                alert=alert.pk,
+                step=level,
+                minutes=minutes,
+                recipients=len(people),
+            )
+        done.append(alert.pk)
+    return done
+
+
+# --- Group mood ---------------------------------------------------------------------------------
+
+
+def alert_drifting_groups(now: datetime | None = None) -> list[int]:
+    """Tell hosts and staff when a group drifts into a run of distress (at most once a day per group)."""
+    from hearth.safety.groups import hosts_of
+
+    now = now or timezone.now()
+    recent = TriageRecord.objects.filter(created_at__gte=now - timedelta(days=3), group_id__isnull=False)
+    recent_groups: set[int] = {g for g in recent.values_list("group_id", flat=True) if g is not None}
+    already: set[int] = set(
+        MoodAlert.objects.filter(created_at__gte=now - timedelta(days=1)).values_list("group_id", flat=True)
+    )
+    alerted = []
+    for group_id in sorted(recent_groups - already):
+        mood = group_mood(group_id, now=now)
+        if not mood.drifting:
+            continue
+        with transaction.atomic():
+            alert = MoodAlert.objects.create(
+                group_id=group_id,
+                heavy_posts=mood.heavy_posts,
+                supportive_replies=mood.supportive_replies,
+                created_at=now,
+            )
+            people = {*hosts_of(group_id), *alerts.on_duty_crisis_staff()}
+            notifications.notify(
+                people,
+                "safety.mood_alert",
+                "A group has had a run of heavy posts with few supportive replies lately. It may need a kind word.",
+                reverse("community:group", args=[group_id]),
+                about=alert,
+                now=now,
+            )
+        alerted.append(group_id)
+    return alerted

@@ -233,7 +233,7 @@ def _channel_line(summary: deliveries.ChannelSummary) -> str:
 
 def _finish(alert_ids: list[int], screen: Member) -> list[str]:
     """What reached whom for the first alert; then every alert the write raised is acknowledged (banners clear)."""
-    from hearth.safety.alerts import do_acknowledge_alert
+    from hearth.safety.actions import do_acknowledge_alert
 
     channels = [_channel_line(s) for s in deliveries.summary(CrisisAlert.objects.get(pk=alert_ids[0]))]
     for alert_id in alert_ids:

@@ -11,7 +11,7 @@ from hearth.core.scheduler import periodic
 @task()
 def escalate_crisis_alerts() -> int:
     """A crisis never waits unseen: unacknowledged alerts go to the coordinators."""
-    from hearth.safety.alerts import escalate_due_alerts
+    from hearth.safety.actions import escalate_due_alerts
 
     return len(escalate_due_alerts())
 
@@ -19,7 +19,7 @@ def escalate_crisis_alerts() -> int:
 @periodic(every=timedelta(hours=1))
 @task()
 def check_group_moods() -> int:
-    from hearth.safety.mood_alerts import alert_drifting_groups
+    from hearth.safety.actions import alert_drifting_groups
 
     return len(alert_drifting_groups())
 

@@ -215,7 +215,7 @@ def alert_list(request: MemberRequest) -> HttpResponse:
     policy.require(me, Perm.HANDLE_CRISIS)
     if request.method == "POST":
         with show_errors(request) as attempt:
-            alerts.do_acknowledge_alert(me, params.require_id(request.POST, "alert"))
+            actions.do_acknowledge_alert(me, params.require_id(request.POST, "alert"))
         if attempt.ok:
             messages.success(request, "Acknowledged. Thank you — follow up with them now.")
         return redirect("safety:alerts")
@@ -248,7 +248,7 @@ def acknowledge(request: MemberRequest, alert_id: int) -> HttpResponse:
     me = request.member
     policy.require(me, Perm.HANDLE_CRISIS)
     with show_errors(request) as attempt:
-        alert = alerts.do_acknowledge_alert(me, alert_id)
+        alert = actions.do_acknowledge_alert(me, alert_id)
     if attempt.failed:
         return redirect("safety:alerts")
     who = alert.acknowledged_by.display_name if alert.acknowledged_by else "Someone"

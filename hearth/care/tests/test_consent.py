@@ -42,7 +42,7 @@ def test_withdrawn_cue_vanishes_from_the_queue_and_its_data_is_deleted(member, p
     share(member, Source.GOING_QUIET)
     Visit.objects.all().delete()
     visits_every(member, 2, last=TODAY - timedelta(days=12))
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     assert [e.reasons for e in queue.build_queue(peer_worker)] == [
         ["hasn't been in for 12 days — usually here every 2 days"]
     ]
@@ -55,7 +55,7 @@ def test_withdrawn_cue_vanishes_from_the_queue_and_its_data_is_deleted(member, p
 def test_withdrawal_deletes_even_a_claimed_item(member, peer_worker, share, clock):
     share(member, Source.MOOD)
     actions.do_check_in_mood(member, 1, "rough")
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     actions.do_claim(peer_worker, member.pk)
     share(member, Source.MOOD, "nobody")
     assert not CareItem.objects.filter(member=member).exists()

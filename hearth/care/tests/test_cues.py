@@ -26,7 +26,7 @@ def test_a_regular_visitor_gone_quiet_is_noticed_in_her_own_terms(member, share,
     share(member, Source.GOING_QUIET)
     Visit.objects.all().delete()
     visits_every(member, 2, last=TODAY - timedelta(days=12))
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     [item] = items(member, Source.GOING_QUIET)
     assert item.reason == "hasn't been in for 12 days — usually here every 2 days"
 
@@ -38,7 +38,7 @@ def test_baselines_are_per_member(member, outsider, share, clock):
     Visit.objects.all().delete()
     visits_every(member, 1, last=TODAY - timedelta(days=10))
     visits_every(outsider, 14, last=TODAY - timedelta(days=10))
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     assert items(member, Source.GOING_QUIET)
     assert not items(outsider, Source.GOING_QUIET)
 
@@ -50,12 +50,12 @@ def test_an_irregular_member_is_not_flagged_falsely(member, share, clock):
     gaps = [1, 2, 1, 18, 1, 1, 2, 21, 1, 3, 1, 15, 2, 1, 1, 20, 1, 2]
     visits_every(member, gaps, last=TODAY - timedelta(days=16))
     assert cues.visit_baseline(sorted(Visit.objects.filter(member=member).values_list("day", flat=True))).usual <= 2
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     assert not items(member, Source.GOING_QUIET)
     # ...but a long absence even for them is still noticed.
     Visit.objects.all().delete()
     visits_every(member, gaps, last=TODAY - timedelta(days=40))
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     assert items(member, Source.GOING_QUIET)
 
 
@@ -63,10 +63,10 @@ def test_coming_back_clears_the_cue(member, share, clock):
     share(member, Source.GOING_QUIET)
     Visit.objects.all().delete()
     visits_every(member, 2, last=TODAY - timedelta(days=12))
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     assert items(member, Source.GOING_QUIET)
     assert actions.record_visit(member)
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     assert not items(member, Source.GOING_QUIET)
 
 
@@ -80,7 +80,7 @@ def test_low_mood_three_check_ins_running(member, share, clock):
     for days_ago in (2, 1, 0):
         clock.move_to(clock_at(days_ago))
         actions.do_check_in_mood(member, 2, "tired")
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     [item] = items(member, Source.MOOD)
     assert item.reason == "mood 2/5 three check-ins running"
 
@@ -94,7 +94,7 @@ def clock_at(days_ago):
 def test_one_low_day_is_not_a_cue(member, share, clock):
     share(member, Source.MOOD)
     actions.do_check_in_mood(member, 2)
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     assert not items(member, Source.MOOD)
 
 
@@ -103,7 +103,7 @@ def test_falling_mood_trend(member, share, clock):
     for days_ago, score in ((12, 4), (10, 4), (8, 4), (6, 3), (4, 3), (2, 2), (0, 2)):
         clock.move_to(clock_at(days_ago))
         actions.do_check_in_mood(member, score)
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     [item] = items(member, Source.MOOD_TREND)
     assert item.reason == "mood falling: from about 4/5 to 2/5 over 12 days"
     assert not items(member, Source.MOOD)  # not shared: the daily numbers stay out of it
@@ -114,14 +114,14 @@ def test_steady_mood_has_no_trend(member, share, clock):
     for days_ago, score in ((12, 3), (10, 4), (8, 3), (6, 3), (4, 4), (2, 3), (0, 3)):
         clock.move_to(clock_at(days_ago))
         actions.do_check_in_mood(member, score)
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     assert not items(member, Source.MOOD_TREND)
 
 
 def test_low_energy_for_days(member, share, clock):
     share(member, Source.ENERGY)
     CommunityProfile.objects.create(member=member, energy="low", energy_set_at=clock_at(3))
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     [item] = items(member, Source.ENERGY)
     assert item.reason == "energy low for 3 days"
 
@@ -129,7 +129,7 @@ def test_low_energy_for_days(member, share, clock):
 def test_energy_low_only_today_is_not_a_cue(member, share, clock):
     share(member, Source.ENERGY)
     CommunityProfile.objects.create(member=member, energy="low", energy_set_at=clock_at(0))
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     assert not items(member, Source.ENERGY)
 
 
@@ -140,7 +140,7 @@ def test_wellbeing_scores_outside_their_own_range(member, outsider, share, clock
         readings = [(TODAY - timedelta(days=d), "stress", usual + (d % 3)) for d in range(3, 25)]
         readings += [(TODAY - timedelta(days=d), "stress", 75 + d) for d in range(3)]
         actions.do_import_readings(person, readings)
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     [item] = items(member, Source.WELLBEING)
     assert item.reason == "stress score high three days running (about 76, usually about 41)"
     assert not items(outsider, Source.WELLBEING)
@@ -164,7 +164,7 @@ def test_missing_a_gathering_they_usually_come_to(member, outsider, volunteer, s
     for g in gatherings[:-1]:
         Attendance.objects.create(gathering=g, member=member, how="online")
     Attendance.objects.create(gathering=gatherings[0], member=outsider, how="online")  # came once: not "usually"
-    cues.refresh_cues()
+    actions.do_refresh_cues()
     [item] = items(member, Source.MISSED_GATHERING)
     assert item.reason == "missed Monday's Board games night — came to all 5 before"
     assert not items(outsider, Source.MISSED_GATHERING)

@@ -151,7 +151,7 @@ def test_quiet_hours_hold_push_and_turning_push_off_for_a_kind_holds_it_for_good
 
 def test_a_crisis_alert_reaches_on_duty_staff_phones_with_no_details(member, peer_worker, push_service):
     from hearth.availability import actions as availability
-    from hearth.safety.alerts import raise_crisis_alert
+    from hearth.safety.actions import raise_crisis_alert
 
     availability.do_check_in(peer_worker)
     _phone(peer_worker, push_service)

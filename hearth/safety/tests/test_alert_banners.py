@@ -9,7 +9,7 @@ from django.urls import reverse
 from hearth.availability import actions as availability
 from hearth.core.events import capture_events, member_group
 from hearth.core.testing import FakeSMTPServer, run_deliveries, text, visible_text
-from hearth.safety import alerts
+from hearth.safety import actions as safety_actions
 from hearth.safety.models import CrisisAlert
 
 
@@ -20,7 +20,7 @@ def clock(time_machine):
 
 
 def raise_for(member):
-    return alerts.raise_crisis_alert(member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post — a plan")
+    return safety_actions.raise_crisis_alert(member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post — a plan")
 
 
 @pytest.mark.parametrize("page", ["core:home", "availability:duty", "community:directory"])
@@ -83,29 +83,31 @@ def test_only_people_who_handle_alerts_open_or_acknowledge_one(request, client_f
     assert client.post(reverse("safety:acknowledge", args=[alert.pk])).status_code == 403
     assert CrisisAlert.objects.get(pk=alert.pk).acknowledged_at is None
     with pytest.raises(PermissionDenied):
-        alerts.do_acknowledge_alert(request.getfixturevalue(who), alert.pk)
+        safety_actions.do_acknowledge_alert(request.getfixturevalue(who), alert.pk)
 
 
 def test_the_banner_fragment_is_what_a_page_fetches_after_a_dropped_connection(client_for, member, peer_worker, clock):
     alert = raise_for(member)
     assert f'data-banner="alert-{alert.pk}"' in text(client_for(peer_worker).get(reverse("core:banners")))
     availability.do_check_in(peer_worker)
-    alerts.do_acknowledge_alert(peer_worker, alert.pk)
+    safety_actions.do_acknowledge_alert(peer_worker, alert.pk)
     assert "data-banner=" not in text(client_for(peer_worker).get(reverse("core:banners")))
 
 
 def test_a_second_crisis_from_the_same_person_joins_the_open_alert(member, peer_worker, clock):
     first = raise_for(member)
-    second = alerts.raise_crisis_alert(member, origin=CrisisAlert.Origin.INTAKE, summary="Self-assessment: not safe")
+    second = safety_actions.raise_crisis_alert(
+        member, origin=CrisisAlert.Origin.INTAKE, summary="Self-assessment: not safe"
+    )
     assert second.pk == first.pk and "then: Self-assessment" in CrisisAlert.objects.get(pk=first.pk).summary
-    alerts.do_acknowledge_alert(peer_worker, first.pk)
+    safety_actions.do_acknowledge_alert(peer_worker, first.pk)
     assert raise_for(member).pk != first.pk  # once someone has it, a new crisis is a new alert
 
 
 def test_an_acknowledged_alert_stays_on_the_alerts_page_for_a_week(client_for, member, peer_worker, coordinator, clock):
     alert = raise_for(member)
     clock.shift(240)
-    alerts.do_acknowledge_alert(coordinator, alert.pk)
+    safety_actions.do_acknowledge_alert(coordinator, alert.pk)
     page = visible_text(client_for(peer_worker).get(reverse("safety:alerts")))
     assert "No open alerts." in page
     assert (

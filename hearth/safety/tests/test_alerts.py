@@ -14,6 +14,7 @@ from hearth.core import screening
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
 from hearth.core.testing import run_deliveries, text
+from hearth.safety import actions as safety_actions
 from hearth.safety import alerts
 from hearth.safety.models import CrisisAlert
 
@@ -25,7 +26,7 @@ def clock(time_machine):
 
 
 def raise_for(member):
-    return alerts.raise_crisis_alert(
+    return safety_actions.raise_crisis_alert(
         member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post — a plan with a time"
     )
 
@@ -60,20 +61,20 @@ def test_unacknowledged_alert_escalates_to_coordinators_until_someone_acknowledg
     availability.do_check_in(peer_worker)
     alert = raise_for(member)
     run_deliveries()
-    assert alerts.escalate_due_alerts() == []
+    assert safety_actions.escalate_due_alerts() == []
     clock.shift(timedelta(minutes=3, seconds=1))
     with capture_events() as events:
-        assert alerts.escalate_due_alerts() == [alert.pk]
-        assert alerts.escalate_due_alerts() == []  # claimed once per step
+        assert safety_actions.escalate_due_alerts() == [alert.pk]
+        assert safety_actions.escalate_due_alerts() == []  # claimed once per step
         run_deliveries()
     assert events.recipients_of("safety.alert") == {member_group(coordinator.pk)}
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert AuditEntry.objects.filter(action="safety.alert.escalated").count() == 1
     clock.shift(timedelta(minutes=3, seconds=1))
-    assert alerts.escalate_due_alerts() == [alert.pk]  # and again, until acknowledged
-    alerts.do_acknowledge_alert(peer_worker, alert.pk)
+    assert safety_actions.escalate_due_alerts() == [alert.pk]  # and again, until acknowledged
+    safety_actions.do_acknowledge_alert(peer_worker, alert.pk)
     clock.shift(timedelta(minutes=10))
-    assert alerts.escalate_due_alerts() == []
+    assert safety_actions.escalate_due_alerts() == []
     entry = AuditEntry.objects.get(action="safety.alert.acknowledged")
     assert entry.actor == peer_worker and entry.subject == member
 
@@ -83,7 +84,7 @@ def test_only_staff_can_acknowledge_or_see_alerts(request, client_for, who, peer
     person = request.getfixturevalue(who)
     alert = raise_for(peer_worker)
     with pytest.raises(PermissionDenied):
-        alerts.do_acknowledge_alert(person, alert.pk)
+        safety_actions.do_acknowledge_alert(person, alert.pk)
     assert client_for(person).get(reverse("safety:alerts")).status_code == 403
     assert CrisisAlert.objects.get(pk=alert.pk).acknowledged_at is None
 

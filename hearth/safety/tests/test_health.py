@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from hearth.core.management.commands.worker import scheduler_tick
 from hearth.core.testing import run_queued_tasks
-from hearth.safety import alerts
+from hearth.safety import actions as safety_actions
 from hearth.safety.models import CrisisAlert
 
 TOKEN = "metrics-token-for-tests-0123456789"
@@ -18,7 +18,7 @@ def test_an_alert_nobody_acknowledged_in_time_makes_the_service_unready(
     time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
     settings.HEARTH_METRICS_TOKEN = TOKEN
     auth = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
-    alert = alerts.raise_crisis_alert(member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post")
+    alert = safety_actions.raise_crisis_alert(member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post")
     run_queued_tasks()  # the alert's deliveries go out at once, as the live lane and worker send them
 
     time_machine.shift(timedelta(minutes=2, seconds=59))
@@ -38,6 +38,6 @@ def test_an_alert_nobody_acknowledged_in_time_makes_the_service_unready(
     }
     assert member.display_name not in response.content.decode()
 
-    alerts.do_acknowledge_alert(peer_worker, alert.pk)
+    safety_actions.do_acknowledge_alert(peer_worker, alert.pk)
     assert client.get("/readyz").status_code == 200
     assert "hearth_crisis_alerts_open 0\n" in client.get("/metrics", **auth).content.decode()

@@ -19,6 +19,7 @@ from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery
 from hearth.core.testing import run_deliveries, text
 from hearth.core.tests.test_push import _phone, push_service  # noqa: F401  (a fixture)
+from hearth.safety import actions as safety_actions
 from hearth.safety import alerts
 from hearth.safety.models import CrisisAlert
 
@@ -42,7 +43,7 @@ def on_call(peer_worker, counsellor):
 
 
 def raise_for(member):
-    return alerts.raise_crisis_alert(member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post — a plan")
+    return safety_actions.raise_crisis_alert(member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post — a plan")
 
 
 def emailed(alert):
@@ -70,20 +71,20 @@ def test_escalation_reaches_whoever_is_on_call_then_and_never_stops_until_someon
     # Three minutes a step at first...
     for _ in range(alerts.FAST_REPEATS):
         monday_night.shift(alerts.escalate_after() + timedelta(seconds=1))
-        assert alerts.escalate_due_alerts() == [alert.pk]
+        assert safety_actions.escalate_due_alerts() == [alert.pk]
     run_deliveries()
     assert sorted({m.to[0] for m in mail.outbox}) == ["jo@example.org", "priya@example.org"]
     # ...then every quarter of an hour, for as long as it takes.
     monday_night.shift(alerts.escalate_after() + timedelta(seconds=1))
-    assert alerts.escalate_due_alerts() == []
+    assert safety_actions.escalate_due_alerts() == []
     for _ in range(10):  # on towards 02:00, when Dr Okafor is the one on call
         monday_night.shift(alerts.LATER_EVERY)
-        assert alerts.escalate_due_alerts() == [alert.pk]
+        assert safety_actions.escalate_due_alerts() == [alert.pk]
     run_deliveries()
     mail.outbox.clear()
     with capture_events() as sent:
         monday_night.shift(alerts.LATER_EVERY)
-        assert alerts.escalate_due_alerts() == [alert.pk]
+        assert safety_actions.escalate_due_alerts() == [alert.pk]
         run_deliveries()
     # Dr Okafor chose push but has no device with push on: emailed instead, and live on every open page.
     assert sorted(m.to[0] for m in mail.outbox) == ["dr.okafor@example.org", "jo@example.org"]
@@ -91,13 +92,13 @@ def test_escalation_reaches_whoever_is_on_call_then_and_never_stops_until_someon
     assert "Nobody from the team has seen this yet" in text(client_for(member).get(reverse("safety:support")))
 
     with events() as sent:
-        alerts.do_acknowledge_alert(counsellor, alert.pk)
+        safety_actions.do_acknowledge_alert(counsellor, alert.pk)
     assert sent.events_for(member_group(member.pk)) == [
         {"kind": "safety.alert_seen", "text": "Dr Okafor from the team has seen your message."}
     ]
     assert "Dr Okafor from the team has seen your message." in text(client_for(member).get(reverse("safety:support")))
     monday_night.shift(timedelta(hours=2))
-    assert alerts.escalate_due_alerts() == []
+    assert safety_actions.escalate_due_alerts() == []
 
 
 def test_on_call_by_push_reaches_their_phone(member, counsellor, coordinator, on_call, monday_night, push_service):  # noqa: F811
@@ -109,7 +110,7 @@ def test_on_call_by_push_reaches_their_phone(member, counsellor, coordinator, on
     assert "dr.okafor@example.org" not in [m.to[0] for m in mail.outbox]  # push was their channel, and it worked
     push_service.received.clear()
     monday_night.shift(alerts.escalate_after() + timedelta(seconds=1))
-    alerts.escalate_due_alerts()
+    safety_actions.escalate_due_alerts()
     run_deliveries()
     [again] = push_service.messages()
     assert again["title"] == "Crisis alert (still waiting)" and "Robin" not in str(again)
@@ -127,9 +128,9 @@ def test_someone_on_duty_means_the_on_call_person_is_left_to_sleep(
 
 
 def test_the_member_is_not_told_about_an_alert_a_peer_raised(member, peer_worker, monday_night, client_for, events):
-    alert = alerts.raise_crisis_alert(member, origin=CrisisAlert.Origin.PEER, summary="A peer is worried")
+    alert = safety_actions.raise_crisis_alert(member, origin=CrisisAlert.Origin.PEER, summary="A peer is worried")
     page = text(client_for(member).get(reverse("safety:support")))
     assert "seen this yet" not in page
     with events() as sent:
-        alerts.do_acknowledge_alert(peer_worker, alert.pk)
+        safety_actions.do_acknowledge_alert(peer_worker, alert.pk)
     assert sent.recipients_of("safety.alert_acknowledged") and sent.events_for(member_group(member.pk)) == []

@@ -173,8 +173,8 @@ def test_muted_members_cannot_post_or_reply(member, group, peer_worker):
 def test_group_mood_alert_fires_on_a_run_of_distress_with_few_supportive_replies(
     make_member, group, volunteer, peer_worker, django_capture_on_commit_callbacks
 ):
+    from hearth.safety.actions import alert_drifting_groups
     from hearth.safety.mood import group_mood
-    from hearth.safety.mood_alerts import alert_drifting_groups
 
     availability.do_check_in(peer_worker)
     writers = [make_member(f"Writer {i}") for i in range(4)]
