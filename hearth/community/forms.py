@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from hearth.community.actions import GROUP_FIELDS
 from hearth.community.models import CardType, Group, JoinPolicy, PostKind
 
 TAG_HELP = "Separate them with commas, e.g. crafts, knitting."
@@ -15,17 +16,7 @@ TAG_HELP = "Separate them with commas, e.g. crafts, knitting."
 class GroupForm(forms.ModelForm[Group]):
     class Meta:
         model = Group
-        fields = [
-            "name",
-            "purpose",
-            "who_for",
-            "not_covered",
-            "interest_tags",
-            "experience_tags",
-            "join_policy",
-            "listed",
-            "premoderated",
-        ]
+        fields = list(GROUP_FIELDS)  # what do_propose_group and do_revise_proposal take
         labels = {
             "interest_tags": "Interests (optional)",
             "experience_tags": "Shared experiences (optional)",

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from hearth.members.models import Member
+from hearth.signposting.actions import RESOURCE_FIELDS
 from hearth.signposting.models import Referral, Resource, Topic
 
 
@@ -21,20 +22,7 @@ class ResourceForm(forms.ModelForm[Resource]):
 
     class Meta:
         model = Resource
-        fields = [
-            "name",
-            "kind",
-            "description",
-            "topics",
-            "eligibility",
-            "contact",
-            "phone",
-            "website",
-            "hours",
-            "referral_needed",
-            "self_referral",
-            "active",
-        ]
+        fields = list(RESOURCE_FIELDS)  # what do_save_resource takes
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
 
 

@@ -93,9 +93,8 @@ def resource_edit(request: MemberRequest, resource_id: int | None = None) -> Htt
     place = access.access_resource(request.member, resource_id, for_editing=True) if resource_id else None
     form = ResourceForm(request.POST or None, instance=place)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in actions.RESOURCE_FIELDS}
         with show_errors(request, form=form) as attempt:
-            saved = actions.do_save_resource(request.member, place, **fields)
+            saved = actions.do_save_resource(request.member, place, **form.cleaned_data)
         if attempt.ok:
             messages.success(request, f"{saved.name} is saved.")
             return redirect("signposting:directory")
