@@ -21,13 +21,12 @@ from hearth.core.actions import do_save_notification_choices, do_update_organisa
 from hearth.core.badges import counts_for
 from hearth.core.context_processors import organisation
 from hearth.core.errors import ActionError
-from hearth.core.forms import NotificationChoicesForm, PushDeviceForm, RemoveDeviceForm
+from hearth.core.forms import NotificationChoicesForm, OrganisationSettingsForm, PushDeviceForm, RemoveDeviceForm
 from hearth.core.home import panels_for
 from hearth.core.models import AuditEntry, Notification, OrganisationSettings
 from hearth.core.params import BadParameter
 from hearth.core.web import MemberRequest, show_errors
 from hearth.members import policy
-from hearth.members.forms import OrganisationSettingsForm
 from hearth.members.policy import Perm
 
 

@@ -130,20 +130,6 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
-class OrganisationSettingsForm(forms.Form):
-    open_signup = forms.BooleanField(
-        label="Anyone can join with a confirmed email address (otherwise: invitation links only)", required=False
-    )
-    require_staff_two_factor = forms.BooleanField(
-        label="Peer workers, counsellors and coordinators must use two-factor sign-in", required=False
-    )
-    member_messages = forms.BooleanField(
-        label="Members can message each other one-to-one, when both have chosen to (screened like every message; "
-        "either can block or report)",
-        required=False,
-    )
-
-
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=[c for c in Role.choices if c[0] != Role.MEMBER])
     grant = forms.BooleanField(required=False)
