@@ -1,12 +1,13 @@
-"""Every insights write: outcome answers (with the PHQ-9 item-9 safety path), invitations, settings.
+"""Every insights write: outcome answers (with the PHQ-9 item-9 safety path), invitations, settings, rollups.
 
 The research export is in :mod:`hearth.insights.research` (a read, but audited).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,9 +16,18 @@ from django.utils import timezone
 
 from hearth.core import audit
 from hearth.core.errors import ActionError
-from hearth.insights import measures
+from hearth.insights import measures, rollup, specs
 from hearth.insights.access import OUTCOMES, TAKING_PART, takes_part
-from hearth.insights.models import InsightsSettings, OutcomeInvitation, OutcomeResponse
+from hearth.insights.models import (
+    ActivityWeeks,
+    InsightsSettings,
+    OutcomeInvitation,
+    OutcomeResponse,
+    RolledUpDay,
+    Rollup,
+    RollupCursor,
+)
+from hearth.insights.registry import week_of
 from hearth.members import consent, policy
 from hearth.members.models import Consent, Member
 from hearth.members.policy import Perm
@@ -193,3 +203,120 @@ def log_outcomes_viewed(viewer: Member, member: Member) -> None:
     """Staff reading someone's results is a sensitive read (the member themselves is not logged)."""
     if viewer.pk != member.pk:
         audit.log_action("insights.outcomes.viewed", actor=viewer, subject=member)
+
+
+# --- Rollups (issue 21): the worker's counting of the dashboard's figures ------------------------------------------
+
+CHUNK_WEEKS = 4  # a long run of days is counted and stored four weeks at a time (one transaction each)
+RECOUNT_DAYS = 14  # days this recent are counted again once a day: rows change after their day (answers, replies)
+BACKFILL_DAYS = 366  # after an upgrade, the job counts the days of the last year never counted...
+BACKFILL_PER_RUN = 28  # ...this many a run, newest first
+
+
+def do_roll_up(first: date, last: date, now: datetime | None = None) -> int:
+    """Count every figure for the days ``first``..``last`` and store it (weekly figures for their whole weeks).
+
+    Replaces what was stored for those days; returns the number of days counted.
+    """
+    now = now or timezone.now()
+    done = 0
+    start = first
+    while start <= last:
+        end = min(last, week_of(start) + timedelta(weeks=CHUNK_WEEKS, days=-1))
+        _store(rollup.count_days(start, end), now)
+        done += (end - start).days + 1
+        start = end + timedelta(days=1)
+    return done
+
+
+def _store(counted: rollup.Counted, now: datetime) -> None:
+    weekly = rollup.WEEKLY_KEYS
+    days = rollup.days_between(counted.first, counted.last)
+    with transaction.atomic():
+        Rollup.objects.filter(day__gte=counted.first, day__lte=counted.last).exclude(key__in=weekly).delete()
+        Rollup.objects.filter(day__in=counted.mondays, key__in=weekly).delete()
+        Rollup.objects.bulk_create(
+            [Rollup(day=day, key=key, count=n, values=values) for (day, key), (n, values) in counted.figures.items()],
+            batch_size=2000,
+        )
+        _store_weeks(counted)
+        RolledUpDay.objects.filter(day__in=days).delete()
+        RolledUpDay.objects.bulk_create([RolledUpDay(day=d, counted_at=now) for d in days])
+
+
+def _store_weeks(counted: rollup.Counted) -> None:
+    """Write each member's character for the counted weeks into their ActivityWeeks rows."""
+    by_block: dict[date, list[tuple[int, date]]] = defaultdict(list)
+    for monday in counted.mondays:
+        block, position = rollup.block_of(monday)
+        by_block[block].append((position, monday))
+    for block, positions in by_block.items():
+        existing = {row.member_id: row for row in ActivityWeeks.objects.filter(first_week=block)}
+        changed: list[ActivityWeeks] = []
+        new: list[ActivityWeeks] = []
+        for member_id in existing.keys() | counted.weeks.keys():
+            row = existing.get(member_id) or ActivityWeeks(
+                member_id=member_id, first_week=block, weeks=specs.NOT_SEEN * rollup.BLOCK
+            )
+            chars = list(row.weeks)
+            for position, monday in positions:
+                chars[position] = counted.weeks.get(member_id, {}).get(monday, specs.NOT_SEEN)
+            weeks = "".join(chars)
+            if row.pk is None:
+                if weeks != specs.NOT_SEEN * rollup.BLOCK:
+                    row.weeks = weeks
+                    new.append(row)
+            elif weeks != row.weeks:
+                row.weeks = weeks
+                changed.append(row)
+        ActivityWeeks.objects.bulk_update(changed, ["weeks"], batch_size=2000)
+        ActivityWeeks.objects.bulk_create(new, batch_size=2000)
+
+
+def roll_up_due(now: datetime | None = None) -> int:
+    """The ``roll_up_insights`` job: count the days that need it (see ``rollup.py``); returns days counted."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = {today, today - timedelta(days=1)} | late_days(today)
+    counted = dict(
+        RolledUpDay.objects.filter(day__gte=today - timedelta(days=BACKFILL_DAYS)).values_list("day", "counted_at")
+    )
+    recent = today - timedelta(days=RECOUNT_DAYS)
+    due |= {d for d, at in counted.items() if d >= recent and at < now - timedelta(days=1)}
+    never = [today - timedelta(days=i) for i in range(2, BACKFILL_DAYS)]
+    due |= set([d for d in never if d not in counted][:BACKFILL_PER_RUN])
+    done = 0
+    for first, last in _runs(sorted(due)):
+        done += do_roll_up(first, last, now)
+    return done
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) runs."""
+    runs: list[tuple[date, date]] = []
+    for d in days:
+        if runs and runs[-1][1] + timedelta(days=1) == d:
+            runs[-1] = (runs[-1][0], d)
+        else:
+            runs.append((d, d))
+    return runs
+
+
+def late_days(today: date) -> set[date]:
+    """Past days that tables gained rows for since the last run (by each table's highest id): late arrivals."""
+    whens: dict[str, set[str]] = defaultdict(set)
+    sources: list[specs.Figure | specs.Action] = [*specs.FIGURES, *specs.ACTIONS]
+    for spec in sources:
+        if rollup.available(spec.app, spec.model):
+            whens[spec.model].add(spec.when)
+    late: set[date] = set()
+    for label, fields in whens.items():
+        model = rollup.model_of(label)
+        cursor, first_run = RollupCursor.objects.get_or_create(table=label)
+        newest = model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
+        if not first_run and newest > cursor.last_id:  # on the first run, the backfill counts what is there
+            for row in model._default_manager.filter(pk__gt=cursor.last_id, pk__lte=newest).values_list(*fields):
+                late |= {rollup.day_of(v) for v in row if v is not None}
+        if newest != cursor.last_id:
+            RollupCursor.objects.filter(pk=cursor.pk).update(last_id=newest)
+    return {d for d in late if d < today}

@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
 from hearth.insights.registry import Metric, Table
 from hearth.insights.small_numbers import Cell
 
@@ -52,6 +55,53 @@ class ChartView:
     summary: str = ""
     empty: bool = False
     baseline: tuple[float, float, float, float] = (0, 0, 0, 0)
+
+    def drawing(self) -> SafeString:
+        """Gridlines, bars, axis labels and "<5" marks as SVG markup (built here: a year has hundreds of bars)."""
+        x1, _, x2, _ = self.baseline
+        return mark_safe(  # noqa: S308 (every piece below is escaped by format_html_join)
+            format_html_join(
+                "",
+                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#c9c2b8" stroke-width="1"/>',
+                ((x1, x2, y, y) for y in self.gridlines),
+            )
+            + format_html_join(
+                "",
+                '<rect class="s{}" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
+                ((r.series, r.x, r.y, r.w, r.h, r.fill, r.tip) for r in self.rects),
+            )
+            + format_html_join(
+                "",
+                '<text class="axis" x="{}" y="{}" text-anchor="{}" font-size="12" fill="#4a5a63">{}</text>',
+                ((label.x, label.y, label.anchor, label.text) for label in self.labels),
+            )
+            + format_html_join(
+                "",
+                '<text class="mark" x="{}" y="{}" text-anchor="{}" font-size="11" fill="#4a5a63">{}</text>',
+                ((m.x, m.y, m.anchor, m.text) for m in self.marks),
+            )
+        )
+
+
+def table_body(table: Table) -> SafeString:
+    """A metric's table rows as markup: the first cell a row header, hidden figures marked for the stylesheet."""
+    if not table.rows:
+        return format_html('<tr><td colspan="{}">Nothing for these dates.</td></tr>', len(table.columns))
+    return format_html_join(
+        "",
+        "<tr>{}</tr>",
+        (
+            (
+                format_html('<th scope="row">{}</th>', row[0])
+                + format_html_join(
+                    "",
+                    "<td{}>{}</td>",
+                    ((mark_safe(' class="suppressed"') if getattr(c, "suppressed", False) else "", c) for c in row[1:]),
+                ),
+            )
+            for row in table.cells()
+        ),
+    )
 
 
 def _value(cell: Cell | str) -> float | None:

@@ -115,3 +115,66 @@ class OutcomeResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.score} ({self.band}) for {self.member_id}"
+
+
+# --- Rollups (issue 21): the dashboard reads these, not every post, reaction and visit --------------------------
+
+
+class Rollup(models.Model):
+    """One figure of ``specs.py`` (``key``) for one day, or for one week on its Monday, as the worker last counted it.
+
+    ``count`` is the figure; ``values`` holds what a figure keeps beside it: minutes (for medians), group ids,
+    or counts per group. Never a person's id or words. A figure that came to nothing has no row.
+    """
+
+    day = models.DateField()
+    key = models.CharField(max_length=40)
+    count = models.IntegerField(default=0)
+    values = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "key"], name="one_rollup_per_day_and_figure")]
+
+    def __str__(self) -> str:
+        return f"{self.key} on {self.day}: {self.count}"
+
+
+class ActivityWeeks(models.Model):
+    """A member's way of taking part, week by week: one character a week for 64 weeks from ``first_week``.
+
+    The character is the most visible style that week (``specs.RANK_CHARS``), ``specs.NOT_SEEN`` when they
+    did nothing the dashboard counts. The participation metrics read these rows (at most two a member for a
+    year) instead of every post, reaction and visit. Deleted with the account.
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_week = models.DateField()
+    weeks = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first_week", "member"], name="one_activity_row_per_member_and_block")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} from {self.first_week}"
+
+
+class RolledUpDay(models.Model):
+    """A day whose figures are in :class:`Rollup` (and its week in :class:`ActivityWeeks`), and when they were counted."""
+
+    day = models.DateField(unique=True)
+    counted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day} counted at {self.counted_at}"
+
+
+class RollupCursor(models.Model):
+    """The highest id the rollup job has seen in one table: rows above it arrived since, so their days are counted again."""
+
+    table = models.CharField(max_length=60, unique=True)
+    last_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.table} up to {self.last_id}"

@@ -65,6 +65,16 @@ def stat(values: Iterable[float], how: str = "median", digits: int = 0) -> Cell:
     return Cell(result, f"{result:.{digits}f}")
 
 
+def mean_of(total: float, n: int, digits: int = 0) -> Cell:
+    """The mean of ``n`` values (one per person) from their sum, as :func:`stat` would show it."""
+    if n == 0:
+        return NO_DATA
+    if n < MIN_CELL:
+        return hidden()
+    result = round(total / n, digits) if digits else round(total / n)
+    return Cell(result, f"{result:.{digits}f}")
+
+
 def share(part: int, whole: int) -> Cell:
     """``part`` of ``whole`` people as a percentage."""
     if whole == 0:

@@ -14,3 +14,12 @@ def offer_questionnaires() -> int:
     from hearth.insights.actions import offer_due_questionnaires
 
     return offer_due_questionnaires()
+
+
+@periodic(every=timedelta(minutes=5))
+@task()
+def roll_up_insights() -> int:
+    """Keep the dashboard's daily rollups current: today, late arrivals, recent changes, days never counted."""
+    from hearth.insights.actions import roll_up_due
+
+    return roll_up_due()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.core import audit
 from hearth.core.errors import ActionError
-from hearth.insights import actions, charts, measures, mine, registry
+from hearth.insights import actions, charts, measures, mine, registry, rollup
 from hearth.insights.access import OUTCOMES, TAKING_PART, access_member_outcomes, takes_part
 from hearth.insights.forms import SettingsForm, SpanForm, answers_from, questionnaire_form
 from hearth.insights.models import InsightsSettings, OutcomeInvitation
@@ -44,12 +44,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             skipped.append((metric, reason))
             continue
         table = metric.compute(span)
-        sections.append({"metric": metric, "table": table, "chart": charts.build(metric, table)})
-    return render(
-        request,
-        "insights/dashboard.html",
-        {"form": form, "span": span, "sections": sections, "skipped": skipped, "query": _span_query(span)},
-    )
+        sections.append(
+            {"metric": metric, "table": table, "chart": charts.build(metric, table), "rows": charts.table_body(table)}
+        )
+    counted, days = rollup.counted_days(span)
+    context = {"form": form, "span": span, "sections": sections, "skipped": skipped, "query": _span_query(span)}
+    return render(request, "insights/dashboard.html", {**context, "uncounted": days - counted})
 
 
 def _span_query(span: registry.Span) -> str:

@@ -6,20 +6,23 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from hearth.insights import small_numbers as sn
-from hearth.insights.metrics.activity import STYLE_LABELS, STYLES, activity, styles_over
+from hearth.insights.metrics.activity import STYLE_LABELS, STYLES, active_by_week, style_counts, styles_over
 from hearth.insights.registry import Chart, Column, Metric, Span, Table, month_of, register
+
+WHOLE_WEEKS = "Different people are counted in whole weeks, Monday to Sunday."
 
 
 def active_members(span: Span) -> Table:
-    acts = activity(span)
-    rows: list[dict[str, sn.Cell | str]] = []
-    for week in span.weeks():
-        rows.append({"week": f"{week:%d %b %Y}", "active": sn.count(len(acts.get(week, {})))})
+    rows: list[dict[str, sn.Cell | str]] = [
+        {"week": f"{week:%d %b %Y}", "active": sn.count(n)}
+        for week, n in zip(span.weeks(), active_by_week(span), strict=True)
+    ]
     return Table(
         [Column("week", "Week starting"), Column("active", "Active members")],
         rows,
         notes=[
-            "Active: posted, replied, reacted, said 'I'm here', chatted, came to a gathering, asked to talk, or visited."
+            "Active: posted, replied, reacted, said 'I'm here', chatted, came to a gathering, asked to talk, or visited.",
+            WHOLE_WEEKS,
         ],
     )
 
@@ -48,10 +51,10 @@ def participation_styles(span: Span) -> Table:
     rows: list[dict[str, sn.Cell | str]] = []
     blocks = [*_blocks(span), ("Whole period", span.weeks())]
     for label, weeks in blocks:
-        counts = Counter(styles_over(span, weeks).values())
+        counts = style_counts(span, weeks)
         cells = sn.breakdown({key: counts.get(key, 0) for key, _ in STYLES})
         rows.append({"period": label, **cells})
-    whole = Counter(styles_over(span, span.weeks()).values())
+    whole = style_counts(span, span.weeks())
     total = sum(whole.values())
     notes = []
     if total >= sn.MIN_CELL:
@@ -62,6 +65,7 @@ def participation_styles(span: Span) -> Table:
         ]
         notes.append("Over the whole period: " + ", ".join(parts) + ".")
     notes.append("Each person is counted once per period, in the most visible way they took part.")
+    notes.append(WHOLE_WEEKS)
     return Table([Column("period", "Period"), *[Column(k, label) for k, label in STYLES]], rows, notes)
 
 

@@ -1,7 +1,8 @@
 """Service metrics: talk-now waits, crisis alert acknowledgement, rota gaps, group coverage and mood,
 the care queue, check-ins, gatherings and referrals.
 
-Each metric reads only what it needs with a fixed number of queries; apps that
+Each metric reads the worker's stored figures (``rollup.Stored``: what is counted is declared in ``specs.py``),
+so a year costs what a week does; referrals (by where each is now) are read from their table. Apps that
 are not there yet (or whose tables aren't migrated) make the metric say so
 instead of failing (``Metric.unavailable``).
 """
@@ -13,45 +14,35 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, When
 from django.utils import timezone
 
 from hearth.insights import small_numbers as sn
+from hearth.insights import specs
 from hearth.insights.models import InsightsSettings
-from hearth.insights.registry import Chart, Column, Metric, Span, Table, month_of, needs, register, week_of
-from hearth.members import policy
-from hearth.members.models import RoleGrant
-from hearth.members.policy import Perm
+from hearth.insights.registry import Chart, Column, Metric, Span, Table, month_of, needs, register
+from hearth.insights.rollup import Stored
 
-
-def _minutes(start: datetime, end: datetime) -> float:
-    return max(0.0, (end - start).total_seconds() / 60)
+COVERED = ("covered.posts", "covered.replies", "covered.reactions")
 
 
 # --- Talk now ------------------------------------------------------------------------
 
 
 def talk_waits(span: Span) -> Table:
-    from hearth.availability.models import TalkRequest
-
     target = InsightsSettings.load().talk_target_minutes
-    by_week: dict[date, list[tuple[datetime, datetime | None]]] = defaultdict(list)
-    for created, accepted in TalkRequest.objects.filter(
-        created_at__gte=span.start_at, created_at__lt=span.end_at
-    ).values_list("created_at", "accepted_at"):
-        by_week[week_of(created)].append((created, accepted))
+    stored = Stored.of(span)
     rows: list[dict[str, sn.Cell | str]] = []
     for week in span.weeks():
-        asks = by_week.get(week, [])
-        waits = [_minutes(c, a) for c, a in asks if a is not None]
+        asks = stored.count("talk.asked", stored.days(week))
+        waits = stored.kept("talk.waits", stored.days(week))
         on_time = sum(1 for w in waits if w <= target)
         rows.append(
             {
                 "week": f"{week:%d %b %Y}",
-                "requests": sn.count(len(asks)),
+                "requests": sn.count(asks),
                 "answered": sn.count(len(waits)),
                 "median_wait": sn.stat(waits, digits=1),
-                "on_time": sn.share(on_time, len(asks)),
+                "on_time": sn.share(on_time, asks),
             }
         )
     return Table(
@@ -85,24 +76,21 @@ register(
 
 
 def crisis_acknowledgement(span: Span) -> Table:
-    from hearth.safety.models import CrisisAlert
-
     target = InsightsSettings.load().alert_target_minutes
-    by_month: dict[date, list[tuple[datetime, datetime | None]]] = defaultdict(list)
-    for created, acked in CrisisAlert.objects.filter(
-        created_at__gte=span.start_at, created_at__lt=span.end_at
-    ).values_list("created_at", "acknowledged_at"):
-        by_month[month_of(created)].append((created, acked))
+    stored = Stored.of(span)
+    by_month: dict[date, list[date]] = defaultdict(list)
+    for day in stored.days():
+        by_month[month_of(day)].append(day)
     rows: list[dict[str, sn.Cell | str]] = []
     for month in span.months():
-        alerts = by_month.get(month, [])
-        times = [_minutes(c, a) for c, a in alerts if a is not None]
+        alerts = stored.count("crisis.raised", by_month[month])
+        times = stored.kept("crisis.acked", by_month[month])
         rows.append(
             {
                 "month": f"{month:%b %Y}",
-                "alerts": sn.count(len(alerts)),
+                "alerts": sn.count(alerts),
                 "median_ack": sn.stat(times, digits=1),
-                "on_time": sn.share(sum(1 for t in times if t <= target), len(alerts)),
+                "on_time": sn.share(sum(1 for t in times if t <= target), alerts),
             }
         )
     return Table(
@@ -133,21 +121,21 @@ register(
 
 
 def coverage_gaps(span: Span) -> Table:
-    from hearth.availability.rota import Rota
+    stored = Stored.of(span)
+    ahead: dict[str, dict[date, int]] = {"gaps.nobody": {}, "gaps.short": {}}
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    if span.end >= tomorrow:  # days to come aren't counted yet: the rota as written for them
+        ahead = specs.rota_gaps(max(span.start, tomorrow), span.end)
 
-    nobody: Counter[date] = Counter()
-    short: Counter[date] = Counter()
-    for slot in Rota(span.start, span.days).gaps():
-        week = week_of(slot.start.date())
-        if slot.supporters:
-            short[week] += 1
-        else:
-            nobody[week] += 1
+    def hours(key: str, week: date) -> int:
+        days = list(stored.days(week))
+        return stored.count(key, days) + sum(ahead[key].get(d, 0) for d in days)
+
     rows: list[dict[str, sn.Cell | str]] = [
         {
             "week": f"{week:%d %b %Y}",
-            "nobody": sn.plain(nobody[week]),
-            "short": sn.plain(short[week]),
+            "nobody": sn.plain(hours("gaps.nobody", week)),
+            "short": sn.plain(hours("gaps.short", week)),
         }
         for week in span.weeks()
     ]
@@ -182,30 +170,16 @@ register(
 
 def group_coverage(span: Span) -> Table:
     from hearth.community.access import groups_without_coverage
-    from hearth.community.models import Comment, Group, GroupState, Post, Reaction
+    from hearth.community.models import Group, GroupState
 
-    supporters = RoleGrant.objects.filter(role__in=policy.roles_with(Perm.COVER_GROUPS)).values("member_id")
-    a, b = span.start_at, span.end_at
-    covered: set[tuple[int, date]] = set()
-    for qs, group_field, who in (
-        (Post.objects.filter(created_at__gte=a, created_at__lt=b), "group_id", "author_id"),
-        (Comment.objects.filter(created_at__gte=a, created_at__lt=b), "post__group_id", "author_id"),
-        (Reaction.objects.filter(created_at__gte=a, created_at__lt=b), "post__group_id", "member_id"),
-    ):
-        rows = (
-            qs.filter(**{f"{who}__in": supporters})
-            .annotate(w=span.week_index("created_at"))
-            .values_list(group_field, "w")
-            .distinct()
-        )
-        weeks = span.weeks()
-        covered |= {(g, weeks[i]) for g, i in rows}
+    stored = Stored.of(span)
     groups = list(Group.objects.filter(state=GroupState.ACTIVE).values_list("pk", "created_at"))
     table_rows: list[dict[str, sn.Cell | str]] = []
     for week in span.weeks():
+        covered = {g for key in COVERED for g in stored.week(key, week)[1]}
         end = timezone.make_aware(datetime.combine(week + timedelta(days=7), time(0)))
         open_groups = [g for g, created in groups if created < end]
-        uncovered = sum(1 for g in open_groups if (g, week) not in covered)
+        uncovered = sum(1 for g in open_groups if g not in covered)
         table_rows.append(
             {
                 "week": f"{week:%d %b %Y}",
@@ -226,7 +200,11 @@ def group_coverage(span: Span) -> Table:
             Column("uncovered", "Groups no supporter took part in"),
         ],
         table_rows,
-        notes=["A group is covered in a week when a volunteer or staff member posted, replied or reacted there.", note],
+        notes=[
+            "A group is covered in a week when a volunteer or staff member posted, replied or reacted there "
+            "(whoever was a volunteer or staff member when the week was counted).",
+            note,
+        ],
     )
 
 
@@ -247,20 +225,18 @@ register(
 
 def group_mood(span: Span) -> Table:
     from hearth.community.models import Group
-    from hearth.safety.models import TriageRecord
 
-    records = TriageRecord.objects.filter(
-        created_at__gte=span.start_at, created_at__lt=span.end_at, group_id__isnull=False
-    )
-    is_post = Case(When(content_key__endswith=".post", then=1), default=0, output_field=IntegerField())
-    is_reply = Case(When(content_key__endswith=".post", then=0), default=1, output_field=IntegerField())
-    stats = records.values("group_id").annotate(
-        posts=Sum(is_post),
-        heavy=Count("pk", filter=Q(content_key__endswith=".post", heavy=True)),
-        replies=Sum(is_reply),
-        supportive=Count("pk", filter=~Q(content_key__endswith=".post") & Q(supportive=True)),
-        authors=Count("author_id", distinct=True),
-    )
+    stored = Stored.of(span)
+    by_group: dict[int, Counter[str]] = defaultdict(Counter)
+    for week in span.weeks():
+        for key in ("posts", "heavy", "replies", "supportive"):
+            for group_id, n in stored.week(f"mood.{key}", week)[1].items():
+                by_group[int(group_id)][key] += n
+        for group_id, n in stored.week("mood.writers", week)[1].items():
+            # Writers: the most different people who wrote there in any one week (never more than wrote at all).
+            by_group[int(group_id)]["authors"] = max(by_group[int(group_id)]["authors"], n)
+    keys = ("posts", "heavy", "replies", "supportive", "authors")
+    stats = [{"group_id": g, **{k: counts[k] for k in keys}} for g, counts in by_group.items()]
     names = dict(Group.objects.values_list("pk", "name"))
     rows: list[dict[str, sn.Cell | str]] = []
     small = Counter[str]()
@@ -288,8 +264,8 @@ def group_mood(span: Span) -> Table:
         ],
         rows,
         notes=[
-            "From triage of every post and reply (no one reads them for this). Groups where fewer than 5 people wrote "
-            "are counted together."
+            "From triage of every post and reply (no one reads them for this), in whole weeks. Groups where fewer "
+            "than 5 different people wrote in any one week are counted together."
         ],
     )
 
@@ -320,28 +296,18 @@ register(
 
 
 def care_queue(span: Span) -> Table:
-    from hearth.care.models import CareItem
-
-    raised: Counter[date] = Counter()
-    reached: dict[date, list[float]] = defaultdict(list)
-    in_span = Q(created_at__gte=span.start_at, created_at__lt=span.end_at) | Q(
-        done_at__gte=span.start_at, done_at__lt=span.end_at
-    )
-    # Only columns from care's first migration: the care queue is being extended alongside.
-    for created, done in CareItem.objects.filter(in_span).values_list("created_at", "done_at"):
-        if span.start_at <= created < span.end_at:
-            raised[week_of(created)] += 1
-        if done is not None and span.start_at <= done < span.end_at:
-            reached[week_of(done)].append(_minutes(created, done) / 60)
-    rows: list[dict[str, sn.Cell | str]] = [
-        {
-            "week": f"{week:%d %b %Y}",
-            "raised": sn.count(raised[week]),
-            "reached": sn.count(len(reached.get(week, []))),
-            "hours_to_contact": sn.stat(reached.get(week, []), digits=1),
-        }
-        for week in span.weeks()
-    ]
+    stored = Stored.of(span)
+    rows: list[dict[str, sn.Cell | str]] = []
+    for week in span.weeks():
+        hours = stored.kept("care.reached", stored.days(week))
+        rows.append(
+            {
+                "week": f"{week:%d %b %Y}",
+                "raised": sn.count(stored.count("care.raised", stored.days(week))),
+                "reached": sn.count(len(hours)),
+                "hours_to_contact": sn.stat(hours, digits=1),
+            }
+        )
     return Table(
         [
             Column("week", "Week starting"),
@@ -368,24 +334,19 @@ register(
 
 
 def check_ins(span: Span) -> Table:
-    from hearth.care.models import CheckInSend
-
-    sent: Counter[date] = Counter()
-    replied: Counter[date] = Counter()
-    for at, answer in CheckInSend.objects.filter(sent_at__gte=span.start_at, sent_at__lt=span.end_at).values_list(
-        "sent_at", "replied_at"
-    ):
-        sent[week_of(at)] += 1
-        replied[week_of(at)] += answer is not None
-    rows: list[dict[str, sn.Cell | str]] = [
-        {
-            "week": f"{week:%d %b %Y}",
-            "sent": sn.count(sent[week]),
-            "replied": sn.count(replied[week]),
-            "completion": sn.share(replied[week], sent[week]),
-        }
-        for week in span.weeks()
-    ]
+    stored = Stored.of(span)
+    rows: list[dict[str, sn.Cell | str]] = []
+    for week in span.weeks():
+        sent = stored.count("checkins.sent", stored.days(week))
+        replied = stored.count("checkins.replied", stored.days(week))
+        rows.append(
+            {
+                "week": f"{week:%d %b %Y}",
+                "sent": sn.count(sent),
+                "replied": sn.count(replied),
+                "completion": sn.share(replied, sent),
+            }
+        )
     return Table(
         [
             Column("week", "Week starting"),
@@ -414,26 +375,19 @@ register(
 
 
 def gatherings(span: Span) -> Table:
-    from hearth.chat.models import Attendance, Gathering
-
-    held: Counter[date] = Counter(
-        week_of(s)
-        for s in Gathering.objects.filter(starts_at__gte=span.start_at, starts_at__lt=span.end_at).values_list(
-            "starts_at", flat=True
-        )
-    )
-    people: dict[date, set[int]] = defaultdict(set)
-    for member_id, starts in Attendance.objects.filter(
-        gathering__starts_at__gte=span.start_at, gathering__starts_at__lt=span.end_at
-    ).values_list("member_id", "gathering__starts_at"):
-        people[week_of(starts)].add(member_id)
+    stored = Stored.of(span)
     rows: list[dict[str, sn.Cell | str]] = [
-        {"week": f"{week:%d %b %Y}", "held": sn.plain(held[week]), "people": sn.count(len(people.get(week, set())))}
+        {
+            "week": f"{week:%d %b %Y}",
+            "held": sn.plain(stored.count("gatherings.held", stored.days(week))),
+            "people": sn.count(stored.week("gatherings.people", week)[0]),
+        }
         for week in span.weeks()
     ]
     return Table(
         [Column("week", "Week starting"), Column("held", "Gatherings"), Column("people", "Different people who came")],
         rows,
+        notes=["Different people who came are counted in whole weeks, Monday to Sunday."],
     )
 
 

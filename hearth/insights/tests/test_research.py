@@ -16,7 +16,7 @@ from hearth.core.models import AuditEntry
 from hearth.insights import research
 from hearth.insights.access import ONLY_ME, OUTCOMES, RESEARCH, RESEARCH_YES
 from hearth.insights.models import InsightsSettings, OutcomeResponse
-from hearth.insights.tests.conftest import at
+from hearth.insights.tests.conftest import at, count_fortnight
 from hearth.members.models import Consent, Member
 
 SPAN = {"start": "2026-03-02", "end": "2026-03-15"}
@@ -109,6 +109,7 @@ def test_pseudonyms_are_stable_across_exports(
 def test_aggregates_keep_small_numbers_hidden(
     study: dict[str, list[Member]], coordinator: Member, client_for: Callable[[Member | None], Client]
 ) -> None:
+    count_fortnight()
     rows = _export(client_for(coordinator))["service_metrics.csv"]
     active = {r["row"]: r["value"] for r in rows if r["metric"] == "active_members"}
     assert active == {"02 Mar 2026": "11", "09 Mar 2026": "0"}

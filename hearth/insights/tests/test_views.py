@@ -13,7 +13,7 @@ from hearth.community.models import Group, GroupState, Membership, Post
 from hearth.core.models import AuditEntry
 from hearth.core.testing import text
 from hearth.insights import registry
-from hearth.insights.tests.conftest import at
+from hearth.insights.tests.conftest import at, count_fortnight
 from hearth.members.models import Member
 
 CAST = ["member", "volunteer", "peer_worker", "counsellor", "coordinator", "outsider", None]
@@ -89,6 +89,7 @@ def test_csv_download_has_the_table_and_is_audited(
     group = Group.objects.create(name="G", purpose="x", who_for="x", state=GroupState.ACTIVE)
     for p in crowd(3):
         Post.objects.create(group=group, author=p, body="x", created_at=at(3))
+    count_fortnight()
     response = client_for(coordinator).get("/insights/metrics/active_members.csv?start=2026-03-02&end=2026-03-15")
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode().splitlines() == [

@@ -3,7 +3,8 @@
 Run it on a database seeded with ``hearth seed_demo --scale 5000:200000``. The
 first run adds a year of the activity the dashboard reads and the scale seed
 doesn't make (reactions, replies, talk requests, crisis alerts, care items,
-triage records, questionnaire answers), bulk-created. It renders the dashboard
+triage records, questionnaire answers), bulk-created, and counts a year of the
+dashboard's rollups (as ``hearth insights_rollup`` would). It renders the dashboard
 in-process as the demo coordinator, so the figure is Django's time (queries,
 metrics, SVG templates) without network or browser.
 """
@@ -23,7 +24,8 @@ from hearth.care.models import CareItem
 from hearth.community.models import Comment, Post, Reaction
 from hearth.core.bench import PageBench
 from hearth.insights import measures
-from hearth.insights.models import OutcomeResponse
+from hearth.insights.actions import do_roll_up
+from hearth.insights.models import OutcomeResponse, RolledUpDay
 from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert, TriageRecord
 
@@ -41,6 +43,10 @@ class Command(PageBench):
             add_a_year_of_activity(random.Random(9))
             self.stdout.write(f"insights: added a year of activity in {time.perf_counter() - start:.0f} s")
         today = timezone.localdate()
+        if RolledUpDay.objects.filter(day__gt=today - YEAR).count() < YEAR.days:
+            start = time.perf_counter()
+            counted = do_roll_up(today - YEAR + timedelta(days=1), today)
+            self.stdout.write(f"insights: counted {counted} days of rollups in {time.perf_counter() - start:.0f} s")
         targets = {
             "dashboard, 12 weeks": "/insights/",
             "dashboard, a year": f"/insights/?start={today - timedelta(days=364)}&end={today}",
