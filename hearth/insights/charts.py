@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from hearth.insights.registry import Metric, Table
@@ -57,51 +57,40 @@ class ChartView:
     baseline: tuple[float, float, float, float] = (0, 0, 0, 0)
 
     def drawing(self) -> SafeString:
-        """Gridlines, bars, axis labels and "<5" marks as SVG markup (built here: a year has hundreds of bars)."""
+        """Gridlines, bars, axis labels and "<5" marks as SVG markup (built here: a year has hundreds of bars).
+
+        Numbers are written as they are; every word (tips, labels, marks) is escaped.
+        """
         x1, _, x2, _ = self.baseline
-        return mark_safe(  # noqa: S308 (every piece below is escaped by format_html_join)
-            format_html_join(
-                "",
-                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#c9c2b8" stroke-width="1"/>',
-                ((x1, x2, y, y) for y in self.gridlines),
-            )
-            + format_html_join(
-                "",
-                '<rect class="s{}" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
-                ((r.series, r.x, r.y, r.w, r.h, r.fill, r.tip) for r in self.rects),
-            )
-            + format_html_join(
-                "",
-                '<text class="axis" x="{}" y="{}" text-anchor="{}" font-size="12" fill="#4a5a63">{}</text>',
-                ((label.x, label.y, label.anchor, label.text) for label in self.labels),
-            )
-            + format_html_join(
-                "",
-                '<text class="mark" x="{}" y="{}" text-anchor="{}" font-size="11" fill="#4a5a63">{}</text>',
-                ((m.x, m.y, m.anchor, m.text) for m in self.marks),
-            )
-        )
+        parts = [
+            f'<line class="grid" x1="{x1}" x2="{x2}" y1="{y}" y2="{y}" stroke="#c9c2b8" stroke-width="1"/>'
+            for y in self.gridlines
+        ]
+        parts += [
+            f'<rect class="s{r.series}" x="{r.x}" y="{r.y}" width="{r.w}" height="{r.h}" fill="{r.fill}">'
+            f"<title>{escape(r.tip)}</title></rect>"
+            for r in self.rects
+        ]
+        for css, size, labels in (("axis", 12, self.labels), ("mark", 11, self.marks)):
+            parts += [
+                f'<text class="{css}" x="{t.x}" y="{t.y}" text-anchor="{escape(t.anchor)}" font-size="{size}" '
+                f'fill="#4a5a63">{escape(t.text)}</text>'
+                for t in labels
+            ]
+        return mark_safe("".join(parts))  # noqa: S308 (numbers, fixed markup and escaped words only)
 
 
 def table_body(table: Table) -> SafeString:
     """A metric's table rows as markup: the first cell a row header, hidden figures marked for the stylesheet."""
     if not table.rows:
         return format_html('<tr><td colspan="{}">Nothing for these dates.</td></tr>', len(table.columns))
-    return format_html_join(
-        "",
-        "<tr>{}</tr>",
-        (
-            (
-                format_html('<th scope="row">{}</th>', row[0])
-                + format_html_join(
-                    "",
-                    "<td{}>{}</td>",
-                    ((mark_safe(' class="suppressed"') if getattr(c, "suppressed", False) else "", c) for c in row[1:]),
-                ),
-            )
-            for row in table.cells()
-        ),
-    )
+    rows = []
+    for first, *rest in table.cells():
+        cells = "".join(
+            f"<td{' class="suppressed"' if getattr(c, 'suppressed', False) else ''}>{escape(str(c))}</td>" for c in rest
+        )
+        rows.append(f'<tr><th scope="row">{escape(str(first))}</th>{cells}</tr>')
+    return mark_safe("".join(rows))  # noqa: S308 (fixed markup and escaped words only)
 
 
 def _value(cell: Cell | str) -> float | None:

@@ -13,6 +13,7 @@ number of people: the dashboard's year is a year of daily rows, not a year of po
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -194,10 +195,12 @@ class Stored:
         self.span = span
         self.first = span.weeks()[0]
         self.by_key: dict[str, dict[date, tuple[int, Any]]] = defaultdict(dict)
-        for day, key, n, values in Rollup.objects.filter(day__gte=self.first, day__lte=span.end).values_list(
-            "day", "key", "count", "values"
+        for day, key, n, values in _raw(
+            Rollup.objects.filter(day__gte=self.first, day__lte=span.end).values_list("day", "key", "count", "values")
         ):
-            self.by_key[key][day] = (n, values)
+            # Read without the ORM's per-row conversions (a year is thousands of rows); dates and JSON by hand.
+            when = date.fromisoformat(day) if isinstance(day, str) else day
+            self.by_key[key][when] = (n, json.loads(values) if isinstance(values, str) else values)
 
     @classmethod
     def of(cls, span: Span) -> Stored:
@@ -227,6 +230,15 @@ class Stored:
         return self.by_key.get(key, {}).get(monday, (0, {} if key.startswith("mood.") else []))
 
 
+def _raw(query: models.QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` as the database driver gives them: no ORM conversion per row."""
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
+
+
 def weeks_of_activity(span: Span) -> dict[int, str]:
     """Member -> one character a week of the span (``specs.RANK_CHARS``), today's hosts as hosts (memoised)."""
     result: dict[int, str] = span.memo("activity_weeks", lambda: _weeks_of_activity(span))
@@ -241,10 +253,11 @@ def _weeks_of_activity(span: Span) -> dict[int, str]:
     offset = block_of(weeks[0])[1]
     blocks = sorted({block_of(w)[0] for w in weeks})
     joined: dict[int, list[str]] = defaultdict(lambda: [specs.NOT_SEEN * BLOCK] * len(blocks))
-    for member_id, block, chars in ActivityWeeks.objects.filter(first_week__in=blocks).values_list(
-        "member_id", "first_week", "weeks"
+    position = {b: i for i, b in enumerate(blocks)} | {b.isoformat(): i for i, b in enumerate(blocks)}
+    for member_id, block, chars in _raw(
+        ActivityWeeks.objects.filter(first_week__in=blocks).values_list("member_id", "first_week", "weeks")
     ):
-        joined[member_id][blocks.index(block)] = chars
+        joined[member_id][position[block]] = chars
     # Today's hosts count as hosting in any week they took part at all.
     hosts = set(Membership.objects.filter(is_host=True).values_list("member_id", flat=True).distinct())
     as_host = str.maketrans(dict.fromkeys("0123456", specs.RANK_CHARS["host"]))

@@ -1,7 +1,7 @@
 """Who did what, week by week: the raw material of "active members" and participation styles.
 
 What counts as taking part is declared once, in ``specs.ACTIONS`` (a model, whose row it is, its date field).
-The dashboard reads the worker's weekly characters (:func:`styles_over`, :func:`active_by_week`, from
+The dashboard reads the worker's weekly characters (:func:`style_counts`, :func:`style_moves`, :func:`active_by_week`, from
 ``ActivityWeeks``); the research export, which needs each action, reads the rows themselves (:func:`activity`),
 one query per action. Weeks are local weeks starting on Monday.
 
@@ -14,7 +14,9 @@ past weeks undercount readers and quiet presence. Hosting is today's hosts.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date
+from itertools import repeat
 from operator import itemgetter
 
 from hearth.community.models import Membership
@@ -93,5 +95,29 @@ def style_counts(span: Span, weeks: list[date]) -> Counter[str]:
     """How many people had each style across ``weeks`` (consecutive weeks of the span) taken together."""
     if not weeks:
         return Counter()
-    chars = Counter(map(min, map(itemgetter(_slice(span, weeks)), weeks_of_activity(span).values())))
-    return Counter({specs.STYLE_OF_CHAR[c]: n for c, n in chars.items() if c in specs.STYLE_OF_CHAR})
+    part = _slice(span, weeks)
+
+    def count() -> Counter[str]:
+        chars = Counter(map(min, map(itemgetter(part), weeks_of_activity(span).values())))
+        return Counter({specs.STYLE_OF_CHAR[c]: n for c, n in chars.items() if c in specs.STYLE_OF_CHAR})
+
+    counted: Counter[str] = span.memo(f"style_counts {part.start} {part.stop}", count)
+    return counted
+
+
+def style_moves(span: Span, before: list[date], after: list[date]) -> Counter[tuple[str | None, str | None]]:
+    """How many people went from each style over ``before`` to each over ``after`` (None: not seen, or no style).
+
+    Only people with a style in one of the two count.
+    """
+    members = list(weeks_of_activity(span).values())
+
+    def chars(weeks: list[date]) -> Iterable[str]:
+        return map(min, map(itemgetter(_slice(span, weeks)), members)) if weeks else repeat(specs.NOT_SEEN)
+
+    out: Counter[tuple[str | None, str | None]] = Counter()
+    for (a, b), n in Counter(zip(chars(before), chars(after), strict=False)).items():  # repeat() is endless
+        pair = (specs.STYLE_OF_CHAR.get(a), specs.STYLE_OF_CHAR.get(b))
+        if pair != (None, None):
+            out[pair] += n
+    return out

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from hearth.insights import small_numbers as sn
-from hearth.insights.metrics.activity import STYLE_LABELS, STYLES, active_by_week, style_counts, styles_over
+from hearth.insights.metrics.activity import STYLE_LABELS, STYLES, active_by_week, style_counts, style_moves
 from hearth.insights.registry import Chart, Column, Metric, Span, Table, month_of, register
 
 WHOLE_WEEKS = "Different people are counted in whole weeks, Monday to Sunday."
@@ -87,11 +87,10 @@ NOT_SEEN = "not_seen"
 def style_transitions(span: Span) -> Table:
     weeks = span.weeks()
     half = max(1, len(weeks) // 2)
-    before, after = styles_over(span, weeks[:half]), styles_over(span, weeks[half:])
     keys = [k for k, _ in STYLES] + [NOT_SEEN]
     moves: dict[str, Counter[str]] = {k: Counter() for k in keys}
-    for member_id in before.keys() | after.keys():
-        moves[before.get(member_id, NOT_SEEN)][after.get(member_id, NOT_SEEN)] += 1
+    for (earlier, later), n in style_moves(span, weeks[:half], weeks[half:]).items():
+        moves[earlier or NOT_SEEN][later or NOT_SEEN] += n
     rows: list[dict[str, sn.Cell | str]] = []
     for k in keys:
         if k == NOT_SEEN and not moves[k]:
