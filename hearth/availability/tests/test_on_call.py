@@ -17,8 +17,8 @@ from hearth.members.models import Role
 from .conftest import LONDON
 
 
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 def night(person, weekday=Weekday.FRIDAY, channel=OnCallSlot.Channel.PUSH):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from hearth.availability import actions
 from hearth.availability.models import ServiceHours, ShiftPattern
 from hearth.availability.rota import Rota, hour_slots, next_scheduled_start
+from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
 from hearth.core.testing import text
 
@@ -59,12 +60,12 @@ def test_one_off_changes_override_the_pattern(coordinator, volunteer, man_peer_w
 def test_cover_swaps_who_is_on(coordinator, volunteer, man_peer_worker, evenings_only):
     pattern = actions.do_add_shift_pattern(man_peer_worker, man_peer_worker, weekday=3, starts=time(18), ends=time(21))
     cover = actions.do_request_cover(man_peer_worker, pattern, date(2026, 11, 26), "dentist")
-    with pytest.raises(actions.ActionError, match="own shift"):
+    with pytest.raises(ActionError, match="own shift"):
         actions.do_take_cover(man_peer_worker, cover)
     actions.do_take_cover(volunteer, cover)
     thursday = [s for s in Rota(MONDAY, 7).slots() if s.start.date() == date(2026, 11, 26) and s.in_service_hours]
     assert all([p.display_name for p in s.supporters] == ["Sam"] for s in thursday)
-    with pytest.raises(actions.ActionError, match="already covered"):
+    with pytest.raises(ActionError, match="already covered"):
         actions.do_take_cover(coordinator, cover)
 
 
@@ -98,11 +99,11 @@ def test_next_supporter_on_is_found_for_the_fallback(coordinator, volunteer, tim
 
 
 def test_supporters_edit_only_their_own_shifts(volunteer, man_peer_worker, member):
-    with pytest.raises(actions.ActionError, match="only your own"):
+    with pytest.raises(ActionError, match="only your own"):
         actions.do_add_shift_pattern(volunteer, man_peer_worker, weekday=1, starts=time(9), ends=time(10))
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(ActionError):
         actions.do_add_shift_pattern(member, member, weekday=1, starts=time(9), ends=time(10))
-    with pytest.raises(actions.ActionError, match="end after it starts"):
+    with pytest.raises(ActionError, match="end after it starts"):
         actions.do_add_shift_pattern(volunteer, volunteer, weekday=1, starts=time(10), ends=time(9))
 
 

@@ -22,6 +22,7 @@ from hearth.availability.models import (
     SupporterProfile,
 )
 from hearth.availability.rota import Rota
+from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
 from hearth.core.testing import run_deliveries, text, visible_text
 from hearth.members.models import Role
@@ -159,7 +160,7 @@ def test_rules_describe_themselves_in_plain_words(coordinator, db):
     ],
 )
 def test_bad_rules_are_refused_in_plain_words(coordinator, values, message):
-    with pytest.raises(actions.ActionError, match=message):
+    with pytest.raises(ActionError, match=message):
         actions.do_add_staffing_rule(coordinator, **values)
 
 
@@ -231,7 +232,7 @@ def test_an_offered_shift_goes_to_the_first_who_claims_it(
     # Both tap at once with the offer they loaded: one has it, the other is thanked.
     stale = OpenShift.objects.get(pk=offer.pk)
     actions.do_claim_open_shift(peers[0], offer)
-    with pytest.raises(actions.ActionError, match="Someone has just taken this shift"):
+    with pytest.raises(ActionError, match="Someone has just taken this shift"):
         actions.do_claim_open_shift(peers[1], stale)
     assert ShiftException.objects.filter(kind="extra").count() == 1
     assert OpenShift.objects.get().claimed_by == peers[0]
@@ -245,7 +246,7 @@ def test_an_offered_shift_goes_to_the_first_who_claims_it(
 def test_a_volunteer_cannot_claim_a_shift_meant_for_peer_workers(coordinator, team, friday):
     volunteers, _ = team
     offer = actions.do_offer_shift(coordinator, friday, time(10), time(12), who=RuleRole.STAFF)
-    with pytest.raises(actions.ActionError, match="another role"):
+    with pytest.raises(ActionError, match="another role"):
         actions.do_claim_open_shift(volunteers[0], offer)
     assert OpenShift.objects.get().state == OpenShift.State.OPEN
 
@@ -255,12 +256,12 @@ def test_a_withdrawn_offer_cannot_be_claimed_and_its_emails_stop(coordinator, te
     offer = actions.do_offer_shift(coordinator, friday, time(10), time(12), who=RuleRole.STAFF)
     actions.do_withdraw_open_shift(coordinator, offer)
     assert run_deliveries() == 0 and mail.outbox == []
-    with pytest.raises(actions.ActionError, match="withdrawn"):
+    with pytest.raises(ActionError, match="withdrawn"):
         actions.do_claim_open_shift(peers[0], offer)
 
 
 def test_offers_for_past_days_are_refused(coordinator, friday):
-    with pytest.raises(actions.ActionError, match="has passed"):
+    with pytest.raises(ActionError, match="has passed"):
         actions.do_offer_shift(coordinator, friday - timedelta(days=7), time(10), time(12))
 
 

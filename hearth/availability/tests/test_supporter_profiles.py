@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -10,10 +12,11 @@ from django.urls import reverse
 from hearth.availability import actions
 from hearth.availability.models import Gender, Mode, SupporterProfile, TalkRequest
 from hearth.availability.profiles import gender_from_words, known_experience_tags
+from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
 from hearth.core.testing import text, visible_text
 
-PHONE = {"mode": Mode.PHONE, "phone_for_callback": "07700 900000"}
+PHONE: dict[str, Any] = {"mode": Mode.PHONE, "phone_for_callback": "07700 900000"}
 
 
 def save(actor, supporter, **values):
@@ -58,7 +61,7 @@ def test_the_way_to_talk_is_matched_and_never_waived(member, woman_volunteer, ma
     assert actions.queue_for_supporter(man_peer_worker) == [call]
     clock.shift(60 * 60)  # however long it waits, a text-only supporter can't phone
     assert actions.queue_for_supporter(woman_volunteer) == []
-    with pytest.raises(actions.ActionError, match="waiting for someone else"):
+    with pytest.raises(ActionError, match="waiting for someone else"):
         actions.do_accept_talk(woman_volunteer, call.pk)
 
 
@@ -157,7 +160,7 @@ def test_bad_values_get_a_clear_error_not_a_500(client_for, volunteer):
     assert response.status_code == 200 and "Choose at least one way to talk" in page
     assert "Select a valid choice" in page
     assert not SupporterProfile.objects.filter(member=volunteer).exists()
-    with pytest.raises(actions.ActionError, match="options shown"):
+    with pytest.raises(ActionError, match="options shown"):
         save(volunteer, volunteer, languages=["Klingon"])
 
 
@@ -185,13 +188,13 @@ def test_supporters_cannot_edit_each_others_profiles(client_for, volunteer, peer
     assert client.get(reverse("availability:supporters")).status_code == 403
     url = reverse("availability:supporter_profile", args=[peer_worker.pk])
     assert client.post(url, {"modes": ["text"], "max_open_conversations": "9"}).status_code == 403
-    with pytest.raises(actions.ActionError, match="only your own"):
+    with pytest.raises(ActionError, match="only your own"):
         save(volunteer, peer_worker, modes=["text"])
     assert not SupporterProfile.objects.filter(member=peer_worker).exists()
 
 
 def test_a_member_cannot_have_a_supporter_profile(coordinator, member):
-    with pytest.raises(actions.ActionError, match="can't be on the rota"):
+    with pytest.raises(ActionError, match="can't be on the rota"):
         save(coordinator, member, modes=["text"])
 
 

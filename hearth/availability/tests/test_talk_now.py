@@ -12,6 +12,7 @@ from django.urls import reverse
 from hearth.availability import actions
 from hearth.availability.models import Mode, SupporterProfile, TalkRequest, TalkSkip
 from hearth.availability.rota import next_scheduled_start
+from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
 from hearth.core.testing import run_deliveries, text
@@ -58,14 +59,14 @@ def test_waiting_member_sees_place_and_estimate(member, outsider, volunteer, on_
 def test_a_member_waits_once(member, volunteer, on_duty):
     on_duty(volunteer)
     ask(member)
-    with pytest.raises(actions.ActionError, match="already waiting"):
+    with pytest.raises(ActionError, match="already waiting"):
         ask(member)
 
 
 def test_phone_needs_a_number(make_member, volunteer, on_duty):
     on_duty(volunteer)
     nobody = make_member("Quiet")
-    with pytest.raises(actions.ActionError, match="phone number"):
+    with pytest.raises(ActionError, match="phone number"):
         actions.do_request_talk(nobody, mode=Mode.PHONE)
 
 
@@ -76,9 +77,9 @@ def test_supporters_must_take_the_longest_waiting_first_and_skips_are_recorded(
     older = ask(outsider)
     clock.shift(60)
     newer = ask(member)
-    with pytest.raises(actions.ActionError, match="waiting longer"):
+    with pytest.raises(ActionError, match="waiting longer"):
         actions.do_accept_talk(volunteer, newer.pk)
-    with pytest.raises(actions.ActionError, match="why"):
+    with pytest.raises(ActionError, match="why"):
         actions.do_skip_talk(volunteer, older.pk, "")
     actions.do_skip_talk(volunteer, older.pk, "I know them from work")
     assert TalkSkip.objects.get().reason == "I know them from work"
@@ -93,7 +94,7 @@ def test_urgent_requests_go_only_to_staff(member, volunteer, man_peer_worker, on
     on_duty(volunteer)
     urgent = ask(member, urgent=True)
     assert actions.queue_for_supporter(volunteer) == []
-    with pytest.raises(actions.ActionError, match="waiting for someone else"):
+    with pytest.raises(ActionError, match="waiting for someone else"):
         actions.do_accept_talk(volunteer, urgent.pk)
     actions.do_check_in(man_peer_worker)
     assert actions.queue_for_supporter(man_peer_worker) == [urgent]
@@ -146,7 +147,7 @@ def test_workload_is_capped(make_member, volunteer, on_duty):
     requests = [ask(p) for p in people]
     actions.do_accept_talk(volunteer, requests[0].pk)
     actions.do_accept_talk(volunteer, requests[1].pk)
-    with pytest.raises(actions.ActionError, match="2 open conversations"):
+    with pytest.raises(ActionError, match="2 open conversations"):
         actions.do_accept_talk(volunteer, requests[2].pk)
 
 
@@ -154,7 +155,7 @@ def test_a_request_is_answered_once(member, volunteer, man_peer_worker, on_duty)
     on_duty(volunteer, man_peer_worker)
     request = ask(member)
     actions.do_accept_talk(volunteer, request.pk)
-    with pytest.raises(actions.ActionError, match="already answered"):
+    with pytest.raises(ActionError, match="already answered"):
         actions.do_accept_talk(man_peer_worker, request.pk)
 
 
@@ -239,7 +240,7 @@ def test_home_page_says_whether_someone_is_on(client_for, member, volunteer, on_
 
 
 def test_only_supporters_can_check_in(member):
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(ActionError):
         actions.do_check_in(member)
     assert Role.MEMBER in member.roles
 

@@ -19,6 +19,7 @@ from hearth.care.models import (
     WellbeingToken,
 )
 from hearth.care.tests.conftest import TODAY, visits_every
+from hearth.core.errors import ActionError
 from hearth.members import consent
 
 
@@ -33,7 +34,7 @@ def test_every_cue_is_in_the_consent_centre_and_starts_off(client_for, member):
 def test_nothing_is_collected_until_shared(member, clock):
     assert not actions.mood_offered(member)
     assert not actions.record_visit(member)
-    with pytest.raises(actions.ActionError, match="off"):
+    with pytest.raises(ActionError, match="off"):
         actions.do_check_in_mood(member, 3)
     assert not MoodEntry.objects.exists() and not Visit.objects.exists()
 
@@ -105,7 +106,7 @@ def test_switching_everything_off(member, peer_worker, share, clock):
     assert not CheckInRound.objects.filter(active=True).exists()
     assert not CareItem.objects.filter(member=member).exclude(state="done").exists()
     assert CareProfile.objects.get(member=member).check_ins_off
-    with pytest.raises(actions.ActionError, match="switched check-ins off"):
+    with pytest.raises(ActionError, match="switched check-ins off"):
         actions.do_set_round(peer_worker, member, message="Hi")
 
 

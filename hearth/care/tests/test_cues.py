@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from hearth.care import actions, cues
 from hearth.care.models import CareItem, Source, Visit
@@ -137,7 +137,9 @@ def test_wellbeing_scores_outside_their_own_range(member, outsider, share, clock
     """Stress of 75 is high for Robin (usually ~40) and ordinary for Kit (usually ~75)."""
     for person, usual in ((member, 40), (outsider, 75)):
         share(person, Source.WELLBEING)
-        readings = [(TODAY - timedelta(days=d), "stress", usual + (d % 3)) for d in range(3, 25)]
+        readings: list[tuple[date, str, float]] = [
+            (TODAY - timedelta(days=d), "stress", usual + (d % 3)) for d in range(3, 25)
+        ]
         readings += [(TODAY - timedelta(days=d), "stress", 75 + d) for d in range(3)]
         actions.do_import_readings(person, readings)
     actions.do_refresh_cues()

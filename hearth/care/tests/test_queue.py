@@ -80,7 +80,7 @@ def test_two_supporters_claiming_at_the_same_moment_one_wins(member, peer_worker
     completely, then Dr Okafor's claim goes ahead on what she read. Her conditional UPDATE changes no rows."""
     actions.add_care_item(member, source=Source.TRIAGE, reason="Wrote something worrying")
     real_entry_for = queue.entry_for
-    interleaved = []
+    interleaved: list[bool] = []
 
     def read_then_let_priya_in(viewer, *args, **kwargs):
         entry = real_entry_for(viewer, *args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,9 +18,9 @@ CSV = "date,stress,sleep,steps\n2026-11-20,42,78,9000\n2026-11-21,55,,4000\n"
 
 def test_csv_and_json_are_read(clock):
     assert wellbeing.parse(CSV) == [
-        (wellbeing.date(2026, 11, 20), "stress", 42.0),
-        (wellbeing.date(2026, 11, 20), "sleep", 78.0),
-        (wellbeing.date(2026, 11, 21), "stress", 55.0),
+        (date(2026, 11, 20), "stress", 42.0),
+        (date(2026, 11, 20), "sleep", 78.0),
+        (date(2026, 11, 21), "stress", 55.0),
     ]
     assert len(wellbeing.parse(json.dumps({"readings": [{"date": "2026-11-20", "sleep": 61}]}))) == 1
 

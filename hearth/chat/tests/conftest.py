@@ -54,7 +54,7 @@ def group(volunteer: Member, member: Member, peer_worker: Member) -> Group:
 @pytest.fixture
 def ola(make_member: Any, group: Group) -> Member:
     """A second member of the group, for gatherings' invitations, hybrid attendance and time polls."""
-    person = make_member("Ola")
+    person: Member = make_member("Ola")
     Membership.objects.create(group=group, member=person)
     return person
 

@@ -42,7 +42,8 @@ def switched_on(coordinator: Member) -> None:
 
 @pytest.fixture
 def alex(make_member: Any) -> Member:
-    return make_member("Alex", gender="woman", age_band="25-34")
+    alex: Member = make_member("Alex", gender="woman", age_band="25-34")
+    return alex
 
 
 @pytest.fixture
@@ -110,6 +111,7 @@ def test_not_this_time_and_ending_kindly(
     actions.do_end_buddies(member, pair)
     pair.refresh_from_db()
     assert pair.state == BuddyPair.State.ENDED
+    assert pair.conversation_id is not None
     assert Conversation.objects.get(pk=pair.conversation_id).closed_at is not None
     told = Notification.objects.filter(kind="chat.buddy", member=alex).order_by("pk").last()
     assert told is not None and "Thank you for being their buddy" in told.text

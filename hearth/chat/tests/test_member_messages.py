@@ -39,7 +39,7 @@ def switched_on(coordinator: Member) -> None:
 @pytest.fixture
 def alex(make_member: Any, group: Any, no_flood_limit: None) -> Member:
     """Alex: a member of Tuesday Makers who takes messages from other members."""
-    alex = make_member("Alex")
+    alex: Member = make_member("Alex")
     Membership.objects.create(group=group, member=alex)
     actions.do_set_messages_from(alex, MessagesFrom.GROUPS)
     return alex

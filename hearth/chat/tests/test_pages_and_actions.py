@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -110,7 +110,7 @@ def test_drop_in_pings_the_host_and_shows_on_members_home_page(
 ):
     settings.EMAIL_HOST = "smtp.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    tuesday_7pm = timezone.make_aware(timezone.datetime(2026, 12, 1, 19, 15))  # a Tuesday
+    tuesday_7pm = datetime(2026, 12, 1, 19, 15, tzinfo=timezone.get_current_timezone())  # a Tuesday
     with pytest.raises(ActionError, match="host"):
         actions.do_create_drop_in(member, group.pk, title="x", weekday=1, opens_at=time(19), closes_at=time(20))
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
@@ -181,6 +181,7 @@ def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
         volunteer, group.pk, title="Evening circle", starts_at=start, ends_at=start + timedelta(hours=1)
     )
     room = gathering.room
+    assert room is not None
     actions.do_set_prompts(coordinator, ["What went OK this week?", "  ", "What are you reading?"])
     assert Prompt.objects.count() == 2
     actions.do_raise_hand(member, room)

@@ -3,7 +3,7 @@ host whose own visit was left by a crash still hears who arrives, and an open pa
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -18,7 +18,7 @@ from hearth.chat.models import RoomVisit
 from hearth.core.events import capture_events
 from hearth.core.testing import run_deliveries
 
-EVENING = timezone.make_aware(timezone.datetime(2026, 12, 1, 19, 15))  # a Tuesday
+EVENING = datetime(2026, 12, 1, 19, 15, tzinfo=timezone.get_current_timezone())  # a Tuesday
 
 
 @pytest.mark.django_db

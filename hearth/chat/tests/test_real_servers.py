@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from hearth.chat.loadtest import ServerFarm, open_socket
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio]
 
 
-async def _read(ws, into: dict, timeout: float = 0.5) -> None:
+async def _read(ws, into: dict[int, list[str]], timeout: float = 0.5) -> None:
     """Collect chat.message events (by seq) until the socket is quiet or closed."""
     try:
         while True:
@@ -83,7 +84,7 @@ async def test_kill_9_mid_burst_loses_no_acknowledged_message_and_resume_has_no_
         pending = [f"s0-{n}" for n in range(5) if f"s0-{n}" not in acked]
         for cid in pending:
             await retry.send(json.dumps({"kind": "send", "client_id": cid, "body": "retry"}))
-        replies = []
+        replies: list[Any] = []
         while len(replies) < len(pending):
             event = json.loads(await asyncio.wait_for(retry.recv(), 10))
             if event["kind"] in ("ack", "error"):

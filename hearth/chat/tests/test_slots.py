@@ -151,6 +151,7 @@ def test_a_reminder_then_the_one_to_one_opens_at_its_time_once(
     with events() as sent:
         assert actions.open_booked_slots() == (0, 1)
     slot.refresh_from_db()
+    assert slot.conversation_id is not None
     conversation = Conversation.objects.get(pk=slot.conversation_id)
     assert {conversation.member_id, conversation.supporter_id} == {member.pk, peer_worker.pk}
     assert conversation.reason == "Booked: Tuesday 2 February, 2 pm (text chat here)"

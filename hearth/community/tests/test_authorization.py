@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from hearth.community import actions
 from hearth.community.access import group_channel
+from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.testing import session_cookie, text, visible_text
 from hearth.members import data_rights
@@ -71,9 +72,9 @@ def test_outsider_cannot_react_comment_pin_or_mark_here(client_for, outsider, gr
     assert client.post(reverse("community:pin", args=[secret_post.pk])).status_code == 404
     assert client.post(reverse("community:here", args=[group.pk])).status_code == 404
     assert not secret_post.reactions.exists() and not secret_post.comments.exists()
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(ActionError):
         actions.do_toggle_reaction(outsider, secret_post, "hug")
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(ActionError):
         actions.do_comment(outsider, secret_post, "hi")
 
 

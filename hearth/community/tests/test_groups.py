@@ -163,6 +163,7 @@ def test_host_can_decline_a_request_and_it_is_audited(outsider, volunteer, group
     group.join_policy = JoinPolicy.ASK
     group.save()
     request = actions.do_join_group(outsider, group)
+    assert isinstance(request, JoinRequest)
     actions.do_decide_join_request(volunteer, request, accept=False)
     assert not Membership.objects.filter(group=group, member=outsider).exists()
     assert AuditEntry.objects.filter(action="community.join.declined", subject=outsider).exists()
@@ -172,6 +173,7 @@ def test_only_hosts_answer_join_requests(outsider, member, group):
     group.join_policy = JoinPolicy.ASK
     group.save()
     request = actions.do_join_group(outsider, group)
+    assert isinstance(request, JoinRequest)
     with pytest.raises(ActionError, match="Only a host"):
         actions.do_decide_join_request(member, request, accept=True)
 

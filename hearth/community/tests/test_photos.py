@@ -12,6 +12,7 @@ from PIL import Image
 
 from hearth.community import actions, photos
 from hearth.community.models import Post
+from hearth.core.errors import ActionError
 from hearth.core.testing import text
 
 GPS_IFD = 0x8825
@@ -102,7 +103,7 @@ def test_decompression_bomb_is_rejected_with_a_clear_message(client_for, member,
 def test_picture_just_over_our_pixel_limit_is_rejected(member, group, settings):
     out = io.BytesIO()
     Image.new("1", (8000, 5001)).save(out, format="PNG")  # 40.008 megapixels
-    with pytest.raises(actions.ActionError, match="too many pixels"):
+    with pytest.raises(ActionError, match="too many pixels"):
         photos.check_photo(SimpleUploadedFile("big.png", out.getvalue()))
 
 

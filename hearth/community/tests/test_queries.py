@@ -45,7 +45,7 @@ def test_group_page_queries_do_not_grow_with_posts(
     client_for, member, volunteer, group, django_assert_num_queries, posts
 ):
     add_posts(group, [member, volunteer], posts)
-    first = Post.objects.filter(group=group).order_by("pk").first()
+    first = Post.objects.filter(group=group).earliest("pk")
     actions.do_pin_post(volunteer, first)
     actions.do_mark_here(volunteer, group)
     client = client_for(volunteer)  # the host: also sees coverage

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from hearth.community import actions
 from hearth.community.models import CommunityProfile, Energy, Membership, Post, Reaction
+from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Notification
 from hearth.core.testing import text, visible_text
@@ -135,7 +136,7 @@ def test_what_im_into_card(client_for, member, volunteer, group):
 def test_card_without_a_title_is_refused(member, group):
     import pytest
 
-    with pytest.raises(actions.ActionError, match="give it a title"):
+    with pytest.raises(ActionError, match="give it a title"):
         actions.do_create_post(member, group, kind="card", card_type="reading", card_title="")
 
 
@@ -264,7 +265,7 @@ def test_break_pauses_live_notifications_and_hides_them_until_it_ends(
 def test_break_must_end_in_the_future(member):
     import pytest
 
-    with pytest.raises(actions.ActionError, match="future"):
+    with pytest.raises(ActionError, match="future"):
         actions.do_take_break(member, timezone.now() - timedelta(hours=1))
 
 

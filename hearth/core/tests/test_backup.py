@@ -15,6 +15,7 @@ import pyrage
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
+from django.db import connection
 from pyrage import x25519
 
 from hearth.core import backup
@@ -38,7 +39,7 @@ def backup_key(settings):
 
 @pytest.fixture
 def media(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
+    root: Path = tmp_path / "media"
     (root / "community" / "photos").mkdir(parents=True)
     (root / "community" / "photos" / "scarf.jpg").write_bytes(b"\xff\xd8 a photo of a half-finished scarf")
     settings.STORAGES = {
@@ -112,7 +113,7 @@ def test_restore_refuses_when_the_field_key_cant_read_the_answers(
 
 def test_restore_refuses_an_archive_whose_database_is_empty(backup_key, media, tmp_path, monkeypatch, member):
     def empty(folder):
-        if backup.connection.vendor == "sqlite":
+        if connection.vendor == "sqlite":
             sqlite3.connect(folder / backup.SQLITE_FILE).close()
             return backup.SQLITE_FILE
         (folder / backup.PG_FILE).write_text("")

@@ -184,13 +184,14 @@ def _reads(callback: Any) -> tuple[set[str], set[str], bool]:
     except (OSError, TypeError):
         return set(), set(), False
     module = inspect.getmodule(view)
-    get_names, post_names = set(), set()
+    get_names: set[str] = set()
+    post_names: set[str] = set()
     for where, name in _READ.findall(source):
         (get_names if where == "GET" else post_names).add(name)
     for word in set(re.findall(r"\b([A-Z]\w*Form)\(", source)):
         form = getattr(module, word, None)
         if isinstance(form, type) and issubclass(form, django_forms.BaseForm):
-            post_names |= set(form.base_fields)
+            post_names |= set(form.base_fields)  # type: ignore[attr-defined]  # set by the form metaclass
     return get_names, post_names, "request.body" in source
 
 
@@ -222,7 +223,8 @@ class Fuzzer:
         self.findings.requests += 1
         self.findings.statuses[response.status_code] += 1
         if response.status_code == 500:
-            error = response.exc_info[1] if getattr(response, "exc_info", None) else None
+            exc_info = getattr(response, "exc_info", None)
+            error = exc_info[1] if exc_info else None
             where = ""
             if error is not None:
                 tb = error.__traceback__
@@ -254,8 +256,8 @@ class Kinds:
         self.full = full
         self.turn = 0
 
-    def pick(self, kinds: Any) -> list[Any]:
-        kinds = list(kinds)
+    def pick(self, given: Any) -> list[Any]:
+        kinds: list[Any] = list(given)
         if self.full:
             return kinds
         self.turn += 1

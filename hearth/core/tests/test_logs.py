@@ -33,6 +33,7 @@ def broken_task() -> int:
 def console() -> Iterator[io.StringIO]:
     """What the configured console handler prints (settings.LOGGING, as `make run` has it)."""
     handler = next(h for h in logging.getLogger().handlers if isinstance(h.formatter, TextFormatter | JsonFormatter))
+    assert isinstance(handler, logging.StreamHandler)
     stream = io.StringIO()
     previous = handler.setStream(stream)
     try:

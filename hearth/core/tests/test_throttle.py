@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -21,7 +23,7 @@ def _empty_store():
     caches["throttle"].clear()
 
 
-def _sign_in(address: str, email: str, password: str, **extra: str) -> tuple[int, str]:
+def _sign_in(address: str, email: str, password: str, **extra: Any) -> tuple[int, str]:
     response = Client(REMOTE_ADDR=address, **extra).post(
         reverse("members:signin"), {"email": email, "password": password}
     )

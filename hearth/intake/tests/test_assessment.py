@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from hearth.availability.models import DutySession, TalkRequest
+from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
 from hearth.core.testing import text, visible_text
 from hearth.intake import actions
@@ -215,12 +216,12 @@ def test_old_answers_are_still_explained_by_the_version_they_answered(member, co
         "answered": True,
     } in rows
     # The old option no longer exists: the same answers under the new version are refused.
-    with pytest.raises(actions.ActionError, match="isn't one of its options"):
+    with pytest.raises(ActionError, match="isn't one of its options"):
         submit(member, {**GOOD, "wants": ["hang_out"]})
 
 
 def test_publishing_needs_a_change_and_the_coordinator(coordinator, peer_worker):
-    with pytest.raises(actions.ActionError, match="Nothing has changed"):
+    with pytest.raises(ActionError, match="Nothing has changed"):
         actions.do_publish_questionnaire(coordinator, copy.deepcopy(DEFAULT_QUESTIONNAIRE))
     from django.core.exceptions import PermissionDenied
 

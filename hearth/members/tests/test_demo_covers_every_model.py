@@ -13,10 +13,12 @@ transaction of its own; other apps' checks of their demo rows live here too, so 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Model
 from django.utils import timezone
 
 from hearth.core.testing import DEMO_NOW
@@ -39,7 +41,7 @@ NOT_DEMO_DATA = {
 }
 
 
-def hearth_models() -> dict[str, type]:
+def hearth_models() -> dict[str, type[Model]]:
     return {
         model._meta.label: model
         for config in apps.get_app_configs()
@@ -62,7 +64,7 @@ def test_the_exemptions_name_real_models_and_say_why():
     assert all(len(reason) > 20 for reason in NOT_DEMO_DATA.values())
 
 
-def _story() -> dict[str, object]:
+def _story() -> dict[str, Any]:
     """What a visitor would notice, by name and time (rows about people who no longer exist are left out)."""
     from hearth.availability.models import CoverRequest, DutySession
     from hearth.care.models import CheckInRecord
@@ -114,7 +116,7 @@ def test_the_demo_is_a_week_in_the_life_of_a_real_service(demo, time_machine):
     # A crisis alert raised at night with nobody on duty, acknowledged within minutes; another still open.
     night, open_now = CrisisAlert.objects.order_by("created_at")
     assert night.nobody_on_duty and timezone.localtime(night.created_at).hour == 2
-    assert night.acknowledged_at - night.created_at <= timedelta(minutes=5)
+    assert night.acknowledged_at is not None and night.acknowledged_at - night.created_at <= timedelta(minutes=5)
     assert DeliveryAttempt.objects.filter(delivery__about_id=str(night.pk), outcome="delivered").exists()
     assert open_now.acknowledged_at is None and not open_now.nobody_on_duty
     # Reports with outcomes told to the reporter (Robin among them), and some still waiting.

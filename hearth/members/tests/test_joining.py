@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, OrganisationSettings
 from hearth.core.testing import run_deliveries, text
 from hearth.members import actions
@@ -106,12 +107,12 @@ def test_duplicate_display_name_is_refused_case_insensitively(client, invitation
 def test_members_cannot_hoard_invitation_links(member):
     for _ in range(actions.MAX_OPEN_INVITATIONS):
         actions.do_create_invitation(member)
-    with pytest.raises(actions.ActionError, match="Withdraw some"):
+    with pytest.raises(ActionError, match="Withdraw some"):
         actions.do_create_invitation(member)
 
 
 def test_only_the_maker_can_withdraw_a_link(invitation, outsider):
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(ActionError):
         actions.do_revoke_invitation(outsider, invitation)
 
 

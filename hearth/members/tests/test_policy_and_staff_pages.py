@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
+from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
 from hearth.core.testing import text
 from hearth.members import actions, policy
@@ -45,7 +48,7 @@ def test_a_person_holds_several_roles(make_member):
     assert policy.can(both, Perm.VIEW_MEMBER_LIST) and not policy.can(both, Perm.VIEW_CONTACT_DETAILS)
 
 
-STAFF_PAGES = [
+STAFF_PAGES: list[tuple[str, dict[str, Any], str]] = [
     ("members:member_list", {}, Perm.VIEW_MEMBER_LIST),
     ("core:audit_log", {}, Perm.VIEW_AUDIT_LOG),
     ("core:settings", {}, Perm.MANAGE_ORGANISATION),
@@ -122,7 +125,7 @@ def test_only_coordinators_change_roles(request, client_for, who, outsider):
 
 
 def test_the_last_coordinator_cannot_be_removed(coordinator):
-    with pytest.raises(actions.ActionError, match="at least one coordinator"):
+    with pytest.raises(ActionError, match="at least one coordinator"):
         actions.do_revoke_role(coordinator, coordinator, Role.COORDINATOR)
     assert Role.COORDINATOR in Member.objects.get(pk=coordinator.pk).roles
 

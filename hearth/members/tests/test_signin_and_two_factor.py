@@ -7,6 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hearth.conftest import PASSWORD
+from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, OrganisationSettings
 from hearth.core.testing import sign_in, text
 from hearth.members import actions
@@ -63,7 +64,7 @@ def peer_worker_with_2fa(peer_worker, time_machine):
 
 def test_setting_up_two_factor_needs_a_correct_code(peer_worker):
     actions.do_start_totp(peer_worker)
-    with pytest.raises(actions.ActionError, match="didn't match"):
+    with pytest.raises(ActionError, match="didn't match"):
         actions.do_confirm_totp(peer_worker, "000000")
     assert actions.confirmed_totp_device(peer_worker) is None
 
@@ -140,7 +141,7 @@ def test_when_required_staff_signed_in_before_must_enter_a_code(
 
 def test_required_two_factor_cannot_be_turned_off_by_staff(two_factor_required, peer_worker_with_2fa):
     person, _ = peer_worker_with_2fa
-    with pytest.raises(actions.ActionError, match="requires two-factor"):
+    with pytest.raises(ActionError, match="requires two-factor"):
         actions.do_disable_totp(person)
     assert actions.confirmed_totp_device(person) is not None
 

@@ -10,6 +10,7 @@ from hearth.care.models import CareItem
 from hearth.community import actions as community
 from hearth.community.models import Comment, Membership, Post
 from hearth.community.tests.conftest import make_group
+from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Notification
 from hearth.core.testing import run_deliveries, text
@@ -96,7 +97,7 @@ def test_hostility_elsewhere_is_shown_with_a_review_item_and_repeats_slow_the_wr
     assert "hostility" in ModerationItem.objects.get(object_id=p.pk).flags
     post(outsider, group, "You're all pathetic losers, nobody wants you")
     post(outsider, group, "Go away you idiots, I hate every one of you")
-    with pytest.raises(actions.ActionError, match="pause for a few minutes"):
+    with pytest.raises(ActionError, match="pause for a few minutes"):
         post(outsider, group, "Anyone for the quiz later?")
 
 
@@ -134,7 +135,7 @@ def test_several_members_reporting_a_post_hides_it_pending_review(client_for, ma
 def test_outsiders_cannot_report_what_they_cannot_see(client_for, outsider, member, group):
     p = post(member, group, "Hello all")
     assert client_for(outsider).get(reverse("safety:report") + f"?content=community.post&id={p.pk}").status_code == 404
-    with pytest.raises(actions.ActionError, match="couldn't find"):
+    with pytest.raises(ActionError, match="couldn't find"):
         actions.do_report(outsider, content_key="community.post", object_id=p.pk, reason="just because")
 
 
@@ -163,9 +164,9 @@ def test_members_never_see_triage_reasons(client_for, member, group):
 def test_muted_members_cannot_post_or_reply(member, group, peer_worker):
     p = post(member, group, "hi")
     actions.do_sanction(peer_worker, member, "mute", reason="Taking a breather after a heated thread.", days=1)
-    with pytest.raises(actions.ActionError, match="can't post"):
+    with pytest.raises(ActionError, match="can't post"):
         post(member, group, "hello?")
-    with pytest.raises(actions.ActionError, match="can't post"):
+    with pytest.raises(ActionError, match="can't post"):
         community.do_comment(member, p, "hello?")
     assert not Comment.objects.exists()
 
@@ -248,7 +249,7 @@ def test_muted_members_cannot_chat(member, group, peer_worker):
 
     room = chat.do_open_group_room(member, group.pk)
     actions.do_sanction(peer_worker, member, "mute", reason="A short pause after a heated evening.", days=1)
-    with pytest.raises(actions.ActionError, match="can't post or send messages"):
+    with pytest.raises(ActionError, match="can't post or send messages"):
         chat.do_send_message(member, room, "hello", "m-1")
 
 

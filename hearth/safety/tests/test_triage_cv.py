@@ -14,6 +14,7 @@ import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,7 +145,7 @@ def _run_cross_validation() -> dict[str, object]:
     }
 
 
-def pooled_cross_validation() -> dict[str, object]:
+def pooled_cross_validation() -> dict[str, Any]:
     """The pooled figures of the shipped configuration's whole leave-one-set-out run (minutes on one core).
 
     The run is deterministic, so its figures are looked up under :func:`cv_inputs_fingerprint`: first in the

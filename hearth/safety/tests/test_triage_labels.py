@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
 from hearth.core.testing import text as page_text
 from hearth.members.data_rights import erase_member
@@ -55,7 +56,7 @@ def test_a_moderators_judgement_is_stored_encrypted_and_replaced_not_duplicated(
 def test_labelling_needs_a_moderator_and_a_known_answer(item, member, peer_worker):
     with pytest.raises(Exception):  # noqa: B017 (members may not see the queue at all)
         actions.do_label_item(member, item.pk, "crisis")
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(ActionError):
         actions.do_label_item(peer_worker, item.pk, "maybe")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from hearth.safety.triage import classify, classify_rules, model
+from hearth.safety.triage.normalize import normalize
 from hearth.safety.triage.rules import combine
 
 
@@ -41,7 +42,7 @@ def test_learned_reasons_name_ngrams_with_weights():
     assert result.risk == "crisis"
     lex = model.load()
     assert lex is not None
-    pred = lex.predict(model.normalize(text).text)
+    pred = lex.predict(normalize(text).text)
     assert pred.top and all(w > 0 for _, w in pred.top)
     assert all(" " in g or g.isalnum() for g, _ in pred.top)
 

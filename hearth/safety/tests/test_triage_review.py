@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from hearth.safety.triage import ModelGate, classify, decide_with_model, model
+from hearth.safety.triage import RISKS, ModelGate, classify, decide_with_model, model
 from hearth.safety.triage import training as tr
 
 SHIPPED = {"crisis": 0.3, "risk": 0.73, "review": 0.06, "review_gated": 0.37, "alarm_gated": 0.66}
@@ -141,5 +141,5 @@ def test_the_fast_search_decides_the_same_as_classify(review, gated, alarm_gated
     arr = tr._Arrays(rows, cfg)
     pred = arr.risk(t["crisis"], t["risk"], alarm_gated)
     decided = [tr.decide(r, t, cfg) for r in rows]
-    assert [tr.RISKS[2 - int(k)] for k in pred] == [d.risk for d in decided]
+    assert [RISKS[2 - int(k)] for k in pred] == [d.risk for d in decided]
     assert list(arr.reviewed(pred, review, gated)) == [d.review for d in decided]

@@ -17,6 +17,7 @@ from hearth.care.models import CareItem, CareProfile
 from hearth.chat.actions import do_open_conversation
 from hearth.chat.models import Conversation
 from hearth.community.models import Group, GroupState, Membership
+from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
 from hearth.core.testing import run_deliveries, text, visible_text
 from hearth.members.models import Role
@@ -85,9 +86,9 @@ def test_a_supervisor_reads_only_the_notes_they_wrote(client_for, make_member, v
 
 
 def test_nobody_records_their_own_supervision_or_a_future_one(counsellor, volunteer, clock):
-    with pytest.raises(actions.ActionError, match="Someone else"):
+    with pytest.raises(ActionError, match="Someone else"):
         actions.do_record_supervision(counsellor, counsellor, kind="one_to_one", held_on=TODAY)
-    with pytest.raises(actions.ActionError, match="future"):
+    with pytest.raises(ActionError, match="future"):
         actions.do_record_supervision(counsellor, volunteer, kind="one_to_one", held_on=TODAY + timedelta(days=1))
 
 
@@ -136,7 +137,7 @@ def test_members_cannot_ask_for_debriefs_or_arrange_them(client_for, member, vol
     assert client_for(member).get(reverse("team:debrief")).status_code == 403
     request = actions.do_ask_for_debrief(volunteer)
     assert client_for(member).post(reverse("team:arrange_debrief", args=[request.pk])).status_code == 403
-    with pytest.raises(actions.ActionError, match="already asked"):
+    with pytest.raises(ActionError, match="already asked"):
         actions.do_ask_for_debrief(volunteer)
 
 
