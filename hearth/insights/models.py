@@ -140,7 +140,7 @@ class Rollup(models.Model):
 
 
 class ActivityWeeks(models.Model):
-    """A member's way of taking part, week by week: one character a week for 64 weeks from ``first_week``.
+    """A member's way of taking part, week by week: one character a week for ``rollup.BLOCK`` weeks from ``first_week``.
 
     The character is the most visible style that week (``specs.RANK_CHARS``), ``specs.NOT_SEEN`` when they
     did nothing the dashboard counts. The participation metrics read these rows (at most two a member for a
@@ -149,7 +149,7 @@ class ActivityWeeks(models.Model):
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     first_week = models.DateField()
-    weeks = models.CharField(max_length=64)
+    weeks = models.TextField()
 
     class Meta:
         constraints = [

@@ -29,7 +29,7 @@ from hearth.insights import specs
 from hearth.insights.registry import Span, model_ready, week_of
 
 EPOCH = date(2001, 1, 1)  # a Monday: ActivityWeeks blocks are counted from here
-BLOCK = 64  # weeks per ActivityWeeks row (a year's span touches at most two)
+BLOCK = 522  # weeks per ActivityWeeks row, about ten years: a year's span reads one row a member (two once a decade)
 ACTIVE_PEOPLE = "activity.people"  # a weekly figure made from specs.ACTIONS: different people who took part
 WEEKLY_KEYS = frozenset({ACTIVE_PEOPLE, *(f.key for f in specs.FIGURES if f.weekly)})
 

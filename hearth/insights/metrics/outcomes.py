@@ -38,6 +38,9 @@ def outcome_bands(span: Span) -> Table:
     return Table([Column("band", "Latest answer"), Column("people", "People")], rows, notes)
 
 
+BY_PERSON_INDEX = next(i.name for i in OutcomeResponse._meta.indexes if i.fields == ["member", "measure", "created_at"])
+
+
 def _latest_answers(span: Span) -> list[tuple[str, str, int, int | None, int | None]]:
     """Per questionnaire and band of people's latest answer in the span: how many people, and for those who
     answered more than once, the sum of their change from first to latest answer and how many they are.
@@ -46,13 +49,16 @@ def _latest_answers(span: Span) -> list[tuple[str, str, int, int | None, int | N
     index), so no person's row reaches Python and a year of answers costs one small result.
     """
     table = OutcomeResponse._meta.db_table
+    # SQLite's planner picks the date index and sorts a year of answers to group them; the (member, measure,
+    # date) index gives them already grouped (measured: 60 → 23 ms for 32,000 answers). PostgreSQL chooses well.
+    by_person = f"INDEXED BY {BY_PERSON_INDEX}" if connection.vendor == "sqlite" else ""
     sql = f"""
         SELECT latest.measure, latest.band, COUNT(*),
             SUM(CASE WHEN person.n > 1 THEN latest.score - earliest.score END),
             SUM(CASE WHEN person.n > 1 THEN 1 ELSE 0 END)
         FROM (
             SELECT member_id, measure, MIN(created_at) AS first_at, MAX(created_at) AS last_at, COUNT(*) AS n
-            FROM {table} WHERE created_at >= %s AND created_at < %s GROUP BY member_id, measure
+            FROM {table} {by_person} WHERE created_at >= %s AND created_at < %s GROUP BY member_id, measure
         ) person
         JOIN {table} latest ON latest.member_id = person.member_id AND latest.measure = person.measure
             AND latest.created_at = person.last_at
