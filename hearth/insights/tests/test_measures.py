@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from hearth.insights.measures import GAD7, PHQ9, UCLA3, Questionnaire
@@ -67,7 +69,7 @@ def test_ranges_are_the_published_ones() -> None:
 @pytest.mark.parametrize(
     "answers", [[0] * 8, [0] * 10, [0] * 8 + [4], [0] * 8 + [-1], [0] * 8 + ["1"], [0] * 8 + [True]]
 )
-def test_incomplete_or_out_of_range_answers_are_refused(answers: list) -> None:
+def test_incomplete_or_out_of_range_answers_are_refused(answers: list[Any]) -> None:
     with pytest.raises(ValueError, match="one answer for each"):
         PHQ9.score(answers)
 

@@ -7,7 +7,7 @@ Each test builds only what its metric reads, in the fortnight of 2-15 March 2026
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -35,7 +35,7 @@ def table(key: str) -> list[list[str]]:
     return [[str(c) for c in row] for row in metric.compute(span).cells()]
 
 
-def _group(name: str = "Gardeners", created: object = LONG_AGO) -> Group:
+def _group(name: str = "Gardeners", created: datetime = LONG_AGO) -> Group:
     return Group.objects.create(name=name, purpose="x", who_for="x", state=GroupState.ACTIVE, created_at=created)
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -92,9 +92,7 @@ def test_dates_move_by_one_hidden_offset_per_person(
     assert len(shifts) > 1  # not one offset for everyone
 
 
-def _days(n: int) -> object:
-    from datetime import timedelta
-
+def _days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
