@@ -42,7 +42,7 @@ CANDIDATES = [
     tr.Config(c=10.0, keep_risk=12000),
     tr.Config(c=10.0, learned_flags=("substance", "practical")),
 ]
-DEFAULT = tr.Config(c=10.0)
+DEFAULT = tr.Config(c=10.0, learned_flags=("substance", "practical", "hostility"))  # what ships (v5)
 
 
 def log(msg: str) -> None:

@@ -165,8 +165,10 @@ def pooled_cross_validation() -> dict[str, Any]:
             return dict(json.loads(cache.read_text(encoding="utf-8")))
     figures = _run_cross_validation()
     if fingerprint in recorded:
-        figures_only = {k: v for k, v in figures.items() if k != "report"}
-        assert figures_only == {k: v for k, v in recorded[fingerprint].items() if k != "report"}, (
+        # The figures only: the report's wording and the record's own "repository" key are not figures.
+        figures_only = {k: v for k, v in figures.items() if k not in ("report", "repository")}
+        on_record = {k: v for k, v in recorded[fingerprint].items() if k not in ("report", "repository")}
+        assert figures_only == on_record, (
             f"triage_cv_figures.json records other figures for these inputs ({fingerprint}) than this run made"
         )
     cache.parent.mkdir(exist_ok=True)
@@ -204,6 +206,21 @@ def test_a_recorded_figure_is_used_only_for_the_inputs_it_was_made_from(monkeypa
     one_more = tmp_path / "one-more.jsonl"  # a labelled set added: the record no longer stands for the run
     one_more.write_text('{"id": "x", "text": "hello", "risk": "none", "flags": []}\n', encoding="utf-8")
     monkeypatch.setattr(tr, "set_paths", lambda real=tr.set_paths: {**real(), "one-more": one_more})
+    assert pooled_cross_validation() == ran
+
+
+def test_a_fresh_run_that_agrees_with_a_written_record_passes(monkeypatch, tmp_path):
+    """A record written by HEARTH_TRIAGE_CV_RECORD=1 carries a "repository" key; a fresh run compares figures only."""
+    ran = {"crisis_recall": 0.9, "crisis_precision": 0.9, "macro_f1": 0.9, "report": "a fresh run"}
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(sys.modules[__name__], "_run_cross_validation", lambda: ran)
+    monkeypatch.setattr(sys.modules[__name__], "RECORDED", tmp_path / "recorded.json")
+    monkeypatch.delenv("HEARTH_TRIAGE_CV_FRESH", raising=False)
+    monkeypatch.setenv("HEARTH_TRIAGE_CV_RECORD", "1")
+    pooled_cross_validation()
+    assert "repository" in json.loads((tmp_path / "recorded.json").read_text(encoding="utf-8"))[cv_inputs_fingerprint()]
+    monkeypatch.delenv("HEARTH_TRIAGE_CV_RECORD")
+    monkeypatch.setenv("HEARTH_TRIAGE_CV_FRESH", "1")
     assert pooled_cross_validation() == ran
 
 

@@ -75,8 +75,9 @@ def test_belongings_given_away_with_thanks_raise_the_alarm_with_a_reason_staff_c
     assert any("very sure although none of the usual words of harm" in r for r in result.reasons), result.reasons
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20: a near-miss the higher alarm threshold still raises (p 0.7)")
 def test_a_show_off_on_a_climbing_wall_is_not_a_crisis():
+    # Retrained with the disability set (issue 20, fourth round): P(crisis) 0.61, under the higher alarm threshold
+    # for messages with no word of harm (0.66) — a narrow margin; a review, not an alarm.
     assert classify("my mate is at the top of the climbing wall and won't come down, show off").risk != "crisis"
 
 

@@ -72,6 +72,31 @@ _CRISIS_TERRITORY = re.compile(
 )
 
 
+# The learned flag heads may add a flag only to a message that speaks its language at all. Without this the
+# hostility head read kind replies ("Glad you're here. No need to say more than you want to.") as hostile and the
+# substance head read "clay cracking as it dries" as drugs. Broad lists: the head decides, these only keep it off
+# messages with nothing of the kind in them.
+_HOSTILE_WORDS = re.compile(
+    r"\b(?:idiot\w*|stupid|moron\w*|pathetic|loser\w*|fake|liar|lying|troll\w*|snowflake|muppet|cow|bitch\w*|prick|"
+    r"twat|dick\w*|wank\w*|scum\w*|vermin|animals|parasites?|freaks?|disgusting|ugly|fat|thick|dumb|clowns?|shut up|"
+    r"get lost|piss\w*|fuck\w*|shit\w*|crap|hate|deserves?|die|kill\w*|hurt|batter\w*|smash\w*|punch\w*|stab\w*|"
+    r"burn\w*|beat|glass\w*|grow up|attention seek\w*|scroung\w*|spongers?|go back|your kind|you people|people like|"
+    r"all the same|ruin\w*|sick of|nobody (?:asked|wants|cares)|who asked|get off|give it a rest|joke|waste of|useless|"
+    r"worthless|creep\w*|pervert\w*|nonce|grass|snitch|rats?|keyed?|watch your|warning|or else|find you|where you live|"
+    r"slag|whore|tramp|retard\w*|cripple|spastic|queer|tranny|paki|gypo|pikey|terrorists?|immigrants?|foreigners?|"
+    r"embarrassment|disgrace|selfish|lowlife|spineless|manners|stubborn|scamm\w*|lazy|bullshit|bs|gob|mouth|face|"
+    r"loser|weirdo|nutter|psycho|mental|filth\w*|rubbish|threat\w*|sort you|sort him|sort her|regret|pay for)\b"
+)
+_SUBSTANCE_WORDS = re.compile(
+    r"\b(?:drink\w*|drank|drunk\w*|booze\w*|alcohol\w*|wine|beers?|cans|pints?|vodka|whisk\w*|gin|cider|rum|lager|"
+    r"spirits|sober\w*|sobriety|relaps\w*|using|used|use|weed|cannabis|skunk|spliffs?|joints?|smok\w*|coke|cocaine|"
+    r"crack|ket|ketamine|mdma|pills?|benzos?|valium|diazepam|xanax|codeine|opioids?|opiates?|heroin|gear|spice|"
+    r"methadone|subutex|script|high|stoned|wasted|hungover|hangover|withdraw\w*|detox|rehab|dealers?|bender|binge\w*|"
+    r"tina|g|poppers|lean|nos|vapes?|tramadol|pregab\w*|oramorph|morphine|sleepers|sleeping tablets|tablets|meds|"
+    r"bottle|bottles|units|shots?|bevvy|buckie|steamin|skinful|off my face|on it|pub|bar|offie|dry|clean|aa|na)\b"
+)
+
+
 @dataclass(frozen=True)
 class ModelGate:
     """What the learned lexicon may do for one message, from its words and the rules' answer."""
@@ -83,16 +108,32 @@ class ModelGate:
     # "safety step" (means put away, help sought) or "everyday errand" (a place as the setting of an errand): the
     # model's crisis evidence counts only towards concern; an errand is not sent to review either.
     cap: str = ""
+    hostile: bool = True  # words of contempt or aggression: the learned hostility head may add its flag
+    using: bool = True  # words of drink or drugs: the learned substance head may add its flag
 
 
-def model_gate(norm: str, base: TriageResult) -> ModelGate:
+def model_gate(norm: str, base: TriageResult, flags: bool = True) -> ModelGate:
+    """The gate for one message; ``flags=False`` leaves the flag vocabularies unread (``classify`` reads them only
+    when a learned flag head would add its flag)."""
     return ModelGate(
         words=len(norm.split()),
         distress=bool(_DISTRESS_WORDS.search(norm)),
         territory=bool(_CRISIS_TERRITORY.search(norm)),
         veto=vetoed(base.reasons, norm),
         cap=capped(base.reasons),
+        hostile=not flags or _speaks_of("hostility", norm),
+        using=not flags or _speaks_of("substance", norm),
     )
+
+
+def _speaks_of(flag: str, norm: str) -> bool:
+    words = {"hostility": _HOSTILE_WORDS, "substance": _SUBSTANCE_WORDS}.get(flag)
+    return words is None or bool(words.search(norm))
+
+
+def flag_allowed(flag: str, gate: ModelGate) -> bool:
+    """May the learned head add this flag to the message (its language is there at all)?"""
+    return {"hostility": gate.hostile, "substance": gate.using}.get(flag, True)
 
 
 def decide_with_model(
@@ -101,6 +142,7 @@ def decide_with_model(
     gate: ModelGate,
     thresholds: dict[str, float],
     min_words: int = MIN_WORDS_FOR_MODEL,
+    without_one_word: float | None = None,
 ) -> tuple[str, str, bool]:
     """The rules' risk combined with the model's probabilities: (risk, deciding side, review).
 
@@ -110,8 +152,15 @@ def decide_with_model(
 
     *review* is the wide "please look" band: the alarm did not go off, but P(crisis) reached the review
     threshold, so a person should read the message within the hour (the moderation queue), not later.
+    *without_one_word* is P(crisis) with the one word that carries it taken out
+    (``LearnedLexicon.without_one_word``); when it is below the alarm's threshold, the model's alarm rests on one
+    word ("Evening. Just here to listen tonight.") and the model may say concern at most. ``None``: not known yet
+    (``classify`` works it out only when the model would raise the alarm).
+
     This is the one decision function: ``classify`` and the cross-validation in ``training`` both use it.
     """
+    if without_one_word is not None and without_one_word < thresholds.get("one_word", thresholds.get("crisis", 1.01)):
+        thresholds = {**thresholds, "crisis": 1.01, "alarm_gated": 1.01}
     # The review band has two thresholds. A message that speaks of both harm and distress, and that the rules did
     # not discount, is reviewed from the lower one ("review"). Any other message of five words or more is reviewed
     # from the higher one ("review_gated"): the gate keeps the model from raising its level, but a crisis with no
@@ -152,7 +201,7 @@ def _learned(lex: _model.LearnedLexicon, text: str, base: TriageResult) -> tuple
     """Combine the rules' answer with the learned lexicon's; returns risk, flags, the model's reasons, review."""
     risk, flags = base.risk, base.flags
     norm = normalize(text).text
-    gate = model_gate(norm, base)
+    gate = model_gate(norm, base, flags=False)
     if gate.words < lex.min_words:
         return risk, flags, [], False
     feats = _model.features(norm)
@@ -160,6 +209,13 @@ def _learned(lex: _model.LearnedLexicon, text: str, base: TriageResult) -> tuple
         return risk, flags, [], False
     pred = lex.predict(norm, explain=0, feats=feats)
     new_risk, side, review = decide_with_model(risk, pred.probs, gate, lex.thresholds, lex.min_words)
+    one_word = ""
+    if new_risk == "crisis" and side in ("model", "held"):
+        # The model would raise the alarm: does it rest on one word? (Worked out only here: it is rare.)
+        p_without, word = lex.without_one_word(norm)
+        new_risk, side, review = decide_with_model(risk, pred.probs, gate, lex.thresholds, lex.min_words, p_without)
+        if new_risk != "crisis":
+            one_word = f"not an alarm: the learned lexicon's alarm rests on one word ('{word}': p crisis {p_without:.2f} without it)"
     top = lex.explain(norm, new_risk, feats) if new_risk != "none" and side != "gate" else ()
     why = ", ".join(f"'{ngram}' +{w:.1f}" for ngram, w in top)
     p = pred.probs
@@ -175,6 +231,8 @@ def _learned(lex: _model.LearnedLexicon, text: str, base: TriageResult) -> tuple
         reasons.append(
             f"learned lexicon agrees or defers (p crisis {p['crisis']:.2f}, concern {p['concern']:.2f}): {why}"
         )
+    if one_word:
+        reasons.append(one_word)
     if review:
         reasons.append(f"review: please look within the hour (learned lexicon p crisis {p['crisis']:.2f})")
     # A flag the rules dropped on purpose (someone else's drinking, a reported insult) stays dropped.
@@ -188,8 +246,8 @@ def _learned(lex: _model.LearnedLexicon, text: str, base: TriageResult) -> tuple
         for f in FLAGS
         if f not in flags
         and f not in kept_off
-        and f != "hostility"  # kind replies ("Thinking of you") read as hostile to it: the rules decide
         and pred.flag_probs[f] >= lex.thresholds.get(f, 1.01)
+        and _speaks_of(f, norm)  # the flag's vocabulary, read only now
     )
     reasons += [f"{f}: learned lexicon (p {pred.flag_probs[f]:.2f})" for f in added]
     return new_risk, tuple(f for f in FLAGS if f in flags or f in added), reasons, review

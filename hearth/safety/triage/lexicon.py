@@ -71,12 +71,20 @@ PILLS = (
     r"(?:pills|tablets|tabs|meds|medication|paracetamol|paracetemol|ibuprofen|painkillers|codeine|"
     r"co-codamol|cocodamol|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|olanzapine|"
     r"lithium|diazepam|zopiclone|sleeping pills|insulin|antidepressants|propranolol|amitriptyline|"
-    r"tramadol|morphine|oxy\w*|pregabalin|gabapentin|venlafaxine|valium|xanax)"
+    r"tramadol|morphine|oramorph|oxy\w*|pregabalin|gabapentin|venlafaxine|valium|xanax|lorazepam|clozapine|"
+    r"methadone|fentanyl|sleepers|sleeping tablets)"
 )
 QTY = (
-    r"(?:all(?: of)?|the whole|a whole|loads of|a load of|a lot of|lots of|a bunch of|a handful of|"
+    r"(?:all(?: of)?|the whole|a whole|my whole|my entire|a (?:hale|full)\b|loads of|a load of|a lot of|lots of|a bunch of|a handful of|"
     r"handfuls of|every|too many|the rest of|double|triple|\d{2,}|about \d+|like \d+|around \d+|over \d+|"
     r"(?:twenty|thirty|forty|fifty|a hundred)|(?:two|three|four) (?:boxes|packets|strips|packs))"
+)
+# Signs of a medical emergency (an eating disorder, an overdose, dehydration): two of them together are danger now.
+MEDICAL_SIGN = (
+    r"(?:fainted|fainting|passed out|collapsed|chest (?:pains?|hurts|is hurting|really hurts)|hearts? (?:is |keeps )?"
+    r"(?:skipping|fluttery|fluttering|doing something)|cant feel my (?:fingers|hands|feet|legs|face)|blood in (?:it|my "
+    r"sick|the sick|my vomit|my wee)|cant stand up|gone (?:grey|blue)|lips (?:are )?(?:split|blue)|no water for|"
+    r"(?:havent|hasnt) drunk anything|arms? (?:is |s )?tingling)"
 )
 THIRD = (
     r"(?:he|she|they|hes|shes|theyre|theyve|hed|shed|theyd|his|her|their|my (?:friend|mate|son|"
@@ -173,7 +181,8 @@ RULES: tuple[Rule, ...] = (
         "act_taken",
         "act",
         "overdose taken",
-        rf"\b(?:took|taken|swallowed|downed|necked|had|ate|take|taking|swallowing)\s+(?:\w+\s+){{0,2}}?"
+        rf"\b(?:took|taken|swallowed|swallied|downed|necked|drank|injected|had|ate|take|taking|swallowing)\s+"
+        rf"(?:\w+\s+){{0,2}}?"
         rf"{QTY}\s+(?:\w+\s+){{0,4}}?(?:of\s+)?(?:(?:my|the|these|his|her|her|mums|mum's|dads)\s+)?{PILLS}",
     ),
     Rule(
@@ -486,6 +495,21 @@ RULES: tuple[Rule, ...] = (
         r"i cant do this anymore|no one talk me out of it|dont (?:try to )?(?:talk me out|stop me)|"
         r"its (?:time|my time)\s*(?:[.!\n]|$)|ready to go|giv(?:e|en|ing) away (?:all )?(?:my|his|her|their)|gave away (?:all )?(?:my|his|her|their)|"
         r"if anything happens(?: to me)?)",
+    ),
+    # Issue 20, fourth round: goodbyes written in emoji and a few words ("💊💊 nighty night forever", "⚰️ last shift
+    # done. sorry team"). Each is a soft cue: an alarm needs two of them, or one with means or a place.
+    Rule(
+        "farewell_short",
+        "farewell",
+        "a goodbye in a few words",
+        r"\b(?:(?:nighty night|good ?night|night|bye|goodbye) forever\b|forgive me\s*(?:[.!]+|$)|"
+        r"sorry (?:to )?(?:yous|aw yous|you all|team|lads|baby girl|baby boy)\s*(?:[.!x]|$))",
+    ),
+    Rule(
+        "farewell_symbol",
+        "farewell",
+        "a goodbye in a few words",
+        r"\A\W{0,12}(?:the end|coffin|grave)\b",  # a message that opens with 🔚, ⚰️ or 🪦
     ),
     Rule(
         "ambiguous_do_it",
@@ -1307,6 +1331,69 @@ V3_RULES: tuple[Rule, ...] = (
         r"\b|\b(?:run|knock) (?:him|her|them) (?:over|down)\b(?! (?:in|at) (?:the )?(?:game|match|fifa))|"
         r"\b(?:im|i am) (?:going to )?(?:coming|come) (?:round|over)\b[^.!?\n]{0,40}\bwith (?:a|my|the) (?:hammer|knife|bat|"
         r"blade|machete|gun|crowbar)\b",
+    ),
+    # Issue 20, fourth round: going armed to someone (a weapon carried to a person, a place or a time), and a
+    # present tense that is a plan ("I'm glassing him", "I will cave her skull in").
+    Rule(
+        "harm_other_armed",
+        "harm_other",
+        "going armed to hurt someone",
+        r"\b(?:going|coming|heading|driving|bringing|taking|waiting|be waiting)\b[^.!?\n]{0,40}\bwith (?:a|my|the|his|me) "
+        r"(?:old |dads |own )?(?:shotgun|gun|twelve bore|rifle|hammer|knife|bat|blade|machete|crowbar|bayonet|poker|axe)\b"
+        r"[^.!?\n]{0,60}\b(?:him|her|them|he|she|hell|shell|theyll|his|their)\b"
+        r"|\b(?:im|i am|ill|i will) (?:bringing|taking) (?:a|my|the) (?:shotgun|gun|hammer|knife|blade|machete|bayonet|axe)\b"
+        r"[^.!?\n]{0,40}\b(?:him|her|them|skull|head)\b"
+        r"|\b(?:im|i am) (?:glassing|stabbing|shooting|knifing|battering) (?:him|her|them)\b"
+        r"|\bcave (?:his|her|their) (?:skull|head) in\b|\breverse over (?:him|her|them)\b",
+    ),
+    # Harm already done or under way, in words the older rules did not have: an injury described by how bad it is,
+    # something taken "on purpose", the gas or the exhaust in use, objects swallowed, "took them all" on its own.
+    Rule(
+        "act_medical",
+        "act",
+        "medical danger now",
+        rf"\b{MEDICAL_SIGN}\b[^\n]{{0,140}}?\b{MEDICAL_SIGN}\b",
+    ),
+    Rule(
+        "act_injury_severe",
+        "act",
+        "serious injury now",
+        r"\b(?:(?:cut|burnt|burned|sliced|scalded)\s+(?:myself|my (?:arms?|wrists?|legs?|chest|stomach|thighs?|hands?))|"
+        r"(?:ive|i have|just) cut)\b[^\n]{0,120}?\b(?:(?:a lot of|so much|loads of) blood|blood everywhere|"
+        r"skin(?:s| has| is)? (?:peeled|came|come|coming) (?:right )?off|weeping|gone black|black in the middle|blistered|"
+        r"to the bone|wont stop bleeding)",
+    ),
+    Rule(
+        "act_on_purpose",
+        "act",
+        "taken on purpose",
+        r"\b(?:(?:took|taken|smoked|used|drank|swallowed|injected|necked|did)\b[^.!?\n]{0,40}\bon purpose\b|"
+        r"swallowed (?:a load of|loads of|all the|a handful of|some) (?:batteries|bleach|glass|screws|nails|magnets)\b)",
+    ),
+    Rule(
+        "act_took_them_all",
+        "act",
+        "overdose taken",
+        r"\A\W*(?:i |ive |just |i have )?(?:took|taken|swallowed|necked) (?:them|the lot|it) all(?=\s*(?:[.!]|$))",
+    ),
+    Rule(
+        "act_gas",
+        "act",
+        "means in use now",
+        r"\bgas is on (?:and|with) (?:all )?the (?:windows?|doors?) (?:are |is )?(?:shut|closed|sealed)\b"
+        r"|\b(?:pipe|hose|tube) (?:from|on|in|attached to|off) the exhaust\b",
+    ),
+    # Threatened with serious harm now: a threat to kill the writer with the danger present ("he's got his belt
+    # off and he's coming up the stairs", "we're in the car at the end of the lane").
+    Rule(
+        "act_threatened",
+        "act",
+        "threatened with serious harm now",
+        r"\b(?:hell|shell|theyll|he will|she will|they will|hes going to|shes going to|hed|shed)\s+(?:\w+\s+){0,2}?"
+        r"(?:kill|shoot|stab|strangle)\s+(?:me|us|the kids|me and the kids)\b[^\n]{0,200}?\b(?:(?:hes|shes|theyre) "
+        r"(?:got (?:a|the|his|her) (?:belt|knife|gun|bat|hammer|shotgun)|coming up the stairs|coming (?:for|after) me|"
+        r"standing in the doorway|banging on the door|kicking the door|just (?:thrown|hit|"
+        r"punched|strangled|choked) me)|(?:were|im) (?:in the car|hiding|locked in))",
     ),
 )
 

@@ -40,28 +40,44 @@ _MAX_WORDS = 400  # a pasted wall of text must stay fast: the first 400 words ar
 # The summed weights are scaled by 1/sqrt(#features), floored so that a one-line message
 # ("allotment tonight?") cannot be decided by a single word.
 MIN_FEATURES = 80
+# The model's alarm must not rest on one word: P(crisis) is read again without each of this many of the words that
+# push hardest towards crisis (``LearnedLexicon.without_one_word``).
+ROBUST_CANDIDATES = 3
 
 
 def scale_for(n_features: int) -> float:
     return 1.0 / math.sqrt(max(MIN_FEATURES, n_features))
 
 
-def features(norm_text: str) -> set[str]:
-    """The set of features of an already normalised message."""
-    words = _WORD_RE.findall(norm_text)[:_MAX_WORDS]
-    feats: set[str] = set()
-    add = feats.add
-    prev = "<s>"
-    for w in words:
-        add("w:" + w)
-        add("b:" + prev + " " + w)
-        prev = w
+# A word's own features (its unigram and its character n-grams) never change: most words of a message were seen
+# in earlier messages, so they are kept for the most recent _WORD_CACHE_SIZE distinct words (a few MB at most).
+_WORD_CACHE_SIZE = 10000
+_word_cache: dict[str, tuple[str, ...]] = {}
+
+
+def _word_features(w: str) -> tuple[str, ...]:
+    found = _word_cache.get(w)
+    if found is None:
+        found = ("w:" + w,)
         if len(w) >= 3:
             padded = "<" + w + ">"
             n = len(padded)
-            for size in (3, 4, 5):
-                for i in range(n - size + 1):
-                    add("c:" + padded[i : i + size])
+            found += tuple("c:" + padded[i : i + size] for size in (3, 4, 5) for i in range(n - size + 1))
+        if len(_word_cache) >= _WORD_CACHE_SIZE:
+            _word_cache.clear()
+        _word_cache[w] = found
+    return found
+
+
+def features(norm_text: str) -> set[str]:
+    """The set of features of an already normalised message."""
+    feats: set[str] = set()
+    add, update = feats.add, feats.update
+    prev = "<s>"
+    for w in _WORD_RE.findall(norm_text)[:_MAX_WORDS]:
+        add("b:" + prev + " " + w)
+        prev = w
+        update(_word_features(w))
     return feats
 
 
@@ -104,30 +120,26 @@ class LearnedLexicon:
         self.thresholds: dict[str, float] = {k: float(v) for k, v in thresholds.items()}
         # The model adds nothing to a message shorter than this (chosen by cross-validation; see training.py).
         self.min_words = int(self.thresholds.get("min_words", 5))
+        # One lookup per feature: the risk weights and every flag head that is switched on, in one tuple.
+        self._heads = tuple(name for name in FLAG_NAMES if self.thresholds.get(name, 0.0) <= 1.0)
+        zero = (0.0,) * (3 + len(self._heads))
+        keys = set(self.weights).union(*(self.flag_weights[name] for name in self._heads))
+        self._table: dict[str, tuple[float, ...]] = {}
+        for f in keys:
+            risk_w = self.weights.get(f)
+            row = (*(risk_w or zero[:3]), *(self.flag_weights[name].get(f, 0.0) for name in self._heads))
+            self._table[f] = row
 
-    def scores(self, feats: set[str]) -> tuple[list[float], dict[str, float]]:
+    def scores(self, feats: set[str], flags: bool = True) -> tuple[list[float], dict[str, float]]:
         scale = scale_for(len(feats))
-        z0, z1, z2 = 0.0, 0.0, 0.0
-        weights, flag_weights = self.weights, self.flag_weights
-        for f in feats:
-            w = weights.get(f)
-            if w is not None:
-                z0 += w[0]
-                z1 += w[1]
-                z2 += w[2]
-        z = [self.bias[0] + z0 * scale, self.bias[1] + z1 * scale, self.bias[2] + z2 * scale]
-        fz: dict[str, float] = {}
-        for name in FLAG_NAMES:
-            if self.thresholds.get(name, 0.0) > 1.0:
-                fz[name] = -30.0  # this head is switched off: do not spend time on it
-                continue
-            fw = flag_weights[name]
-            total = 0.0
-            for f in feats:
-                v = fw.get(f)
-                if v is not None:
-                    total += v
-            fz[name] = self.flag_bias[name] + total * scale
+        get = self._table.get
+        rows = [w for w in map(get, feats) if w is not None]
+        sums = [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * (3 + len(self._heads))
+        z = [self.bias[0] + sums[0] * scale, self.bias[1] + sums[1] * scale, self.bias[2] + sums[2] * scale]
+        fz = dict.fromkeys(FLAG_NAMES, -30.0)  # a head switched off (or not wanted) is not spent time on
+        if flags:
+            for i, name in enumerate(self._heads, 3):
+                fz[name] = self.flag_bias[name] + sums[i] * scale
         return z, fz
 
     def predict(self, norm_text: str, explain: int = 4, feats: set[str] | None = None) -> Prediction:
@@ -141,6 +153,30 @@ class LearnedLexicon:
         if explain and feats:
             top = self._explain(norm_text, 0 if p[0] >= p[1] else 1, explain, scale_for(len(feats)))
         return Prediction(probs=probs, flag_probs=flag_probs, top=top)
+
+    def without_one_word(self, norm_text: str, n: int = ROBUST_CANDIDATES) -> tuple[float, str]:
+        """P(crisis) once the one word that carries it is taken out (every occurrence of it), and that word.
+
+        The lowest P(crisis) over the ``n`` words that push hardest towards crisis (against none). A message whose
+        alarm rests on one word ("Evening. Just here to listen *tonight*.", "…when sleep *won't* come") loses it
+        here; a written crisis has more than one word of it ("taking them all tonight, sorry everyone").
+        """
+        words = _WORD_RE.findall(norm_text)[:_MAX_WORDS]
+        contrib: dict[str, float] = {}
+        weights = self.weights
+        for w in set(words):
+            feats = ["w:" + w]
+            if len(w) >= 3:
+                padded = "<" + w + ">"
+                feats += ["c:" + padded[i : i + size] for size in (3, 4, 5) for i in range(len(padded) - size + 1)]
+            contrib[w] = sum(weights[f][0] - weights[f][2] for f in feats if f in weights)
+        lowest, word = 1.0, ""
+        for w in sorted(contrib, key=lambda k: (-contrib[k], k))[:n]:
+            z, _ = self.scores(features(" ".join(x for x in words if x != w)), flags=False)
+            p = _softmax(z)[0]
+            if p < lowest:
+                lowest, word = p, w
+        return lowest, word
 
     def explain(self, norm_text: str, risk: str, feats: set[str], n: int = 4) -> tuple[tuple[str, float], ...]:
         """Top n-grams pushing towards ``risk`` (crisis or concern) rather than none, for staff."""

@@ -37,6 +37,10 @@ _EMOJI = {
     "\U0001f480": " lol ",  # skull, "I'm dead" (laughing)
     "\u2620": " lol ",  # skull and crossbones
     "\U0001f44b": " bye ",  # waving hand
+    "\U0001f51a": " the end ",  # END arrow
+    "\U0001faa6": " grave ",  # headstone
+    "\U0001f309": " bridge ",  # bridge at night
+    "\U0001f489": " needle ",  # syringe
 }
 _EMOJI_RE = re.compile("|".join(re.escape(k) for k in _EMOJI))
 

@@ -113,6 +113,11 @@ _PERSON_KINDS = frozenset(
 )
 _CONCERN_WEIGHT = {"passive": 2, "concern": 2, "ideation": 2, "means": 1, "weak": 1, "farewell": 1, "finality": 1}
 # Means put out of reach ("put the blades in the bin") are a safety step, not a plan.
+# "took all my tablets this morning like the GP said": medication taken as it should be, not an overdose.
+_AS_PRESCRIBED_RE = re.compile(
+    r"\b(?:as prescribed|(?:like|as) the (?:gp|doctor|nurse|pharmacist|consultant) (?:said|told me|wants)|"
+    r"as (?:i was|im) told)\b"
+)
 _DISARM_RE = re.compile(
     r"\b(?:in the bin|binned|threw (?:them |it )?away|thrown (?:them |it )?away|got rid of|handed (?:them |it )?in|"
     r"gave (?:them|it) to (?:my|the)|locked (?:them |it )?away|hidden (?:them |it )?from myself|put (?:them |it )?away|"
@@ -123,7 +128,7 @@ _BENIGN_LEAVE_RE = re.compile(
     r"\b(?:moving (?:to|abroad|away|house)|emigrat\w*|new job|going travelling|leaving the (?:group|forum|chat) "
     r"(?:because|as|for)|back (?:in|next|after|on) (?:\w+ )?(?:week|month|may|june|july|august|september|january|"
     r"february|march|april|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"see you (?:all )?(?:soon|tuesday|next|in|at|on|when)|challenge|gratitude|the series|the season)\b"
+    r"see you (?:all )?(?:soon|tuesday|next|in|at|on(?! the other side\b(?! of\b))|when)|challenge|gratitude|the series|the season)\b"
 )
 # Frustration markers that make "I'm going to kill her" sibling hyperbole, absent a weapon or a time.
 _FRUSTRATION_RE = re.compile(r"(?:\bugh+\b|\bargh+\b|\bffs\b|\bomg\b|\U0001f624|\U0001f644|\U0001f621|\U0001f620)")
@@ -153,6 +158,36 @@ def _segment(starts: list[int], text: str, pos: int) -> tuple[int, int]:
     i = bisect_right(starts, pos) - 1
     end = starts[i + 1] if i + 1 < len(starts) else len(text)
     return starts[i], end
+
+
+# A negator that is itself the distress, not a negation of what follows: "can't take it no more lads, going to do it
+# tonight", "can't do another day… pills are in front of me", "I don't want my daughter to be the one to find me".
+_NOT_A_NEGATION_RE = re.compile(
+    r"(?:cant|cannot|can not)\s+(?:take (?:it|this|anymore|any more|no more)|do (?:this|it|that) (?:anymore|any more|"
+    r"no more)|do another|go on\b|carry on|face (?:it|this|another)|handle (?:it|this)|stand (?:it|this)|bear (?:it|this)|"
+    r"live like)|(?:dont|didnt|do not|did not) want (?:\w+ ){1,3}to (?:be|find)\b"
+)
+
+
+# The writer starts a new statement after the negator: "…when sleep won't come I've saved enough pills".
+_NEW_SUBJECT_RE = re.compile(r"\b(?:i|ive|im|id|ill)\b")
+_CONDITION_RE = re.compile(r"\b(?:if|unless) (?:i|you|we|he|she|they|my \w+) $")
+
+
+def _negation(before: str) -> re.Match[str] | None:
+    """The first negator before a match that really negates: not one that is itself distress, nor one followed by
+    a new statement of the writer's own before the match."""
+    for neg in _NEG_RE.finditer(before):
+        if _NOT_A_NEGATION_RE.match(before, neg.start()) or _NEW_SUBJECT_RE.search(before, neg.end()):
+            continue
+        if _CONDITION_RE.search(before, max(0, neg.start() - 12), neg.start()):
+            continue  # "if I don't let him back in, he'll kill me": a condition, not a denial
+        return neg
+    return None
+
+
+# "you said earlier you'd taken 20 diazepam": the reader's own disclosure, reported by someone worried about them.
+_YOU_SAID_RE = re.compile(r"\byou (?:said|told (?:us|me|everyone)|posted|wrote|messaged)\b[^.!?\n]{0,40}$")
 
 
 def _person(before: str) -> str:
@@ -186,7 +221,7 @@ def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> 
     person = "first"
 
     if kind in _RISK_KINDS or kind in ("substance", "hostility"):
-        neg = _NEG_RE.search(before)
+        neg = _negation(before)
         if neg and kind not in ("farewell",):
             dropped.append(f'negated: "{neg.group(0)} … {words}"')
             return None
@@ -223,6 +258,8 @@ def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> 
             return None
         if kind == "practical":
             person = "first"  # "how do you fill in a PIP form?" is still the writer's need
+        if person == "second" and _YOU_SAID_RE.search(text, max(s0, m.start() - 60), m.start()):
+            person = "third"  # a member's disclosure reported by someone worried about them
         if person == "second":
             dropped.append(f'addressed to the reader: "{words}"')
             return None
@@ -232,6 +269,9 @@ def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> 
         if person == "third" and _FICTION_RE.search(sentence):
             dropped.append(f'film/news: "{words}"')
             return None
+    if rule.label == "overdose taken" and _AS_PRESCRIBED_RE.search(sentence):
+        dropped.append(f'taken as prescribed: "{words}"')
+        return None
     if kind == "means" and _DISARM_RE.search(sentence) and not _KEPT_BACK_RE.search(sentence):
         dropped.append(f'means put out of reach: "{words}"')
         return None
@@ -470,6 +510,7 @@ VETO_PREFIXES = (
     "film/news",
     "means put out of reach",
     "game talk",
+    "taken as prescribed",
 )
 
 
