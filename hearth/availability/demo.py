@@ -166,7 +166,7 @@ def _seed_staffing(rng: random.Random, supporters: list[Member], people: list[Me
         date=holiday + timedelta(days=1), closed=False, opens=time(12), closes=time(20), note="Shorter hours"
     )
     coordinator = next((p for p in people if Role.COORDINATOR in p.roles), None)
-    sunday = today + timedelta(days=(6 - today.weekday()) % 7 or 7)
+    sunday = today + timedelta(days=6 - today.weekday())  # this week's (today, on a Sunday): next week's gaps stay open
     offer = OpenShift.objects.create(
         date=sunday,
         starts=time(10),
