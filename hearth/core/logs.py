@@ -24,11 +24,10 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from hearth.core.hybrid import HybridMiddleware
 
 if TYPE_CHECKING:  # settings.py imports this module: nothing from Django at import time
     from django.http import HttpRequest, HttpResponseBase
@@ -179,21 +178,12 @@ def _log_request(request: HttpRequest, response: HttpResponseBase, started: floa
     )
 
 
-class RequestLogMiddleware:
+class RequestLogMiddleware(HybridMiddleware):
     """One line per request: method, route, status, milliseconds, member id. First in ``MIDDLEWARE``.
 
     Static files and health probes log at DEBUG (they would drown everything else); anything that
     fails logs at INFO or above whatever the path.
     """
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:

@@ -5,26 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from hearth.core import screening
+from hearth.core.hybrid import HybridMiddleware
 from hearth.core.views import page_not_found
 
 
-class ScreeningGuardMiddleware:
+class ScreeningGuardMiddleware(HybridMiddleware):
     """Each request is a unit of work for the screening guard (``core/screening.py``): member text it stored
     was screened, or the request fails loudly in development and logs an error in production."""
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
@@ -37,19 +28,10 @@ class ScreeningGuardMiddleware:
             return await self.get_response(request)
 
 
-class MemberMiddleware:
+class MemberMiddleware(HybridMiddleware):
     """``request.member``: the signed-in member (``hearth.core.web.MemberRequest``), the same lazy object as
     ``request.user`` (no query until a view uses it). Views behind ``login_required`` read it instead of casting
     ``request.user``."""
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> Any:
         request.member = request.user  # type: ignore[attr-defined]  # declared on MemberRequest
