@@ -16,7 +16,6 @@ Fixtures:
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -30,6 +29,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from e2e import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "hearth-demo-2026"
@@ -52,17 +53,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _hearth(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "hearth.cli", *args], cwd=ROOT, env=env, check=True, capture_output=True)
-
-
 def _make_snapshot() -> Path:
-    data = Path(tempfile.mkdtemp(prefix="hearth-e2e-snapshot-"))
-    env = _server_env(data)
-    _hearth("migrate", "--no-input", env=env)
-    _hearth("seed_demo", env=env)
-    _hearth("collectstatic", "--no-input", "-v", "0", env=env)
-    return data
+    return snapshot.make(Path(tempfile.mkdtemp(prefix="hearth-e2e-snapshot-")))
 
 
 _SNAPSHOT_KEY = "hearth_e2e_snapshot"
@@ -75,12 +67,12 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     if config.getoption("collectonly", False):
         return
-    config.stash[_snapshot_stash] = _make_snapshot()
+    config.stash[_snapshot_stash] = snapshot.made_beforehand() or _make_snapshot()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     data = config.stash.get(_snapshot_stash, None)
-    if data is not None:
+    if data is not None and data != snapshot.made_beforehand():  # a snapshot made beforehand is its maker's
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -100,24 +92,16 @@ def demo_snapshot(request: pytest.FixtureRequest) -> Iterator[Path]:
     if shared:
         yield Path(shared)
         return
+    made = snapshot.made_beforehand()
+    if made is not None:
+        yield made
+        return
     data = _make_snapshot()
     yield data
     shutil.rmtree(data, ignore_errors=True)
 
 
-def _server_env(data: Path, port: int | None = None) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "HEARTH_DATA_DIR": str(data),
-        "DATABASE_URL": f"sqlite:///{data}/e2e.sqlite3",
-        "HEARTH_MODE": "development",
-        "DEBUG": "false",
-    }
-    if port is not None:
-        env["HEARTH_BASE_URL"] = f"http://127.0.0.1:{port}"
-    for name in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST"):
-        env.pop(name, None)
-    return env
+_server_env = snapshot.server_env
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@
 #   4. the deploy stack (deploy/test-stack.sh): PostgreSQL, Redis, two web processes and a worker started
 #      as deploy/systemd says, nginx with TLS as deploy/nginx says, checked through the proxy over HTTPS
 #      (started first, in the background beside lint; its output is printed after the SQLite run)
-#   5. browser tests (Playwright driving Debian's Chromium), each against a server of its own
+#   5. browser tests (Playwright driving Debian's Chromium), each against a server of its own, on a copy of
+#      the demo organisation made in the background at the start (e2e/snapshot.py)
 #   6. the slow tests (real server processes killed with -9, two processes sharing Redis), last, so the
 #      rest of the suite gives its answer first
 # Every run is in a random order (pytest-randomly; the seed is printed: `-p randomly -p "randomly_seed=N"`
@@ -47,9 +48,10 @@ fi
 
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PGPORT=$(free_port); REDISPORT=$(free_port)
-PG_PID=""; REDIS_PID=""; DEPLOY_PID=""
+PG_PID=""; REDIS_PID=""; DEPLOY_PID=""; SNAPSHOT_PID=""
 cleanup() {
   [ -n "$DEPLOY_PID" ] && kill "$DEPLOY_PID" 2>/dev/null || true
+  [ -n "$SNAPSHOT_PID" ] && kill "$SNAPSHOT_PID" 2>/dev/null || true
   [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
   if [ -n "$PG_PID" ]; then
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || kill "$PG_PID" 2>/dev/null || true
@@ -74,6 +76,9 @@ status=0
 stamp "deploy stack (in the background; its output follows the SQLite run)"
 bash deploy/test-stack.sh >"$WORK/deploy.log" 2>&1 &
 DEPLOY_PID=$!
+# So does making the browser tests' demo organisation (migrate, seed, collect static: ~15 s of one core).
+.venv/bin/python -m e2e.snapshot "$WORK/e2e-snapshot" >"$WORK/e2e-snapshot.log" 2>&1 &
+SNAPSHOT_PID=$!
 stamp "lint"
 .venv/bin/ruff check . || status=1
 .venv/bin/ruff format --check . || { echo "ruff format would change the files above: run .venv/bin/ruff format ." >&2; status=1; }
@@ -95,7 +100,9 @@ DEPLOY_PID=""
 cat "$WORK/deploy.log"
 PG="postgres://postgres@127.0.0.1:$PGPORT/hearth"; REDIS="redis://127.0.0.1:$REDISPORT/0"
 DATABASE_URL="$PG" REDIS_URL="$REDIS" run_pytest postgres -n 2 -m "not slow" hearth
-DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest browser -n 2 e2e
+wait "$SNAPSHOT_PID" || { cat "$WORK/e2e-snapshot.log"; status=1; }
+SNAPSHOT_PID=""
+HEARTH_E2E_SNAPSHOT="$WORK/e2e-snapshot" DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest browser -n 2 e2e
 DATABASE_URL="$PG" REDIS_URL="$REDIS" run_pytest slow -m slow hearth
 
 .venv/bin/python scripts/junit_total.py "$WORK"/junit-*.xml
