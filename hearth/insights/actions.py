@@ -78,7 +78,7 @@ def do_submit_outcome(member: Member, measure: str, answers: list[int], now: dat
     This happens whoever the member chose to share results with (they are told beforehand).
     """
     from hearth.care.actions import add_care_item
-    from hearth.safety.alerts import raise_crisis_alert
+    from hearth.safety.actions import raise_crisis_alert
     from hearth.safety.models import CrisisAlert
 
     q = check_answers(member, measure, answers)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -232,12 +231,3 @@ def latest_for_member(member: Member, now: datetime | None = None) -> CrisisAler
         .order_by("-created_at")
         .first()
     )
-
-
-def __getattr__(name: str) -> Any:
-    """The crisis alert's writes moved to ``safety/actions.py`` (issue 19); a caller not yet changed still finds them."""
-    if name in {"raise_crisis_alert", "do_acknowledge_alert", "escalate_due_alerts"}:
-        from hearth.safety import actions
-
-        return getattr(actions, name)
-    raise AttributeError(name)
