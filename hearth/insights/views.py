@@ -7,12 +7,12 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hearth.core import audit
-from hearth.core.errors import ActionError
+from hearth.core.web import MemberRequest, show_errors
 from hearth.insights import actions, charts, measures, mine, registry, rollup
 from hearth.insights.access import OUTCOMES, TAKING_PART, access_member_outcomes, takes_part
 from hearth.insights.forms import SettingsForm, SpanForm, answers_from, questionnaire_form
@@ -23,17 +23,12 @@ from hearth.members.actions import do_set_consent
 from hearth.members.models import Member
 from hearth.members.policy import Perm
 
-
-def _me(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
-
-
 # --- Staff: the dashboard -----------------------------------------------------------------
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    policy.require(_me(request), Perm.VIEW_INSIGHTS)
+def dashboard(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.VIEW_INSIGHTS)
     form = SpanForm(request.GET or None)
     span = form.span()
     sections = []
@@ -57,8 +52,8 @@ def _span_query(span: registry.Span) -> str:
 
 
 @login_required
-def metric_csv(request: HttpRequest, key: str) -> HttpResponse:
-    me = _me(request)
+def metric_csv(request: MemberRequest, key: str) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.VIEW_INSIGHTS)
     metric = registry.get(key)
     if metric is None or metric.unavailable():
@@ -80,16 +75,15 @@ def metric_csv(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-def research(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def research(request: MemberRequest) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.EXPORT_RESEARCH)
     form = SpanForm(request.POST or request.GET or None, default_days=365)
     if request.method == "POST":
         span = form.span()
-        try:
+        with show_errors(request) as attempt:
             data = do_research_export(me, span)
-        except ActionError as exc:
-            messages.error(request, str(exc))
+        if attempt.failed:
             return redirect("insights:research")
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="hearth-research-{span.start}-{span.end}.zip"'
@@ -100,8 +94,8 @@ def research(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def settings_view(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def settings_view(request: MemberRequest) -> HttpResponse:
+    me = request.member
     policy.require(me, Perm.MANAGE_ORGANISATION)
     current = InsightsSettings.load()
     form = SettingsForm(request.POST or None, instance=current)
@@ -113,9 +107,9 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_outcomes(request: HttpRequest, member_id: int) -> HttpResponse:
+def member_outcomes(request: MemberRequest, member_id: int) -> HttpResponse:
     """A member's results for staff they allowed (the member's own are on their picture page)."""
-    me = _me(request)
+    me = request.member
     member, responses = access_member_outcomes(me, member_id)
     if member.pk == me.pk:
         return redirect("insights:mine")
@@ -129,14 +123,14 @@ def member_outcomes(request: HttpRequest, member_id: int) -> HttpResponse:
 
 
 @login_required
-def my_picture(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def my_picture(request: MemberRequest) -> HttpResponse:
+    me = request.member
     return render(request, "insights/mine.html", mine.picture(me))
 
 
 @login_required
-def questionnaire(request: HttpRequest, measure: str) -> HttpResponse:
-    me = _me(request)
+def questionnaire(request: MemberRequest, measure: str) -> HttpResponse:
+    me = request.member
     if measure not in measures.QUESTIONNAIRES or measure not in InsightsSettings.load().measures_on():
         raise Http404
     q = measures.get(measure)
@@ -144,11 +138,9 @@ def questionnaire(request: HttpRequest, measure: str) -> HttpResponse:
         return redirect("insights:mine")
     form = questionnaire_form(q, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_errors(request, form=form) as attempt:
             done = actions.do_submit_outcome(me, measure, answers_from(form, q))
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if attempt.ok:
             return render(
                 request,
                 "insights/answered.html",
@@ -159,24 +151,22 @@ def questionnaire(request: HttpRequest, measure: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def set_aside(request: HttpRequest, measure: str) -> HttpResponse:
+def set_aside(request: MemberRequest, measure: str) -> HttpResponse:
     if measure not in measures.QUESTIONNAIRES:
         raise Http404
-    actions.do_set_aside(_me(request), measure)
+    actions.do_set_aside(request.member, measure)
     messages.info(request, "That's fine. We'll ask again in a few weeks; you can always answer from 'Your picture'.")
     return redirect("core:home")
 
 
 @login_required
 @require_POST
-def take_part(request: HttpRequest) -> HttpResponse:
+def take_part(request: MemberRequest) -> HttpResponse:
     """The home panel's one-time question: answer questionnaires, or not (a consent centre choice)."""
     choice = request.POST.get("audience", "")
-    try:
-        do_set_consent(_me(request), OUTCOMES.key, choice)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+    with show_errors(request) as attempt:
+        do_set_consent(request.member, OUTCOMES.key, choice)
+    if attempt.ok:
         messages.info(
             request,
             "Thank you. The questionnaires are on your home page when you're ready."

@@ -49,7 +49,6 @@ def test_views_use_request_member_and_show_errors() -> None:
         f"hearth/{path.relative_to(ROOT)} {problem}"
         for path in sorted(ROOT.glob("*/views.py"))
         for problem in copies_in(path.read_text())
-        if path.parent.name != "insights"  # being reworked in the same issue; joins when that lands
     ]
     assert problems == [], "\n".join(problems)
 
