@@ -7,7 +7,8 @@ Fixtures:
 - ``live_server_url``: the base URL of a server of this test's own (uvicorn and the
   task worker, as ``hearth serve`` runs them) on its own copy of the demo organisation, which is
   migrated and seeded once per run (``demo_snapshot``). Tests share nothing, so
-  they pass in any order; ``make test`` runs them shuffled.
+  they pass in any order; ``make test`` runs them shuffled. The next test's server starts while
+  this one runs (a *spare*, see ``_Server``), so a test rarely waits for one.
 - ``page``: a Playwright page in a fresh browser context (own cookies); console
   errors and failed requests are collected in ``page_errors`` and fail the test.
 - ``new_page``: a factory for more pages (a second person in the same test).
@@ -104,53 +105,113 @@ def demo_snapshot(request: pytest.FixtureRequest) -> Iterator[Path]:
 _server_env = snapshot.server_env
 
 
-@pytest.fixture
-def server_env(demo_snapshot: Path) -> Iterator[dict[str, str]]:
-    """This test's own copy of the demo organisation (database, uploads; static files are shared)."""
+class _Server:
+    """uvicorn and the task worker, as ``hearth serve`` runs them, on one copy of the demo organisation."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = dict(env)
+        self.data = Path(env["HEARTH_DATA_DIR"])
+        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.log = open(self.data / "server.log", "a")  # noqa: SIM115 (closed in stop)
+        web = [
+            *(sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1"),
+            *("--port", self.url.rsplit(":", 1)[1]),
+            *("--timeout-graceful-shutdown", "2"),  # a page left open must not hold the next test up
+        ]
+        worker = [sys.executable, "-m", "hearth.cli", "worker", "--no-reload"]
+        run_env = {**env, "HEARTH_BASE_URL": self.url}
+        self.procs = [
+            subprocess.Popen(argv, cwd=ROOT, env=run_env, stdout=self.log, stderr=subprocess.STDOUT)
+            for argv in (web, worker)
+        ]
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1):  # noqa: S310 (our own loopback server)
+                    return
+            except OSError:
+                if any(p.poll() is not None for p in self.procs) or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(
+                        "the e2e server did not start:\n" + (self.data / "server.log").read_text()
+                    ) from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.log.close()
+
+
+def _copy_demo(demo_snapshot: Path) -> dict[str, str]:
+    """A fresh copy of the demo organisation (database, uploads; static files are shared): its server's env."""
     data = Path(tempfile.mkdtemp(prefix="hearth-e2e-"))
     for db in demo_snapshot.glob("e2e.sqlite3*"):
         shutil.copy2(db, data / db.name)
     if (demo_snapshot / "media").is_dir():
         shutil.copytree(demo_snapshot / "media", data / "media")
     (data / "static").symlink_to(demo_snapshot / "static")
-    yield _server_env(data)
-    shutil.rmtree(data, ignore_errors=True)
+    return _server_env(data)
+
+
+# Starting a server takes a few seconds, mostly Python importing Django twice. So while a test runs, the next
+# test's server starts beside it on a copy of its own (the *spare*, one per pytest process); the next test takes
+# it, unless it asks for other settings, when the spare is stopped and its server started with them. Every test
+# still has a server and a copy of the demo of its own.
+_spare: _Server | None = None
+_claimed: dict[str, _Server] = {}  # data folder: the spare a test's server_env took, until live_server_url
+
+
+@pytest.fixture(scope="session")
+def _spares() -> Iterator[None]:
+    yield
+    global _spare
+    if _spare is not None:
+        _spare.stop()
+        shutil.rmtree(_spare.data, ignore_errors=True)
+        _spare = None
 
 
 @pytest.fixture
-def live_server_url(server_env: dict[str, str]) -> Iterator[str]:
+def server_env(demo_snapshot: Path, _spares: None) -> Iterator[dict[str, str]]:
+    """This test's own copy of the demo organisation; a test may change its server's settings here (its server
+    starts in ``live_server_url``, with whatever this dict holds then)."""
+    global _spare
+    spare, _spare = _spare, None
+    env = dict(spare.env) if spare is not None else _copy_demo(demo_snapshot)
+    if spare is not None:
+        _claimed[env["HEARTH_DATA_DIR"]] = spare
+    yield env
+    unused = _claimed.pop(env["HEARTH_DATA_DIR"], None)
+    if unused is not None:
+        unused.stop()
+    shutil.rmtree(env["HEARTH_DATA_DIR"], ignore_errors=True)
+
+
+@pytest.fixture
+def live_server_url(server_env: dict[str, str], demo_snapshot: Path) -> Iterator[str]:
     """A real server for this test alone, as ``hearth serve`` runs it: uvicorn and the task worker."""
-    port = _free_port()
-    data = Path(server_env["HEARTH_DATA_DIR"])
-    env = {**server_env, "HEARTH_BASE_URL": f"http://127.0.0.1:{port}"}
-    log = open(data / "server.log", "w")  # noqa: SIM115 (closed below)
-    web = [
-        *(sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1", "--port", str(port)),
-        *("--timeout-graceful-shutdown", "2"),  # a page left open must not hold the next test up
-    ]
-    worker = [sys.executable, "-m", "hearth.cli", "worker", "--no-reload"]
-    procs = [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT) for argv in (web, worker)]
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    global _spare
+    server = _claimed.pop(server_env["HEARTH_DATA_DIR"], None)
+    if server is not None and server.env != server_env:  # this test asked for other settings
+        server.stop()
+        server = None
+    if server is None:
+        server = _Server(server_env)
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310 (our own loopback server)
-                    break
-            except OSError:
-                if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
-                    raise RuntimeError("the e2e server did not start:\n" + (data / "server.log").read_text()) from None
-                time.sleep(0.1)
-        yield url
+        server.wait_ready()
+        if _spare is None:
+            _spare = _Server(_copy_demo(demo_snapshot))
+        yield server.url
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        log.close()
+        server.stop()
 
 
 @pytest.fixture(scope="session")
