@@ -21,8 +21,9 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
+from pytest_django import DjangoCaptureOnCommitCallbacks, DjangoDbBlocker, Settings
 
-from hearth.core.testing import DEMO_NOW, FakeSMTPServer, sign_in
+from hearth.core.testing import DEMO_NOW, ClientFor, FakeSMTPServer, MakeMember, sign_in
 from hearth.members.models import Member, Role, RoleGrant
 
 
@@ -79,7 +80,7 @@ def own_units_of_work() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _own_cache(settings: Any, request: Any) -> None:
+def _own_cache(settings: Settings, request: pytest.FixtureRequest) -> None:
     """Each test its own cache, even when the suite runs with Redis (sign-in throttling counts live there)."""
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid},
@@ -89,7 +90,7 @@ def _own_cache(settings: Any, request: Any) -> None:
 
 
 @pytest.fixture
-def smtp(settings: Any) -> Iterator[FakeSMTPServer]:
+def smtp(settings: Settings) -> Iterator[FakeSMTPServer]:
     """Email set up, with a real SMTP server on loopback that accepts everything (``smtp.messages``)."""
     with FakeSMTPServer() as server:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -99,7 +100,7 @@ def smtp(settings: Any) -> Iterator[FakeSMTPServer]:
 
 
 @pytest.fixture
-def smtp_down(settings: Any) -> None:
+def smtp_down(settings: Settings) -> None:
     """Email set up, but the mail server refuses connections (nothing listens on its loopback port)."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", FakeSMTPServer.refusing(), False
@@ -107,7 +108,7 @@ def smtp_down(settings: Any) -> None:
 
 
 @pytest.fixture
-def make_member(db: None) -> Callable[..., Member]:
+def make_member(db: None) -> MakeMember:
     def make(display_name: str, *roles: str, email: str | None = None, **fields: Any) -> Member:
         email = email or f"{display_name.lower().replace(' ', '.')}@example.org"
         person = Member.objects.create_user(email, PASSWORD, display_name=display_name, **fields)
@@ -119,37 +120,37 @@ def make_member(db: None) -> Callable[..., Member]:
 
 
 @pytest.fixture
-def member(make_member: Callable[..., Member]) -> Member:
+def member(make_member: MakeMember) -> Member:
     return make_member("Robin", phone="07700 900123", pronouns="she/her")
 
 
 @pytest.fixture
-def volunteer(make_member: Callable[..., Member]) -> Member:
+def volunteer(make_member: MakeMember) -> Member:
     return make_member("Sam", Role.VOLUNTEER)
 
 
 @pytest.fixture
-def peer_worker(make_member: Callable[..., Member]) -> Member:
+def peer_worker(make_member: MakeMember) -> Member:
     return make_member("Priya", Role.PEER_WORKER, Role.VOLUNTEER)
 
 
 @pytest.fixture
-def counsellor(make_member: Callable[..., Member]) -> Member:
+def counsellor(make_member: MakeMember) -> Member:
     return make_member("Dr Okafor", Role.COUNSELLOR)
 
 
 @pytest.fixture
-def coordinator(make_member: Callable[..., Member]) -> Member:
+def coordinator(make_member: MakeMember) -> Member:
     return make_member("Jo", Role.COORDINATOR)
 
 
 @pytest.fixture
-def outsider(make_member: Callable[..., Member]) -> Member:
+def outsider(make_member: MakeMember) -> Member:
     return make_member("Kit")
 
 
 @pytest.fixture
-def client_for() -> Callable[[Member | None], Client]:
+def client_for() -> ClientFor:
     """A test client signed in as that person (or anonymous for None); staff also entered a code."""
 
     def make(person: Member | None) -> Client:
@@ -162,7 +163,7 @@ def client_for() -> Callable[[Member | None], Client]:
 
 
 @pytest.fixture
-def events(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
+def events(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Callable[[], Any]:
     """``with events() as sent:`` — every live event sent while the block runs, after-commit callbacks run.
 
     ``sent.recipients_of(kind)`` and ``sent.events_for(group)`` say who heard what.
@@ -178,7 +179,7 @@ def events(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
 
 
 @pytest.fixture(scope="module")
-def demo_organisation(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def demo_organisation(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """The demo organisation (``hearth seed_demo`` with the clock at ``DEMO_NOW``), seeded once for a module.
 
     Seeding costs seconds, so a module's tests share one: it is seeded inside a transaction that the module's

@@ -7,14 +7,27 @@ import contextlib
 import html
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from django.test import Client
+
+from hearth.members.models import Member
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 # When the tests' shared demo organisation is seeded (the ``demo_organisation`` fixture): a Tuesday early evening
 # in December, with drop-ins and gatherings coming up and shifts running.
 DEMO_NOW = datetime(2026, 12, 1, 18, 30, tzinfo=ZoneInfo("Europe/London"))
+
+# The types of the root conftest's ``client_for`` and ``make_member`` fixtures, for test functions' annotations.
+type ClientFor = Callable[[Member | None], Client]
+type MakeMember = Callable[..., Member]
+# What the test client's ``get`` and ``post`` return (a class only the type stubs name).
+type ClientResponse = _MonkeyPatchedWSGIResponse
 
 
 def text(response: Any) -> str:

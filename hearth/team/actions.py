@@ -85,7 +85,7 @@ def do_apply(member: Member, *, role: str, why: str, availability: str = "") -> 
             )
             from hearth.team.screening import screen_application
 
-            application.screening = screen_application(application)  # type: ignore[attr-defined]
+            application.screening = screen_application(application)
             audit.log_action(
                 "team.application.made",
                 actor=member,

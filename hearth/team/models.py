@@ -139,6 +139,7 @@ class Application(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     message = models.CharField("a word to them", max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    screening: Any = None  # set by do_apply: what the applicant wrote is screened
 
     class Meta:
         ordering = ["-created_at"]
@@ -171,6 +172,7 @@ class Departure(models.Model):
     )
     left_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
+    screening: Any = None  # set by do_apply: what the applicant wrote is screened
 
     class Meta:
         ordering = ["-created_at"]
@@ -235,6 +237,7 @@ class DebriefRequest(models.Model):
         SupervisionSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="debrief_requests"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    screening: Any = None  # set by do_apply: what the applicant wrote is screened
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
+from time_machine import TimeMachineFixture
 
 from hearth.availability import actions
 from hearth.availability.models import (
@@ -24,27 +27,27 @@ from hearth.availability.models import (
 from hearth.availability.rota import Rota
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import run_deliveries, text, visible_text
-from hearth.members.models import Role
+from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text, visible_text
+from hearth.members.models import Member, Role
 
 LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def friday(time_machine):
+def friday(time_machine: TimeMachineFixture) -> date:
     """Friday 20 November 2026, noon in London: the week under test starts on the Monday after."""
     time_machine.move_to(datetime(2026, 11, 20, 12, tzinfo=LONDON), tick=False)
     return date(2026, 11, 23)
 
 
 @pytest.fixture
-def days_10_to_18(db):
+def days_10_to_18(db: None) -> None:
     for day in range(7):
         ServiceHours.objects.create(weekday=day, opens=time(10), closes=time(18))
 
 
 @pytest.fixture
-def team(make_member):
+def team(make_member: MakeMember) -> tuple[list[Member], list[Member]]:
     """Four volunteers and two peer workers."""
     volunteers = [make_member(name, Role.VOLUNTEER) for name in ("Ann", "Bob", "Cy", "Di")]
     peers = [make_member(name, Role.PEER_WORKER) for name in ("Pat", "Quinn")]
@@ -58,7 +61,9 @@ def gap_hours(rota: Rota, day: date) -> list[tuple[str, str]]:
 # --- Rules produce the expected gaps -----------------------------------------------------------------
 
 
-def test_at_least_four_on_during_the_day(coordinator, team, friday, days_10_to_18):
+def test_at_least_four_on_during_the_day(
+    coordinator: Member, team: tuple[list[Member], list[Member]], friday: date, days_10_to_18: None
+) -> None:
     volunteers, peers = team
     actions.do_add_staffing_rule(
         coordinator, who=RuleRole.ANYONE, minimum=4, weekdays=[0, 1, 2, 3, 4], starts=time(10), ends=time(14)
@@ -72,7 +77,9 @@ def test_at_least_four_on_during_the_day(coordinator, team, friday, days_10_to_1
     assert {g for _, g in saturday} == {"Nobody on the rota"}
 
 
-def test_a_peer_worker_behind_the_volunteers_is_the_starting_rule(coordinator, team, friday, days_10_to_18):
+def test_a_peer_worker_behind_the_volunteers_is_the_starting_rule(
+    coordinator: Member, team: tuple[list[Member], list[Member]], friday: date, days_10_to_18: None
+) -> None:
     volunteers, peers = team
     actions.do_add_shift_pattern(coordinator, volunteers[0], weekday=0, starts=time(10), ends=time(18))
     actions.do_add_shift_pattern(coordinator, peers[0], weekday=0, starts=time(10), ends=time(16))
@@ -88,7 +95,9 @@ def test_a_peer_worker_behind_the_volunteers_is_the_starting_rule(coordinator, t
     assert gap_hours(Rota(friday, 7), friday) == []
 
 
-def test_closed_days_and_holidays_have_no_gaps_and_special_hours_move_them(coordinator, friday, days_10_to_18):
+def test_closed_days_and_holidays_have_no_gaps_and_special_hours_move_them(
+    coordinator: Member, friday: date, days_10_to_18: None
+) -> None:
     actions.do_set_service_hours(coordinator, 6, closed=True)  # Sundays closed
     actions.do_set_service_exception(coordinator, friday + timedelta(days=1), closed=True, note="Bank holiday")
     actions.do_set_service_exception(
@@ -102,7 +111,9 @@ def test_closed_days_and_holidays_have_no_gaps_and_special_hours_move_them(coord
     assert AuditEntry.objects.filter(action="availability.hours.exception").count() == 2
 
 
-def test_gaps_are_real_hours_on_the_spring_forward_day(coordinator, peer_worker, time_machine):
+def test_gaps_are_real_hours_on_the_spring_forward_day(
+    coordinator: Member, peer_worker: Member, time_machine: TimeMachineFixture
+) -> None:
     # Europe/London: 01:00-02:00 local never happens on Sunday 29 March 2026.
     time_machine.move_to(datetime(2026, 3, 20, 12, tzinfo=LONDON), tick=False)
     ServiceHours.objects.create(weekday=6, opens=time(0), closes=time(4))
@@ -120,7 +131,9 @@ def test_gaps_are_real_hours_on_the_spring_forward_day(coordinator, peer_worker,
     assert (block.starts, block.ends, block.hours) == (time(0), time(4), 3)
 
 
-def test_gaps_are_real_hours_on_the_fall_back_day(coordinator, peer_worker, time_machine):
+def test_gaps_are_real_hours_on_the_fall_back_day(
+    coordinator: Member, peer_worker: Member, time_machine: TimeMachineFixture
+) -> None:
     # 01:00-02:00 local happens twice on Sunday 25 October 2026.
     time_machine.move_to(datetime(2026, 10, 16, 12, tzinfo=LONDON), tick=False)
     ServiceHours.objects.create(weekday=6, opens=time(0), closes=time(3))
@@ -140,7 +153,7 @@ def test_gaps_are_real_hours_on_the_fall_back_day(coordinator, peer_worker, time
     assert Rota(date(2026, 10, 19), 7).gaps() == []
 
 
-def test_rules_describe_themselves_in_plain_words(coordinator, db):
+def test_rules_describe_themselves_in_plain_words(coordinator: Member, db: None) -> None:
     rule = actions.do_add_staffing_rule(
         coordinator, who=RuleRole.ANYONE, minimum=4, weekdays=[0, 1, 2, 3, 4], starts=time(10), ends=time(18)
     )
@@ -159,7 +172,7 @@ def test_rules_describe_themselves_in_plain_words(coordinator, db):
         ({"who": "anyone", "minimum": 1, "weekdays": [9]}, "days of the week"),
     ],
 )
-def test_bad_rules_are_refused_in_plain_words(coordinator, values, message):
+def test_bad_rules_are_refused_in_plain_words(coordinator: Member, values: dict[str, Any], message: str) -> None:
     with pytest.raises(ActionError, match=message):
         actions.do_add_staffing_rule(coordinator, **values)
 
@@ -167,7 +180,13 @@ def test_bad_rules_are_refused_in_plain_words(coordinator, values, message):
 # --- Filling and offering from the gap ------------------------------------------------------------------
 
 
-def test_the_coordinator_fills_a_gap_from_the_gap_itself(client_for, coordinator, team, friday, days_10_to_18):
+def test_the_coordinator_fills_a_gap_from_the_gap_itself(
+    client_for: ClientFor,
+    coordinator: Member,
+    team: tuple[list[Member], list[Member]],
+    friday: date,
+    days_10_to_18: None,
+) -> None:
     _, peers = team
     page = visible_text(client_for(coordinator).get(reverse("availability:rota"), {"week": "2026-11-23"}))
     assert "Mon 23 Nov, 10:00\N{EN DASH}18:00" in page and "Nobody on the rota" in page
@@ -183,7 +202,9 @@ def test_the_coordinator_fills_a_gap_from_the_gap_itself(client_for, coordinator
     assert "Monday 23 November, 10:00 to 18:00" in mail.outbox[0].body
 
 
-def test_the_fill_list_offers_only_people_who_could_take_it(coordinator, team, friday, days_10_to_18):
+def test_the_fill_list_offers_only_people_who_could_take_it(
+    coordinator: Member, team: tuple[list[Member], list[Member]], friday: date, days_10_to_18: None
+) -> None:
     volunteers, peers = team
     actions.do_add_staffing_rule(coordinator, who=RuleRole.ANYONE, minimum=1)  # keeps the peer-worker rule too
     actions.do_add_shift_pattern(coordinator, volunteers[0], weekday=0, starts=time(10), ends=time(18))
@@ -202,7 +223,9 @@ def test_the_fill_list_offers_only_people_who_could_take_it(coordinator, team, f
     assert names == ["Pat", "Bob", "Cy", "Di", "Jo"]  # Ann is on already, Quinn is away
 
 
-def test_weekly_hour_caps_are_respected(coordinator, team, friday, days_10_to_18):
+def test_weekly_hour_caps_are_respected(
+    coordinator: Member, team: tuple[list[Member], list[Member]], friday: date, days_10_to_18: None
+) -> None:
     volunteers, _ = team
     actions.do_save_supporter_profile(volunteers[1], volunteers[1], max_hours_per_week=8)
     actions.do_add_shift_pattern(coordinator, volunteers[1], weekday=1, starts=time(10), ends=time(16))
@@ -212,8 +235,13 @@ def test_weekly_hour_caps_are_respected(coordinator, team, friday, days_10_to_18
 
 
 def test_an_offered_shift_goes_to_the_first_who_claims_it(
-    client_for, coordinator, team, friday, days_10_to_18, django_capture_on_commit_callbacks
-):
+    client_for: ClientFor,
+    coordinator: Member,
+    team: tuple[list[Member], list[Member]],
+    friday: date,
+    days_10_to_18: None,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     volunteers, peers = team
     response = client_for(coordinator).post(
         reverse("availability:rota_gap"),
@@ -243,7 +271,9 @@ def test_an_offered_shift_goes_to_the_first_who_claims_it(
     assert "Pat took the shift" in mail.outbox[0].subject
 
 
-def test_a_volunteer_cannot_claim_a_shift_meant_for_peer_workers(coordinator, team, friday):
+def test_a_volunteer_cannot_claim_a_shift_meant_for_peer_workers(
+    coordinator: Member, team: tuple[list[Member], list[Member]], friday: date
+) -> None:
     volunteers, _ = team
     offer = actions.do_offer_shift(coordinator, friday, time(10), time(12), who=RuleRole.STAFF)
     with pytest.raises(ActionError, match="another role"):
@@ -251,7 +281,9 @@ def test_a_volunteer_cannot_claim_a_shift_meant_for_peer_workers(coordinator, te
     assert OpenShift.objects.get().state == OpenShift.State.OPEN
 
 
-def test_a_withdrawn_offer_cannot_be_claimed_and_its_emails_stop(coordinator, team, friday):
+def test_a_withdrawn_offer_cannot_be_claimed_and_its_emails_stop(
+    coordinator: Member, team: tuple[list[Member], list[Member]], friday: date
+) -> None:
     _, peers = team
     offer = actions.do_offer_shift(coordinator, friday, time(10), time(12), who=RuleRole.STAFF)
     actions.do_withdraw_open_shift(coordinator, offer)
@@ -260,7 +292,7 @@ def test_a_withdrawn_offer_cannot_be_claimed_and_its_emails_stop(coordinator, te
         actions.do_claim_open_shift(peers[0], offer)
 
 
-def test_offers_for_past_days_are_refused(coordinator, friday):
+def test_offers_for_past_days_are_refused(coordinator: Member, friday: date) -> None:
     with pytest.raises(ActionError, match="has passed"):
         actions.do_offer_shift(coordinator, friday - timedelta(days=7), time(10), time(12))
 
@@ -268,7 +300,9 @@ def test_offers_for_past_days_are_refused(coordinator, friday):
 # --- Reminders and "nobody has checked in" ----------------------------------------------------------
 
 
-def test_a_supporter_is_reminded_once_before_their_shift(coordinator, volunteer, time_machine):
+def test_a_supporter_is_reminded_once_before_their_shift(
+    coordinator: Member, volunteer: Member, time_machine: TimeMachineFixture
+) -> None:
     time_machine.move_to(datetime(2026, 11, 20, 12, tzinfo=LONDON), tick=False)
     actions.do_add_shift_pattern(coordinator, volunteer, weekday=0, starts=time(18), ends=time(21))
     time_machine.move_to(datetime(2026, 11, 23, 16, 30, tzinfo=LONDON), tick=False)
@@ -281,7 +315,9 @@ def test_a_supporter_is_reminded_once_before_their_shift(coordinator, volunteer,
     assert "Your shift starts at 18:00" in mail.outbox[0].subject
 
 
-def test_coordinators_hear_when_nobody_has_checked_in(coordinator, volunteer, peer_worker, time_machine):
+def test_coordinators_hear_when_nobody_has_checked_in(
+    coordinator: Member, volunteer: Member, peer_worker: Member, time_machine: TimeMachineFixture
+) -> None:
     time_machine.move_to(datetime(2026, 11, 20, 12, tzinfo=LONDON), tick=False)
     actions.do_add_shift_pattern(coordinator, volunteer, weekday=0, starts=time(18), ends=time(21))
     actions.do_add_shift_pattern(coordinator, peer_worker, weekday=0, starts=time(18), ends=time(21))
@@ -298,7 +334,12 @@ def test_coordinators_hear_when_nobody_has_checked_in(coordinator, volunteer, pe
     assert AuditEntry.objects.filter(action="availability.shift.no_check_in", subject=volunteer).exists()
 
 
-def test_the_rota_page_shows_who_has_not_checked_in(client_for, coordinator, volunteer, time_machine):
+def test_the_rota_page_shows_who_has_not_checked_in(
+    client_for: ClientFor,
+    coordinator: Member,
+    volunteer: Member,
+    time_machine: TimeMachineFixture,
+) -> None:
     time_machine.move_to(datetime(2026, 11, 20, 12, tzinfo=LONDON), tick=False)
     actions.do_add_shift_pattern(coordinator, volunteer, weekday=0, starts=time(18), ends=time(21))
     time_machine.move_to(datetime(2026, 11, 23, 18, 30, tzinfo=LONDON), tick=False)
@@ -308,7 +349,7 @@ def test_the_rota_page_shows_who_has_not_checked_in(client_for, coordinator, vol
     assert "Not checked in yet" not in visible_text(client_for(coordinator).get(reverse("availability:rota")))
 
 
-def test_the_worker_runs_reminders_and_check_in_alerts_as_periodic_tasks():
+def test_the_worker_runs_reminders_and_check_in_alerts_as_periodic_tasks() -> None:
     from hearth.availability import tasks
     from hearth.core.scheduler import registered_jobs
 
@@ -318,7 +359,9 @@ def test_the_worker_runs_reminders_and_check_in_alerts_as_periodic_tasks():
 # --- Pages and who may use them --------------------------------------------------------------------
 
 
-def test_the_coordinator_edits_hours_rules_and_special_days_on_one_page(client_for, coordinator, friday):
+def test_the_coordinator_edits_hours_rules_and_special_days_on_one_page(
+    client_for: ClientFor, coordinator: Member, friday: date
+) -> None:
     client = client_for(coordinator)
     assert reverse("availability:rules") in text(client.get(reverse("core:team")))
     hours = {"form": "hours"}
@@ -337,7 +380,7 @@ def test_the_coordinator_edits_hours_rules_and_special_days_on_one_page(client_f
     assert "Friday 25 December 2026: closed" in page
 
 
-def test_bad_hours_get_a_clear_error(client_for, coordinator, db):
+def test_bad_hours_get_a_clear_error(client_for: ClientFor, coordinator: Member, db: None) -> None:
     client = client_for(coordinator)
     response = client.post(reverse("availability:rules"), {"form": "hours", "day0-opens": "25:99"}, follow=True)
     assert "Check the hours marked below" in visible_text(response)
@@ -351,7 +394,13 @@ def test_bad_hours_get_a_clear_error(client_for, coordinator, db):
 
 
 @pytest.mark.parametrize("who", ["member", "volunteer", "peer_worker"])
-def test_only_coordinators_change_hours_rules_or_fill_gaps(request, client_for, who, coordinator, friday):
+def test_only_coordinators_change_hours_rules_or_fill_gaps(
+    request: pytest.FixtureRequest,
+    client_for: ClientFor,
+    who: str,
+    coordinator: Member,
+    friday: date,
+) -> None:
     person = request.getfixturevalue(who)
     client = client_for(person)
     assert client.get(reverse("availability:rules")).status_code == 403
@@ -365,13 +414,21 @@ def test_only_coordinators_change_hours_rules_or_fill_gaps(request, client_for, 
     assert OpenShift.objects.get().state == OpenShift.State.OPEN
 
 
-def test_members_cannot_claim_offered_shifts(client_for, member, coordinator, friday):
+def test_members_cannot_claim_offered_shifts(
+    client_for: ClientFor, member: Member, coordinator: Member, friday: date
+) -> None:
     offer = actions.do_offer_shift(coordinator, friday, time(10), time(12))
     assert client_for(member).post(reverse("availability:offer_claim", args=[offer.pk])).status_code == 404
     assert OpenShift.objects.get().state == OpenShift.State.OPEN
 
 
-def test_the_week_view_is_compact_and_gaps_come_first(client_for, coordinator, make_member, friday, days_10_to_18):
+def test_the_week_view_is_compact_and_gaps_come_first(
+    client_for: ClientFor,
+    coordinator: Member,
+    make_member: MakeMember,
+    friday: date,
+    days_10_to_18: None,
+) -> None:
     people = [make_member(f"Helper {i}", Role.VOLUNTEER) for i in range(10)]
     for i, person in enumerate(people):
         actions.do_add_shift_pattern(coordinator, person, weekday=i % 7, starts=time(10), ends=time(14))

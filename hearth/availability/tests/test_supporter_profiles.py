@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.availability import actions
 from hearth.availability.models import Gender, Mode, SupporterProfile, TalkRequest
 from hearth.availability.profiles import gender_from_words, known_experience_tags
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import text, visible_text
+from hearth.core.testing import ClientFor, MakeMember, text, visible_text
+from hearth.members.models import Member
 
 PHONE: dict[str, Any] = {"mode": Mode.PHONE, "phone_for_callback": "07700 900000"}
 
 
-def save(actor, supporter, **values):
+def save(actor: Member, supporter: Member, **values: Any) -> SupporterProfile:
     return actions.do_save_supporter_profile(actor, supporter, **values)
 
 
 # --- Matching reads the profile ------------------------------------------------------------------
 
 
-def test_gender_for_matching_is_the_profiles_chosen_value_not_the_members_words(member, make_member, on_duty, clock):
+def test_gender_for_matching_is_the_profiles_chosen_value_not_the_members_words(
+    member: Member,
+    make_member: MakeMember,
+    on_duty: Callable[..., tuple[Member, ...]],
+    clock: TimeMachineFixture,
+) -> None:
     from hearth.members.models import Role
 
     # Her own words say nothing matching can use; her profile says "a woman".
@@ -40,7 +48,9 @@ def test_gender_for_matching_is_the_profiles_chosen_value_not_the_members_words(
     assert actions.queue_for_supporter(ben) == []
 
 
-def test_language_age_band_and_experience_come_from_the_profile(member, woman_volunteer, man_peer_worker, on_duty):
+def test_language_age_band_and_experience_come_from_the_profile(
+    member: Member, woman_volunteer: Member, man_peer_worker: Member, on_duty: Callable[..., tuple[Member, ...]]
+) -> None:
     save(woman_volunteer, woman_volunteer, languages=["Welsh", "English"], age_band="50-64", experience=["Carer"])
     save(man_peer_worker, man_peer_worker, languages=["English"], age_band="25-34", experience=["bereavement"])
     on_duty(woman_volunteer, man_peer_worker)
@@ -53,7 +63,13 @@ def test_language_age_band_and_experience_come_from_the_profile(member, woman_vo
     assert actions.queue_for_supporter(man_peer_worker) == []
 
 
-def test_the_way_to_talk_is_matched_and_never_waived(member, woman_volunteer, man_peer_worker, on_duty, clock):
+def test_the_way_to_talk_is_matched_and_never_waived(
+    member: Member,
+    woman_volunteer: Member,
+    man_peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+    clock: TimeMachineFixture,
+) -> None:
     save(woman_volunteer, woman_volunteer, modes=[Mode.TEXT])
     on_duty(woman_volunteer, man_peer_worker)
     call = actions.do_request_talk(member, **PHONE)
@@ -66,8 +82,11 @@ def test_the_way_to_talk_is_matched_and_never_waived(member, woman_volunteer, ma
 
 
 def test_a_member_whose_way_of_talking_nobody_on_offers_is_told_and_can_switch(
-    client_for, member, woman_volunteer, on_duty
-):
+    client_for: ClientFor,
+    member: Member,
+    woman_volunteer: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     save(woman_volunteer, woman_volunteer, modes=[Mode.TEXT, Mode.PHONE])
     on_duty(woman_volunteer)
     form_page = visible_text(client_for(member).get(reverse("availability:talk")))
@@ -80,7 +99,12 @@ def test_a_member_whose_way_of_talking_nobody_on_offers_is_told_and_can_switch(
     assert request.mode == Mode.TEXT and actions.queue_for_supporter(woman_volunteer) == [request]
 
 
-def test_bad_mode_choice_is_a_clear_error(client_for, member, woman_volunteer, on_duty):
+def test_bad_mode_choice_is_a_clear_error(
+    client_for: ClientFor,
+    member: Member,
+    woman_volunteer: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     on_duty(woman_volunteer)
     request = TalkRequest.objects.create(member=member, mode=Mode.TEXT)
     client = client_for(member)
@@ -89,7 +113,9 @@ def test_bad_mode_choice_is_a_clear_error(client_for, member, woman_volunteer, o
     assert "Choose how you" in text(client.get(reverse("availability:talk")))
 
 
-def test_supporters_without_a_profile_are_matched_on_their_own_words(member, make_member, on_duty):
+def test_supporters_without_a_profile_are_matched_on_their_own_words(
+    member: Member, make_member: MakeMember, on_duty: Callable[..., tuple[Member, ...]]
+) -> None:
     from hearth.members.models import Role
 
     lee = make_member("Lee", Role.VOLUNTEER, gender="Female", age_band="35-49")
@@ -98,7 +124,9 @@ def test_supporters_without_a_profile_are_matched_on_their_own_words(member, mak
     assert actions.queue_for_supporter(lee) == [request]
 
 
-def test_questionnaire_words_are_folded_to_chosen_values(member, woman_volunteer, on_duty):
+def test_questionnaire_words_are_folded_to_chosen_values(
+    member: Member, woman_volunteer: Member, on_duty: Callable[..., tuple[Member, ...]]
+) -> None:
     on_duty(woman_volunteer)
     request = actions.do_request_talk(member, prefer_gender="Female")
     assert request.prefer_gender == Gender.WOMAN  # the form offers only chosen values; intake passes words
@@ -118,14 +146,14 @@ def test_questionnaire_words_are_folded_to_chosen_values(member, woman_volunteer
         ("", ""),
     ],
 )
-def test_gender_words_fold_to_a_matching_value_or_to_not_said(words, value):
+def test_gender_words_fold_to_a_matching_value_or_to_not_said(words: str, value: str) -> None:
     assert gender_from_words(words) == value
 
 
 # --- Editing ----------------------------------------------------------------------------------------
 
 
-def test_a_supporter_edits_their_own_profile_from_the_duty_desk(client_for, volunteer):
+def test_a_supporter_edits_their_own_profile_from_the_duty_desk(client_for: ClientFor, volunteer: Member) -> None:
     desk = text(client_for(volunteer).get(reverse("availability:duty")))
     assert reverse("availability:my_profile") in desk
     response = client_for(volunteer).post(
@@ -151,7 +179,7 @@ def test_a_supporter_edits_their_own_profile_from_the_duty_desk(client_for, volu
     assert known_experience_tags() == ["carer", "moving country"]
 
 
-def test_bad_values_get_a_clear_error_not_a_500(client_for, volunteer):
+def test_bad_values_get_a_clear_error_not_a_500(client_for: ClientFor, volunteer: Member) -> None:
     response = client_for(volunteer).post(
         reverse("availability:my_profile"),
         {"modes": [], "languages": ["Klingon"], "gender": "robot", "max_open_conversations": "lots"},
@@ -164,7 +192,9 @@ def test_bad_values_get_a_clear_error_not_a_500(client_for, volunteer):
         save(volunteer, volunteer, languages=["Klingon"])
 
 
-def test_the_coordinator_edits_anyones_profile_and_sees_them_all(client_for, coordinator, volunteer):
+def test_the_coordinator_edits_anyones_profile_and_sees_them_all(
+    client_for: ClientFor, coordinator: Member, volunteer: Member
+) -> None:
     team = text(client_for(coordinator).get(reverse("core:team")))
     assert reverse("availability:supporters") in team
     listing = visible_text(client_for(coordinator).get(reverse("availability:supporters")))
@@ -176,14 +206,18 @@ def test_the_coordinator_edits_anyones_profile_and_sees_them_all(client_for, coo
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])
-def test_members_have_no_supporter_profile_pages(request, client_for, who, volunteer):
+def test_members_have_no_supporter_profile_pages(
+    request: pytest.FixtureRequest, client_for: ClientFor, who: str, volunteer: Member
+) -> None:
     client = client_for(request.getfixturevalue(who))
     assert client.get(reverse("availability:my_profile")).status_code == 403
     assert client.get(reverse("availability:supporters")).status_code == 403
     assert client.get(reverse("availability:supporter_profile", args=[volunteer.pk])).status_code == 403
 
 
-def test_supporters_cannot_edit_each_others_profiles(client_for, volunteer, peer_worker):
+def test_supporters_cannot_edit_each_others_profiles(
+    client_for: ClientFor, volunteer: Member, peer_worker: Member
+) -> None:
     client = client_for(volunteer)
     assert client.get(reverse("availability:supporters")).status_code == 403
     url = reverse("availability:supporter_profile", args=[peer_worker.pk])
@@ -193,12 +227,17 @@ def test_supporters_cannot_edit_each_others_profiles(client_for, volunteer, peer
     assert not SupporterProfile.objects.filter(member=peer_worker).exists()
 
 
-def test_a_member_cannot_have_a_supporter_profile(coordinator, member):
+def test_a_member_cannot_have_a_supporter_profile(coordinator: Member, member: Member) -> None:
     with pytest.raises(ActionError, match="can't be on the rota"):
         save(coordinator, member, modes=["text"])
 
 
-def test_the_duty_desk_shows_who_is_on_and_how_they_talk(client_for, woman_volunteer, man_peer_worker, on_duty):
+def test_the_duty_desk_shows_who_is_on_and_how_they_talk(
+    client_for: ClientFor,
+    woman_volunteer: Member,
+    man_peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     save(man_peer_worker, man_peer_worker, modes=["phone"], languages=["Urdu"], experience=["bereavement"])
     on_duty(woman_volunteer, man_peer_worker)
     page = visible_text(client_for(woman_volunteer).get(reverse("availability:duty")))
@@ -210,7 +249,7 @@ def test_the_duty_desk_shows_who_is_on_and_how_they_talk(client_for, woman_volun
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_folds_free_text_into_chosen_values():
+def test_the_migration_folds_free_text_into_chosen_values() -> None:
     executor = MigrationExecutor(connection)
     before = [("availability", "0002_conversation_room")]
     executor.migrate(before)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
+from time_machine import TimeMachineFixture
 
 from hearth.availability import actions
 from hearth.availability.models import Mode, SupporterProfile, TalkRequest, TalkSkip
@@ -15,20 +19,24 @@ from hearth.availability.rota import next_scheduled_start
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import run_deliveries, text
-from hearth.members.models import Role
+from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text
+from hearth.members.models import Member, Role
 
 PHONE = {"mode": Mode.PHONE, "phone_for_callback": "07700 900000"}
 
 
-def ask(member, **kwargs):
+def ask(member: Member, **kwargs: Any) -> TalkRequest:
     """Asking to talk by text chat: volunteers and staff both take these (phone calls are for staff)."""
     return actions.do_request_talk(member, **{"mode": Mode.TEXT, **kwargs})
 
 
 def test_nobody_on_duty_turns_a_request_into_a_message_for_the_next_supporter(
-    member, coordinator, volunteer, clock, django_capture_on_commit_callbacks
-):
+    member: Member,
+    coordinator: Member,
+    volunteer: Member,
+    clock: TimeMachineFixture,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         request = ask(member, message="Rough night, would like to talk tomorrow")
     assert request.state == TalkRequest.State.MESSAGE
@@ -38,7 +46,9 @@ def test_nobody_on_duty_turns_a_request_into_a_message_for_the_next_supporter(
     assert actions.unanswered_messages() == [request]
 
 
-def test_member_with_nobody_on_sees_crisis_lines_next_shift_and_a_message_option(client_for, member, volunteer, clock):
+def test_member_with_nobody_on_sees_crisis_lines_next_shift_and_a_message_option(
+    client_for: ClientFor, member: Member, volunteer: Member, clock: TimeMachineFixture
+) -> None:
     actions.do_add_shift_pattern(volunteer, volunteer, weekday=3, starts=time(18), ends=time(21))
     page = text(client_for(member).get(reverse("availability:talk")))
     assert "Nobody from the team is online right now" in page
@@ -47,7 +57,9 @@ def test_member_with_nobody_on_sees_crisis_lines_next_shift_and_a_message_option
     assert "Leave a message" in page
 
 
-def test_waiting_member_sees_place_and_estimate(member, outsider, volunteer, on_duty):
+def test_waiting_member_sees_place_and_estimate(
+    member: Member, outsider: Member, volunteer: Member, on_duty: Callable[..., tuple[Member, ...]]
+) -> None:
     on_duty(volunteer)
     first = ask(outsider)
     clock_request = ask(member)
@@ -56,14 +68,16 @@ def test_waiting_member_sees_place_and_estimate(member, outsider, volunteer, on_
     assert actions.place_and_estimate(first)["place"] == 1
 
 
-def test_a_member_waits_once(member, volunteer, on_duty):
+def test_a_member_waits_once(member: Member, volunteer: Member, on_duty: Callable[..., tuple[Member, ...]]) -> None:
     on_duty(volunteer)
     ask(member)
     with pytest.raises(ActionError, match="already waiting"):
         ask(member)
 
 
-def test_phone_needs_a_number(make_member, volunteer, on_duty):
+def test_phone_needs_a_number(
+    make_member: MakeMember, volunteer: Member, on_duty: Callable[..., tuple[Member, ...]]
+) -> None:
     on_duty(volunteer)
     nobody = make_member("Quiet")
     with pytest.raises(ActionError, match="phone number"):
@@ -71,8 +85,13 @@ def test_phone_needs_a_number(make_member, volunteer, on_duty):
 
 
 def test_supporters_must_take_the_longest_waiting_first_and_skips_are_recorded(
-    member, outsider, volunteer, man_peer_worker, on_duty, clock
-):
+    member: Member,
+    outsider: Member,
+    volunteer: Member,
+    man_peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+    clock: TimeMachineFixture,
+) -> None:
     on_duty(volunteer, man_peer_worker)
     older = ask(outsider)
     clock.shift(60)
@@ -90,7 +109,9 @@ def test_supporters_must_take_the_longest_waiting_first_and_skips_are_recorded(
     assert actions.queue_for_supporter(man_peer_worker) == [older]
 
 
-def test_urgent_requests_go_only_to_staff(member, volunteer, man_peer_worker, on_duty):
+def test_urgent_requests_go_only_to_staff(
+    member: Member, volunteer: Member, man_peer_worker: Member, on_duty: Callable[..., tuple[Member, ...]]
+) -> None:
     on_duty(volunteer)
     urgent = ask(member, urgent=True)
     assert actions.queue_for_supporter(volunteer) == []
@@ -101,7 +122,13 @@ def test_urgent_requests_go_only_to_staff(member, volunteer, man_peer_worker, on
     assert actions.do_accept_talk(man_peer_worker, urgent.pk).accepted_by == man_peer_worker
 
 
-def test_urgent_goes_before_people_who_waited_longer(member, outsider, man_peer_worker, on_duty, clock):
+def test_urgent_goes_before_people_who_waited_longer(
+    member: Member,
+    outsider: Member,
+    man_peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+    clock: TimeMachineFixture,
+) -> None:
     on_duty(man_peer_worker)
     calm = ask(outsider)
     clock.shift(120)
@@ -110,8 +137,12 @@ def test_urgent_goes_before_people_who_waited_longer(member, outsider, man_peer_
 
 
 def test_preferences_are_honoured_where_possible_then_anyone_helps(
-    member, woman_volunteer, man_peer_worker, on_duty, clock
-):
+    member: Member,
+    woman_volunteer: Member,
+    man_peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+    clock: TimeMachineFixture,
+) -> None:
     on_duty(woman_volunteer, man_peer_worker)
     request = ask(member, prefer_gender="woman")
     assert actions.queue_for_supporter(man_peer_worker) == []  # held for Ada while she's on
@@ -120,7 +151,12 @@ def test_preferences_are_honoured_where_possible_then_anyone_helps(
     assert actions.queue_for_supporter(man_peer_worker) == [request]
 
 
-def test_when_nobody_matches_the_member_is_told_and_chooses(client_for, member, man_peer_worker, on_duty):
+def test_when_nobody_matches_the_member_is_told_and_chooses(
+    client_for: ClientFor,
+    member: Member,
+    man_peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     on_duty(man_peer_worker)
     request = ask(member, prefer_gender="woman", strict_match=True)
     page = text(client_for(member).get(reverse("availability:talk")))
@@ -130,7 +166,13 @@ def test_when_nobody_matches_the_member_is_told_and_chooses(client_for, member, 
     assert actions.queue_for_supporter(man_peer_worker) == [TalkRequest.objects.get(pk=request.pk)]
 
 
-def test_someone_ive_talked_to_before(member, woman_volunteer, man_peer_worker, on_duty, clock):
+def test_someone_ive_talked_to_before(
+    member: Member,
+    woman_volunteer: Member,
+    man_peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+    clock: TimeMachineFixture,
+) -> None:
     on_duty(woman_volunteer, man_peer_worker)
     first = ask(member)
     actions.do_accept_talk(man_peer_worker, first.pk)
@@ -140,7 +182,9 @@ def test_someone_ive_talked_to_before(member, woman_volunteer, man_peer_worker, 
     assert actions.queue_for_supporter(man_peer_worker) == [again]
 
 
-def test_workload_is_capped(make_member, volunteer, on_duty):
+def test_workload_is_capped(
+    make_member: MakeMember, volunteer: Member, on_duty: Callable[..., tuple[Member, ...]]
+) -> None:
     on_duty(volunteer)
     SupporterProfile.objects.create(member=volunteer, max_open_conversations=2)
     people = [make_member(f"Person {i}") for i in range(3)]
@@ -151,7 +195,9 @@ def test_workload_is_capped(make_member, volunteer, on_duty):
         actions.do_accept_talk(volunteer, requests[2].pk)
 
 
-def test_a_request_is_answered_once(member, volunteer, man_peer_worker, on_duty):
+def test_a_request_is_answered_once(
+    member: Member, volunteer: Member, man_peer_worker: Member, on_duty: Callable[..., tuple[Member, ...]]
+) -> None:
     on_duty(volunteer, man_peer_worker)
     request = ask(member)
     actions.do_accept_talk(volunteer, request.pk)
@@ -160,8 +206,12 @@ def test_a_request_is_answered_once(member, volunteer, man_peer_worker, on_duty)
 
 
 def test_accepting_tells_the_member_and_only_the_member(
-    member, outsider, volunteer, on_duty, django_capture_on_commit_callbacks
-):
+    member: Member,
+    outsider: Member,
+    volunteer: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     on_duty(volunteer)
     request = ask(member)
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
@@ -171,8 +221,14 @@ def test_accepting_tells_the_member_and_only_the_member(
 
 
 def test_unanswered_requests_escalate_to_staff_then_coordinators(
-    member, volunteer, man_peer_worker, coordinator, on_duty, clock, django_capture_on_commit_callbacks
-):
+    member: Member,
+    volunteer: Member,
+    man_peer_worker: Member,
+    coordinator: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+    clock: TimeMachineFixture,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     on_duty(volunteer, man_peer_worker)
     request = ask(member)
     assert actions.escalate_due() == []
@@ -195,7 +251,13 @@ def test_unanswered_requests_escalate_to_staff_then_coordinators(
 # --- Authorization -----------------------------------------------------------------------------
 
 
-def test_members_never_see_each_others_requests(client_for, member, outsider, volunteer, on_duty):
+def test_members_never_see_each_others_requests(
+    client_for: ClientFor,
+    member: Member,
+    outsider: Member,
+    volunteer: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     on_duty(volunteer)
     request = ask(member, message="private words")
     assert "private words" not in text(client_for(outsider).get(reverse("availability:talk")))
@@ -204,12 +266,18 @@ def test_members_never_see_each_others_requests(client_for, member, outsider, vo
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])
-def test_duty_desk_is_for_supporters(request, client_for, who):
+def test_duty_desk_is_for_supporters(request: pytest.FixtureRequest, client_for: ClientFor, who: str) -> None:
     person = request.getfixturevalue(who)
     assert client_for(person).get(reverse("availability:duty")).status_code == 403
 
 
-def test_supporters_see_requests_only_while_on_duty(client_for, member, volunteer, man_peer_worker, on_duty):
+def test_supporters_see_requests_only_while_on_duty(
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    man_peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     on_duty(man_peer_worker)
     ask(member, message="please call")
     page = text(client_for(volunteer).get(reverse("availability:duty")))
@@ -218,14 +286,25 @@ def test_supporters_see_requests_only_while_on_duty(client_for, member, voluntee
     assert "please call" in text(client_for(volunteer).get(reverse("availability:duty")))
 
 
-def test_volunteers_never_see_urgent_request_details(client_for, member, volunteer, man_peer_worker, on_duty):
+def test_volunteers_never_see_urgent_request_details(
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    man_peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     on_duty(volunteer, man_peer_worker)
     ask(member, urgent=True, message="I can't keep myself safe")
     assert "keep myself safe" not in text(client_for(volunteer).get(reverse("availability:duty")))
     assert "keep myself safe" in text(client_for(man_peer_worker).get(reverse("availability:duty")))
 
 
-def test_talk_page_asks_then_shows_the_queue(client_for, member, volunteer, on_duty):
+def test_talk_page_asks_then_shows_the_queue(
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     on_duty(volunteer)
     client = client_for(member)
     assert "Ask to talk now" in text(client.get(reverse("availability:talk")))
@@ -233,19 +312,29 @@ def test_talk_page_asks_then_shows_the_queue(client_for, member, volunteer, on_d
     assert "You're in the queue" in text(client.get(reverse("availability:talk")))
 
 
-def test_home_page_says_whether_someone_is_on(client_for, member, volunteer, on_duty):
+def test_home_page_says_whether_someone_is_on(
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     assert "Nobody from the team is online right now" in text(client_for(member).get(reverse("core:home")))
     on_duty(volunteer)
     assert "Someone is here now" in text(client_for(member).get(reverse("core:home")))
 
 
-def test_only_supporters_can_check_in(member):
+def test_only_supporters_can_check_in(member: Member) -> None:
     with pytest.raises(ActionError):
         actions.do_check_in(member)
     assert Role.MEMBER in member.roles
 
 
-def test_accepting_a_text_request_opens_a_one_to_one_both_can_return_to(client_for, member, volunteer, on_duty):
+def test_accepting_a_text_request_opens_a_one_to_one_both_can_return_to(
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     from hearth.chat.models import Conversation
 
     on_duty(volunteer)
@@ -259,8 +348,13 @@ def test_accepting_a_text_request_opens_a_one_to_one_both_can_return_to(client_f
 
 
 def test_a_shift_running_with_nobody_checked_in_is_not_called_the_next_one(
-    client_for, coordinator, member, volunteer, man_peer_worker, time_machine
-):
+    client_for: ClientFor,
+    coordinator: Member,
+    member: Member,
+    volunteer: Member,
+    man_peer_worker: Member,
+    time_machine: TimeMachineFixture,
+) -> None:
     friday_252 = datetime(2026, 11, 27, 14, 52, tzinfo=ZoneInfo("Europe/London"))
     time_machine.move_to(friday_252.replace(hour=9), tick=False)
     actions.do_add_shift_pattern(coordinator, volunteer, weekday=4, starts=time(14), ends=time(17))
@@ -269,4 +363,5 @@ def test_a_shift_running_with_nobody_checked_in_is_not_called_the_next_one(
     page = text(client_for(member).get(reverse("core:home")))
     assert "at 14:52" not in page
     assert "Someone is on the rota now but hasn't come online yet." in page
-    assert next_scheduled_start().strftime("%A %H:%M") == "Friday 17:00"  # the next person due, not "now"
+    due = next_scheduled_start()
+    assert due is not None and due.strftime("%A %H:%M") == "Friday 17:00"  # the next person due, not "now"

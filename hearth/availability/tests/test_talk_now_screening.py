@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.availability import actions
 from hearth.availability.models import TalkRequest
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery
-from hearth.core.testing import run_deliveries, text
+from hearth.core.testing import ClientFor, run_deliveries, text
+from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert
 
 CRISIS = "I am going to kill myself tonight, I have the pills ready"
 
 
 def test_a_crisis_left_with_nobody_on_duty_alerts_staff_and_shows_crisis_lines(
-    client_for, member, volunteer, peer_worker, coordinator, clock
-):
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    coordinator: Member,
+    clock: TimeMachineFixture,
+) -> None:
     client = client_for(member)
     response = client.post(reverse("availability:talk"), {"mode": "text", "message": CRISIS})
     assert response["Location"].startswith(reverse("safety:support"))  # crisis lines first, not a dead end
@@ -33,7 +42,13 @@ def test_a_crisis_left_with_nobody_on_duty_alerts_staff_and_shows_crisis_lines(
     assert emailed == {coordinator.pk}  # nobody on duty: the coordinators by email too
 
 
-def test_a_volunteer_at_the_duty_desk_never_reads_a_crisis_message(client_for, member, volunteer, peer_worker, on_duty):
+def test_a_volunteer_at_the_duty_desk_never_reads_a_crisis_message(
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     actions.do_request_talk(member, message=CRISIS)  # left while nobody was on
     on_duty(volunteer, peer_worker)
     volunteer_page = text(client_for(volunteer).get(reverse("availability:duty")))
@@ -44,7 +59,13 @@ def test_a_volunteer_at_the_duty_desk_never_reads_a_crisis_message(client_for, m
     assert "I have the pills ready" in staff_page and "Reply to Robin" in staff_page
 
 
-def test_a_crisis_while_someone_is_on_waits_for_staff_only(client_for, member, volunteer, peer_worker, on_duty):
+def test_a_crisis_while_someone_is_on_waits_for_staff_only(
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    on_duty: Callable[..., tuple[Member, ...]],
+) -> None:
     on_duty(volunteer, peer_worker)
     request = actions.do_request_talk(member, message=CRISIS)
     assert request.urgent and request.crisis and request.screening.show_crisis_support
@@ -54,7 +75,9 @@ def test_a_crisis_while_someone_is_on_waits_for_staff_only(client_for, member, v
     assert "pills" not in page
 
 
-def test_an_ordinary_message_is_screened_and_left_alone(member, volunteer, on_duty):
+def test_an_ordinary_message_is_screened_and_left_alone(
+    member: Member, volunteer: Member, on_duty: Callable[..., tuple[Member, ...]]
+) -> None:
     on_duty(volunteer)
     request = actions.do_request_talk(member, message="Rough week, would be nice to chat")
     assert not request.crisis and not request.urgent and not CrisisAlert.objects.exists()

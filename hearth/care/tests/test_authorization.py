@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing.websocket import WebsocketCommunicator
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.care import actions
 from hearth.care.models import CareItem, Source
-from hearth.core.testing import session_cookie, text
+from hearth.core.testing import ClientFor, MakeMember, session_cookie, text
+from hearth.members.models import Member
 
 CAST = ["member", "volunteer", "peer_worker", "counsellor", "coordinator", "outsider", None]
 
 
 @pytest.fixture
-def people(member, volunteer, peer_worker, counsellor, coordinator, outsider):
+def people(
+    member: Member, volunteer: Member, peer_worker: Member, counsellor: Member, coordinator: Member, outsider: Member
+) -> dict[str | None, Member | None]:
     return {
         "member": member,
         "volunteer": volunteer,
@@ -30,7 +36,7 @@ def people(member, volunteer, peer_worker, counsellor, coordinator, outsider):
 
 
 @pytest.fixture
-def worrying(member, clock):
+def worrying(member: Member, clock: TimeMachineFixture) -> CareItem:
     return actions.add_care_item(member, source=Source.TRIAGE, reason="Wrote something worrying: hopeless")
 
 
@@ -39,7 +45,9 @@ PERSON = {"member": 404, "volunteer": 404, "peer_worker": 200, "counsellor": 200
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_the_queue(client_for, people, worrying, who):
+def test_the_queue(
+    client_for: ClientFor, people: dict[str | None, Member | None], worrying: CareItem, who: str | None
+) -> None:
     response = client_for(people[who]).get(reverse("care:queue"))
     if who is None:
         assert response.status_code == 302 and "/signin/" in response["Location"]
@@ -53,7 +61,13 @@ def test_the_queue(client_for, people, worrying, who):
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_a_persons_care_page(client_for, people, member, worrying, who):
+def test_a_persons_care_page(
+    client_for: ClientFor,
+    people: dict[str | None, Member | None],
+    member: Member,
+    worrying: CareItem,
+    who: str | None,
+) -> None:
     response = client_for(people[who]).get(reverse("care:person", args=[member.pk]))
     if who is None:
         assert response.status_code == 302
@@ -62,7 +76,13 @@ def test_a_persons_care_page(client_for, people, member, worrying, who):
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_claiming(client_for, people, member, worrying, who):
+def test_claiming(
+    client_for: ClientFor,
+    people: dict[str | None, Member | None],
+    member: Member,
+    worrying: CareItem,
+    who: str | None,
+) -> None:
     response = client_for(people[who]).post(reverse("care:person_action", args=[member.pk]), {"action": "claim"})
     item = CareItem.objects.get()
     if who in ("peer_worker", "counsellor", "coordinator"):
@@ -74,7 +94,13 @@ def test_claiming(client_for, people, member, worrying, who):
 
 
 @pytest.mark.parametrize("who", ["member", "volunteer", "outsider"])
-def test_only_staff_set_up_rounds_or_read_notes(client_for, people, member, worrying, who):
+def test_only_staff_set_up_rounds_or_read_notes(
+    client_for: ClientFor,
+    people: dict[str | None, Member | None],
+    member: Member,
+    worrying: CareItem,
+    who: str,
+) -> None:
     client = client_for(people[who])
     client.post(reverse("care:person_action", args=[member.pk]), {"action": "round", "message": "Hi"})
     from hearth.care.models import CheckInRound
@@ -82,7 +108,9 @@ def test_only_staff_set_up_rounds_or_read_notes(client_for, people, member, worr
     assert not CheckInRound.objects.exists()
 
 
-def test_volunteer_sees_a_persons_page_only_for_what_they_can_see(client_for, volunteer, member, clock):
+def test_volunteer_sees_a_persons_page_only_for_what_they_can_see(
+    client_for: ClientFor, volunteer: Member, member: Member, clock: TimeMachineFixture
+) -> None:
     from hearth.community.models import Group, Membership
 
     group = Group.objects.create(name="Crafts", purpose="x", who_for="x", state="active")
@@ -94,7 +122,9 @@ def test_volunteer_sees_a_persons_page_only_for_what_they_can_see(client_for, vo
     assert "Past check-ins" not in page  # notes are for staff
 
 
-def test_reading_notes_is_staff_only_and_audited(client_for, peer_worker, member, worrying):
+def test_reading_notes_is_staff_only_and_audited(
+    client_for: ClientFor, peer_worker: Member, member: Member, worrying: CareItem
+) -> None:
     from hearth.core.models import AuditEntry
 
     actions.do_claim(peer_worker, member.pk)
@@ -105,7 +135,14 @@ def test_reading_notes_is_staff_only_and_audited(client_for, peer_worker, member
 
 
 @pytest.mark.parametrize("who", CAST)
-def test_my_care_page_is_my_own(client_for, people, who, member, share, clock):
+def test_my_care_page_is_my_own(
+    client_for: ClientFor,
+    people: dict[str | None, Member | None],
+    who: str | None,
+    member: Member,
+    share: Callable[..., None],
+    clock: TimeMachineFixture,
+) -> None:
     share(member, Source.MOOD)
     actions.do_check_in_mood(member, 2)
     response = client_for(people[who]).get(reverse("care:mine"))
@@ -116,7 +153,9 @@ def test_my_care_page_is_my_own(client_for, people, who, member, share, clock):
     assert ("2/5" in text(response)) == (who == "member")  # everyone sees only their own
 
 
-def test_members_never_see_their_own_queue_entry(client_for, peer_worker, worrying, member):
+def test_members_never_see_their_own_queue_entry(
+    client_for: ClientFor, peer_worker: Member, worrying: CareItem, member: Member
+) -> None:
     from hearth.members.models import Role, RoleGrant
 
     RoleGrant.objects.create(member=member, role=Role.PEER_WORKER)  # even a peer worker who is on it
@@ -127,7 +166,7 @@ def test_members_never_see_their_own_queue_entry(client_for, peer_worker, worryi
 # --- The queue page's live socket -------------------------------------------------------------------
 
 
-async def _care_socket(person):
+async def _care_socket(person: Member) -> tuple[WebsocketCommunicator, bool, int | None]:
     from hearth.routing import websocket_urlpatterns
 
     cookie = await database_sync_to_async(session_cookie)(person)
@@ -139,7 +178,7 @@ async def _care_socket(person):
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_only_supporters_follow_the_care_queue_live_and_hear_no_names(make_member):
+async def test_only_supporters_follow_the_care_queue_live_and_hear_no_names(make_member: MakeMember) -> None:
     robin = await database_sync_to_async(make_member)("Robin")
     sam = await database_sync_to_async(make_member)("Sam", "volunteer")
     _, connected, code = await _care_socket(robin)

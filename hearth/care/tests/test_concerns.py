@@ -7,14 +7,19 @@ are staff. Sam is worried about Robin.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
 from hearth.care import actions
 from hearth.care.models import CareItem, Concern, Source
+from hearth.community.models import Group, Post
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import text, visible_text
+from hearth.core.testing import ClientFor, MakeMember, text, visible_text
+from hearth.members.models import Member
 
 NOTICED = "Robin said they haven't been sleeping and skipped the last two craft nights. They seemed really flat."
 CRISIS_ABOUT_THEM = "Robin told me they've written the letters and are going to take all their tablets tonight."
@@ -22,7 +27,7 @@ CRISIS_ABOUT_ME_TOO = "Robin said they want to kill themselves. I feel like that
 
 
 @pytest.fixture
-def group(volunteer, member):
+def group(volunteer: Member, member: Member) -> Group:
     from hearth.community.models import Group, Membership
 
     tuesday = Group.objects.create(name="Tuesday Makers", purpose="Crafts", who_for="Everyone", state="active")
@@ -32,7 +37,7 @@ def group(volunteer, member):
 
 
 @pytest.fixture
-def post(group, member):
+def post(group: Group, member: Member) -> Post:
     from hearth.community.models import Post
 
     return Post.objects.create(group=group, author=member, body="Not really up to much at the moment.")
@@ -45,7 +50,9 @@ def worried_url(**query: object) -> str:
 # --- Raising it -------------------------------------------------------------------------------------
 
 
-def test_a_volunteer_tells_the_team_from_a_post_and_is_thanked_without_details(client_for, volunteer, member, post):
+def test_a_volunteer_tells_the_team_from_a_post_and_is_thanked_without_details(
+    client_for: ClientFor, volunteer: Member, member: Member, post: Post
+) -> None:
     client = client_for(volunteer)
     form = client.get(worried_url(content="community.post", id=post.pk))
     assert "Worried about Robin?" in visible_text(form) and "staff team only" in visible_text(form)
@@ -64,7 +71,14 @@ def test_a_volunteer_tells_the_team_from_a_post_and_is_thanked_without_details(c
     assert AuditEntry.objects.filter(action="care.concern.raised", actor=volunteer, subject_id=member.pk).exists()
 
 
-def test_it_reaches_the_care_queue_for_staff_only(client_for, volunteer, member, peer_worker, counsellor, post):
+def test_it_reaches_the_care_queue_for_staff_only(
+    client_for: ClientFor,
+    volunteer: Member,
+    member: Member,
+    peer_worker: Member,
+    counsellor: Member,
+    post: Post,
+) -> None:
     actions.do_raise_concern(volunteer, member, NOTICED, content_key="community.post", object_id=post.pk)
     item = CareItem.objects.get(member=member)
     assert item.source == Source.PEER and item.reason == "A volunteer is worried about them and said what they noticed"
@@ -74,15 +88,15 @@ def test_it_reaches_the_care_queue_for_staff_only(client_for, volunteer, member,
     assert client_for(volunteer).get(reverse("care:person", args=[member.pk])).status_code == 404
 
 
-def test_the_queue_page_hears_it_without_names(volunteer, member, events):
+def test_the_queue_page_hears_it_without_names(volunteer: Member, member: Member, events: Callable[[], Any]) -> None:
     with events() as sent:
         actions.do_raise_concern(volunteer, member, NOTICED)
     assert sent.events_for("care.queue") == [{"kind": "care.queue_changed"}]
 
 
 def test_staff_read_what_was_noticed_on_the_persons_page_and_the_read_is_audited(
-    client_for, volunteer, member, peer_worker, post
-):
+    client_for: ClientFor, volunteer: Member, member: Member, peer_worker: Member, post: Post
+) -> None:
     actions.do_raise_concern(volunteer, member, NOTICED, content_key="community.post", object_id=post.pk)
     client = client_for(peer_worker)
     page = visible_text(client.get(reverse("care:person", args=[member.pk])))
@@ -93,7 +107,9 @@ def test_staff_read_what_was_noticed_on_the_persons_page_and_the_read_is_audited
     assert AuditEntry.objects.filter(action="care.concern.viewed", actor=peer_worker, subject_id=member.pk).exists()
 
 
-def test_crisis_words_about_them_raise_the_alert_about_them_not_the_writer(client_for, volunteer, member, post):
+def test_crisis_words_about_them_raise_the_alert_about_them_not_the_writer(
+    client_for: ClientFor, volunteer: Member, member: Member, post: Post
+) -> None:
     from hearth.safety.models import CrisisAlert, ModerationItem
 
     response = client_for(volunteer).post(
@@ -108,7 +124,9 @@ def test_crisis_words_about_them_raise_the_alert_about_them_not_the_writer(clien
     assert not CareItem.objects.filter(member=volunteer).exists()
 
 
-def test_the_alert_page_leads_staff_to_what_was_noticed(client_for, volunteer, member, peer_worker):
+def test_the_alert_page_leads_staff_to_what_was_noticed(
+    client_for: ClientFor, volunteer: Member, member: Member, peer_worker: Member
+) -> None:
     actions.do_raise_concern(volunteer, member, CRISIS_ABOUT_THEM)
     page = text(client_for(peer_worker).get(reverse("safety:alerts")))
     assert "Someone who knows them is worried" in page
@@ -116,8 +134,8 @@ def test_the_alert_page_leads_staff_to_what_was_noticed(client_for, volunteer, m
 
 
 def test_a_writer_who_speaks_of_themselves_too_gets_support_and_an_alert_of_their_own(
-    client_for, volunteer, member, post
-):
+    client_for: ClientFor, volunteer: Member, member: Member, post: Post
+) -> None:
     from hearth.safety.models import CrisisAlert
 
     response = client_for(volunteer).post(
@@ -127,7 +145,7 @@ def test_a_writer_who_speaks_of_themselves_too_gets_support_and_an_alert_of_thei
     assert {a.member for a in CrisisAlert.objects.all()} >= {volunteer}
 
 
-def test_bad_input_gets_a_clear_error(client_for, volunteer, member, post):
+def test_bad_input_gets_a_clear_error(client_for: ClientFor, volunteer: Member, member: Member, post: Post) -> None:
     client = client_for(volunteer)
     response = client.post(reverse("care:worried"), {"content": "community.post", "id": post.pk, "noticed": ""})
     assert response.status_code == 200 and "This field is required" in visible_text(response)
@@ -136,12 +154,12 @@ def test_bad_input_gets_a_clear_error(client_for, volunteer, member, post):
     assert not Concern.objects.exists()
 
 
-def test_nobody_raises_a_concern_about_themselves(volunteer):
+def test_nobody_raises_a_concern_about_themselves(volunteer: Member) -> None:
     with pytest.raises(ActionError, match="hard time yourself"):
         actions.do_raise_concern(volunteer, volunteer, NOTICED)
 
 
-def test_one_person_can_only_raise_so_many_in_a_day(volunteer, make_member):
+def test_one_person_can_only_raise_so_many_in_a_day(volunteer: Member, make_member: MakeMember) -> None:
     people = [make_member(f"Person {n}") for n in range(actions.CONCERNS_PER_DAY + 1)]
     for person in people[:-1]:
         actions.do_raise_concern(volunteer, person, NOTICED)
@@ -152,13 +170,17 @@ def test_one_person_can_only_raise_so_many_in_a_day(volunteer, make_member):
 # --- Who may raise it about whom ---------------------------------------------------------------------
 
 
-def test_a_member_can_raise_it_about_someone_in_their_group_from_the_people_list(client_for, member, volunteer, group):
+def test_a_member_can_raise_it_about_someone_in_their_group_from_the_people_list(
+    client_for: ClientFor, member: Member, volunteer: Member, group: Group
+) -> None:
     page = text(client_for(member).get(reverse("community:members", args=[group.pk])))
     assert worried_url(about=volunteer.pk) in page
     assert client_for(member).get(worried_url(about=volunteer.pk)).status_code == 200
 
 
-def test_an_outsider_cannot_raise_it_about_someone_they_cannot_have_noticed(client_for, outsider, member, post):
+def test_an_outsider_cannot_raise_it_about_someone_they_cannot_have_noticed(
+    client_for: ClientFor, outsider: Member, member: Member, post: Post
+) -> None:
     client = client_for(outsider)
     assert client.get(worried_url(about=member.pk)).status_code == 404
     assert client.get(worried_url(content="community.post", id=post.pk)).status_code == 404
@@ -166,18 +188,22 @@ def test_an_outsider_cannot_raise_it_about_someone_they_cannot_have_noticed(clie
     assert response.status_code == 404 and not Concern.objects.exists()
 
 
-def test_supporters_can_raise_it_from_a_persons_profile(client_for, volunteer, member):
+def test_supporters_can_raise_it_from_a_persons_profile(
+    client_for: ClientFor, volunteer: Member, member: Member
+) -> None:
     page = text(client_for(volunteer).get(reverse("members:member_detail", args=[member.pk])))
     assert "I'm worried about Robin" in page
     assert client_for(volunteer).get(worried_url(about=member.pk)).status_code == 200
 
 
-def test_signed_out_people_are_sent_to_sign_in(client_for, member):
+def test_signed_out_people_are_sent_to_sign_in(client_for: ClientFor, member: Member) -> None:
     response = client_for(None).get(worried_url(about=member.pk))
     assert response.status_code == 302 and "/signin/" in response["Location"]
 
 
-def test_a_chat_message_leads_to_it_for_the_people_in_the_room(client_for, volunteer, member, outsider):
+def test_a_chat_message_leads_to_it_for_the_people_in_the_room(
+    client_for: ClientFor, volunteer: Member, member: Member, outsider: Member
+) -> None:
     from hearth.chat.actions import do_open_conversation, do_send_message
 
     conversation = do_open_conversation(member, volunteer, opened_by=member)
@@ -191,7 +217,9 @@ def test_a_chat_message_leads_to_it_for_the_people_in_the_room(client_for, volun
 # --- Leaving ---------------------------------------------------------------------------------------------
 
 
-def test_erasure_keeps_the_worry_for_the_team_without_the_raisers_name_or_words(volunteer, member):
+def test_erasure_keeps_the_worry_for_the_team_without_the_raisers_name_or_words(
+    volunteer: Member, member: Member
+) -> None:
     from hearth.members.data_rights import erase_member, export_member
 
     actions.do_raise_concern(volunteer, member, NOTICED)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
+from time_machine import TimeMachineFixture
 
 from hearth.care import actions, cues, queue
 from hearth.care.models import (
@@ -20,10 +23,12 @@ from hearth.care.models import (
 )
 from hearth.care.tests.conftest import TODAY, visits_every
 from hearth.core.errors import ActionError
+from hearth.core.testing import ClientFor
 from hearth.members import consent
+from hearth.members.models import Member
 
 
-def test_every_cue_is_in_the_consent_centre_and_starts_off(client_for, member):
+def test_every_cue_is_in_the_consent_centre_and_starts_off(client_for: ClientFor, member: Member) -> None:
     page = client_for(member).get(reverse("members:consent")).content.decode()
     for kind in cues.KINDS.values():
         assert kind.title in page
@@ -31,7 +36,7 @@ def test_every_cue_is_in_the_consent_centre_and_starts_off(client_for, member):
     assert "My usual supporter" in page and "The peer-work team" in page
 
 
-def test_nothing_is_collected_until_shared(member, clock):
+def test_nothing_is_collected_until_shared(member: Member, clock: TimeMachineFixture) -> None:
     assert not actions.mood_offered(member)
     assert not actions.record_visit(member)
     with pytest.raises(ActionError, match="off"):
@@ -39,7 +44,9 @@ def test_nothing_is_collected_until_shared(member, clock):
     assert not MoodEntry.objects.exists() and not Visit.objects.exists()
 
 
-def test_withdrawn_cue_vanishes_from_the_queue_and_its_data_is_deleted(member, peer_worker, share, clock):
+def test_withdrawn_cue_vanishes_from_the_queue_and_its_data_is_deleted(
+    member: Member, peer_worker: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     share(member, Source.GOING_QUIET)
     Visit.objects.all().delete()
     visits_every(member, 2, last=TODAY - timedelta(days=12))
@@ -53,7 +60,9 @@ def test_withdrawn_cue_vanishes_from_the_queue_and_its_data_is_deleted(member, p
     assert not Visit.objects.filter(member=member).exists()
 
 
-def test_withdrawal_deletes_even_a_claimed_item(member, peer_worker, share, clock):
+def test_withdrawal_deletes_even_a_claimed_item(
+    member: Member, peer_worker: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     share(member, Source.MOOD)
     actions.do_check_in_mood(member, 1, "rough")
     actions.do_refresh_cues()
@@ -63,7 +72,9 @@ def test_withdrawal_deletes_even_a_claimed_item(member, peer_worker, share, cloc
     assert not MoodEntry.objects.filter(member=member).exists()
 
 
-def test_mood_check_ins_stay_while_the_trend_is_still_shared(member, share, clock):
+def test_mood_check_ins_stay_while_the_trend_is_still_shared(
+    member: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     share(member, Source.MOOD)
     share(member, Source.MOOD_TREND)
     actions.do_check_in_mood(member, 3)
@@ -73,7 +84,9 @@ def test_mood_check_ins_stay_while_the_trend_is_still_shared(member, share, cloc
     assert not MoodEntry.objects.filter(member=member).exists()
 
 
-def test_mood_words_are_encrypted_at_rest(member, share, clock):
+def test_mood_words_are_encrypted_at_rest(
+    member: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     from django.db import connection
 
     share(member, Source.MOOD)
@@ -85,7 +98,9 @@ def test_mood_words_are_encrypted_at_rest(member, share, clock):
     assert MoodEntry.objects.get().words == "couldn't get out of bed"
 
 
-def test_withdrawing_wellbeing_deletes_scores_and_tokens(member, share, clock):
+def test_withdrawing_wellbeing_deletes_scores_and_tokens(
+    member: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     share(member, Source.WELLBEING)
     actions.do_import_readings(member, [(TODAY, "stress", 50.0)])
     actions.do_create_token(member, "Watch")
@@ -94,7 +109,9 @@ def test_withdrawing_wellbeing_deletes_scores_and_tokens(member, share, clock):
     assert not WellbeingToken.objects.filter(member=member).exists()
 
 
-def test_switching_everything_off(member, peer_worker, share, clock):
+def test_switching_everything_off(
+    member: Member, peer_worker: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     for source in cues.KINDS:
         share(member, source)
     actions.do_check_in_mood(member, 2)
@@ -110,7 +127,13 @@ def test_switching_everything_off(member, peer_worker, share, clock):
         actions.do_set_round(peer_worker, member, message="Hi")
 
 
-def test_sharing_works_the_cue_out_at_once(member, peer_worker, share, clock, django_capture_on_commit_callbacks):
+def test_sharing_works_the_cue_out_at_once(
+    member: Member,
+    peer_worker: Member,
+    share: Callable[..., None],
+    clock: TimeMachineFixture,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     Visit.objects.all().delete()
     visits_every(member, 2, last=TODAY - timedelta(days=12))
     with django_capture_on_commit_callbacks(execute=True):

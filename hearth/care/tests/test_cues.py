@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from time_machine import TimeMachineFixture
 
 from hearth.care import actions, cues
 from hearth.care.models import CareItem, Source, Visit
 from hearth.care.tests.conftest import TODAY, visits_every
 from hearth.community.models import CommunityProfile
+from hearth.members.models import Member
 
 
-def items(member, source):
+def items(member: Member, source: str) -> list[CareItem]:
     return list(CareItem.objects.filter(member=member, source=source).exclude(state="done"))
 
 
-def test_baseline_needs_enough_history():
+def test_baseline_needs_enough_history() -> None:
     days = [TODAY - timedelta(days=2 * i) for i in range(8)][::-1]
     assert cues.visit_baseline(days) is None  # 7 gaps: not enough to know what "usual" is
     days = [TODAY - timedelta(days=2 * i) for i in range(9)][::-1]
@@ -22,7 +26,9 @@ def test_baseline_needs_enough_history():
     assert baseline is not None and baseline.usual == 2 and baseline.threshold == 4
 
 
-def test_a_regular_visitor_gone_quiet_is_noticed_in_her_own_terms(member, share, clock):
+def test_a_regular_visitor_gone_quiet_is_noticed_in_her_own_terms(
+    member: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     share(member, Source.GOING_QUIET)
     Visit.objects.all().delete()
     visits_every(member, 2, last=TODAY - timedelta(days=12))
@@ -31,7 +37,9 @@ def test_a_regular_visitor_gone_quiet_is_noticed_in_her_own_terms(member, share,
     assert item.reason == "hasn't been in for 12 days — usually here every 2 days"
 
 
-def test_baselines_are_per_member(member, outsider, share, clock):
+def test_baselines_are_per_member(
+    member: Member, outsider: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     """The same ten days away is unusual for Robin (every day or two) and ordinary for Kit (every fortnight)."""
     for person in (member, outsider):
         share(person, Source.GOING_QUIET)
@@ -43,13 +51,16 @@ def test_baselines_are_per_member(member, outsider, share, clock):
     assert not items(outsider, Source.GOING_QUIET)
 
 
-def test_an_irregular_member_is_not_flagged_falsely(member, share, clock):
+def test_an_irregular_member_is_not_flagged_falsely(
+    member: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     """Mostly every day or two, but often away for two or three weeks: 16 days away is normal for them."""
     share(member, Source.GOING_QUIET)
     Visit.objects.all().delete()
     gaps = [1, 2, 1, 18, 1, 1, 2, 21, 1, 3, 1, 15, 2, 1, 1, 20, 1, 2]
     visits_every(member, gaps, last=TODAY - timedelta(days=16))
-    assert cues.visit_baseline(sorted(Visit.objects.filter(member=member).values_list("day", flat=True))).usual <= 2
+    baseline = cues.visit_baseline(sorted(Visit.objects.filter(member=member).values_list("day", flat=True)))
+    assert baseline is not None and baseline.usual <= 2
     actions.do_refresh_cues()
     assert not items(member, Source.GOING_QUIET)
     # ...but a long absence even for them is still noticed.
@@ -59,7 +70,7 @@ def test_an_irregular_member_is_not_flagged_falsely(member, share, clock):
     assert items(member, Source.GOING_QUIET)
 
 
-def test_coming_back_clears_the_cue(member, share, clock):
+def test_coming_back_clears_the_cue(member: Member, share: Callable[..., None], clock: TimeMachineFixture) -> None:
     share(member, Source.GOING_QUIET)
     Visit.objects.all().delete()
     visits_every(member, 2, last=TODAY - timedelta(days=12))
@@ -70,12 +81,14 @@ def test_coming_back_clears_the_cue(member, share, clock):
     assert not items(member, Source.GOING_QUIET)
 
 
-def test_visits_are_not_recorded_without_consent(member, clock):
+def test_visits_are_not_recorded_without_consent(member: Member, clock: TimeMachineFixture) -> None:
     assert not actions.record_visit(member)
     assert not Visit.objects.filter(member=member).exists()
 
 
-def test_low_mood_three_check_ins_running(member, share, clock):
+def test_low_mood_three_check_ins_running(
+    member: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     share(member, Source.MOOD)
     for days_ago in (2, 1, 0):
         clock.move_to(clock_at(days_ago))
@@ -85,20 +98,20 @@ def test_low_mood_three_check_ins_running(member, share, clock):
     assert item.reason == "mood 2/5 three check-ins running"
 
 
-def clock_at(days_ago):
+def clock_at(days_ago: int) -> datetime:
     from hearth.care.tests.conftest import NOW
 
     return NOW - timedelta(days=days_ago)
 
 
-def test_one_low_day_is_not_a_cue(member, share, clock):
+def test_one_low_day_is_not_a_cue(member: Member, share: Callable[..., None], clock: TimeMachineFixture) -> None:
     share(member, Source.MOOD)
     actions.do_check_in_mood(member, 2)
     actions.do_refresh_cues()
     assert not items(member, Source.MOOD)
 
 
-def test_falling_mood_trend(member, share, clock):
+def test_falling_mood_trend(member: Member, share: Callable[..., None], clock: TimeMachineFixture) -> None:
     share(member, Source.MOOD_TREND)
     for days_ago, score in ((12, 4), (10, 4), (8, 4), (6, 3), (4, 3), (2, 2), (0, 2)):
         clock.move_to(clock_at(days_ago))
@@ -109,7 +122,7 @@ def test_falling_mood_trend(member, share, clock):
     assert not items(member, Source.MOOD)  # not shared: the daily numbers stay out of it
 
 
-def test_steady_mood_has_no_trend(member, share, clock):
+def test_steady_mood_has_no_trend(member: Member, share: Callable[..., None], clock: TimeMachineFixture) -> None:
     share(member, Source.MOOD_TREND)
     for days_ago, score in ((12, 3), (10, 4), (8, 3), (6, 3), (4, 4), (2, 3), (0, 3)):
         clock.move_to(clock_at(days_ago))
@@ -118,7 +131,7 @@ def test_steady_mood_has_no_trend(member, share, clock):
     assert not items(member, Source.MOOD_TREND)
 
 
-def test_low_energy_for_days(member, share, clock):
+def test_low_energy_for_days(member: Member, share: Callable[..., None], clock: TimeMachineFixture) -> None:
     share(member, Source.ENERGY)
     CommunityProfile.objects.create(member=member, energy="low", energy_set_at=clock_at(3))
     actions.do_refresh_cues()
@@ -126,14 +139,18 @@ def test_low_energy_for_days(member, share, clock):
     assert item.reason == "energy low for 3 days"
 
 
-def test_energy_low_only_today_is_not_a_cue(member, share, clock):
+def test_energy_low_only_today_is_not_a_cue(
+    member: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     share(member, Source.ENERGY)
     CommunityProfile.objects.create(member=member, energy="low", energy_set_at=clock_at(0))
     actions.do_refresh_cues()
     assert not items(member, Source.ENERGY)
 
 
-def test_wellbeing_scores_outside_their_own_range(member, outsider, share, clock):
+def test_wellbeing_scores_outside_their_own_range(
+    member: Member, outsider: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     """Stress of 75 is high for Robin (usually ~40) and ordinary for Kit (usually ~75)."""
     for person, usual in ((member, 40), (outsider, 75)):
         share(person, Source.WELLBEING)
@@ -148,7 +165,9 @@ def test_wellbeing_scores_outside_their_own_range(member, outsider, share, clock
     assert not items(outsider, Source.WELLBEING)
 
 
-def test_missing_a_gathering_they_usually_come_to(member, outsider, volunteer, share, clock):
+def test_missing_a_gathering_they_usually_come_to(
+    member: Member, outsider: Member, volunteer: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     from hearth.chat.models import Attendance, Gathering
     from hearth.community.models import Group
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Callable
 from datetime import date
+
+import pytest
+from time_machine import TimeMachineFixture
 
 from hearth.care import actions, queue
 from hearth.care.models import CareItem, MoodEntry, Source, Visit
 from hearth.members.data_rights import erase_member, export_member
+from hearth.members.models import Member
 
 
-def test_export_and_erase(member, peer_worker, share, clock):
+def test_export_and_erase(
+    member: Member, peer_worker: Member, share: Callable[..., None], clock: TimeMachineFixture
+) -> None:
     share(member, Source.MOOD)
     share(member, Source.GOING_QUIET)
     actions.do_check_in_mood(member, 2, "tired out")
@@ -27,19 +34,26 @@ def test_export_and_erase(member, peer_worker, share, clock):
 
 
 class _Referral:
-    def __init__(self, pk, member, resource_name, follow_up_on):
+    def __init__(self, pk: int, member: Member, resource_name: str, follow_up_on: date) -> None:
         self.pk, self.member, self.resource_name, self.follow_up_on = pk, member, resource_name, follow_up_on
 
 
-def test_referrals_due_become_queue_items_once(member, peer_worker, clock, monkeypatch):
+def test_referrals_due_become_queue_items_once(
+    member: Member, peer_worker: Member, clock: TimeMachineFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     module = types.ModuleType("hearth.signposting.actions")
-    module.referrals_due = lambda now=None: [_Referral(7, member, "money advice", date(2026, 11, 24))]  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        module,
+        "referrals_due",
+        lambda now=None: [_Referral(7, member, "money advice", date(2026, 11, 24))],
+        raising=False,
+    )
     monkeypatch.setitem(sys.modules, "hearth.signposting.actions", module)
     assert actions.referrals_due_items() == 1
     assert actions.referrals_due_items() == 0
     assert queue.build_queue(peer_worker)[0].reasons == ["referral to money advice due for follow-up"]
 
 
-def test_the_queue_works_without_signposting(monkeypatch):
+def test_the_queue_works_without_signposting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "hearth.signposting.actions", None)  # import fails
     assert actions.referrals_due_items() == 0

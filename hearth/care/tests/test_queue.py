@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+from time_machine import TimeMachineFixture
 
 from hearth.care import actions, queue
 from hearth.care.models import CareItem, CheckInRecord, Source
+from hearth.care.queue import Entry
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import text
+from hearth.core.testing import ClientFor, MakeMember, text
+from hearth.members.models import Member
 
 
-def test_ranked_with_reasons_in_plain_words(member, outsider, make_member, peer_worker, share, clock):
+def test_ranked_with_reasons_in_plain_words(
+    member: Member,
+    outsider: Member,
+    make_member: MakeMember,
+    peer_worker: Member,
+    share: Callable[..., None],
+    clock: TimeMachineFixture,
+) -> None:
     quiet = make_member("Lee")
     actions.add_care_item(quiet, source=Source.REFERRAL, reason="referral to money advice due for follow-up")
     actions.add_care_item(member, source=Source.TRIAGE, reason="Wrote something worrying: hopeless")
@@ -29,14 +42,23 @@ def test_ranked_with_reasons_in_plain_words(member, outsider, make_member, peer_
     assert entries[2].reasons == ["referral to money advice due for follow-up"]
 
 
-def test_waiting_longer_ranks_higher_among_equals(member, outsider, peer_worker, clock):
+def test_waiting_longer_ranks_higher_among_equals(
+    member: Member, outsider: Member, peer_worker: Member, clock: TimeMachineFixture
+) -> None:
     actions.add_care_item(outsider, source=Source.REFERRAL, reason="referral to housing due")
     clock.shift(timedelta(hours=24))
     actions.add_care_item(member, source=Source.REFERRAL, reason="referral to money advice due")
     assert [e.member for e in queue.build_queue(peer_worker)] == [outsider, member]
 
 
-def test_only_cues_shared_with_the_viewer_appear(member, volunteer, peer_worker, counsellor, share, clock):
+def test_only_cues_shared_with_the_viewer_appear(
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    counsellor: Member,
+    share: Callable[..., None],
+    clock: TimeMachineFixture,
+) -> None:
     CareItem.objects.create(member=member, source=Source.MOOD, reason="mood 1/5 at their last check-in", weight=35)
     assert queue.build_queue(peer_worker) == []  # not shared: nobody sees it
     share(member, Source.MOOD, "usual_supporter")
@@ -49,7 +71,9 @@ def test_only_cues_shared_with_the_viewer_appear(member, volunteer, peer_worker,
     assert [e.member for e in queue.build_queue(volunteer)] == [member]  # the team includes the usual supporter
 
 
-def test_volunteers_see_nobody_replied_only_for_groups_they_are_in(member, volunteer, peer_worker, clock):
+def test_volunteers_see_nobody_replied_only_for_groups_they_are_in(
+    member: Member, volunteer: Member, peer_worker: Member, clock: TimeMachineFixture
+) -> None:
     from hearth.community.models import Group, Membership
 
     mine = Group.objects.create(name="Crafts", purpose="x", who_for="x", state="active")
@@ -66,7 +90,9 @@ def test_volunteers_see_nobody_replied_only_for_groups_they_are_in(member, volun
     assert len(queue.build_queue(peer_worker)[0].reasons) == 2
 
 
-def test_claiming_is_one_supporter_at_a_time(member, peer_worker, counsellor, clock):
+def test_claiming_is_one_supporter_at_a_time(
+    member: Member, peer_worker: Member, counsellor: Member, clock: TimeMachineFixture
+) -> None:
     actions.add_care_item(member, source=Source.TRIAGE, reason="Wrote something worrying")
     actions.do_claim(peer_worker, member.pk)
     with pytest.raises(ActionError, match="Priya is already reaching out to Robin"):
@@ -75,17 +101,20 @@ def test_claiming_is_one_supporter_at_a_time(member, peer_worker, counsellor, cl
     assert AuditEntry.objects.filter(action="care.item.claimed", actor=peer_worker).exists()
 
 
-def test_two_supporters_claiming_at_the_same_moment_one_wins(member, peer_worker, counsellor, monkeypatch, clock):
+def test_two_supporters_claiming_at_the_same_moment_one_wins(
+    member: Member, peer_worker: Member, counsellor: Member, monkeypatch: pytest.MonkeyPatch, clock: TimeMachineFixture
+) -> None:
     """The worst interleaving, made deterministic: Dr Okafor reads the item as open, then Priya claims it
     completely, then Dr Okafor's claim goes ahead on what she read. Her conditional UPDATE changes no rows."""
     actions.add_care_item(member, source=Source.TRIAGE, reason="Wrote something worrying")
     real_entry_for = queue.entry_for
     interleaved: list[bool] = []
 
-    def read_then_let_priya_in(viewer, *args, **kwargs):
+    def read_then_let_priya_in(viewer: Member, *args: Any, **kwargs: Any) -> Entry | None:
         entry = real_entry_for(viewer, *args, **kwargs)
         if viewer == counsellor and not interleaved:
             interleaved.append(True)
+            assert entry is not None
             assert entry.claimed_by is None  # she saw it open...
             actions.do_claim(peer_worker, member.pk)  # ...and Priya got there first
         return entry
@@ -98,7 +127,9 @@ def test_two_supporters_claiming_at_the_same_moment_one_wins(member, peer_worker
     assert AuditEntry.objects.filter(action="care.item.claimed").count() == 1
 
 
-def test_recording_a_check_in_closes_the_entry_and_encrypts_the_note(member, peer_worker, counsellor, clock):
+def test_recording_a_check_in_closes_the_entry_and_encrypts_the_note(
+    member: Member, peer_worker: Member, counsellor: Member, clock: TimeMachineFixture
+) -> None:
     actions.add_care_item(member, source=Source.TRIAGE, reason="Wrote something worrying")
     actions.do_claim(peer_worker, member.pk)
     note = "Talked about her sister's wedding; sleeping badly"
@@ -114,14 +145,18 @@ def test_recording_a_check_in_closes_the_entry_and_encrypts_the_note(member, pee
     assert AuditEntry.objects.filter(action="care.record.viewed", actor=counsellor).exists()
 
 
-def test_someone_elses_claim_cant_be_recorded_over(member, peer_worker, counsellor, clock):
+def test_someone_elses_claim_cant_be_recorded_over(
+    member: Member, peer_worker: Member, counsellor: Member, clock: TimeMachineFixture
+) -> None:
     actions.add_care_item(member, source=Source.TRIAGE, reason="Wrote something worrying")
     actions.do_claim(peer_worker, member.pk)
     with pytest.raises(ActionError, match="Someone else"):
         actions.do_record_check_in(counsellor, member.pk, how="phone", outcome="ok")
 
 
-def test_no_answer_leaves_it_on_the_queue_for_another_try(member, peer_worker, clock):
+def test_no_answer_leaves_it_on_the_queue_for_another_try(
+    member: Member, peer_worker: Member, clock: TimeMachineFixture
+) -> None:
     actions.add_care_item(member, source=Source.TRIAGE, reason="Wrote something worrying")
     actions.do_claim(peer_worker, member.pk)
     actions.do_record_check_in(peer_worker, member.pk, how="no_contact", outcome="no_contact")
@@ -129,7 +164,9 @@ def test_no_answer_leaves_it_on_the_queue_for_another_try(member, peer_worker, c
     assert entry.claimed_by is None
 
 
-def test_snooze_needs_a_reason_and_hides_until_then(member, peer_worker, clock):
+def test_snooze_needs_a_reason_and_hides_until_then(
+    member: Member, peer_worker: Member, clock: TimeMachineFixture
+) -> None:
     actions.add_care_item(member, source=Source.REFERRAL, reason="referral to money advice due")
     with pytest.raises(ActionError, match="why"):
         actions.do_snooze(peer_worker, member.pk, days=3, reason=" ")
@@ -139,7 +176,7 @@ def test_snooze_needs_a_reason_and_hides_until_then(member, peer_worker, clock):
     assert [e.member for e in queue.build_queue(peer_worker)] == [member]
 
 
-def test_follow_up_comes_back_on_its_day(member, peer_worker, clock):
+def test_follow_up_comes_back_on_its_day(member: Member, peer_worker: Member, clock: TimeMachineFixture) -> None:
     from hearth.care.tests.conftest import TODAY
 
     actions.add_care_item(member, source=Source.TRIAGE, reason="Wrote something worrying")
@@ -155,8 +192,15 @@ def test_follow_up_comes_back_on_its_day(member, peer_worker, clock):
 
 @pytest.mark.parametrize("people", [3, 12])
 def test_queue_page_runs_a_constant_number_of_queries(
-    client_for, make_member, peer_worker, volunteer, share, clock, django_assert_num_queries, people
-):
+    client_for: ClientFor,
+    make_member: MakeMember,
+    peer_worker: Member,
+    volunteer: Member,
+    share: Callable[..., None],
+    clock: TimeMachineFixture,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    people: int,
+) -> None:
     client = client_for(peer_worker)
     client.get(reverse("care:queue"))  # warm the session and caches
     for i in range(people):
@@ -176,13 +220,17 @@ def test_queue_page_runs_a_constant_number_of_queries(
 QUEUE_QUERIES = 10
 
 
-def test_each_reason_says_where_it_came_from(client_for, member, peer_worker, clock):
+def test_each_reason_says_where_it_came_from(
+    client_for: ClientFor, member: Member, peer_worker: Member, clock: TimeMachineFixture
+) -> None:
     actions.add_care_item(member, source="hand-off", reason="Offered a one-to-one from Tuesday drop-in")
     page = text(client_for(peer_worker).get(reverse("care:queue")))
     assert "· facilitator hand-off," in page and "· ," not in page
 
 
-def test_the_person_page_has_no_repeated_field_ids(client_for, member, peer_worker, clock):
+def test_the_person_page_has_no_repeated_field_ids(
+    client_for: ClientFor, member: Member, peer_worker: Member, clock: TimeMachineFixture
+) -> None:
     page = text(client_for(peer_worker).get(reverse("care:person", args=[member.pk])))
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

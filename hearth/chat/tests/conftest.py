@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from pytest_django import Settings
 
 from hearth.chat import actions
 from hearth.chat.models import Room
@@ -25,7 +26,7 @@ from hearth.members.models import Member
 
 
 @pytest.fixture(autouse=True)
-def _own_channel_prefix(settings: Any) -> None:
+def _own_channel_prefix(settings: Settings) -> None:
     """Parallel workers sharing one Redis must not hear each other's room 1."""
     if settings.REDIS_URL:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -38,7 +39,7 @@ def _own_channel_prefix(settings: Any) -> None:
 
 
 @pytest.fixture
-def no_flood_limit(monkeypatch: Any) -> None:
+def no_flood_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """For tests about something other than floods: senders here post faster than people do."""
     monkeypatch.setattr(actions, "RATE_COUNT", 10_000)
 

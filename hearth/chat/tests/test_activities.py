@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.chat import actions
 from hearth.chat.models import Gathering, GatheringFormat, Repeat
@@ -28,7 +29,7 @@ TUESDAY = datetime(2027, 3, 16, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
-def tuesday(time_machine: Any) -> None:
+def tuesday(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(TUESDAY, tick=False)
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.chat import actions
 from hearth.chat.buddies import Person, suits
@@ -29,7 +30,7 @@ NOW = datetime(2027, 5, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
-def clock(time_machine: Any) -> None:
+def clock(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(NOW, tick=False)
 
 
@@ -120,7 +121,12 @@ def test_not_this_time_and_ending_kindly(
 
 
 def test_weekly_check_in_prompts_for_pairs(
-    switched_on: None, looking: None, coordinator: Member, member: Member, alex: Member, time_machine: Any
+    switched_on: None,
+    looking: None,
+    coordinator: Member,
+    member: Member,
+    alex: Member,
+    time_machine: TimeMachineFixture,
 ) -> None:
     pair = actions.do_propose_buddies(coordinator, member, alex)
     actions.do_answer_buddy(member, pair, accept=True)

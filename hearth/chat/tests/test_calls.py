@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from pytest_django import Settings
+from time_machine import TimeMachineFixture
 
 from hearth.availability import actions as talk
 from hearth.availability.models import Mode
@@ -34,12 +36,12 @@ VIDEO = "https://meet.example.org"
 
 
 @pytest.fixture(autouse=True)
-def monday(time_machine: Any) -> None:
+def monday(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(MONDAY, tick=False)
 
 
 @pytest.fixture
-def video(settings: Any) -> str:
+def video(settings: Settings) -> str:
     """The organisation runs its own Jitsi server."""
     settings.HEARTH_VIDEO_URL = VIDEO
     return VIDEO
@@ -180,7 +182,7 @@ def test_a_video_call_is_a_room_nobody_can_guess_on_the_organisations_server(
 
 
 def test_video_talk_now_requests_only_when_the_organisation_has_a_server(
-    settings: Any, member: Member, peer_worker: Member, clock_on_duty: Any
+    settings: Settings, member: Member, peer_worker: Member, clock_on_duty: Any
 ) -> None:
     talk.do_check_in(peer_worker)
     request = talk.do_request_talk(member, mode=Mode.VIDEO)
@@ -212,13 +214,15 @@ def test_a_phone_booking_needs_a_number(outsider: Member, member: Member, peer_w
     "value",
     ["http://meet.example.org", "meet.example.org", "https://meet.example.org/?x=1", "ftp://meet.example.org"],
 )
-def test_a_video_server_that_is_not_a_plain_https_address_is_refused_at_start_up(monkeypatch: Any, value: str) -> None:
+def test_a_video_server_that_is_not_a_plain_https_address_is_refused_at_start_up(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
     monkeypatch.setenv("HEARTH_VIDEO_URL", value)
     with pytest.raises(ImproperlyConfigured, match="HEARTH_VIDEO_URL"):
         env_url("HEARTH_VIDEO_URL")
 
 
-def test_a_plain_https_address_is_kept_without_its_slash(monkeypatch: Any) -> None:
+def test_a_plain_https_address_is_kept_without_its_slash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEARTH_VIDEO_URL", "https://meet.example.org/")
     assert env_url("HEARTH_VIDEO_URL") == VIDEO
     monkeypatch.setenv("HEARTH_VIDEO_URL", "")
@@ -226,6 +230,6 @@ def test_a_plain_https_address_is_kept_without_its_slash(monkeypatch: Any) -> No
 
 
 @pytest.fixture
-def clock_on_duty(time_machine: Any) -> None:
+def clock_on_duty(time_machine: TimeMachineFixture) -> None:
     """A Monday evening, inside service hours, for talk-now requests."""
     time_machine.move_to(MONDAY.replace(hour=19), tick=False)

@@ -6,28 +6,37 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
+from time_machine import TimeMachineFixture
 
 from hearth.availability import actions as availability
 from hearth.chat import actions
 from hearth.chat.access import room_channel
+from hearth.chat.models import Room
 from hearth.core import deliveries
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery
 from hearth.core.testing import run_deliveries
+from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert
 
 CRISIS = "I can't do this anymore. I've got the tablets counted out and I'm taking them all tonight."
 
 
 @pytest.fixture
-def clock(time_machine):
+def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
     time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
     return time_machine
 
 
 def test_a_crisis_chat_message_with_the_mail_server_down_is_broadcast_and_alerts_a_screen_live(
-    member, peer_worker, room, smtp_down, clock, django_capture_on_commit_callbacks
-):
+    member: Member,
+    peer_worker: Member,
+    room: Room,
+    smtp_down: None,
+    clock: TimeMachineFixture,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     availability.do_check_in(peer_worker)
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         message, created = actions.do_send_message(member, room, CRISIS, "c-1")

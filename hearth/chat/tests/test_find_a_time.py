@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.chat import access, actions
 from hearth.chat.models import Gathering, GatheringFormat, PollAnswer, TimePoll
@@ -29,7 +30,7 @@ SATURDAY_11AM = TUESDAY + timedelta(days=4, hours=-1)
 
 
 @pytest.fixture(autouse=True)
-def tuesday(time_machine: Any) -> None:
+def tuesday(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(TUESDAY, tick=False)
 
 
@@ -77,8 +78,9 @@ def test_the_best_time_is_the_one_that_suits_most_and_the_longest_journey_shows(
 
 
 def test_answers_for_other_times_or_nonsense_are_refused(poll: TimePoll, member: Member, group: Group) -> None:
+    assert poll.created_by is not None
     other = actions.do_start_poll(
-        poll.created_by,  # type: ignore[arg-type]
+        poll.created_by,
         group.pk,
         title="Film night",
         times=[THURSDAY_6PM, SATURDAY_11AM],

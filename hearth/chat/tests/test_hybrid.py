@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
+from pytest_django import Settings
+from time_machine import TimeMachineFixture
 
 from hearth.chat import actions
 from hearth.chat.models import Attendance, Gathering, GatheringFormat, Rsvp
@@ -29,12 +31,12 @@ VIDEO = "https://meet.example.org"
 
 
 @pytest.fixture(autouse=True)
-def tuesday(time_machine: Any) -> None:
+def tuesday(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(TUESDAY, tick=False)
 
 
 @pytest.fixture
-def hybrid(settings: Any, volunteer: Member, peer_worker: Member, group: Group) -> Gathering:
+def hybrid(settings: Settings, volunteer: Member, peer_worker: Member, group: Group) -> Gathering:
     """Thursday's craft evening at the community centre, with people joining online on the organisation's server."""
     settings.HEARTH_VIDEO_URL = VIDEO
     start = TUESDAY + timedelta(days=2, hours=6)
@@ -153,7 +155,7 @@ def test_in_person_and_online_gatherings_need_no_choice(volunteer: Member, membe
 
 
 def test_a_video_gathering_needs_a_link_or_the_organisations_server(
-    settings: Any, volunteer: Member, group: Group
+    settings: Settings, volunteer: Member, group: Group
 ) -> None:
     start = TUESDAY + timedelta(days=1)
     fields = {"title": "Chat", "starts_at": start, "ends_at": start + timedelta(hours=1), "format": "video"}

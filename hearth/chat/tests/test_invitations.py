@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.chat import access, actions
 from hearth.chat.models import Gathering, GatheringFormat, GatheringInvitation
@@ -26,7 +27,7 @@ TUESDAY = datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
-def tuesday(time_machine: Any) -> None:
+def tuesday(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(TUESDAY, tick=False)
 
 
@@ -47,7 +48,8 @@ def small(volunteer: Member, group: Group, ola: Member) -> Gathering:
 
 def test_nobody_hears_of_an_invite_only_gathering_until_invited(member: Member, ola: Member, small: Gathering) -> None:
     assert not Notification.objects.filter(kind="chat.gathering").exists()
-    actions.do_invite(small.created_by, small, [member])  # type: ignore[arg-type]
+    assert small.created_by is not None
+    actions.do_invite(small.created_by, small, [member])
     told = Notification.objects.get(kind="chat.invitation")
     assert told.member == member and told.text.startswith("Sam invites you to Quiet games, Wednesday 3 March")
     assert not Notification.objects.filter(member=ola).exists()

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from pytest_django import Settings
+from time_machine import TimeMachineFixture
 
 from hearth.chat import access, actions
 from hearth.chat.models import AttendanceHow, GatheringFormat
@@ -29,7 +31,12 @@ def _weeks_later(time_machine: Any, weeks: int) -> None:
 
 @pytest.fixture
 def journey(
-    time_machine: Any, settings: Any, member: Member, peer_worker: Member, volunteer: Member, group: Group
+    time_machine: TimeMachineFixture,
+    settings: Settings,
+    member: Member,
+    peer_worker: Member,
+    volunteer: Member,
+    group: Group,
 ) -> None:
     """Writing in week 0, two phone calls (weeks 1 and 3), a video call that didn't happen and one that did
     (week 4), then a gathering in person (week 6)."""

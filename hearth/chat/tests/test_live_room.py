@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 
 from hearth.chat import actions
 from hearth.chat.access import room_channel
-from hearth.chat.models import Message
+from hearth.chat.models import Message, Room
+from hearth.community.models import Group
 from hearth.core.events import capture_events, member_group
+from hearth.core.testing import Live
+from hearth.members.models import Member
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-def _stored(room_id, seq=None, client_id=None):
+def _stored(room_id: int, seq: int | None = None, client_id: str | None = None) -> int:
     rows = Message.objects.filter(room_id=room_id)
     if seq is not None:
         rows = rows.filter(seq=seq)
@@ -25,8 +30,8 @@ def _stored(room_id, seq=None, client_id=None):
 
 
 async def test_member_joins_with_their_session_and_hears_a_message_that_is_already_stored(
-    live, room, member, volunteer
-):
+    live: Callable[..., Any], room: Room, member: Member, volunteer: Member
+) -> None:
     robin = await live(member, room.pk)
     sam = await live(volunteer, room.pk)
     await robin.send(kind="send", client_id="c-1", body="Hello everyone")
@@ -39,7 +44,9 @@ async def test_member_joins_with_their_session_and_hears_a_message_that_is_alrea
     assert await database_sync_to_async(_stored)(room.pk, client_id="c-1") == 1
 
 
-async def test_outsider_and_signed_out_people_cannot_join_and_hear_nothing(live, room, member, outsider):
+async def test_outsider_and_signed_out_people_cannot_join_and_hear_nothing(
+    live: Callable[..., Any], room: Room, member: Member, outsider: Member
+) -> None:
     await live(outsider, room.pk, expect=4403)
     await live(outsider, 999_999, expect=4403)  # guessing ids looks the same as a room you can't see
     from channels.testing import WebsocketCommunicator
@@ -57,11 +64,13 @@ async def test_outsider_and_signed_out_people_cannot_join_and_hear_nothing(live,
     assert not events.events_for(member_group(outsider.pk))
 
 
-async def test_messages_arrive_in_one_order_for_everyone(live, room, member, volunteer, peer_worker, no_flood_limit):
+async def test_messages_arrive_in_one_order_for_everyone(
+    live: Callable[..., Any], room: Room, member: Member, volunteer: Member, peer_worker: Member, no_flood_limit: None
+) -> None:
     listeners = [await live(p, room.pk) for p in (member, volunteer, peer_worker)]
     senders = [(member, "r"), (volunteer, "s")]
 
-    async def burst(person, prefix):
+    async def burst(person: Member, prefix: str) -> None:
         for i in range(4):
             await database_sync_to_async(actions.do_send_message)(person, room, f"{prefix}{i}", f"{prefix}{i}")
 
@@ -74,7 +83,9 @@ async def test_messages_arrive_in_one_order_for_everyone(live, room, member, vol
     assert orders[0] == orders[1] == orders[2]
 
 
-async def test_reconnecting_client_gets_what_it_missed_once_in_order(live, room, member, volunteer, no_flood_limit):
+async def test_reconnecting_client_gets_what_it_missed_once_in_order(
+    live: Callable[..., Any], room: Room, member: Member, volunteer: Member, no_flood_limit: None
+) -> None:
     sam = await live(volunteer, room.pk)
     for i in range(3):
         await database_sync_to_async(actions.do_send_message)(member, room, f"before {i}", f"b{i}")
@@ -83,7 +94,7 @@ async def test_reconnecting_client_gets_what_it_missed_once_in_order(live, room,
     for i in range(5):  # while Sam is away (a minute or a week: nothing expires)
         await database_sync_to_async(actions.do_send_message)(member, room, f"away {i}", f"a{i}")
 
-    async def keep_talking():
+    async def keep_talking() -> None:
         for i in range(5):
             await database_sync_to_async(actions.do_send_message)(member, room, f"during {i}", f"d{i}")
             await asyncio.sleep(0.01)
@@ -96,7 +107,7 @@ async def test_reconnecting_client_gets_what_it_missed_once_in_order(live, room,
     assert await back.quiet("chat.message") == []  # no duplicates after the backlog
 
 
-async def test_resume_request_on_an_open_socket(live, room, member):
+async def test_resume_request_on_an_open_socket(live: Callable[..., Any], room: Room, member: Member) -> None:
     for i in range(3):
         await database_sync_to_async(actions.do_send_message)(member, room, f"m{i}", f"m{i}")
     robin = await live(member, room.pk)
@@ -106,7 +117,9 @@ async def test_resume_request_on_an_open_socket(live, room, member):
     assert (await robin.next("resumed"))["room"] == room.pk
 
 
-async def test_a_retried_send_is_stored_once(live, room, member, volunteer):
+async def test_a_retried_send_is_stored_once(
+    live: Callable[..., Any], room: Room, member: Member, volunteer: Member
+) -> None:
     robin = await live(member, room.pk)
     sam = await live(volunteer, room.pk)
     await robin.send(kind="send", client_id="same", body="Are you there?")
@@ -119,7 +132,7 @@ async def test_a_retried_send_is_stored_once(live, room, member, volunteer):
     assert await sam.quiet("chat.message") == []
 
 
-async def test_a_flood_is_refused_with_a_clear_error(live, room, member):
+async def test_a_flood_is_refused_with_a_clear_error(live: Callable[..., Any], room: Room, member: Member) -> None:
     robin = await live(member, room.pk)
     for i in range(8):
         await robin.send(kind="send", client_id=f"f{i}", body=f"flood {i}")
@@ -132,7 +145,7 @@ async def test_a_flood_is_refused_with_a_clear_error(live, room, member):
     assert await database_sync_to_async(_stored)(room.pk) == 5
 
 
-async def _arrival(listener, person):
+async def _arrival(listener: Live, person: Member) -> dict[str, Any]:
     """The next ``chat.presence.arrived`` about ``person`` (a socket hears its own arrival too)."""
     while True:
         event = await listener.next("chat.presence.arrived")
@@ -140,7 +153,9 @@ async def _arrival(listener, person):
             return event
 
 
-async def test_typing_and_presence_are_live_but_not_stored(live, room, member, volunteer):
+async def test_typing_and_presence_are_live_but_not_stored(
+    live: Callable[..., Any], room: Room, member: Member, volunteer: Member
+) -> None:
     sam = await live(volunteer, room.pk)
     first = await sam.next("chat.presence")
     assert [p["name"] for p in first["present"]] == ["Sam"]
@@ -159,7 +174,9 @@ async def test_typing_and_presence_are_live_but_not_stored(live, room, member, v
     assert not [e for e in sam.seen if e["kind"] == "chat.presence" and e is not first], "no list to the room"
 
 
-async def test_a_second_tab_is_not_a_second_arrival_and_closing_one_tab_is_not_leaving(live, room, member, volunteer):
+async def test_a_second_tab_is_not_a_second_arrival_and_closing_one_tab_is_not_leaving(
+    live: Callable[..., Any], room: Room, member: Member, volunteer: Member
+) -> None:
     sam = await live(volunteer, room.pk)
     robin = await live(member, room.pk)
     await _arrival(sam, member)
@@ -171,7 +188,9 @@ async def test_a_second_tab_is_not_a_second_arrival_and_closing_one_tab_is_not_l
     assert (await sam.next("chat.presence.left"))["member"] == member.pk
 
 
-async def test_edits_and_hides_reach_the_room_and_a_resuming_client(live, room, member, volunteer, peer_worker):
+async def test_edits_and_hides_reach_the_room_and_a_resuming_client(
+    live: Callable[..., Any], room: Room, member: Member, volunteer: Member, peer_worker: Member
+) -> None:
     message, _ = await database_sync_to_async(actions.do_send_message)(member, room, "Helo", "h")
     robin = await live(member, room.pk)
     await robin.send(kind="edit", id=message.pk, body="Hello")
@@ -191,7 +210,9 @@ async def test_edits_and_hides_reach_the_room_and_a_resuming_client(live, room, 
     assert refused["code"] == "refused" and "moderators" in refused["message"]
 
 
-async def test_leaving_the_group_closes_the_socket(live, room, group, member):
+async def test_leaving_the_group_closes_the_socket(
+    live: Callable[..., Any], room: Room, group: Group, member: Member
+) -> None:
     from hearth.community.actions import do_leave_group
 
     robin = await live(member, room.pk)

@@ -9,7 +9,7 @@ import sys
 from hearth.chat.loadtest import tree_stats
 
 
-def test_cpu_of_a_child_that_has_exited_stays_in_its_parents_tree():
+def test_cpu_of_a_child_that_has_exited_stays_in_its_parents_tree() -> None:
     # PostgreSQL's backends end with their connections; their CPU must not vanish from the server's figure
     # (it used to: a backend that ended between two readings made the difference negative).
     before = tree_stats(os.getpid())["cpu_s"]

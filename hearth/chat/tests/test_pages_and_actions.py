@@ -10,20 +10,23 @@ from django.core import mail
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from hearth.chat import actions
 from hearth.chat.access import access_conversation, access_room, dominant_speaker, room_channel, talk_share
-from hearth.chat.models import Attendance, FollowUp, GatheringFormat, Message, Prompt, Rsvp
+from hearth.chat.models import Attendance, FollowUp, GatheringFormat, Message, Prompt, Room, Rsvp
+from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry, Notification
-from hearth.core.testing import run_deliveries, visible_text
+from hearth.core.testing import ClientFor, run_deliveries, visible_text
 from hearth.members import data_rights
+from hearth.members.models import Member
 
 
 def test_room_page_shows_history_newest_page_first_and_sends_without_javascript(
-    client_for, room, member, no_flood_limit
-):
+    client_for: ClientFor, room: Room, member: Member, no_flood_limit: None
+) -> None:
     for i in range(60):
         actions.do_send_message(member, room, f"message number {i}", f"c{i}")
     client = client_for(member)
@@ -39,7 +42,9 @@ def test_room_page_shows_history_newest_page_first_and_sends_without_javascript(
     assert [m.body for m in Message.objects.filter(room=room)].count("Sent with no JavaScript") == 1  # encrypted
 
 
-def test_outsider_gets_404_for_every_room_page_and_action(client_for, room, member, outsider):
+def test_outsider_gets_404_for_every_room_page_and_action(
+    client_for: ClientFor, room: Room, member: Member, outsider: Member
+) -> None:
     message, _ = actions.do_send_message(member, room, "private to the group", "p")
     client = client_for(outsider)
     for url in (
@@ -54,7 +59,7 @@ def test_outsider_gets_404_for_every_room_page_and_action(client_for, room, memb
     assert Message.objects.count() == 1
 
 
-def test_author_edits_and_deletes_within_ten_minutes_only(room, member, volunteer):
+def test_author_edits_and_deletes_within_ten_minutes_only(room: Room, member: Member, volunteer: Member) -> None:
     message, _ = actions.do_send_message(member, room, "first try", "e")
     actions.do_edit_message(member, message, "second try")
     with pytest.raises(ActionError, match="your own"):
@@ -67,8 +72,12 @@ def test_author_edits_and_deletes_within_ten_minutes_only(room, member, voluntee
 
 
 def test_moderator_hide_is_audited_and_members_cannot_hide(
-    django_capture_on_commit_callbacks, room, member, volunteer, peer_worker
-):
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    room: Room,
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+) -> None:
     message, _ = actions.do_send_message(volunteer, room, "something unkind", "u")
     with pytest.raises(ActionError, match="Only moderators"):
         actions.do_hide_message(member, message)
@@ -79,7 +88,7 @@ def test_moderator_hide_is_audited_and_members_cannot_hide(
     assert entry.actor == peer_worker and entry.subject == volunteer and entry.data["reason"] == "unkind"
 
 
-def test_db_flood_check_holds_without_the_connection_bucket(room, member):
+def test_db_flood_check_holds_without_the_connection_bucket(room: Room, member: Member) -> None:
     for i in range(actions.RATE_COUNT):
         actions.do_send_message(member, room, f"quick {i}", f"q{i}")
     with pytest.raises(actions.RateLimited):
@@ -88,7 +97,13 @@ def test_db_flood_check_holds_without_the_connection_bucket(room, member):
         actions.do_send_message(member, room, "calmer now", "q-later")
 
 
-def test_one_to_one_is_reused_and_private(django_capture_on_commit_callbacks, member, volunteer, outsider, client_for):
+def test_one_to_one_is_reused_and_private(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    member: Member,
+    volunteer: Member,
+    outsider: Member,
+    client_for: ClientFor,
+) -> None:
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         first = actions.do_open_conversation(member, volunteer, opened_by=member, reason="talk now")
     # The one who opened it isn't told about it; the other person is.
@@ -106,8 +121,14 @@ def test_one_to_one_is_reused_and_private(django_capture_on_commit_callbacks, me
 
 
 def test_drop_in_pings_the_host_and_shows_on_members_home_page(
-    django_capture_on_commit_callbacks, group, volunteer, member, outsider, client_for, settings
-):
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    group: Group,
+    volunteer: Member,
+    member: Member,
+    outsider: Member,
+    client_for: ClientFor,
+    settings: Settings,
+) -> None:
     settings.EMAIL_HOST = "smtp.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     tuesday_7pm = datetime(2026, 12, 1, 19, 15, tzinfo=timezone.get_current_timezone())  # a Tuesday
@@ -134,7 +155,13 @@ def test_drop_in_pings_the_host_and_shows_on_members_home_page(
         assert "drop-in open now" not in visible_text(client_for(member).get("/"))
 
 
-def test_gathering_rsvp_reminder_goes_once(django_capture_on_commit_callbacks, group, volunteer, member, peer_worker):
+def test_gathering_rsvp_reminder_goes_once(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    group: Group,
+    volunteer: Member,
+    member: Member,
+    peer_worker: Member,
+) -> None:
     start = timezone.now() + timedelta(days=1)
     with pytest.raises(ActionError, match="online volunteer"):
         actions.do_schedule_gathering(
@@ -174,8 +201,14 @@ def test_gathering_rsvp_reminder_goes_once(django_capture_on_commit_callbacks, g
 
 
 def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
-    django_capture_on_commit_callbacks, client_for, group, volunteer, member, peer_worker, coordinator
-):
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    client_for: ClientFor,
+    group: Group,
+    volunteer: Member,
+    member: Member,
+    peer_worker: Member,
+    coordinator: Member,
+) -> None:
     start = timezone.now() - timedelta(minutes=10)
     gathering = actions.do_schedule_gathering(
         volunteer, group.pk, title="Evening circle", starts_at=start, ends_at=start + timedelta(hours=1)
@@ -193,7 +226,9 @@ def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
     assert "Robin new 100 1 message, 4 words" in page.replace("%", "")
     assert "Facilitation" not in visible_text(client_for(member).get(reverse("chat:room", args=[room.pk])))
     actions.do_clear_hand(volunteer, room, member.pk)
-    actions.do_send_prompt(volunteer, room, Prompt.objects.first().pk)
+    prompt = Prompt.objects.first()
+    assert prompt is not None
+    actions.do_send_prompt(volunteer, room, prompt.pk)
     actions.do_start_closing_round(volunteer, room)
     kinds = list(Message.objects.filter(room=room).order_by("seq").values_list("kind", flat=True))
     assert kinds == ["text", "prompt", "closing"]
@@ -203,6 +238,7 @@ def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
     # The person hears it in kind words, the supporter that a one-to-one is open; nobody else hears anything.
     assert events.recipients_of("notification.new") == {member_group(member.pk), member_group(peer_worker.pk)}
     assert Notification.objects.filter(member=member, kind="chat.handoff").exists()
+    assert follow_up.conversation is not None
     assert FollowUp.objects.get() == follow_up and follow_up.conversation.supporter == peer_worker
     from hearth.care.models import CareItem
 
@@ -218,7 +254,7 @@ def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
     assert "lovely closing round" not in member_page
 
 
-def test_export_and_erase_chat(room, member, volunteer):
+def test_export_and_erase_chat(room: Room, member: Member, volunteer: Member) -> None:
     actions.do_send_message(member, room, "my words", "x")
     conversation = actions.do_open_conversation(member, volunteer, opened_by=member)
     actions.do_send_message(member, conversation.room, "just between us", "y")
@@ -230,22 +266,30 @@ def test_export_and_erase_chat(room, member, volunteer):
 
 
 def test_the_facilitator_is_told_gently_when_one_voice_takes_over(
-    client_for, volunteer, member, peer_worker, room, no_flood_limit
-):
+    client_for: ClientFor,
+    volunteer: Member,
+    member: Member,
+    peer_worker: Member,
+    room: Room,
+    no_flood_limit: None,
+) -> None:
     since = timezone.now() - timedelta(hours=1)
     actions.do_send_message(member, room, "Hello", "a")
     actions.do_send_message(peer_worker, room, "Hi both", "b")
     long = " ".join(["word"] * 60)
     actions.do_send_message(volunteer, room, long, "c")
     shares = talk_share(room, since)
-    assert dominant_speaker(shares) is not None and dominant_speaker(shares).name == "Sam"
+    speaker = dominant_speaker(shares)
+    assert speaker is not None and speaker.name == "Sam"
     page = visible_text(client_for(volunteer).get(reverse("chat:room", args=[room.pk])))
     assert "Sam has written 95% of the words so far." in page and "1 message, 1 word" in page
     actions.do_send_message(member, room, long, "d")
     assert dominant_speaker(talk_share(room, since)) is None  # two people sharing the talk is fine
 
 
-def test_the_room_page_gives_its_script_what_live_messages_need_for_their_tools(client_for, member, room):
+def test_the_room_page_gives_its_script_what_live_messages_need_for_their_tools(
+    client_for: ClientFor, member: Member, room: Room
+) -> None:
     page = client_for(member).get(reverse("chat:room", args=[room.pk])).content.decode()
     assert f'data-edit-url="{reverse("chat:edit", args=[0])}"' in page
     assert f'data-delete-url="{reverse("chat:delete", args=[0])}"' in page

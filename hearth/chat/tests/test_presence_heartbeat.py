@@ -3,28 +3,33 @@ host whose own visit was left by a crash still hears who arrives, and an open pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
 import time_machine
 from channels.db import database_sync_to_async
 from django.core import mail
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from hearth.chat import actions
 from hearth.chat.access import HEARTBEAT, PRESENCE_EXPIRY, present, room_channel
 from hearth.chat.heartbeat import heartbeat
-from hearth.chat.models import RoomVisit
+from hearth.chat.models import Room, RoomVisit
+from hearth.community.models import Group
 from hearth.core.events import capture_events
 from hearth.core.testing import run_deliveries
+from hearth.members.models import Member
 
 EVENING = datetime(2026, 12, 1, 19, 15, tzinfo=timezone.get_current_timezone())  # a Tuesday
 
 
 @pytest.mark.django_db
 def test_a_visit_no_server_keeps_is_gone_within_the_expiry_and_the_room_is_told(
-    room, member, volunteer, django_capture_on_commit_callbacks
-):
+    room: Room, member: Member, volunteer: Member, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     with time_machine.travel(EVENING, tick=False):
         crashed = actions.do_enter_room(member, room, "on-a-server-that-was-killed")
         alive = actions.do_enter_room(volunteer, room, "on-a-server-still-running")
@@ -47,8 +52,12 @@ def test_a_visit_no_server_keeps_is_gone_within_the_expiry_and_the_room_is_told(
 
 @pytest.mark.django_db
 def test_a_host_whose_visit_a_crash_left_open_still_hears_who_arrives(
-    group, volunteer, member, settings, django_capture_on_commit_callbacks
-):
+    group: Group,
+    volunteer: Member,
+    member: Member,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     settings.EMAIL_HOST = "smtp.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     drop_in = actions.do_create_drop_in(
@@ -64,7 +73,9 @@ def test_a_host_whose_visit_a_crash_left_open_still_hears_who_arrives(
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_an_open_page_is_kept_here_by_its_servers_heartbeat(live, room, member):
+async def test_an_open_page_is_kept_here_by_its_servers_heartbeat(
+    live: Callable[..., Any], room: Room, member: Member
+) -> None:
     robin = await live(member, room.pk)
     await robin.next("chat.presence")
     visit = await database_sync_to_async(RoomVisit.objects.get)(room=room, member=member)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
@@ -13,8 +15,10 @@ from django.test import Client
 
 from hearth.chat import actions, pushback
 from hearth.chat.consumers import RoomConsumer
-from hearth.chat.models import Message
+from hearth.chat.models import Message, Room
 from hearth.core import fanout
+from hearth.core.testing import ClientResponse
+from hearth.members.models import Member
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -25,14 +29,20 @@ def _count(room_id: int, client_id: str | None = None) -> int:
 
 
 async def test_a_full_queue_for_a_slow_reader_becomes_a_gap_the_page_fills_without_losing_anything(
-    live, room, member, volunteer, monkeypatch, caplog, no_flood_limit
-):
+    live: Callable[..., Any],
+    room: Room,
+    member: Member,
+    volunteer: Member,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    no_flood_limit: None,
+) -> None:
     # Robin's connection can't keep up: nothing is written to it until we say so, and it may queue 3 frames.
     monkeypatch.setattr(fanout, "OUTBOX_LIMIT", 3)
     stuck = asyncio.Event()
     write = RoomConsumer._write
 
-    async def slow_write(self, key, text):
+    async def slow_write(self: RoomConsumer, key: Any, text: str) -> None:
         if self.member.pk == member.pk:
             await stuck.wait()
         await write(self, key, text)
@@ -65,8 +75,8 @@ async def test_a_full_queue_for_a_slow_reader_becomes_a_gap_the_page_fills_witho
 
 
 async def test_over_capacity_the_sender_is_told_to_slow_down_and_nothing_is_stored_until_sent_again(
-    live, room, member, monkeypatch
-):
+    live: Callable[..., Any], room: Room, member: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
     robin = await live(member, room.pk)
     monkeypatch.setattr(pushback, "ROOM_LIMIT", 0)  # as if the room already had more sends waiting than it may
     refused_before = pushback.refused_total()
@@ -85,13 +95,15 @@ async def test_over_capacity_the_sender_is_told_to_slow_down_and_nothing_is_stor
     assert pushback.gate.waiting == 0
 
 
-def _post(person, room_id: int, **data):
+def _post(person: Member, room_id: int, **data: Any) -> ClientResponse:
     client = Client()
     client.force_login(person)
     return client.post(f"/chat/rooms/{room_id}/send/", data)
 
 
-async def test_the_plain_form_over_capacity_answers_429_with_retry_after_and_keeps_the_words(room, member, monkeypatch):
+async def test_the_plain_form_over_capacity_answers_429_with_retry_after_and_keeps_the_words(
+    room: Room, member: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(pushback, "ROOM_LIMIT", 0)
     response = await database_sync_to_async(_post)(member, room.pk, body="Still here, still trying", client_id="f-1")
     assert response.status_code == 429

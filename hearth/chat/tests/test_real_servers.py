@@ -8,13 +8,14 @@ import os
 from typing import Any
 
 import pytest
+from websockets.asyncio.client import ClientConnection
 
 from hearth.chat.loadtest import ServerFarm, open_socket
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio]
 
 
-async def _read(ws, into: dict[int, list[str]], timeout: float = 0.5) -> None:
+async def _read(ws: ClientConnection, into: dict[int, list[str]], timeout: float = 0.5) -> None:
     """Collect chat.message events (by seq) until the socket is quiet or closed."""
     try:
         while True:
@@ -27,7 +28,7 @@ async def _read(ws, into: dict[int, list[str]], timeout: float = 0.5) -> None:
         return
 
 
-async def test_kill_9_mid_burst_loses_no_acknowledged_message_and_resume_has_no_duplicates():
+async def test_kill_9_mid_burst_loses_no_acknowledged_message_and_resume_has_no_duplicates() -> None:
     farm = ServerFarm()
     try:
         seats = farm.prepare(users=11, rooms=1)
@@ -40,7 +41,7 @@ async def test_kill_9_mid_burst_loses_no_acknowledged_message_and_resume_has_no_
         sockets = [await open_socket(port, seat) for seat in senders]
         killed = asyncio.Event()
 
-        async def burst(i, ws):
+        async def burst(i: int, ws: ClientConnection) -> None:
             for n in range(5):  # within the flood limit: 5 each
                 await ws.send(json.dumps({"kind": "send", "client_id": f"s{i}-{n}", "body": f"burst {i} {n}"}))
             try:
@@ -104,7 +105,7 @@ async def test_kill_9_mid_burst_loses_no_acknowledged_message_and_resume_has_no_
 @pytest.mark.skipif(
     not os.environ.get("REDIS_URL"), reason="needs REDIS_URL: two processes share a Redis channel layer"
 )
-async def test_a_message_sent_to_one_process_reaches_a_client_on_another():
+async def test_a_message_sent_to_one_process_reaches_a_client_on_another() -> None:
     farm = ServerFarm(redis_url=os.environ["REDIS_URL"])
     try:
         seats = farm.prepare(users=2, rooms=1)

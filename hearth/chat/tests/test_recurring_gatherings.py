@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from time_machine import TimeMachineFixture
 
 from hearth.chat import access, actions, recurrence
 from hearth.chat.models import Gathering, GatheringFormat, Repeat, Rsvp, RsvpAnswer
@@ -30,7 +31,7 @@ TUESDAY = datetime(2027, 3, 16, 12, 0, tzinfo=LONDON)  # clocks go forward on Su
 
 
 @pytest.fixture(autouse=True)
-def tuesday(time_machine: Any) -> None:
+def tuesday(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(TUESDAY, tick=False)
 
 
@@ -83,7 +84,9 @@ def test_a_weekly_gathering_stays_at_7_pm_when_the_clocks_go_forward_and_back(gr
     assert len(gatherings) == 15
 
 
-def test_in_autumn_the_same_rule_moves_back_an_hour_in_utc(time_machine: Any, group: Any, volunteer: Member) -> None:
+def test_in_autumn_the_same_rule_moves_back_an_hour_in_utc(
+    time_machine: TimeMachineFixture, group: Any, volunteer: Member
+) -> None:
     time_machine.move_to(datetime(2027, 10, 19, 12, tzinfo=LONDON), tick=False)  # clocks go back on 31 October
     start = datetime(2027, 10, 19, 19, tzinfo=LONDON)
     series = actions.do_schedule_series(
@@ -118,7 +121,9 @@ def test_the_series_page_shows_the_next_three_dates_and_a_skipped_one_is_left_ou
     assert "This gathering is cancelled" in gathering_page and "Are you coming?" not in gathering_page
 
 
-def test_the_daily_job_keeps_the_horizon_of_dates(time_machine: Any, group: Any, volunteer: Member) -> None:
+def test_the_daily_job_keeps_the_horizon_of_dates(
+    time_machine: TimeMachineFixture, group: Any, volunteer: Member
+) -> None:
     _weekly(volunteer, group)
     time_machine.move_to(TUESDAY + timedelta(days=14), tick=False)
     assert actions.extend_all_series() == 2

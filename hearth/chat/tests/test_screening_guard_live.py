@@ -4,13 +4,17 @@ by an action that forgot to screen it is caught there (logged in production, rai
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 
 from hearth.chat import actions
+from hearth.chat.models import Room
 from hearth.core.logs import _FIELDS
 from hearth.core.screening import Screening
+from hearth.members.models import Member
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -19,7 +23,13 @@ pytestmark = [
 ]
 
 
-async def test_an_edit_sent_over_the_socket_that_skips_screening_is_caught(live, room, member, caplog, monkeypatch):
+async def test_an_edit_sent_over_the_socket_that_skips_screening_is_caught(
+    live: Callable[..., Any],
+    room: Room,
+    member: Member,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     message, _ = await database_sync_to_async(actions.do_send_message)(member, room, "Helo", "h")
     monkeypatch.setattr(actions, "screen", lambda **kwargs: Screening(risk="none", flags=()))  # the slip
     caplog.set_level(logging.ERROR, logger="hearth")

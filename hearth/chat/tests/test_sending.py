@@ -8,19 +8,24 @@ from __future__ import annotations
 import asyncio
 import copy
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 from django.db import OperationalError
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.chat import actions, consumers, pushback
-from hearth.chat.actions import Send
-from hearth.chat.models import Message, RoomVisit
+from hearth.chat.actions import Send, Sent
+from hearth.chat.models import Message, Room, RoomVisit
 from hearth.chat.sending import sender
+from hearth.community.models import Group
 from hearth.core.errors import ActionError
+from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert, TriageRecord
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -29,12 +34,17 @@ CRISIS = "I want to end it all tonight, I have the pills ready."
 
 
 async def test_sends_waiting_together_are_stored_with_one_commit_and_a_refused_one_leaves_the_others_alone(
-    room, member, volunteer, peer_worker, monkeypatch, no_flood_limit
-):
+    room: Room,
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    monkeypatch: pytest.MonkeyPatch,
+    no_flood_limit: None,
+) -> None:
     batches: list[int] = []
     store = actions.do_send_messages
 
-    def recording(sends):
+    def recording(sends: list[Send]) -> list[Sent]:
         batches.append(len(sends))
         return store(sends)
 
@@ -46,8 +56,8 @@ async def test_sends_waiting_together_are_stored_with_one_commit_and_a_refused_o
     ]
     results = await asyncio.gather(*(sender().send(send) for send in sends))
     assert batches == [3]  # three waiting, one transaction
-    stored = [sent for sent, _ in results if sent.message is not None]
-    assert [(s.message.client_id, s.message.seq, s.created) for s in stored] == [("c-1", 1, True), ("c-3", 2, True)]
+    stored = [(sent.message, sent.created) for sent, _ in results if sent.message is not None]
+    assert [(m.client_id, m.seq, created) for m, created in stored] == [("c-1", 1, True), ("c-3", 2, True)]
     refused = results[1][0]
     assert refused.message is None and "Write something" in str(refused.error)
     await asyncio.gather(*(triaged for _, triaged in results if triaged is not None))  # then triaged, after
@@ -55,8 +65,8 @@ async def test_sends_waiting_together_are_stored_with_one_commit_and_a_refused_o
 
 
 async def test_people_opening_a_room_together_share_one_commit_and_a_failed_write_stays_its_own(
-    room, member, volunteer, peer_worker
-):
+    room: Room, member: Member, volunteer: Member, peer_worker: Member
+) -> None:
     def broken() -> None:
         raise ActionError("This room no longer exists.")
 
@@ -74,14 +84,14 @@ async def test_people_opening_a_room_together_share_one_commit_and_a_failed_writ
 
 
 async def test_triage_runs_after_the_room_has_heard_and_still_raises_the_alert_and_offers_support(
-    live, room, member, volunteer, monkeypatch
-):
+    live: Callable[..., Any], room: Room, member: Member, volunteer: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
     robin = await live(member, room.pk)
     sam = await live(volunteer, room.pk)
     triage_may_run = threading.Event()
     triage = actions.do_triage_messages
 
-    def held_back(messages):
+    def held_back(messages: list[Message]) -> None:
         triage_may_run.wait(timeout=10)
         return triage(messages)
 
@@ -98,7 +108,9 @@ async def test_triage_runs_after_the_room_has_heard_and_still_raises_the_alert_a
     assert await sam.quiet("safety.support") == []  # only the writer is offered support
 
 
-async def test_a_pre_moderated_room_is_triaged_before_anyone_hears(live, room, group, member, volunteer):
+async def test_a_pre_moderated_room_is_triaged_before_anyone_hears(
+    live: Callable[..., Any], room: Room, group: Group, member: Member, volunteer: Member
+) -> None:
     group.premoderated = True
     await database_sync_to_async(group.save)()
     robin = await live(member, room.pk)
@@ -109,13 +121,15 @@ async def test_a_pre_moderated_room_is_triaged_before_anyone_hears(live, room, g
     assert await sam.quiet("chat.message") == []
 
 
-def _store_without_triage(member, room, body: str) -> Message:
+def _store_without_triage(member: Member, room: Room, body: str) -> Message:
     [sent] = actions.do_send_messages([Send(member, room, body, "lost")])
     assert sent.triage_later and sent.message is not None
     return sent.message
 
 
-async def test_a_message_left_untriaged_by_a_stopped_process_is_triaged_by_the_worker(room, member, time_machine):
+async def test_a_message_left_untriaged_by_a_stopped_process_is_triaged_by_the_worker(
+    room: Room, member: Member, time_machine: TimeMachineFixture
+) -> None:
     time_machine.move_to("2026-11-22 19:00:00+00:00", tick=False)
     message = await database_sync_to_async(_store_without_triage)(member, room, CRISIS)  # then the process stopped
     assert await database_sync_to_async(actions.triage_missed_messages)() == 0  # it may still be in the backlog
@@ -126,7 +140,7 @@ async def test_a_message_left_untriaged_by_a_stopped_process_is_triaged_by_the_w
     assert await database_sync_to_async(actions.triage_missed_messages)() == 0  # once
 
 
-async def test_a_triage_backlog_makes_the_process_say_slow_down(monkeypatch):
+async def test_a_triage_backlog_makes_the_process_say_slow_down(monkeypatch: pytest.MonkeyPatch) -> None:
     gate = pushback.SendGate()
     gate.triage_queued(pushback.FLOOR)
     assert gate.enter(1) is None  # a backlog that clears quickly is fine
@@ -139,8 +153,8 @@ async def test_a_triage_backlog_makes_the_process_say_slow_down(monkeypatch):
 
 
 async def test_a_send_with_a_nul_in_it_is_refused_alone_and_the_others_in_its_commit_are_stored(
-    room, member, volunteer
-):
+    room: Room, member: Member, volunteer: Member
+) -> None:
     # PostgreSQL refuses text holding NUL; without the check the whole group commit failed with it.
     sends = [Send(member, room, "Morning all", "n-1"), Send(volunteer, room, "a\x00b", "n-2")]
     kept, refused = await database_sync_to_async(actions.do_send_messages)(sends)
@@ -149,7 +163,7 @@ async def test_a_send_with_a_nul_in_it_is_refused_alone_and_the_others_in_its_co
     assert await database_sync_to_async(Message.objects.filter(room=room).count)() == 1
 
 
-async def test_half_an_emoji_is_refused_alone_like_a_nul(room, member, volunteer):
+async def test_half_an_emoji_is_refused_alone_like_a_nul(room: Room, member: Member, volunteer: Member) -> None:
     # JSON can carry half of an emoji ("\ud83d"); no database driver can encode it, and it used to fail the
     # whole group commit with it (and again each time the pages sent their messages again).
     sends = [Send(member, room, "Morning all", "e-1"), Send(volunteer, room, "so glad \ud83d", "e-2")]
@@ -159,8 +173,13 @@ async def test_half_an_emoji_is_refused_alone_like_a_nul(room, member, volunteer
 
 
 async def test_a_send_the_database_will_never_take_is_refused_alone_and_the_rest_of_its_batch_is_stored(
-    room, member, volunteer, peer_worker, monkeypatch, no_flood_limit
-):
+    room: Room,
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    monkeypatch: pytest.MonkeyPatch,
+    no_flood_limit: None,
+) -> None:
     # Two sends no database takes, however often they are sent, that no check caught: one refused as it is
     # written (an id a driver can't encode), one only at commit (its writer's account gone meanwhile).
     monkeypatch.setattr(actions, "check_client_id", lambda client_id: client_id)
@@ -180,11 +199,13 @@ async def test_a_send_the_database_will_never_take_is_refused_alone_and_the_rest
     assert kept == [("p-1",), ("p-4",)]
 
 
-async def test_a_busy_database_says_slow_down_a_few_times_then_tells_the_writer(live, room, member, monkeypatch):
+async def test_a_busy_database_says_slow_down_a_few_times_then_tells_the_writer(
+    live: Callable[..., Any], room: Room, member: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = actions.do_send_messages
     busy = True
 
-    def locked(sends):
+    def locked(sends: list[Send]) -> list[Sent]:
         if busy:
             raise OperationalError("database is locked")
         return store(sends)

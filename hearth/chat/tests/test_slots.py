@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.urls import reverse
+from pytest_django import Settings
+from time_machine import TimeMachineFixture
 
 from hearth.care.models import CareItem
 from hearth.chat import actions
@@ -31,7 +33,7 @@ MONDAY = datetime(2027, 2, 1, 9, 0, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
-def monday(time_machine: Any) -> None:
+def monday(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(MONDAY, tick=False)
 
 
@@ -95,7 +97,7 @@ def test_two_members_booking_the_same_slot_at_the_same_moment_one_wins(
     assert Slot.objects.get(pk=slot.pk).member_id in (member.pk, outsider.pk)
 
 
-def test_booking_rules_notice_and_how_many(member: Member, peer_worker: Member, settings: Any) -> None:
+def test_booking_rules_notice_and_how_many(member: Member, peer_worker: Member, settings: Settings) -> None:
     soon = actions.do_publish_slot(peer_worker, starts_at=MONDAY + timedelta(minutes=30), minutes=30, way="text")
     with pytest.raises(ActionError, match="too soon"):
         actions.do_book_slot(member, soon.pk)
@@ -128,7 +130,7 @@ def test_changing_a_booking_takes_the_new_time_before_letting_go_of_the_old(
 
 
 def test_cancelling_frees_the_time_and_stops_the_reminder(
-    client_for: Any, member: Member, peer_worker: Member, slot: Slot, time_machine: Any
+    client_for: Any, member: Member, peer_worker: Member, slot: Slot, time_machine: TimeMachineFixture
 ) -> None:
     actions.do_book_slot(member, slot.pk)
     client_for(member).post(reverse("chat:cancel_booking", args=[slot.pk]))
@@ -139,7 +141,7 @@ def test_cancelling_frees_the_time_and_stops_the_reminder(
 
 
 def test_a_reminder_then_the_one_to_one_opens_at_its_time_once(
-    member: Member, peer_worker: Member, slot: Slot, time_machine: Any, events: Any
+    member: Member, peer_worker: Member, slot: Slot, time_machine: TimeMachineFixture, events: Any
 ) -> None:
     actions.do_book_slot(member, slot.pk)
     time_machine.move_to(slot.starts_at - timedelta(minutes=59), tick=False)
@@ -162,7 +164,7 @@ def test_a_reminder_then_the_one_to_one_opens_at_its_time_once(
 
 
 def test_a_missed_booking_is_recorded_kindly(
-    client_for: Any, member: Member, peer_worker: Member, slot: Slot, time_machine: Any
+    client_for: Any, member: Member, peer_worker: Member, slot: Slot, time_machine: TimeMachineFixture
 ) -> None:
     actions.do_book_slot(member, slot.pk)
     priya = client_for(peer_worker)

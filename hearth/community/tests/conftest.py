@@ -8,9 +8,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_django import Settings
 
 from hearth.community import actions
 from hearth.community.models import Group, GroupState, JoinPolicy, Membership, Post
@@ -18,7 +20,7 @@ from hearth.members.models import Member
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+def _media_in_tmp(settings: Settings, tmp_path: Path) -> None:
     """Photos go to a throwaway folder, never the developer's data/media."""
     settings.STORAGES = {
         **settings.STORAGES,

@@ -9,30 +9,34 @@ counts, exports or live events.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing.websocket import WebsocketCommunicator
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from hearth.community import actions
 from hearth.community.access import group_channel
+from hearth.community.models import Group, Post
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
-from hearth.core.testing import session_cookie, text, visible_text
+from hearth.core.testing import ClientFor, MakeMember, session_cookie, text, visible_text
 from hearth.members import data_rights
+from hearth.members.models import Member
 
 SECRET = "my brother's wedding is making me anxious"
 
 
 @pytest.fixture
-def secret_post(member, group):
+def secret_post(member: Member, group: Group) -> Post:
     post = actions.do_create_post(member, group, body=SECRET)
     return post
 
 
-def content_urls(group, post):
+def content_urls(group: Group, post: Post) -> list[str]:
     return [
         reverse("community:members", args=[group.pk]),
         reverse("community:post", args=[post.pk]),
@@ -43,7 +47,9 @@ def content_urls(group, post):
     ]
 
 
-def test_outsider_cannot_read_private_group_feed(client_for, outsider, group, secret_post, volunteer):
+def test_outsider_cannot_read_private_group_feed(
+    client_for: ClientFor, outsider: Member, group: Group, secret_post: Post, volunteer: Member
+) -> None:
     actions.do_mark_here(volunteer, group)
     actions.do_toggle_reaction(volunteer, secret_post, "hug")
     page = client_for(outsider).get(reverse("community:group", args=[group.pk]))
@@ -56,7 +62,13 @@ def test_outsider_cannot_read_private_group_feed(client_for, outsider, group, se
 
 
 @pytest.mark.parametrize("who", ["outsider", None])
-def test_outsider_and_anonymous_get_not_found_for_every_content_url(client_for, request, who, group, secret_post):
+def test_outsider_and_anonymous_get_not_found_for_every_content_url(
+    client_for: ClientFor,
+    request: pytest.FixtureRequest,
+    who: str | None,
+    group: Group,
+    secret_post: Post,
+) -> None:
     person = request.getfixturevalue(who) if who else None
     client = client_for(person)
     for url in content_urls(group, secret_post):
@@ -65,7 +77,9 @@ def test_outsider_and_anonymous_get_not_found_for_every_content_url(client_for, 
         assert SECRET not in text(response)
 
 
-def test_outsider_cannot_react_comment_pin_or_mark_here(client_for, outsider, group, secret_post):
+def test_outsider_cannot_react_comment_pin_or_mark_here(
+    client_for: ClientFor, outsider: Member, group: Group, secret_post: Post
+) -> None:
     client = client_for(outsider)
     assert client.post(reverse("community:react", args=[secret_post.pk]), {"kind": "hug"}).status_code == 404
     assert client.post(reverse("community:post", args=[secret_post.pk]), {"body": "hi"}).status_code == 404
@@ -78,7 +92,9 @@ def test_outsider_cannot_react_comment_pin_or_mark_here(client_for, outsider, gr
         actions.do_comment(outsider, secret_post, "hi")
 
 
-def test_unlisted_group_is_not_found_and_never_listed_or_searchable(client_for, outsider, unlisted):
+def test_unlisted_group_is_not_found_and_never_listed_or_searchable(
+    client_for: ClientFor, outsider: Member, unlisted: Group
+) -> None:
     client = client_for(outsider)
     assert client.get(reverse("community:group", args=[unlisted.pk])).status_code == 404
     assert client.post(reverse("community:join", args=[unlisted.pk])).status_code == 404
@@ -87,24 +103,30 @@ def test_unlisted_group_is_not_found_and_never_listed_or_searchable(client_for, 
         assert "Night Owls" not in text(client.get(reverse("community:directory"), params)), params
 
 
-def test_unlisted_group_shows_for_its_own_members(client_for, member, unlisted):
+def test_unlisted_group_shows_for_its_own_members(client_for: ClientFor, member: Member, unlisted: Group) -> None:
     assert "Night Owls" in visible_text(client_for(member).get(reverse("community:directory")))
     assert client_for(member).get(reverse("community:group", args=[unlisted.pk])).status_code == 200
 
 
-def test_feed_and_search_never_include_other_groups_posts(client_for, outsider, group, secret_post):
+def test_feed_and_search_never_include_other_groups_posts(
+    client_for: ClientFor, outsider: Member, group: Group, secret_post: Post
+) -> None:
     assert SECRET not in text(client_for(outsider).get(reverse("community:feed")))
     assert SECRET not in text(client_for(outsider).get(reverse("community:directory"), {"q": "wedding"}))
 
 
-def test_former_member_loses_access_on_leaving(client_for, member, volunteer, group, secret_post):
+def test_former_member_loses_access_on_leaving(
+    client_for: ClientFor, member: Member, volunteer: Member, group: Group, secret_post: Post
+) -> None:
     other = actions.do_create_post(volunteer, group, body="After you left")
     actions.do_leave_group(member, group)
     assert client_for(member).get(reverse("community:post", args=[other.pk])).status_code == 404
     assert "After you left" not in text(client_for(member).get(reverse("community:feed")))
 
 
-def test_staff_see_the_about_page_of_an_unlisted_group_but_not_its_content(client_for, coordinator, unlisted, member):
+def test_staff_see_the_about_page_of_an_unlisted_group_but_not_its_content(
+    client_for: ClientFor, coordinator: Member, unlisted: Group, member: Member
+) -> None:
     post = actions.do_create_post(member, unlisted, body=SECRET)
     page = client_for(coordinator).get(reverse("community:group", args=[unlisted.pk]))
     assert page.status_code == 200 and SECRET not in text(page)
@@ -112,8 +134,8 @@ def test_staff_see_the_about_page_of_an_unlisted_group_but_not_its_content(clien
 
 
 def test_post_events_go_only_to_the_groups_channel_and_carry_no_content(
-    member, group, django_capture_on_commit_callbacks
-):
+    member: Member, group: Group, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     with capture_events() as sent, django_capture_on_commit_callbacks(execute=True):
         post = actions.do_create_post(member, group, body=SECRET)
     assert sent.recipients_of("community.post.created") == {group_channel(group.pk)}
@@ -125,8 +147,12 @@ def test_post_events_go_only_to_the_groups_channel_and_carry_no_content(
 
 
 def test_outsider_receives_no_event_or_notification_from_a_group(
-    outsider, member, volunteer, group, django_capture_on_commit_callbacks
-):
+    outsider: Member,
+    member: Member,
+    volunteer: Member,
+    group: Group,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with capture_events() as sent, django_capture_on_commit_callbacks(execute=True):
         post = actions.do_create_post(member, group, body=f"@Kit @Sam {SECRET}")
         actions.do_comment(volunteer, post, "@Kit thinking of you")
@@ -139,13 +165,17 @@ def test_outsider_receives_no_event_or_notification_from_a_group(
     assert not Notification.objects.filter(member=outsider).exists()
 
 
-def test_export_holds_only_the_members_own_community_data(outsider, member, group, secret_post):
+def test_export_holds_only_the_members_own_community_data(
+    outsider: Member, member: Member, group: Group, secret_post: Post
+) -> None:
     exported = json.dumps(data_rights.export_member(outsider))
     assert SECRET not in exported and "Tuesday Makers" not in exported
     assert SECRET in json.dumps(data_rights.export_member(member))
 
 
-def test_directory_and_about_page_show_no_member_or_post_counts(client_for, outsider, volunteer, group, secret_post):
+def test_directory_and_about_page_show_no_member_or_post_counts(
+    client_for: ClientFor, outsider: Member, volunteer: Member, group: Group, secret_post: Post
+) -> None:
     for body in ("one", "two", "three"):
         actions.do_create_post(volunteer, group, body=body)
     for url in (reverse("community:directory"), reverse("community:group", args=[group.pk])):
@@ -157,7 +187,7 @@ def test_directory_and_about_page_show_no_member_or_post_counts(client_for, outs
 # --- Websockets ---------------------------------------------------------------------------------------
 
 
-def _application():
+def _application() -> Any:
     from channels.auth import AuthMiddlewareStack
 
     from hearth.routing import websocket_urlpatterns
@@ -165,7 +195,7 @@ def _application():
     return AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
 
 
-async def _connect(person, path):
+async def _connect(person: Member, path: str) -> tuple[WebsocketCommunicator, bool, int | None]:
     cookie = await database_sync_to_async(session_cookie)(person)
     communicator = WebsocketCommunicator(_application(), path, headers=[(b"cookie", cookie)])
     connected, code = await communicator.connect()
@@ -174,7 +204,7 @@ async def _connect(person, path):
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_outsider_socket_for_a_group_is_refused(make_member):
+async def test_outsider_socket_for_a_group_is_refused(make_member: MakeMember) -> None:
     from hearth.community.tests.conftest import make_group
 
     host = await database_sync_to_async(make_member)("Sam", "volunteer")
@@ -186,7 +216,9 @@ async def test_outsider_socket_for_a_group_is_refused(make_member):
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_member_socket_gets_the_post_and_outsider_feed_socket_gets_nothing(make_member):
+async def test_member_socket_gets_the_post_and_outsider_feed_socket_gets_nothing(
+    make_member: MakeMember,
+) -> None:
     from hearth.community.tests.conftest import make_group
 
     host = await database_sync_to_async(make_member)("Sam", "volunteer")
@@ -205,7 +237,7 @@ async def test_member_socket_gets_the_post_and_outsider_feed_socket_gets_nothing
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_anonymous_socket_is_refused(db=None):
+async def test_anonymous_socket_is_refused(db: None = None) -> None:
     communicator = WebsocketCommunicator(_application(), "/ws/community/feed/")
     connected, code = await communicator.connect()
     assert not connected and code == 4401

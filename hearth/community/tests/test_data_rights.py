@@ -7,6 +7,7 @@ import io
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from hearth.community import actions
 from hearth.community.models import (
@@ -19,6 +20,7 @@ from hearth.community.models import (
     Reaction,
 )
 from hearth.core.models import Notification
+from hearth.core.testing import ClientFor
 from hearth.members import data_rights
 from hearth.members.models import Member
 
@@ -31,7 +33,7 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
-def test_export_includes_every_kind_of_community_data(member, volunteer, group):
+def test_export_includes_every_kind_of_community_data(member: Member, volunteer: Member, group: Group) -> None:
     actions.do_set_energy(member, "low")
     actions.do_update_community_settings(member, interests="crafts", muted_words="hospital")
     post = actions.do_create_post(member, group, body="Robin's secret scarf", heavy=True, content_note="grief")
@@ -48,7 +50,7 @@ def test_export_includes_every_kind_of_community_data(member, volunteer, group):
     assert exported["groups"][0]["group"] == "Tuesday Makers"
 
 
-def test_deletion_page_says_what_happens_to_community_data(client_for, member):
+def test_deletion_page_says_what_happens_to_community_data(client_for: ClientFor, member: Member) -> None:
     from django.urls import reverse
 
     from hearth.core.testing import visible_text
@@ -58,8 +60,8 @@ def test_deletion_page_says_what_happens_to_community_data(client_for, member):
 
 
 def test_erasure_leaves_no_personal_text_and_keeps_others_replies(
-    member, volunteer, group, django_capture_on_commit_callbacks
-):
+    member: Member, volunteer: Member, group: Group, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     replied = actions.do_create_post(
         member, group, body="Robin's lonely evening", heavy=True, content_note="loneliness"
     )

@@ -7,13 +7,16 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
+from pytest_django import Settings
 
 from hearth.community import actions, photos
-from hearth.community.models import Post
+from hearth.community.models import Group, Post
 from hearth.core.errors import ActionError
-from hearth.core.testing import text
+from hearth.core.testing import ClientFor, ClientResponse, text
+from hearth.members.models import Member
 
 GPS_IFD = 0x8825
 
@@ -29,18 +32,20 @@ def jpeg_with_gps(size: tuple[int, int] = (400, 300)) -> bytes:
     return out.getvalue()
 
 
-def share(client, group, upload, description="A half-finished scarf"):
+def share(
+    client: Client, group: Group, upload: SimpleUploadedFile, description: str = "A half-finished scarf"
+) -> ClientResponse:
     return client.post(
         reverse("community:new_post", args=[group.pk]),
         {"kind": "photo", "photo": upload, "photo_description": description, "body": ""},
     )
 
 
-def test_the_test_photo_really_has_gps_before_upload():
+def test_the_test_photo_really_has_gps_before_upload() -> None:
     assert Image.open(io.BytesIO(jpeg_with_gps())).getexif().get_ifd(GPS_IFD)
 
 
-def test_jpeg_with_gps_exif_comes_out_with_no_exif(client_for, member, group):
+def test_jpeg_with_gps_exif_comes_out_with_no_exif(client_for: ClientFor, member: Member, group: Group) -> None:
     response = share(client_for(member), group, SimpleUploadedFile("scarf.jpg", jpeg_with_gps(), "image/jpeg"))
     assert response.status_code == 302
     post = Post.objects.get(group=group)
@@ -53,7 +58,9 @@ def test_jpeg_with_gps_exif_comes_out_with_no_exif(client_for, member, group):
     assert b"PhoneMaker" not in stored
 
 
-def test_members_get_the_photo_through_the_access_checked_view(client_for, member, volunteer, outsider, group):
+def test_members_get_the_photo_through_the_access_checked_view(
+    client_for: ClientFor, member: Member, volunteer: Member, outsider: Member, group: Group
+) -> None:
     share(client_for(member), group, SimpleUploadedFile("scarf.jpg", jpeg_with_gps(), "image/jpeg"))
     post = Post.objects.get(group=group)
     response = client_for(volunteer).get(reverse("community:photo", args=[post.pk]))
@@ -65,7 +72,7 @@ def test_members_get_the_photo_through_the_access_checked_view(client_for, membe
     assert 'alt="A half-finished scarf"' in page
 
 
-def test_transparent_png_stays_png_without_metadata(member, group):
+def test_transparent_png_stays_png_without_metadata(member: Member, group: Group) -> None:
     image = Image.new("RGBA", (50, 50), (0, 0, 0, 0))
     out = io.BytesIO()
     image.save(out, format="PNG", pnginfo=None)
@@ -75,14 +82,16 @@ def test_transparent_png_stays_png_without_metadata(member, group):
     assert post.photo.endswith(".png")
 
 
-def test_renamed_non_image_is_rejected_with_a_clear_message(client_for, member, group):
+def test_renamed_non_image_is_rejected_with_a_clear_message(
+    client_for: ClientFor, member: Member, group: Group
+) -> None:
     fake = SimpleUploadedFile("holiday.jpg", b"%PDF-1.7 this is really a document", "image/jpeg")
     response = share(client_for(member), group, fake)
     assert "isn't a picture we can open" in text(response)
     assert not Post.objects.exists()
 
 
-def test_unsupported_image_format_is_rejected(client_for, member, group):
+def test_unsupported_image_format_is_rejected(client_for: ClientFor, member: Member, group: Group) -> None:
     out = io.BytesIO()
     Image.new("RGB", (10, 10)).save(out, format="BMP")
     response = share(client_for(member), group, SimpleUploadedFile("pic.jpg", out.getvalue(), "image/jpeg"))
@@ -90,7 +99,9 @@ def test_unsupported_image_format_is_rejected(client_for, member, group):
     assert not Post.objects.exists()
 
 
-def test_decompression_bomb_is_rejected_with_a_clear_message(client_for, member, group):
+def test_decompression_bomb_is_rejected_with_a_clear_message(
+    client_for: ClientFor, member: Member, group: Group
+) -> None:
     # A tiny file that claims to be 20000 x 20000 pixels (400 megapixels) once decoded.
     out = io.BytesIO()
     Image.new("1", (20000, 20000)).save(out, format="PNG")
@@ -100,21 +111,21 @@ def test_decompression_bomb_is_rejected_with_a_clear_message(client_for, member,
     assert not Post.objects.exists()
 
 
-def test_picture_just_over_our_pixel_limit_is_rejected(member, group, settings):
+def test_picture_just_over_our_pixel_limit_is_rejected(member: Member, group: Group, settings: Settings) -> None:
     out = io.BytesIO()
     Image.new("1", (8000, 5001)).save(out, format="PNG")  # 40.008 megapixels
     with pytest.raises(ActionError, match="too many pixels"):
         photos.check_photo(SimpleUploadedFile("big.png", out.getvalue()))
 
 
-def test_oversize_file_is_rejected_with_a_clear_message(client_for, member, group):
+def test_oversize_file_is_rejected_with_a_clear_message(client_for: ClientFor, member: Member, group: Group) -> None:
     big = SimpleUploadedFile("huge.jpg", jpeg_with_gps() + b"\0" * (photos.MAX_BYTES + 1), "image/jpeg")
     response = share(client_for(member), group, big)
     assert "too big (the limit is 8 MB)" in text(response)
     assert not Post.objects.exists()
 
 
-def test_photo_needs_a_description(client_for, member, group):
+def test_photo_needs_a_description(client_for: ClientFor, member: Member, group: Group) -> None:
     response = share(
         client_for(member), group, SimpleUploadedFile("a.jpg", jpeg_with_gps(), "image/jpeg"), description=""
     )
@@ -122,7 +133,7 @@ def test_photo_needs_a_description(client_for, member, group):
     assert not Post.objects.exists()
 
 
-def test_large_photos_are_scaled_down(member, group):
+def test_large_photos_are_scaled_down(member: Member, group: Group) -> None:
     post = actions.do_create_post(
         member,
         group,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from hearth.community import actions
-from hearth.community.models import Comment, Post, Reaction
+from hearth.community.models import Comment, Group, Post, Reaction
 from hearth.community.tests.conftest import make_group
+from hearth.core.testing import ClientFor
+from hearth.members.models import Member
 
 # Feed: session, member, roles, profile, memberships, the page's post ids, posts, comments, my reactions, reactions on my posts,
 # "coming up" (the member's groups, their drop-ins, their gatherings) and the header's counts (one query).
@@ -19,7 +22,7 @@ FEED_QUERIES = 14
 GROUP_QUERIES = 20
 
 
-def add_posts(group, people, count):
+def add_posts(group: Group, people: list[Member], count: int) -> None:
     for i in range(count):
         author = people[i % len(people)]
         post = Post.objects.create(group=group, author=author, body=f"post {i}", heavy=i % 4 == 0, content_note="x")
@@ -28,7 +31,14 @@ def add_posts(group, people, count):
 
 
 @pytest.mark.parametrize("posts", [5, 30])
-def test_feed_queries_do_not_grow_with_posts(client_for, member, volunteer, group, django_assert_num_queries, posts):
+def test_feed_queries_do_not_grow_with_posts(
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    group: Group,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    posts: int,
+) -> None:
     other = make_group(volunteer, "Co-op Gamers")
     actions.do_join_group(member, other)
     actions.do_update_community_settings(member, interests="", muted_words="post 3")
@@ -42,8 +52,13 @@ def test_feed_queries_do_not_grow_with_posts(client_for, member, volunteer, grou
 
 @pytest.mark.parametrize("posts", [5, 30])
 def test_group_page_queries_do_not_grow_with_posts(
-    client_for, member, volunteer, group, django_assert_num_queries, posts
-):
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    group: Group,
+    django_assert_num_queries: DjangoAssertNumQueries,
+    posts: int,
+) -> None:
     add_posts(group, [member, volunteer], posts)
     first = Post.objects.filter(group=group).earliest("pk")
     actions.do_pin_post(volunteer, first)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pyrage
 import pytest
@@ -17,6 +18,7 @@ from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
 from pyrage import x25519
+from pytest_django import Settings
 
 from hearth.core import backup
 from hearth.core.crypto import derive_development_key, encrypt_json, key_fingerprints
@@ -30,7 +32,7 @@ ANSWERS = {"how_today": ["struggling"], "anything_else": "Money worries and not 
 
 
 @pytest.fixture
-def backup_key(settings):
+def backup_key(settings: Settings) -> str:
     identity, _ = backup.new_key()
     settings.HEARTH_BACKUP_KEY = identity
     settings.HEARTH_BACKUP_RECIPIENT = ""
@@ -38,7 +40,7 @@ def backup_key(settings):
 
 
 @pytest.fixture
-def media(settings, tmp_path) -> Path:
+def media(settings: Settings, tmp_path: Path) -> Path:
     root: Path = tmp_path / "media"
     (root / "community" / "photos").mkdir(parents=True)
     (root / "community" / "photos" / "scarf.jpg").write_bytes(b"\xff\xd8 a photo of a half-finished scarf")
@@ -51,7 +53,7 @@ def media(settings, tmp_path) -> Path:
 
 
 @pytest.fixture
-def robins_answers(member) -> Assessment:
+def robins_answers(member: Member) -> Assessment:
     return Assessment.objects.create(
         member=member, version=publish_default_version(), answers_encrypted=encrypt_json(ANSWERS), paths="peer"
     )
@@ -69,7 +71,9 @@ def make_backup(tmp_path: Path) -> Path:
     return output
 
 
-def test_backup_wipe_restore_and_the_encrypted_answers_still_decrypt(backup_key, media, robins_answers, tmp_path):
+def test_backup_wipe_restore_and_the_encrypted_answers_still_decrypt(
+    backup_key: str, media: Path, robins_answers: Assessment, tmp_path: Path
+) -> None:
     archive = make_backup(tmp_path)
     assert archive.read_bytes().startswith(b"age-encryption.org/v1\n")  # the standard age format
     assert b"Money worries" not in archive.read_bytes() and b"robin@example.org" not in archive.read_bytes()
@@ -86,7 +90,9 @@ def test_backup_wipe_restore_and_the_encrypted_answers_still_decrypt(backup_key,
     assert (media / "community" / "photos" / "scarf.jpg").read_bytes() == b"\xff\xd8 a photo of a half-finished scarf"
 
 
-def test_check_only_opens_and_checks_and_changes_nothing(backup_key, media, robins_answers, tmp_path):
+def test_check_only_opens_and_checks_and_changes_nothing(
+    backup_key: str, media: Path, robins_answers: Assessment, tmp_path: Path
+) -> None:
     archive = make_backup(tmp_path)
     Member.objects.create_user("new@example.org", "a-long-test-password-42", display_name="Newcomer")
     out = run("restore", str(archive), "--check")
@@ -95,8 +101,8 @@ def test_check_only_opens_and_checks_and_changes_nothing(backup_key, media, robi
 
 
 def test_restore_refuses_when_the_field_key_cant_read_the_answers(
-    backup_key, media, robins_answers, tmp_path, settings
-):
+    backup_key: str, media: Path, robins_answers: Assessment, tmp_path: Path, settings: Settings
+) -> None:
     archive = make_backup(tmp_path)
     made_with = key_fingerprints()[0]
     Member.objects.create_user("new@example.org", "a-long-test-password-42", display_name="Newcomer")
@@ -111,8 +117,10 @@ def test_restore_refuses_when_the_field_key_cant_read_the_answers(
     assert "Checked:" in run("restore", str(archive), "--check")
 
 
-def test_restore_refuses_an_archive_whose_database_is_empty(backup_key, media, tmp_path, monkeypatch, member):
-    def empty(folder):
+def test_restore_refuses_an_archive_whose_database_is_empty(
+    backup_key: str, media: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, member: Member
+) -> None:
+    def empty(folder: Path) -> str:
         if connection.vendor == "sqlite":
             sqlite3.connect(folder / backup.SQLITE_FILE).close()
             return backup.SQLITE_FILE
@@ -126,7 +134,9 @@ def test_restore_refuses_an_archive_whose_database_is_empty(backup_key, media, t
     assert Member.objects.filter(pk=member.pk).exists()
 
 
-def test_restore_refuses_a_backup_from_a_newer_hearth(backup_key, media, tmp_path, monkeypatch, member):
+def test_restore_refuses_a_backup_from_a_newer_hearth(
+    backup_key: str, media: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, member: Member
+) -> None:
     applied = backup._applied_migrations
     monkeypatch.setattr(backup, "_applied_migrations", lambda: {**applied(), "core": ["0999_from_the_future"]})
     archive = make_backup(tmp_path)
@@ -135,10 +145,12 @@ def test_restore_refuses_a_backup_from_a_newer_hearth(backup_key, media, tmp_pat
     assert Member.objects.filter(pk=member.pk).exists()
 
 
-def test_restore_refuses_a_backup_of_another_kind_of_database(backup_key, media, tmp_path, monkeypatch, member):
+def test_restore_refuses_a_backup_of_another_kind_of_database(
+    backup_key: str, media: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, member: Member
+) -> None:
     real = backup._manifest
 
-    def other_vendor(*args):
+    def other_vendor(*args: int) -> dict[str, Any]:
         manifest = real(*args)
         manifest["database"]["vendor"] = "oracle"
         return manifest
@@ -149,7 +161,9 @@ def test_restore_refuses_a_backup_of_another_kind_of_database(backup_key, media,
         run("restore", str(archive), "--yes")
 
 
-def test_restore_refuses_with_the_wrong_backup_key_or_a_damaged_file(backup_key, media, tmp_path, settings):
+def test_restore_refuses_with_the_wrong_backup_key_or_a_damaged_file(
+    backup_key: str, media: Path, tmp_path: Path, settings: Settings
+) -> None:
     archive = make_backup(tmp_path)
     settings.HEARTH_BACKUP_KEY, _ = backup.new_key()
     with pytest.raises(CommandError, match="can't be opened with HEARTH_BACKUP_KEY"):
@@ -161,7 +175,7 @@ def test_restore_refuses_with_the_wrong_backup_key_or_a_damaged_file(backup_key,
         run("restore", str(damaged), "--check")
 
 
-def test_the_server_can_write_backups_it_cannot_read(media, tmp_path, settings):
+def test_the_server_can_write_backups_it_cannot_read(media: Path, tmp_path: Path, settings: Settings) -> None:
     identity = x25519.Identity.generate()
     settings.HEARTH_BACKUP_KEY = ""
     settings.HEARTH_BACKUP_RECIPIENT = str(identity.to_public())
@@ -171,7 +185,7 @@ def test_the_server_can_write_backups_it_cannot_read(media, tmp_path, settings):
     assert pyrage.decrypt(archive.read_bytes(), [identity])[:2] == b"\x1f\x8b"  # opens with the kept key: a gzip'd tar
 
 
-def test_no_key_no_backup(settings, tmp_path):
+def test_no_key_no_backup(settings: Settings, tmp_path: Path) -> None:
     settings.HEARTH_BACKUP_KEY = settings.HEARTH_BACKUP_RECIPIENT = ""
     with pytest.raises(CommandError, match="hearth backup --new-key"):
         run("backup", "--output", str(tmp_path))

@@ -9,13 +9,13 @@ from django.core.management import call_command
 from hearth.core.tests.test_settings import load_settings, run_hearth
 
 
-def test_demo_accounts_prints_the_port_it_was_given(db):
+def test_demo_accounts_prints_the_port_it_was_given(db: None) -> None:
     out = io.StringIO()
     call_command("demo_accounts", port=8123, stdout=out)
     assert "is at http://127.0.0.1:8123" in out.getvalue()
 
 
-def test_one_port_setting_for_serve_demo_accounts_and_links():
+def test_one_port_setting_for_serve_demo_accounts_and_links() -> None:
     code = (
         "import django; django.setup(); from django.conf import settings;"
         "from hearth.core.management.commands.serve import Command;"
@@ -27,6 +27,6 @@ def test_one_port_setting_for_serve_demo_accounts_and_links():
     assert result.stdout.split() == ["http://127.0.0.1:8765", "8765"]
 
 
-def test_a_bad_log_format_fails_loudly():
+def test_a_bad_log_format_fails_loudly() -> None:
     result = load_settings(HEARTH_LOG_FORMAT="xml")
     assert result.returncode != 0 and "HEARTH_LOG_FORMAT" in result.stderr

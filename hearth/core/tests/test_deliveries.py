@@ -11,28 +11,32 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from pytest_django import Settings
+from time_machine import TimeMachineFixture
 
 from hearth.core import deliveries
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery, DeliveryAttempt
 from hearth.core.testing import FakeSMTPServer, run_deliveries
-from hearth.members.models import Invitation
+from hearth.members.models import Invitation, Member
 
 
 @pytest.fixture
-def clock(time_machine):
+def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
     time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
     return time_machine
 
 
-def invitation_email(to, about=None):
-    return deliveries.send_email(to, "members/email/already_member", {}, kind="members.already_member", about=about)
+def invitation_email(to: Member | str, about: models.Model | None = None) -> Delivery:
+    delivery = deliveries.send_email(to, "members/email/already_member", {}, kind="members.already_member", about=about)
+    assert delivery is not None  # there is an address to send to
+    return delivery
 
 
-def test_a_delivery_exists_exactly_when_the_change_does(member, clock):
+def test_a_delivery_exists_exactly_when_the_change_does(member: Member, clock: TimeMachineFixture) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
         invitation_email(member)
         raise RuntimeError("the action failed after asking for the email")
@@ -43,7 +47,7 @@ def test_a_delivery_exists_exactly_when_the_change_does(member, clock):
     assert mail.outbox == []  # nothing is sent in the request
 
 
-def test_live_deliveries_go_on_their_own_fast_lane_with_their_id(member, clock):
+def test_live_deliveries_go_on_their_own_fast_lane_with_their_id(member: Member, clock: TimeMachineFixture) -> None:
     delivery = deliveries.send_live(member, {"kind": "safety.alert", "alert": 1})
     assert DBTaskResult.objects.get().queue_name == "live"
     with capture_events() as events:
@@ -53,7 +57,9 @@ def test_live_deliveries_go_on_their_own_fast_lane_with_their_id(member, clock):
     assert delivery.state == Delivery.State.SENT  # handed over; a screen hasn't said so yet
 
 
-def test_email_reaches_a_real_smtp_server_and_is_recorded(member, smtp, clock):
+def test_email_reaches_a_real_smtp_server_and_is_recorded(
+    member: Member, smtp: FakeSMTPServer, clock: TimeMachineFixture
+) -> None:
     delivery = invitation_email(member)
     assert run_deliveries() == 1
     assert [to for to, _ in smtp.messages] == [[member.email]]
@@ -63,7 +69,9 @@ def test_email_reaches_a_real_smtp_server_and_is_recorded(member, smtp, clock):
     assert [a.outcome for a in delivery.attempt_log.all()] == ["delivered"]
 
 
-def test_a_refusing_mail_server_is_retried_with_backoff_then_given_up(member, smtp_down, clock):
+def test_a_refusing_mail_server_is_retried_with_backoff_then_given_up(
+    member: Member, smtp_down: None, clock: TimeMachineFixture
+) -> None:
     delivery = invitation_email(member)
     run_deliveries()
     delivery.refresh_from_db()
@@ -81,7 +89,9 @@ def test_a_refusing_mail_server_is_retried_with_backoff_then_given_up(member, sm
     assert DBTaskResult.objects.filter(queue_name="deliveries").count() == tries
 
 
-def test_the_mail_server_coming_back_delivers_on_the_next_try(member, settings, clock):
+def test_the_mail_server_coming_back_delivers_on_the_next_try(
+    member: Member, settings: Settings, clock: TimeMachineFixture
+) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = "127.0.0.1", False, 5
     with FakeSMTPServer() as server:
@@ -96,7 +106,7 @@ def test_the_mail_server_coming_back_delivers_on_the_next_try(member, settings, 
     assert [a.outcome for a in delivery.attempt_log.all()] == ["failed", "delivered"]
 
 
-def test_one_failing_channel_never_holds_up_another(member, smtp_down, clock):
+def test_one_failing_channel_never_holds_up_another(member: Member, smtp_down: None, clock: TimeMachineFixture) -> None:
     email = invitation_email(member)
     live = deliveries.send_live(member, {"kind": "safety.alert", "alert": 1})
     run_deliveries()
@@ -105,13 +115,16 @@ def test_one_failing_channel_never_holds_up_another(member, smtp_down, clock):
     assert email.state == Delivery.State.PENDING and live.state == Delivery.State.SENT
 
 
-def test_emails_are_rendered_when_sent_from_references_not_copies(member, coordinator, clock):
+def test_emails_are_rendered_when_sent_from_references_not_copies(
+    member: Member, coordinator: Member, clock: TimeMachineFixture
+) -> None:
     invitation = Invitation.objects.create(
         token="t", created_by=coordinator, note="for Dana", expires_at=timezone.now() + timedelta(days=1)
     )
     delivery = deliveries.send_email(
         member, "members/email/already_member", {"invitation": invitation}, about=invitation
     )
+    assert delivery is not None
     assert delivery.payload["context"] == {"invitation": {"$model": "members.invitation", "pk": invitation.pk}}
     invitation.delete()  # e.g. its author erased their account before the email went
     run_deliveries()
@@ -121,7 +134,7 @@ def test_emails_are_rendered_when_sent_from_references_not_copies(member, coordi
         deliveries.send_email(member, "members/email/already_member", {"thing": object()})
 
 
-def test_cancel_stops_what_has_not_gone(member, coordinator, clock):
+def test_cancel_stops_what_has_not_gone(member: Member, coordinator: Member, clock: TimeMachineFixture) -> None:
     invitation = Invitation.objects.create(token="t", created_by=coordinator, expires_at=timezone.now())
     invitation_email(member, about=invitation)
     assert deliveries.cancel(invitation) == 1
@@ -129,7 +142,9 @@ def test_cancel_stops_what_has_not_gone(member, coordinator, clock):
     assert DeliveryAttempt.objects.get().outcome == "cancelled"
 
 
-def test_screens_say_they_showed_a_live_delivery_and_only_the_recipients_count(member, outsider, clock):
+def test_screens_say_they_showed_a_live_delivery_and_only_the_recipients_count(
+    member: Member, outsider: Member, clock: TimeMachineFixture
+) -> None:
     delivery = deliveries.send_live(member, {"kind": "safety.alert", "alert": 1}, about=member)
     run_deliveries()
     assert not deliveries.record_screen(delivery.pk, outsider, "screen-x")
@@ -142,7 +157,7 @@ def test_screens_say_they_showed_a_live_delivery_and_only_the_recipients_count(m
     assert live.sentence() == "live to 2 screens, first seen by Robin 20:00:00"
 
 
-def test_the_summary_says_what_failed_and_why(member, smtp_down, clock):
+def test_the_summary_says_what_failed_and_why(member: Member, smtp_down: None, clock: TimeMachineFixture) -> None:
     invitation_email(member, about=member)
     run_deliveries()
     clock.shift(timedelta(seconds=16))
@@ -151,7 +166,7 @@ def test_the_summary_says_what_failed_and_why(member, smtp_down, clock):
     assert email.sentence() == "1 waiting to be sent; email failed 2 times: connection refused"
 
 
-def test_the_sweeper_picks_up_what_a_crashed_worker_left(member, clock):
+def test_the_sweeper_picks_up_what_a_crashed_worker_left(member: Member, clock: TimeMachineFixture) -> None:
     delivery = invitation_email(member)
     Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.SENDING, claimed_at=timezone.now())
     assert deliveries.resume() == 0  # still being sent, as far as anyone knows
@@ -164,7 +179,9 @@ def test_the_sweeper_picks_up_what_a_crashed_worker_left(member, clock):
 # connection between tasks, which closes one left inside a test's transaction (PostgreSQL): so this test commits
 # for real, and its rows are flushed afterwards rather than rolled back.
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_works_one_lane_without_waiting_on_another(member, smtp_down, clock):
+def test_the_worker_works_one_lane_without_waiting_on_another(
+    member: Member, smtp_down: None, clock: TimeMachineFixture
+) -> None:
     email = invitation_email(member)
     live = deliveries.send_live(member, {"kind": "safety.alert", "alert": 1})
     call_command("worker", "--batch", "--lanes", "live", "--no-scheduler", verbosity=0)

@@ -81,13 +81,13 @@ def upward_imports(sources: list[tuple[str, str]]) -> list[str]:
     return problems
 
 
-def test_every_app_is_in_one_layer():
+def test_every_app_is_in_one_layer() -> None:
     apps = {p.name for p in ROOT.iterdir() if (p / "apps.py").exists()}
     layered = [app for layer in LAYERS for app in layer]
     assert sorted(layered) == sorted(apps), "add the new app to LAYERS (and to docs/architecture.md)"
 
 
-def test_no_app_imports_one_above_it_or_beside_it():
+def test_no_app_imports_one_above_it_or_beside_it() -> None:
     problems = upward_imports(_sources())
     assert not problems, (
         "A lower app imports a higher one. Announce it instead: a signal the higher app receives "
@@ -96,7 +96,7 @@ def test_no_app_imports_one_above_it_or_beside_it():
     )
 
 
-def test_the_check_catches_an_import_inside_a_function_too():
+def test_the_check_catches_an_import_inside_a_function_too() -> None:
     lazy = "def f():\n    from hearth.care.actions import add_care_item\n"
     assert upward_imports([("safety/alerts.py", lazy)]) == [
         "hearth/safety/alerts.py:2 imports hearth.care.actions (safety is below care)"

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
 
 
-def test_check_deploy_is_clean_in_production_mode():
+def test_check_deploy_is_clean_in_production_mode() -> None:
     code = "from django.core.management import execute_from_command_line as run; run(['hearth', 'check', '--deploy', '--fail-level', 'WARNING'])"
     result = run_hearth(
         code,
@@ -34,14 +34,14 @@ def _without(text: str, *patterns: str) -> list[str]:
     return [line for line in lines if not any(re.search(p, line) for p in patterns)]
 
 
-def test_the_compose_proxy_is_the_tested_proxy_with_other_upstreams_and_certificates():
+def test_the_compose_proxy_is_the_tested_proxy_with_other_upstreams_and_certificates() -> None:
     differ = (r"^\s*server (127\.0\.0\.1|web\d):", r"ssl_certificate")
     tested = _without((DEPLOY / "nginx" / "hearth.conf").read_text(), *differ)
     compose = _without((DEPLOY / "nginx" / "compose.conf").read_text(), *differ)
     assert compose == tested
 
 
-def test_every_variable_in_the_deploy_examples_is_documented():
+def test_every_variable_in_the_deploy_examples_is_documented() -> None:
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     for example in ("systemd/hearth.env.example", "compose.env.example"):
         found = re.findall(r"^([A-Z][A-Z0-9_]+)=", (DEPLOY / example).read_text(), re.M)

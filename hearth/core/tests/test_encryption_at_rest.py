@@ -9,18 +9,20 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet
 from django.db import connection
+from pytest_django import Settings
 
 from hearth.availability.models import TalkRequest
 from hearth.chat.models import Message, Room, RoomKind
 from hearth.core import crypto
 from hearth.core.tasks import reencrypt_with_the_newest_key
+from hearth.core.testing import MakeMember
 from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert
 
 MARK = "Zephyrine"  # a word no demo row holds
 
 
-def _write_private_words(member: Member) -> dict[str, object]:
+def _write_private_words(member: Member) -> dict[str, Message | TalkRequest | CrisisAlert]:
     member.phone, member.contact_notes = "07700 900555", f"Evenings, ask for {MARK} contact"
     member.save()
     room = Room.objects.create(kind=RoomKind.CONVERSATION, title="Robin and Sam")
@@ -37,7 +39,7 @@ def _database_bytes() -> bytes:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's file")
-def test_private_words_are_not_in_the_database_file(make_member):
+def test_private_words_are_not_in_the_database_file(make_member: MakeMember) -> None:
     member = make_member(f"Robin {MARK}name")
     rows = _write_private_words(member)
     raw = _database_bytes()
@@ -47,10 +49,10 @@ def test_private_words_are_not_in_the_database_file(make_member):
     # And everyone who may read them still reads them as written.
     member.refresh_from_db()
     assert (member.phone, member.contact_notes) == ("07700 900555", f"Evenings, ask for {MARK} contact")
-    assert Message.objects.get(pk=rows["message"].pk).body == f"{MARK} I feel unsafe"  # type: ignore[attr-defined]
-    talk = TalkRequest.objects.get(pk=rows["talk"].pk)  # type: ignore[attr-defined]
+    assert Message.objects.get(pk=rows["message"].pk).body == f"{MARK} I feel unsafe"
+    talk = TalkRequest.objects.get(pk=rows["talk"].pk)
     assert (talk.message, talk.phone_for_callback) == (f"{MARK} talk-now words", "07700900556")
-    assert CrisisAlert.objects.get(pk=rows["alert"].pk).summary == f"Triage: “{MARK} alert words”"  # type: ignore[attr-defined]
+    assert CrisisAlert.objects.get(pk=rows["alert"].pk).summary == f"Triage: “{MARK} alert words”"
 
 
 def _stored(table: str, column: str, pk: int) -> str:
@@ -59,25 +61,25 @@ def _stored(table: str, column: str, pk: int) -> str:
         return str(cursor.fetchone()[0])
 
 
-def test_a_new_key_re_encrypts_everything_in_the_background(make_member, settings):
+def test_a_new_key_re_encrypts_everything_in_the_background(make_member: MakeMember, settings: Settings) -> None:
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.HEARTH_FIELD_KEY = old
     member = make_member("Robin")
     rows = _write_private_words(member)
-    before = _stored("chat_message", "body", rows["message"].pk)  # type: ignore[attr-defined]
+    before = _stored("chat_message", "body", rows["message"].pk)
 
     settings.HEARTH_FIELD_KEY = f"{new},{old}"  # the operator puts the new key in front
     assert reencrypt_with_the_newest_key.call() > 0
     assert reencrypt_with_the_newest_key.call() == 0  # once per key
 
     settings.HEARTH_FIELD_KEY = new  # ... and can drop the old one: everything still reads
-    assert _stored("chat_message", "body", rows["message"].pk) != before  # type: ignore[attr-defined]
-    assert Message.objects.get(pk=rows["message"].pk).body == f"{MARK} I feel unsafe"  # type: ignore[attr-defined]
+    assert _stored("chat_message", "body", rows["message"].pk) != before
+    assert Message.objects.get(pk=rows["message"].pk).body == f"{MARK} I feel unsafe"
     assert Member.objects.get(pk=member.pk).phone == "07700 900555"
-    assert CrisisAlert.objects.get(pk=rows["alert"].pk).summary.startswith("Triage")  # type: ignore[attr-defined]
+    assert CrisisAlert.objects.get(pk=rows["alert"].pk).summary.startswith("Triage")
 
 
-def test_words_written_before_encryption_are_sealed_and_still_read(member):
+def test_words_written_before_encryption_are_sealed_and_still_read(member: Member) -> None:
     with connection.cursor() as cursor:  # as a row from before the migration
         cursor.execute("UPDATE members_member SET phone = %s WHERE id = %s", ["07700 900777", member.pk])
     assert Member.objects.get(pk=member.pk).phone == "07700 900777"

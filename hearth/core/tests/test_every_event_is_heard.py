@@ -49,13 +49,13 @@ def heard_kinds() -> set[str]:
     return heard
 
 
-def test_the_scan_finds_the_events_we_know_about():
+def test_the_scan_finds_the_events_we_know_about() -> None:
     sent = sent_kinds()
     assert {"chat.message", "chat.message.changed", "community.post.created", "safety.alert"} <= set(sent)
     assert {"chat.message", "safety.alert"} <= heard_kinds()
 
 
-def test_every_event_the_server_sends_has_a_listener():
+def test_every_event_the_server_sends_has_a_listener() -> None:
     unheard = {kind: where for kind, where in sent_kinds().items() if kind not in heard_kinds()}
     assert not unheard, "sent, but no page listens:\n" + "\n".join(
         f"{k} (from {w})" for k, w in sorted(unheard.items())

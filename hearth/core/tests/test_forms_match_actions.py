@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django import forms as django_forms
+
 import hearth
 from hearth.availability.actions import PROFILE_FIELDS
 from hearth.community.actions import GROUP_FIELDS
@@ -42,21 +44,24 @@ FOLDED: dict[str, set[str]] = {
 }
 
 
-def _form_variables(function: ast.FunctionDef, namespace: dict[str, Any]) -> dict[str, type]:
+type FormClass = type[django_forms.Form | django_forms.ModelForm[Any]]
+
+
+def _form_variables(function: ast.FunctionDef, namespace: dict[str, Any]) -> dict[str, FormClass]:
     """``{variable: form class}`` for ``x = SomeForm(...)`` (also ``... if ... else None``) in a view."""
-    found: dict[str, type] = {}
+    found: dict[str, FormClass] = {}
     for node in ast.walk(function):
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
         value = node.value.body if isinstance(node.value, ast.IfExp) else node.value
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
             made = namespace.get(value.func.id)
-            if isinstance(made, type) and hasattr(made, "base_fields"):
+            if isinstance(made, type) and issubclass(made, (django_forms.Form, django_forms.ModelForm)):
                 found[node.targets[0].id] = made
     return found
 
 
-def _cleaned_of(node: ast.expr, forms: dict[str, type]) -> str | None:
+def _cleaned_of(node: ast.expr, forms: dict[str, FormClass]) -> str | None:
     """The form variable when ``node`` is ``<form>.cleaned_data``."""
     if (
         isinstance(node, ast.Attribute)
@@ -121,7 +126,7 @@ def drift_in(source: str, namespace: dict[str, Any], filename: str) -> list[str]
                 variable = _cleaned_of(node.value, forms) or (
                     aliases.get(node.value.id) if isinstance(node.value, ast.Name) else None
                 )
-                if variable and node.slice.value not in forms[variable].base_fields:  # type: ignore[attr-defined]
+                if variable and node.slice.value not in forms[variable].base_fields:
                     problems.append(f"{where}: {forms[variable].__name__} has no field {node.slice.value!r}")
             if not isinstance(node, ast.Call):
                 continue
@@ -130,7 +135,7 @@ def drift_in(source: str, namespace: dict[str, Any], filename: str) -> list[str]
             action = _callee(node, namespace) if variable else None
             if variable is None or action is None:
                 continue
-            fields = set(forms[variable].base_fields) - FOLDED.get(forms[variable].__name__, set())  # type: ignore[attr-defined]
+            fields = set(forms[variable].base_fields) - FOLDED.get(forms[variable].__name__, set())
             popped = {  # cleaned_data.pop("date") passed on its own
                 str(n.args[0].value)
                 for n in ast.walk(node)

@@ -41,6 +41,7 @@ from django.http import HttpResponseForbidden, HttpResponseNotFound
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from time_machine import TimeMachineFixture
 
 from hearth.core.tests.test_reachable import NOW, _candidates
 from hearth.members.models import Member
@@ -190,8 +191,8 @@ def _reads(callback: Any) -> tuple[set[str], set[str], bool]:
         (get_names if where == "GET" else post_names).add(name)
     for word in set(re.findall(r"\b([A-Z]\w*Form)\(", source)):
         form = getattr(module, word, None)
-        if isinstance(form, type) and issubclass(form, django_forms.BaseForm):
-            post_names |= set(form.base_fields)  # type: ignore[attr-defined]  # set by the form metaclass
+        if isinstance(form, type) and issubclass(form, (django_forms.Form, django_forms.ModelForm)):
+            post_names |= set(form.base_fields)
     return get_names, post_names, "request.body" in source
 
 
@@ -377,7 +378,7 @@ pytestmark = pytest.mark.usefixtures("demo_organisation")  # seeded once for thi
 
 
 @pytest.fixture
-def demo(db: None, time_machine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def demo(db: None, time_machine: TimeMachineFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     time_machine.move_to(NOW, tick=False)
     # Thousands of refusals: only their status matters here (the pages are tested in test_navigation.py).
     monkeypatch.setattr("hearth.urls.handler403", lambda request, exception=None: HttpResponseForbidden())

@@ -17,7 +17,8 @@ from channels.db import database_sync_to_async
 from hearth.chat import actions as chat_actions
 from hearth.community.models import Membership
 from hearth.community.tests.conftest import make_group
-from hearth.core.testing import sockets
+from hearth.core.testing import MakeMember, sockets
+from hearth.members.models import Member
 from hearth.routing import websocket_urlpatterns
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -79,7 +80,9 @@ async def _still_running(live: Any, frame: str | bytes) -> list[dict[str, Any]]:
     return answers
 
 
-async def test_no_malformed_frame_crashes_a_socket(make_member, member, volunteer, peer_worker, coordinator):
+async def test_no_malformed_frame_crashes_a_socket(
+    make_member: MakeMember, member: Member, volunteer: Member, peer_worker: Member, coordinator: Member
+) -> None:
     def world() -> dict[str, int]:
         group = make_group(volunteer)
         Membership.objects.create(group=group, member=member)

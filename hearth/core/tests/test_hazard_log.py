@@ -45,7 +45,7 @@ def control_rows() -> list[tuple[str, str]]:
     return rows
 
 
-def test_every_file_function_and_test_named_in_the_hazard_log_exists():
+def test_every_file_function_and_test_named_in_the_hazard_log_exists() -> None:
     references = REFERENCE.findall(LOG.read_text())
     assert len(references) > 50
     missing = []
@@ -58,7 +58,7 @@ def test_every_file_function_and_test_named_in_the_hazard_log_exists():
     assert not missing, f"the hazard log names things that don't exist: {missing}"
 
 
-def test_every_control_names_its_code_and_its_test_or_says_it_is_in_progress():
+def test_every_control_names_its_code_and_its_test_or_says_it_is_in_progress() -> None:
     rows = control_rows()
     hazards = {hazard for hazard, _ in rows}
     assert hazards == {f"H{n}" for n in range(1, len(hazards) + 1)}
@@ -71,7 +71,7 @@ def test_every_control_names_its_code_and_its_test_or_says_it_is_in_progress():
         assert tests and code, f"{hazard}: a control without its code and a test: {row}"
 
 
-def test_each_hazard_has_at_least_one_proven_control():
+def test_each_hazard_has_at_least_one_proven_control() -> None:
     proven = {hazard for hazard, row in control_rows() if "/tests/" in row}
     summary = set(re.findall(r"^\| (H\d+) \|", LOG.read_text(), re.M))
     assert summary and summary == proven

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.tasks import task
+from django.test import Client
 
-from hearth.core.logs import JsonFormatter, TextFormatter, log_event, logging_config
+from hearth.core.logs import FieldValue, JsonFormatter, TextFormatter, log_event, logging_config
 from hearth.core.management.commands.worker import Command as WorkerCommand
 from hearth.core.testing import run_queued_tasks
 
@@ -42,7 +43,7 @@ def console() -> Iterator[io.StringIO]:
         handler.setStream(previous)
 
 
-def record_for(event: str, **fields: object) -> logging.LogRecord:
+def record_for(event: str, **fields: FieldValue) -> logging.LogRecord:
     captured: list[logging.LogRecord] = []
 
     class Keep(logging.Handler):
@@ -53,32 +54,32 @@ def record_for(event: str, **fields: object) -> logging.LogRecord:
     keep = Keep()
     logger.addHandler(keep)
     try:
-        log_event(event, **fields)  # type: ignore[arg-type]
+        log_event(event, level=logging.INFO, exc_info=None, **fields)
     finally:
         logger.removeHandler(keep)
     return captured[0]
 
 
-def test_text_lines_read_as_event_then_fields():
+def test_text_lines_read_as_event_then_fields() -> None:
     record = record_for("alert.raised", alert=4, member=12, origin="message", nobody_on_duty=True, note="two words")
     line = TextFormatter().format(record)
     assert line.endswith('alert.raised alert=4 member=12 origin=message nobody_on_duty=yes note="two words"')
 
 
-def test_json_lines_are_one_object_with_the_fields():
+def test_json_lines_are_one_object_with_the_fields() -> None:
     record = record_for("delivery.attempt", channel="email", outcome="sent", ms=8)
     data = json.loads(JsonFormatter().format(record))
     assert data["event"] == "delivery.attempt" and data["outcome"] == "sent" and data["ms"] == 8
     assert data["level"] == "info" and data["time"].endswith("+00:00")
 
 
-def test_json_format_is_chosen_by_configuration():
+def test_json_format_is_chosen_by_configuration() -> None:
     config = logging_config(fmt="json", level="INFO", task_level="INFO")
     assert config["handlers"]["console"]["formatter"] == "json"
     assert logging_config(fmt="text", level="INFO", task_level="INFO")["handlers"]["console"]["formatter"] == "text"
 
 
-def test_a_request_is_one_line_with_its_route_not_its_tokens(client, console, db):
+def test_a_request_is_one_line_with_its_route_not_its_tokens(client: Client, console: io.StringIO, db: None) -> None:
     client.get("/join/a-secret-invitation-token/?email=robin@example.org")
     lines = console.getvalue().splitlines()
     assert len(lines) == 1, lines
@@ -86,17 +87,17 @@ def test_a_request_is_one_line_with_its_route_not_its_tokens(client, console, db
     assert "secret" not in lines[0] and "robin" not in lines[0]
 
 
-def test_the_home_page_is_logged_as_slash(client, console, db):
+def test_the_home_page_is_logged_as_slash(client: Client, console: io.StringIO, db: None) -> None:
     client.get("/")
     assert "request method=GET path=/ status=200" in console.getvalue()
 
 
-def test_health_probes_stay_out_of_the_console_unless_they_fail(client, console, db):
+def test_health_probes_stay_out_of_the_console_unless_they_fail(client: Client, console: io.StringIO, db: None) -> None:
     client.get("/healthz")
     assert console.getvalue() == ""
 
 
-def test_worker_noise_only_on_failure_and_each_line_once(console, db):
+def test_worker_noise_only_on_failure_and_each_line_once(console: io.StringIO, db: None) -> None:
     fine_task.enqueue()
     broken_task.enqueue()
     logging.getLogger("django.security.csrf").warning("a warning from Django")

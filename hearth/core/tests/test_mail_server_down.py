@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
+from time_machine import TimeMachineFixture
 
 from hearth.availability.models import TalkRequest
 from hearth.core.models import Delivery
-from hearth.core.testing import FakeSMTPServer, run_deliveries
+from hearth.core.testing import ClientFor, FakeSMTPServer, run_deliveries
+from hearth.members.models import Member
 
 
-def test_leaving_a_talk_now_message_with_the_mail_server_down_works(client_for, member, coordinator, smtp_down):
+def test_leaving_a_talk_now_message_with_the_mail_server_down_works(
+    client_for: ClientFor, member: Member, coordinator: Member, smtp_down: None
+) -> None:
     response = client_for(member).post(
         reverse("availability:talk"), {"mode": "text", "message": "Rough night, would like to talk tomorrow"}
     )
@@ -24,8 +30,8 @@ def test_leaving_a_talk_now_message_with_the_mail_server_down_works(client_for, 
 
 
 def test_password_reset_with_the_mail_server_down_works_and_is_sent_when_it_is_back(
-    client, member, settings, smtp_down, time_machine
-):
+    client: Client, member: Member, settings: Settings, smtp_down: None, time_machine: TimeMachineFixture
+) -> None:
     time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
     response = client.post(reverse("members:password_reset"), {"email": member.email})
     assert response.status_code == 302

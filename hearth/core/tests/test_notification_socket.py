@@ -8,11 +8,12 @@ from channels.db import database_sync_to_async
 from hearth.core import deliveries
 from hearth.core.models import Delivery, DeliveryAttempt
 from hearth.core.testing import run_deliveries, sockets
+from hearth.members.models import Member
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-async def test_a_screen_that_showed_a_live_delivery_is_counted_once(member, outsider):
+async def test_a_screen_that_showed_a_live_delivery_is_counted_once(member: Member, outsider: Member) -> None:
     async with sockets() as open_socket:
         robin = await open_socket(member, "/ws/me/")
         kit = await open_socket(outsider, "/ws/me/")
@@ -33,12 +34,12 @@ async def test_a_screen_that_showed_a_live_delivery_is_counted_once(member, outs
     assert state == Delivery.State.DELIVERED
 
 
-async def test_signed_out_people_get_no_socket(db):
+async def test_signed_out_people_get_no_socket(db: None) -> None:
     async with sockets() as open_socket:
         await open_socket(None, "/ws/me/", expect=4401)
 
 
-async def test_the_web_process_runs_the_live_lane_so_a_live_delivery_reaches_an_open_page(member):
+async def test_the_web_process_runs_the_live_lane_so_a_live_delivery_reaches_an_open_page(member: Member) -> None:
     """No worker, no Redis: the server's own live lane (started by ASGI lifespan) delivers within a second or two."""
     import asyncio
     import time

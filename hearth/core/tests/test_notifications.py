@@ -6,12 +6,14 @@ is the news), Jo (a coordinator, for the review kinds a member never sees).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,8 +23,9 @@ from hearth.core.actions import do_save_notification_choices
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group
 from hearth.core.models import Delivery, Notification, NotificationChoice, NotificationSettings
-from hearth.core.testing import run_deliveries, visible_text
+from hearth.core.testing import ClientFor, run_deliveries, visible_text
 from hearth.members.data_rights import erase_member
+from hearth.members.models import Member
 
 
 def _local(day_offset: int, hour: int, minute: int = 0) -> datetime:
@@ -46,7 +49,9 @@ def _reply(member: Any, volunteer: Any) -> list[Notification]:
     )
 
 
-def test_a_reply_is_a_notification_in_the_app_with_a_live_notice(member, volunteer, events, tuesday_morning):
+def test_a_reply_is_a_notification_in_the_app_with_a_live_notice(
+    member: Member, volunteer: Member, events: Callable[[], Any], tuesday_morning: Any
+) -> None:
     with events() as sent:
         made = _reply(member, volunteer)
     assert [n.text for n in made] == ["Sam replied to your post in Tuesday Makers"]
@@ -56,7 +61,9 @@ def test_a_reply_is_a_notification_in_the_app_with_a_live_notice(member, volunte
     assert not sent.events_for(member_group(volunteer.pk))  # nobody is told about what they did
 
 
-def test_non_urgent_news_waits_for_the_daily_email_and_goes_once(member, volunteer, tuesday_morning):
+def test_non_urgent_news_waits_for_the_daily_email_and_goes_once(
+    member: Member, volunteer: Member, tuesday_morning: Any
+) -> None:
     _reply(member, volunteer)
     notifications.notify([member], "community.announcement", "New announcement in Tuesday Makers", "/posts/2/")
     run_deliveries()
@@ -72,20 +79,22 @@ def test_non_urgent_news_waits_for_the_daily_email_and_goes_once(member, volunte
     assert "/me/notifications/choices/" in body
 
 
-def test_the_daily_email_comes_at_the_time_the_person_chose(member, volunteer, tuesday_morning):
+def test_the_daily_email_comes_at_the_time_the_person_chose(
+    member: Member, volunteer: Member, tuesday_morning: Any
+) -> None:
     do_save_notification_choices(member, {}, quiet_from=None, quiet_until=None, digest_at=time(8, 30))
     _reply(member, volunteer)
     assert notifications.send_digests(_local(0, 18, 5)) == 0
     assert notifications.send_digests(_local(1, 8, 31)) == 1
 
 
-def test_urgent_news_is_emailed_at_once(member, tuesday_morning):
+def test_urgent_news_is_emailed_at_once(member: Member, tuesday_morning: Any) -> None:
     notifications.notify([member], "chat.reminder", "Reminder: Games starts at 19:00.", "/chat/gatherings/1/")
     run_deliveries()
     assert [m.subject for m in mail.outbox] == ["Reminder: Games starts at 19:00."]
 
 
-def test_quiet_hours_hold_email_until_they_end(member, tuesday_morning):
+def test_quiet_hours_hold_email_until_they_end(member: Member, tuesday_morning: Any) -> None:
     do_save_notification_choices(member, {}, quiet_from=time(9, 0), quiet_until=time(12, 0), digest_at=time(18, 0))
     notifications.notify([member], "chat.reminder", "Reminder: Games starts at 19:00.", "/chat/gatherings/1/")
     delivery = Delivery.objects.get(channel="email")
@@ -97,7 +106,7 @@ def test_quiet_hours_hold_email_until_they_end(member, tuesday_morning):
     assert len(mail.outbox) == 1
 
 
-def test_quiet_hours_across_midnight():
+def test_quiet_hours_across_midnight() -> None:
     row = NotificationSettings(quiet_from=time(22, 0), quiet_until=time(7, 0), digest_at=time(21, 30))
     with time_machine.travel(_local(5, 23, 30), tick=False):
         assert notifications.quiet_until(row, timezone.now()) == _local(1, 7, 0)
@@ -110,7 +119,9 @@ def test_quiet_hours_across_midnight():
         assert notifications.next_digest(outside, timezone.now()) == _local(0, 23, 0)
 
 
-def test_what_the_person_turned_off_stays_off(member, volunteer, events, tuesday_morning):
+def test_what_the_person_turned_off_stays_off(
+    member: Member, volunteer: Member, events: Callable[[], Any], tuesday_morning: Any
+) -> None:
     do_save_notification_choices(
         member,
         {("community.reply", "app"): False, ("community.reply", "email"): False, ("chat.reminder", "email"): False},
@@ -126,14 +137,20 @@ def test_what_the_person_turned_off_stays_off(member, volunteer, events, tuesday
     assert Notification.objects.filter(member=member, kind="chat.reminder").exists()  # still in the app
 
 
-def test_a_decision_about_your_account_is_always_in_the_app(member):
+def test_a_decision_about_your_account_is_always_in_the_app(member: Member) -> None:
     with pytest.raises(ActionError):
         do_save_notification_choices(
             member, {("safety.decision", "app"): False}, quiet_from=None, quiet_until=None, digest_at=time(18, 0)
         )
 
 
-def test_a_break_keeps_notifications_quietly_for_later(client_for, member, volunteer, events, tuesday_morning):
+def test_a_break_keeps_notifications_quietly_for_later(
+    client_for: ClientFor,
+    member: Member,
+    volunteer: Member,
+    events: Callable[[], Any],
+    tuesday_morning: Any,
+) -> None:
     CommunityProfile.objects.create(member=member, break_until=timezone.now() + timedelta(days=3))
     with events() as sent:
         _reply(member, volunteer)
@@ -145,7 +162,9 @@ def test_a_break_keeps_notifications_quietly_for_later(client_for, member, volun
     assert "You're taking a break until" in page and "Sam replied" not in page
 
 
-def test_quiet_mode_keeps_news_calm_but_still_says_what_is_urgent(member, volunteer, tuesday_morning):
+def test_quiet_mode_keeps_news_calm_but_still_says_what_is_urgent(
+    member: Member, volunteer: Member, tuesday_morning: Any
+) -> None:
     CommunityProfile.objects.create(member=member, energy=Energy.LOW)
     low = notifications.quiet([member.pk])
     assert low == {member.pk}
@@ -156,7 +175,9 @@ def test_quiet_mode_keeps_news_calm_but_still_says_what_is_urgent(member, volunt
     assert len(mail.outbox) == 1
 
 
-def test_the_notifications_page_lists_and_marks_read(client_for, member, volunteer, events):
+def test_the_notifications_page_lists_and_marks_read(
+    client_for: ClientFor, member: Member, volunteer: Member, events: Callable[[], Any]
+) -> None:
     _reply(member, volunteer)
     with events() as sent:
         page = visible_text(client_for(member).get(reverse("core:notifications")))
@@ -166,7 +187,9 @@ def test_the_notifications_page_lists_and_marks_read(client_for, member, volunte
     assert sent.recipients_of("notification.read") == {member_group(member.pk)}  # the header's count updates
 
 
-def test_the_choices_page_shows_each_person_their_own_kinds(client_for, member, coordinator):
+def test_the_choices_page_shows_each_person_their_own_kinds(
+    client_for: ClientFor, member: Member, coordinator: Member
+) -> None:
     page = visible_text(client_for(member).get(reverse("core:notification_settings")))
     assert "Replies to your posts" in page and "Check-ins from the team" in page
     assert "New group proposals to review" not in page  # for reviewers only
@@ -175,7 +198,7 @@ def test_the_choices_page_shows_each_person_their_own_kinds(client_for, member, 
     assert "New group proposals to review" in staff_page
 
 
-def test_the_choices_page_saves_and_explains_mistakes(client_for, member):
+def test_the_choices_page_saves_and_explains_mistakes(client_for: ClientFor, member: Member) -> None:
     client = client_for(member)
     form = {"digest_at": "07:45", "quiet_from": "22:00", "quiet_until": "", "community.reply:app": "on"}
     response = client.post(reverse("core:notification_settings"), form)
@@ -194,12 +217,12 @@ def test_the_choices_page_saves_and_explains_mistakes(client_for, member):
     assert bad.status_code == 200 and "Enter a valid time." in visible_text(bad)
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(client):
+def test_signed_out_visitors_are_sent_to_sign_in(client: Client) -> None:
     for name in ("core:notifications", "core:notification_settings"):
         assert client.get(reverse(name))["Location"].startswith(reverse("members:signin"))
 
 
-def test_erasing_an_account_removes_the_notifications_that_name_them(member, volunteer):
+def test_erasing_an_account_removes_the_notifications_that_name_them(member: Member, volunteer: Member) -> None:
     _reply(member, volunteer)
     erase_member(volunteer)
     assert not Notification.objects.filter(member=member).exists()

@@ -9,28 +9,33 @@ worker on duty, who gets crisis alerts).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from django.contrib.staticfiles import finders
+from django.core.mail import EmailMessage
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import Settings
 
 from hearth.community.models import CommunityProfile, Energy
 from hearth.core import deliveries, notifications, push
 from hearth.core.actions import do_save_notification_choices
 from hearth.core.errors import ActionError
 from hearth.core.models import Delivery, DeliveryAttempt, PushSubscription
-from hearth.core.testing import FakePushService, run_deliveries, visible_text
+from hearth.core.testing import ClientFor, FakePushService, run_deliveries, visible_text
+from hearth.members.models import Member
 
 KEY = push.new_key_pair()[0]
 
 
 @pytest.fixture
-def push_service(settings: Any) -> Any:
+def push_service(settings: Settings) -> Iterator[FakePushService]:
     settings.HEARTH_VAPID_PRIVATE_KEY = KEY
     settings.HEARTH_VAPID_SUBJECT = "mailto:coordinator@example.org"
     settings.HEARTH_PUSH_SERVICES = ["127.0.0.1"]
@@ -49,7 +54,7 @@ def _phone(member: Any, service: FakePushService, name: str = "phone") -> PushSu
     )
 
 
-def test_a_notification_reaches_the_phone_encrypted_and_signed(member, push_service):
+def test_a_notification_reaches_the_phone_encrypted_and_signed(member: Member, push_service: FakePushService) -> None:
     phone = _phone(member, push_service)
     assert phone.label == "Chrome on Android"
     notifications.notify([member], "chat.reminder", "Reminder: Games starts at 19:00.", "/chat/gatherings/1/")
@@ -70,7 +75,7 @@ def test_a_notification_reaches_the_phone_encrypted_and_signed(member, push_serv
     assert delivery.state == "delivered" and delivery.payload == {}  # nothing lingers once it's sent
 
 
-def test_each_device_is_its_own_delivery(member, push_service):
+def test_each_device_is_its_own_delivery(member: Member, push_service: FakePushService) -> None:
     _phone(member, push_service, "phone")
     _phone(member, push_service, "laptop")
     notifications.notify([member], "chat.reminder", "Reminder: Games starts at 19:00.", "/chat/gatherings/1/")
@@ -79,7 +84,7 @@ def test_each_device_is_its_own_delivery(member, push_service):
     assert sorted(r["path"].split("-")[0] for r in push_service.received) == ["/push/laptop", "/push/phone"]
 
 
-def test_a_device_the_service_says_is_gone_is_forgotten(member, push_service):
+def test_a_device_the_service_says_is_gone_is_forgotten(member: Member, push_service: FakePushService) -> None:
     _phone(member, push_service)
     push_service.status = 410
     notifications.notify([member], "chat.reminder", "Reminder: Games starts at 19:00.", "/chat/gatherings/1/")
@@ -88,7 +93,9 @@ def test_a_device_the_service_says_is_gone_is_forgotten(member, push_service):
     assert Delivery.objects.get(channel="push").state == "cancelled"
 
 
-def test_a_failing_push_service_is_retried_and_never_holds_up_email(member, push_service, mailoutbox):
+def test_a_failing_push_service_is_retried_and_never_holds_up_email(
+    member: Member, push_service: FakePushService, mailoutbox: list[EmailMessage]
+) -> None:
     _phone(member, push_service)
     push_service.status = 503
     now = timezone.now()
@@ -105,7 +112,7 @@ def test_a_failing_push_service_is_retried_and_never_holds_up_email(member, push
     assert list(delivery.attempt_log.values_list("outcome", flat=True)) == ["failed", "delivered"]
 
 
-def test_a_push_service_that_is_down_is_a_recorded_failure(member, push_service):
+def test_a_push_service_that_is_down_is_a_recorded_failure(member: Member, push_service: FakePushService) -> None:
     _phone(member, push_service)
     PushSubscription.objects.update(endpoint=f"http://127.0.0.1:{_closed_port()}/push/x")
     notifications.notify([member], "chat.reminder", "Reminder: Games starts at 19:00.", "/chat/gatherings/1/")
@@ -120,7 +127,9 @@ def _closed_port() -> int:
     return FakeSMTPServer.refusing()
 
 
-def test_quiet_mode_pushes_only_what_is_urgent(member, volunteer, push_service):
+def test_quiet_mode_pushes_only_what_is_urgent(
+    member: Member, volunteer: Member, push_service: FakePushService
+) -> None:
     _phone(member, push_service)
     CommunityProfile.objects.create(member=member, energy=Energy.LOW)
     notifications.notify([member], "community.reply", "Sam replied to your post", "/posts/1/", actor=volunteer)
@@ -129,7 +138,9 @@ def test_quiet_mode_pushes_only_what_is_urgent(member, volunteer, push_service):
     assert [m["body"] for m in push_service.messages()] == ["Reminder: Games starts at 19:00."]
 
 
-def test_quiet_hours_hold_push_and_turning_push_off_for_a_kind_holds_it_for_good(member, volunteer, push_service):
+def test_quiet_hours_hold_push_and_turning_push_off_for_a_kind_holds_it_for_good(
+    member: Member, volunteer: Member, push_service: FakePushService
+) -> None:
     _phone(member, push_service)
     day = timezone.localdate() + timedelta(days=20)
     with time_machine.travel(timezone.make_aware(datetime.combine(day, time(23, 0))), tick=False) as clock:
@@ -149,7 +160,9 @@ def test_quiet_hours_hold_push_and_turning_push_off_for_a_kind_holds_it_for_good
     assert [m["body"] for m in push_service.messages()] == ["Reminder: Games starts at 10:00."]
 
 
-def test_a_crisis_alert_reaches_on_duty_staff_phones_with_no_details(member, peer_worker, push_service):
+def test_a_crisis_alert_reaches_on_duty_staff_phones_with_no_details(
+    member: Member, peer_worker: Member, push_service: FakePushService
+) -> None:
     from hearth.availability import actions as availability
     from hearth.safety.actions import raise_crisis_alert
 
@@ -164,7 +177,9 @@ def test_a_crisis_alert_reaches_on_duty_staff_phones_with_no_details(member, pee
     assert "web push delivered to 1" in [s.sentence() for s in deliveries.summary(alert)]
 
 
-def test_only_known_push_services_and_complete_keys_are_accepted(member, push_service, settings):
+def test_only_known_push_services_and_complete_keys_are_accepted(
+    member: Member, push_service: FakePushService, settings: Settings
+) -> None:
     sub = push_service.device()
     with pytest.raises(ActionError, match="push service this service doesn't send to"):
         push.do_add_device(member, endpoint="https://internal.example/", p256dh=sub["keys"]["p256dh"], auth="x" * 22)
@@ -177,7 +192,9 @@ def test_only_known_push_services_and_complete_keys_are_accepted(member, push_se
         push.do_add_device(member, endpoint=sub["endpoint"], **sub["keys"])
 
 
-def test_turning_push_on_and_off_from_the_page(client_for, member, outsider, push_service):
+def test_turning_push_on_and_off_from_the_page(
+    client_for: ClientFor, member: Member, outsider: Member, push_service: FakePushService
+) -> None:
     robin = client_for(member)
     sub = push_service.device()
     url = reverse("core:push_device_add")
@@ -201,19 +218,19 @@ def test_turning_push_on_and_off_from_the_page(client_for, member, outsider, pus
     assert robin.get(url).status_code == 405
 
 
-def test_push_pages_refuse_the_signed_out(client):
+def test_push_pages_refuse_the_signed_out(client: Client) -> None:
     for name in ("core:push_device_add", "core:push_device_remove", "core:push_test"):
         assert client.post(reverse(name))["Location"].startswith(reverse("members:signin"))
 
 
-def test_push_keys_command_prints_a_key_that_works(capsys):
+def test_push_keys_command_prints_a_key_that_works(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("push_keys")
     out = capsys.readouterr().out
     private = next(line.split("=", 1)[1] for line in out.splitlines() if line.startswith("HEARTH_VAPID_PRIVATE_KEY="))
     assert push.public_key_for(private) in out
 
 
-def test_the_app_can_be_installed(client, member, client_for, settings):
+def test_the_app_can_be_installed(client: Client, member: Member, client_for: ClientFor, settings: Settings) -> None:
     manifest = client.get(reverse("core:manifest"))
     assert manifest["Content-Type"] == "application/manifest+json"
     data = manifest.json()

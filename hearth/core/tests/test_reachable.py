@@ -26,6 +26,7 @@ from django.http import HttpResponseForbidden, HttpResponseNotFound
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from time_machine import TimeMachineFixture
 
 from hearth.core.testing import DEMO_NOW, sign_in
 from hearth.members.models import Member
@@ -277,7 +278,7 @@ pytestmark = pytest.mark.usefixtures("demo_organisation")  # seeded once for thi
 
 
 @pytest.fixture
-def demo(db: None, time_machine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def demo(db: None, time_machine: TimeMachineFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     time_machine.move_to(NOW, tick=False)
     # Only the status of a refusal matters here (the page itself is tested in test_navigation.py), and the probe meets
     # hundreds of them: answer them without rendering the page.

@@ -10,7 +10,7 @@ from hearth.core.models import PeriodicJob
 from hearth.core.tasks import prune_finished_task_results
 
 
-def test_each_due_slot_is_enqueued_once_even_with_two_workers(db):
+def test_each_due_slot_is_enqueued_once_even_with_two_workers(db: None) -> None:
     now = timezone.now()
     first = scheduler.tick(now)
     second = scheduler.tick(now)  # another worker, same moment
@@ -19,7 +19,7 @@ def test_each_due_slot_is_enqueued_once_even_with_two_workers(db):
     assert DBTaskResult.objects.filter(task_path="hearth.core.tasks.prune_finished_task_results").count() == 1
 
 
-def test_a_job_runs_again_when_its_interval_has_passed(db):
+def test_a_job_runs_again_when_its_interval_has_passed(db: None) -> None:
     now = timezone.now()
     scheduler.tick(now)
     job = PeriodicJob.objects.get(name="hearth.core.tasks.prune_finished_task_results")
@@ -29,7 +29,7 @@ def test_a_job_runs_again_when_its_interval_has_passed(db):
     assert prune in scheduler.tick(now + timedelta(days=1, seconds=1))
 
 
-def test_housekeeping_prunes_only_old_finished_tasks(db):
+def test_housekeeping_prunes_only_old_finished_tasks(db: None) -> None:
     old = prune_finished_task_results.enqueue()
     DBTaskResult.objects.filter(pk=old.id).update(finished_at=timezone.now() - timedelta(days=30), status="SUCCESSFUL")
     recent = prune_finished_task_results.enqueue()

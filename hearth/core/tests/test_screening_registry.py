@@ -7,15 +7,20 @@ Screened paths each have a drill, and ``safety/tests/test_drill.py`` runs ``hear
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
+
 import pytest
 from django.db import models
 from django.test.utils import isolate_apps
 
+from hearth.community.models import Post
 from hearth.core import screening
 from hearth.core.screening import Source
+from hearth.members.models import Member
 
 
-def test_every_text_column_of_every_model_is_declared():
+def test_every_text_column_of_every_model_is_declared() -> None:
     missing = screening.undeclared()
     assert not missing, (
         "These columns can hold words but nobody said whether members write them: "
@@ -25,13 +30,13 @@ def test_every_text_column_of_every_model_is_declared():
     )
 
 
-def test_declarations_name_columns_that_exist():
+def test_declarations_name_columns_that_exist() -> None:
     real = {(m.lower(), f) for m, f in screening.text_columns()}
     stale = [f"{d.model}.{d.name}" for key, d in screening.text_fields().items() if key not in real]
     assert not stale, f"declared but not a text column (renamed or removed?): {stale}"
 
 
-def test_member_text_is_screened_on_a_path_with_a_drill():
+def test_member_text_is_screened_on_a_path_with_a_drill() -> None:
     paths = screening.paths()
     for field in screening.text_fields().values():
         if field.source == Source.MEMBER:
@@ -40,14 +45,14 @@ def test_member_text_is_screened_on_a_path_with_a_drill():
     assert not undrilled, f"every path needs a drill (hearth drill runs them all): {undrilled}"
 
 
-def test_unscreened_text_always_says_why():
+def test_unscreened_text_always_says_why() -> None:
     for field in screening.text_fields().values():
         if field.source in (Source.STAFF, Source.EXEMPT):
             assert len(field.why) > 10, f"{field.model}.{field.name} needs a reason"
 
 
 @isolate_apps("hearth.community")
-def test_a_new_field_of_member_text_is_caught():
+def test_a_new_field_of_member_text_is_caught() -> None:
     class Letter(models.Model):  # e.g. someone adds member-to-member letters and forgets screening
         body = models.TextField()
         mood = models.CharField(max_length=5, choices=[("ok", "OK")])  # fixed choices: not words
@@ -66,7 +71,7 @@ def test_a_new_field_of_member_text_is_caught():
         screening._FIELDS.pop(("community.letter", "body"))
 
 
-def test_screening_without_a_registered_path_is_refused(member):
+def test_screening_without_a_registered_path_is_refused(member: Member) -> None:
     import pytest
 
     with pytest.raises(ValueError, match="unknown screening path"):
@@ -77,7 +82,7 @@ def test_screening_without_a_registered_path_is_refused(member):
 
 
 @pytest.fixture(autouse=True)
-def _as_if_an_action(monkeypatch):
+def _as_if_an_action(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Writes from this module count as an app's (test code's set-up writes are otherwise not checked), in a
     unit of work of their own (not the whole test's)."""
     monkeypatch.setattr(screening, "_is_test_code", lambda module: False)
@@ -86,7 +91,7 @@ def _as_if_an_action(monkeypatch):
     screening._watch.reset(token)
 
 
-def _store_post_unscreened(member, body):  # stands in for an action that forgot to screen
+def _store_post_unscreened(member: Member, body: str) -> Post:  # stands in for an action that forgot to screen
     from hearth.community.models import Group, Post
 
     with screening.not_member_words("the test's group"):
@@ -94,7 +99,7 @@ def _store_post_unscreened(member, body):  # stands in for an action that forgot
     return Post.objects.create(group=group, author=member, body=body)
 
 
-def test_member_text_stored_without_screening_fails_the_unit_of_work(member):
+def test_member_text_stored_without_screening_fails_the_unit_of_work(member: Member) -> None:
     with (
         pytest.raises(screening.UnscreenedWrite, match=r"community\.Post\.body .* without screening"),
         screening.watch("a request", strict=True),
@@ -102,7 +107,9 @@ def test_member_text_stored_without_screening_fails_the_unit_of_work(member):
         _store_post_unscreened(member, "I can't see a way through this")
 
 
-def test_in_production_the_words_are_kept_and_the_gap_is_logged(member, caplog):
+def test_in_production_the_words_are_kept_and_the_gap_is_logged(
+    member: Member, caplog: pytest.LogCaptureFixture
+) -> None:
     with screening.watch("a request", strict=False):
         post = _store_post_unscreened(member, "I can't see a way through this")
     post.refresh_from_db()
@@ -111,7 +118,7 @@ def test_in_production_the_words_are_kept_and_the_gap_is_logged(member, caplog):
     assert record.levelname == "ERROR"
 
 
-def test_screening_the_stored_object_settles_it_and_unchanged_words_need_nothing(member):
+def test_screening_the_stored_object_settles_it_and_unchanged_words_need_nothing(member: Member) -> None:
     with screening.watch("a request", strict=True):
         post = _store_post_unscreened(member, "A good walk today")
         screening.screen(author=member, text=post.body, path="community.post", object_id=post.pk)
@@ -121,7 +128,7 @@ def test_screening_the_stored_object_settles_it_and_unchanged_words_need_nothing
         post.save(update_fields=["hidden"])
 
 
-def test_staff_and_system_columns_and_declared_exceptions_are_not_checked(member):
+def test_staff_and_system_columns_and_declared_exceptions_are_not_checked(member: Member) -> None:
     from hearth.community.models import CommunityProfile
 
     with screening.watch("a request", strict=True):
@@ -130,7 +137,7 @@ def test_staff_and_system_columns_and_declared_exceptions_are_not_checked(member
             _store_post_unscreened(member, "(removed)")
 
 
-def _fixed(value) -> bool:
+def _fixed(value: ast.expr) -> bool:
     """A literal, or a literal sealed by a helper (``encrypt_json("(removed)")``): a placeholder, not anyone's words."""
     import ast
 
@@ -139,7 +146,7 @@ def _fixed(value) -> bool:
     return isinstance(value, ast.Constant)
 
 
-def _root_name(node) -> str:
+def _root_name(node: ast.expr) -> str:
     """``Concern`` for ``Concern.objects.filter(...).update``; "" when the queryset is in a variable."""
     import ast
 
@@ -191,7 +198,7 @@ def _bulk_member_writes(code: str, where: str) -> list[str]:
     return found
 
 
-def test_member_text_is_never_written_by_a_bulk_query():
+def test_member_text_is_never_written_by_a_bulk_query() -> None:
     """The guard watches ``save()``; ``QuerySet.update``, ``bulk_update`` and ``bulk_create`` bypass it. So no Hearth
     code stores a member's words that way: only a fixed placeholder ("(removed)") may be written in bulk."""
     from pathlib import Path as FilePath
@@ -213,7 +220,7 @@ def test_member_text_is_never_written_by_a_bulk_query():
     )
 
 
-def test_the_bulk_check_catches_words_and_lets_placeholders_and_other_columns_by():
+def test_the_bulk_check_catches_words_and_lets_placeholders_and_other_columns_by() -> None:
     code = """
 Post.objects.filter(pk=pk).update(body=form.cleaned_data["body"])
 Comment.objects.bulk_create([Comment(post=post, body=text)])
@@ -229,7 +236,9 @@ CareItem.objects.bulk_update(changed, ["reason", "weight"])
     ]
 
 
-def test_a_worker_task_that_stores_member_text_unscreened_is_logged_not_raised(member, caplog, monkeypatch):
+def test_a_worker_task_that_stores_member_text_unscreened_is_logged_not_raised(
+    member: Member, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from types import SimpleNamespace
 
     from django_tasks_db.management.commands.db_worker import Worker

@@ -8,11 +8,11 @@ the entry is there. A page that refreshes itself records a read once in ``audit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.core import audit
 from hearth.core.models import AuditEntry
@@ -127,18 +127,18 @@ pytestmark = pytest.mark.usefixtures("demo_organisation")  # seeded once for thi
 
 
 @pytest.fixture
-def demo(db: None, time_machine: Any) -> None:
+def demo(db: None, time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(NOW, tick=False)
 
 
-def test_every_listed_view_exists_and_its_action_is_described():
+def test_every_listed_view_exists_and_its_action_is_described() -> None:
     names = {name for name, _ in _patterns()}
     for key, (_, _, _, action) in SENSITIVE_READS.items():
         assert key.split("?")[0].split("+")[0] in names, f"{key}: no such view (renamed? update SENSITIVE_READS)"
         assert action in audit.registered_actions(), action
 
 
-def test_every_sensitive_read_is_audited(demo):
+def test_every_sensitive_read_is_audited(demo: None) -> None:
     missing = []
     for key, (role, address, shows, action) in SENSITIVE_READS.items():
         reader = Member.objects.get(email=EMAILS[role])

@@ -9,6 +9,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -63,7 +64,7 @@ def load_settings(**env: str) -> Loaded:
     return Loaded(0, " ".join(shown), "")
 
 
-def test_laptop_defaults_need_no_configuration():
+def test_laptop_defaults_need_no_configuration() -> None:
     result = load_settings()
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "hearth.core.layers.InMemoryChannelLayer"]
@@ -79,13 +80,13 @@ def test_laptop_defaults_need_no_configuration():
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "care.example.org", "DEBUG": "true"}, "DEBUG must be off"),
     ],
 )
-def test_production_refuses_unsafe_configuration(env, message):
+def test_production_refuses_unsafe_configuration(env: dict[str, Any], message: str) -> None:
     result = load_settings(HEARTH_MODE="production", **env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
 
 
-def test_production_starts_with_a_real_key_and_hosts(tmp_path):
+def test_production_starts_with_a_real_key_and_hosts(tmp_path: Path) -> None:
     key_file = tmp_path / "secret"
     key_file.write_text(GOOD_KEY)
     result = load_settings(
@@ -98,7 +99,7 @@ def test_production_starts_with_a_real_key_and_hosts(tmp_path):
     assert result.stdout.split()[0] == "False"
 
 
-def test_production_refuses_to_start_without_the_answer_encryption_key(tmp_path):
+def test_production_refuses_to_start_without_the_answer_encryption_key(tmp_path: Path) -> None:
     result = load_settings(HEARTH_MODE="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="care.example.org")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "needs HEARTH_FIELD_KEY" in result.stderr
@@ -113,7 +114,7 @@ def test_production_refuses_to_start_without_the_answer_encryption_key(tmp_path)
     assert result.returncode == 0, result.stderr
 
 
-def test_database_and_redis_urls_switch_backends():
+def test_database_and_redis_urls_switch_backends() -> None:
     result = load_settings(DATABASE_URL="postgres://u:p@db.internal:5432/hearth", REDIS_URL="redis://127.0.0.1:6379/0")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[1:] == [
@@ -129,12 +130,12 @@ def test_database_and_redis_urls_switch_backends():
 @pytest.mark.parametrize(
     ("env", "message"), [({"DEBUG": "perhaps"}, "true or false"), ({"HEARTH_MODE": "staging"}, "HEARTH_MODE")]
 )
-def test_bad_values_fail_loudly(env, message):
+def test_bad_values_fail_loudly(env: dict[str, Any], message: str) -> None:
     result = load_settings(**env)
     assert result.returncode != 0 and message in result.stderr
 
 
-def test_env_helpers(monkeypatch, tmp_path):
+def test_env_helpers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("X_INT", "12")
     assert conf.env_int("X_INT", 3) == 12
     monkeypatch.setenv("X_INT", "twelve")

@@ -17,6 +17,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.chat import actions as chat_actions
 from hearth.community.models import Membership
@@ -25,6 +26,7 @@ from hearth.core.actions import do_update_organisation_settings
 from hearth.core.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_SIGNED_IN, EventConsumer
 from hearth.core.models import OrganisationSettings
 from hearth.core.testing import session_cookie, sign_in, sockets
+from hearth.members.models import Member
 from hearth.routing import websocket_urlpatterns
 from hearth.safety.actions import do_sanction
 
@@ -67,7 +69,9 @@ async def test_a_new_organisation_requires_two_factor_for_staff(db: None) -> Non
     assert (await database_sync_to_async(OrganisationSettings.load)()).require_staff_two_factor
 
 
-async def test_password_only_staff_are_refused_on_every_route_and_verified_staff_let_in(peer_worker, cast):
+async def test_password_only_staff_are_refused_on_every_route_and_verified_staff_let_in(
+    peer_worker: Member, cast: dict[str, Any]
+) -> None:
     paths = await database_sync_to_async(every_route)(cast)
     assert len(paths) == len(websocket_urlpatterns) >= 7
     async with sockets(cookie_for=password_only) as open_socket:
@@ -78,7 +82,9 @@ async def test_password_only_staff_are_refused_on_every_route_and_verified_staff
             assert await open_socket(peer_worker, path)
 
 
-async def test_when_two_factor_is_optional_the_password_is_enough(peer_worker, coordinator, cast):
+async def test_when_two_factor_is_optional_the_password_is_enough(
+    peer_worker: Member, coordinator: Member, cast: dict[str, Any]
+) -> None:
     await database_sync_to_async(do_update_organisation_settings)(
         coordinator, open_signup=False, require_staff_two_factor=False
     )
@@ -88,7 +94,9 @@ async def test_when_two_factor_is_optional_the_password_is_enough(peer_worker, c
             assert await open_socket(peer_worker, path)
 
 
-async def test_suspended_accounts_and_expired_sessions_are_refused_on_every_route(peer_worker, cast, time_machine):
+async def test_suspended_accounts_and_expired_sessions_are_refused_on_every_route(
+    peer_worker: Member, cast: dict[str, Any], time_machine: TimeMachineFixture
+) -> None:
     time_machine.move_to("2026-11-22 10:00:00+00:00", tick=True)
     paths = await database_sync_to_async(every_route)(cast)
     cookie = await database_sync_to_async(session_cookie)(peer_worker)
@@ -105,7 +113,9 @@ async def test_suspended_accounts_and_expired_sessions_are_refused_on_every_rout
             await open_socket(peer_worker, path, expect=CLOSE_NOT_SIGNED_IN)
 
 
-async def test_signing_out_closes_that_sessions_sockets_and_not_another_devices(peer_worker, cast):
+async def test_signing_out_closes_that_sessions_sockets_and_not_another_devices(
+    peer_worker: Member, cast: dict[str, Any]
+) -> None:
     laptop, phone = Client(), Client()
     await database_sync_to_async(sign_in)(laptop, peer_worker)
     await database_sync_to_async(sign_in)(phone, peer_worker)
@@ -117,14 +127,18 @@ async def test_signing_out_closes_that_sessions_sockets_and_not_another_devices(
         assert await on_phone.quiet() == [] and not on_phone.closed
 
 
-async def test_a_suspension_closes_the_sockets_already_open(member, peer_worker, coordinator, cast):
+async def test_a_suspension_closes_the_sockets_already_open(
+    member: Member, peer_worker: Member, coordinator: Member, cast: dict[str, Any]
+) -> None:
     async with sockets() as open_socket:
         robin = await open_socket(member, f"/ws/chat/rooms/{cast['room'].pk}/")
         await database_sync_to_async(do_sanction)(coordinator, member, "suspend", reason="Threats to others", days=7)
         assert await robin.closed_by_server() == CLOSE_NOT_SIGNED_IN
 
 
-async def test_turning_the_requirement_on_closes_password_only_staff_sockets(peer_worker, member, coordinator, cast):
+async def test_turning_the_requirement_on_closes_password_only_staff_sockets(
+    peer_worker: Member, member: Member, coordinator: Member, cast: dict[str, Any]
+) -> None:
     await database_sync_to_async(do_update_organisation_settings)(
         coordinator, open_signup=False, require_staff_two_factor=False
     )
@@ -138,7 +152,9 @@ async def test_turning_the_requirement_on_closes_password_only_staff_sockets(pee
         assert await robin.quiet() == [] and not robin.closed
 
 
-async def test_a_socket_hears_nothing_once_its_session_has_expired(member, volunteer, cast, time_machine):
+async def test_a_socket_hears_nothing_once_its_session_has_expired(
+    member: Member, volunteer: Member, cast: dict[str, Any], time_machine: TimeMachineFixture
+) -> None:
     time_machine.move_to("2026-11-22 10:00:00+00:00", tick=True)
     async with sockets() as open_socket:
         robin = await open_socket(member, f"/ws/chat/rooms/{cast['room'].pk}/")
@@ -148,7 +164,9 @@ async def test_a_socket_hears_nothing_once_its_session_has_expired(member, volun
         assert not [e for e in robin.seen if e.get("kind") == "chat.message"]
 
 
-async def test_a_role_taken_away_closes_the_socket_it_opened(peer_worker, coordinator, cast):
+async def test_a_role_taken_away_closes_the_socket_it_opened(
+    peer_worker: Member, coordinator: Member, cast: dict[str, Any]
+) -> None:
     from hearth.members.actions import do_revoke_role
     from hearth.members.models import Role
 
@@ -160,12 +178,12 @@ async def test_a_role_taken_away_closes_the_socket_it_opened(peer_worker, coordi
         assert await moderation.closed_by_server() == CLOSE_FORBIDDEN
 
 
-async def test_frames_paused_for_the_sign_in_rules_stay_unsent_whatever_releases_the_queue():
+async def test_frames_paused_for_the_sign_in_rules_stay_unsent_whatever_releases_the_queue() -> None:
     from hearth.core.fanout import Outbox
 
     written: list[str] = []
 
-    async def write(key, text):
+    async def write(key: Any, text: str) -> None:
         written.append(text)
 
     outbox = Outbox(write)

@@ -1,21 +1,25 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from hearth.core.testing import text
+from hearth.core.testing import ClientFor, text
+from hearth.members.models import Member
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])
-def test_members_have_no_team_tools(request, client_for, who):
+def test_members_have_no_team_tools(request: pytest.FixtureRequest, client_for: ClientFor, who: str) -> None:
     assert client_for(request.getfixturevalue(who)).get(reverse("core:team")).status_code == 403
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client, db: None) -> None:
     assert client.get(reverse("core:team"))["Location"].startswith(reverse("members:signin"))
 
 
-def test_each_role_sees_only_the_tools_it_may_use(client_for, volunteer, peer_worker, coordinator):
+def test_each_role_sees_only_the_tools_it_may_use(
+    client_for: ClientFor, volunteer: Member, peer_worker: Member, coordinator: Member
+) -> None:
     sam = text(client_for(volunteer).get(reverse("core:team")))
     assert "Duty desk" in sam and "Moderation queue" in sam
     assert "Crisis alerts" not in sam and "Audit log" not in sam and "Self-assessments" not in sam
@@ -26,7 +30,9 @@ def test_each_role_sees_only_the_tools_it_may_use(client_for, volunteer, peer_wo
     assert "Organisation settings" in jo and "Audit log" in jo and "Insights" in jo
 
 
-def test_the_menu_points_supporters_to_moderation_and_team_tools(client_for, member, volunteer):
+def test_the_menu_points_supporters_to_moderation_and_team_tools(
+    client_for: ClientFor, member: Member, volunteer: Member
+) -> None:
     assert "Team tools" not in text(client_for(member).get(reverse("core:home")))
     page = text(client_for(volunteer).get(reverse("core:home")))
     assert "Team tools" in page and reverse("safety:queue") in page

@@ -69,7 +69,7 @@ def lookups_by_id(source: str) -> set[tuple[str, str]]:
     return found
 
 
-def test_views_fetch_by_id_only_through_access_helpers():
+def test_views_fetch_by_id_only_through_access_helpers() -> None:
     found = {
         (str(path.relative_to(ROOT)), function, model)
         for path in sorted(ROOT.glob("*/views.py"))
@@ -82,7 +82,7 @@ def test_views_fetch_by_id_only_through_access_helpers():
     assert not set(KNOWN) - found, f"Fixed, so take them off KNOWN: {sorted(set(KNOWN) - found)}"
 
 
-def test_the_scan_sees_a_lookup_by_id_and_lets_an_access_helper_be():
+def test_the_scan_sees_a_lookup_by_id_and_lets_an_access_helper_be() -> None:
     source = (
         "def page(request, room_id):\n    room = Room.objects.get(pk=room_id)\n"
         "def other(request, n):\n    return get_object_or_404(Note, id=n)\n"

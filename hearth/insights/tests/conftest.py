@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from hearth.core.testing import MakeMember
 from hearth.insights.models import InsightsSettings
 from hearth.insights.registry import Span
 from hearth.members.models import Member
@@ -40,7 +41,7 @@ def at(day: int, hour: int = 12, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def crowd(make_member: Callable[..., Member]) -> Callable[..., list[Member]]:
+def crowd(make_member: MakeMember) -> Callable[..., list[Member]]:
     def make(n: int, prefix: str = "Ann", *roles: str) -> list[Member]:
         return [make_member(f"{prefix} {i}", *roles) for i in range(1, n + 1)]
 

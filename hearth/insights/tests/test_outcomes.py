@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from hearth.care.models import CareItem
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import visible_text
+from hearth.core.testing import ClientFor, visible_text
 from hearth.insights import actions
 from hearth.insights.access import ONLY_ME, OUTCOMES, WITH_STAFF
 from hearth.insights.models import InsightsSettings, OutcomeInvitation, OutcomeResponse
@@ -95,9 +93,7 @@ def test_item9_safety_path_applies_even_when_results_are_only_for_the_member(tak
     assert CrisisAlert.objects.filter(member=taking_part).exists()
 
 
-def test_the_member_sees_crisis_resources_at_once(
-    taking_part: Member, client_for: Callable[[Member | None], Client]
-) -> None:
+def test_the_member_sees_crisis_resources_at_once(taking_part: Member, client_for: ClientFor) -> None:
     data = {f"item_{i}": "1" for i in range(1, 9)} | {"item_9": "2"}
     page = visible_text(client_for(taking_part).post("/me/questionnaires/phq9/", data))
     assert "you don't have to carry it alone" in page
@@ -105,9 +101,7 @@ def test_the_member_sees_crisis_resources_at_once(
     assert "someone will reach out" in page
 
 
-def test_an_ordinary_result_is_shown_kindly_without_crisis_lines(
-    taking_part: Member, client_for: Callable[[Member | None], Client]
-) -> None:
+def test_an_ordinary_result_is_shown_kindly_without_crisis_lines(taking_part: Member, client_for: ClientFor) -> None:
     page = visible_text(
         client_for(taking_part).post("/me/questionnaires/ucla3/", {"item_1": "1", "item_2": "2", "item_3": "1"})
     )
@@ -130,14 +124,12 @@ def test_offers_come_again_after_the_interval_and_not_before(taking_part: Member
     assert actions.offer_due_questionnaires(now=later) == 0  # one open offer at a time
 
 
-def test_not_now_sets_the_offer_aside(taking_part: Member, client_for: Callable[[Member | None], Client]) -> None:
+def test_not_now_sets_the_offer_aside(taking_part: Member, client_for: ClientFor) -> None:
     client_for(taking_part).post("/me/questionnaires/phq9/not-now/")
     assert OutcomeInvitation.objects.get(member=taking_part, measure="phq9").set_aside_at is not None
 
 
-def test_home_asks_once_then_shows_what_is_waiting(
-    member: Member, client_for: Callable[[Member | None], Client]
-) -> None:
+def test_home_asks_once_then_shows_what_is_waiting(member: Member, client_for: ClientFor) -> None:
     client = client_for(member)
     assert "Would you like to see how you're doing over time?" in visible_text(client.get("/"))
     client.post("/me/questionnaires/take-part/", {"audience": WITH_STAFF.key})
@@ -150,7 +142,7 @@ def test_home_asks_once_then_shows_what_is_waiting(
 
 
 def test_staff_see_results_only_when_the_member_allowed_it_and_it_is_audited(
-    taking_part: Member, peer_worker: Member, client_for: Callable[[Member | None], Client]
+    taking_part: Member, peer_worker: Member, client_for: ClientFor
 ) -> None:
     actions.do_submit_outcome(taking_part, "gad7", [1] * 7)
     url = f"/insights/people/{taking_part.pk}/outcomes/"

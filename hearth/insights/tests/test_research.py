@@ -13,6 +13,7 @@ from django.test import Client
 
 from hearth.community.models import Comment, Group, GroupState, Post
 from hearth.core.models import AuditEntry
+from hearth.core.testing import ClientFor
 from hearth.insights import research
 from hearth.insights.access import ONLY_ME, OUTCOMES, RESEARCH, RESEARCH_YES
 from hearth.insights.models import InsightsSettings, OutcomeResponse
@@ -53,7 +54,7 @@ def _raw(client: Client) -> str:
 
 
 def test_only_people_who_said_yes_are_in_the_file(
-    study: dict[str, list[Member]], coordinator: Member, client_for: Callable[[Member | None], Client]
+    study: dict[str, list[Member]], coordinator: Member, client_for: ClientFor
 ) -> None:
     files = _export(client_for(coordinator))
     key = InsightsSettings.load().research_key
@@ -64,7 +65,7 @@ def test_only_people_who_said_yes_are_in_the_file(
 
 
 def test_no_names_emails_or_writing_leave(
-    study: dict[str, list[Member]], coordinator: Member, client_for: Callable[[Member | None], Client]
+    study: dict[str, list[Member]], coordinator: Member, client_for: ClientFor
 ) -> None:
     raw = _raw(client_for(coordinator)).lower()
     for p in study["yes"] + study["no"]:
@@ -76,7 +77,7 @@ def test_no_names_emails_or_writing_leave(
 
 
 def test_dates_move_by_one_hidden_offset_per_person(
-    study: dict[str, list[Member]], coordinator: Member, client_for: Callable[[Member | None], Client]
+    study: dict[str, list[Member]], coordinator: Member, client_for: ClientFor
 ) -> None:
     files = _export(client_for(coordinator))
     key = InsightsSettings.load().research_key
@@ -97,7 +98,7 @@ def _days(n: int) -> timedelta:
 
 
 def test_pseudonyms_are_stable_across_exports(
-    study: dict[str, list[Member]], coordinator: Member, client_for: Callable[[Member | None], Client]
+    study: dict[str, list[Member]], coordinator: Member, client_for: ClientFor
 ) -> None:
     client = client_for(coordinator)
     first, second = _export(client), _export(client)
@@ -105,7 +106,7 @@ def test_pseudonyms_are_stable_across_exports(
 
 
 def test_aggregates_keep_small_numbers_hidden(
-    study: dict[str, list[Member]], coordinator: Member, client_for: Callable[[Member | None], Client]
+    study: dict[str, list[Member]], coordinator: Member, client_for: ClientFor
 ) -> None:
     count_fortnight()
     rows = _export(client_for(coordinator))["service_metrics.csv"]
@@ -115,16 +116,14 @@ def test_aggregates_keep_small_numbers_hidden(
     assert all(r["value"] not in {"1", "2", "3", "4"} for r in rows if r["metric"] != "coverage_gaps")
 
 
-def test_every_export_is_audited(
-    study: dict[str, list[Member]], coordinator: Member, client_for: Callable[[Member | None], Client]
-) -> None:
+def test_every_export_is_audited(study: dict[str, list[Member]], coordinator: Member, client_for: ClientFor) -> None:
     _export(client_for(coordinator))
     entry = AuditEntry.objects.get(action="insights.research.exported")
     assert entry.actor == coordinator and entry.data["people"] == 6
 
 
 def test_fewer_than_five_consenting_people_means_no_export(
-    crowd: Callable[..., list[Member]], coordinator: Member, client_for: Callable[[Member | None], Client]
+    crowd: Callable[..., list[Member]], coordinator: Member, client_for: ClientFor
 ) -> None:
     for p in crowd(4):
         Consent.objects.create(member=p, kind=RESEARCH.key, audience=RESEARCH_YES.key)
@@ -134,7 +133,7 @@ def test_fewer_than_five_consenting_people_means_no_export(
 
 
 def test_the_data_dictionary_describes_every_column(
-    study: dict[str, list[Member]], coordinator: Member, client_for: Callable[[Member | None], Client]
+    study: dict[str, list[Member]], coordinator: Member, client_for: ClientFor
 ) -> None:
     files = _export(client_for(coordinator))
     described = {(r["file"], r["column"]) for r in files["data_dictionary.csv"]}

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hearth.community.models import Group, GroupState, Membership, Post, Reaction
+from hearth.core.testing import ClientFor
 from hearth.insights.actions import BACKFILL_PER_RUN, do_roll_up, roll_up_due
 from hearth.insights.models import ActivityWeeks, RolledUpDay
 from hearth.insights.registry import Span, get
@@ -70,7 +71,7 @@ def _year_queries(client: Client) -> int:
 def test_the_year_view_makes_the_same_queries_for_a_week_of_ten_people_as_a_year_of_two_hundred(
     clock: object,
     coordinator: Member,
-    client_for: Callable[[Member | None], Client],
+    client_for: ClientFor,
     crowd: Callable[..., list[Member]],
 ) -> None:
     client = client_for(coordinator)
@@ -85,7 +86,7 @@ def test_the_year_view_makes_the_same_queries_for_a_week_of_ten_people_as_a_year
 
 
 def test_today_is_kept_current_by_the_job(
-    clock: object, crowd: Callable[..., list[Member]], client_for: Callable[[Member | None], Client]
+    clock: object, crowd: Callable[..., list[Member]], client_for: ClientFor
 ) -> None:
     roll_up_due(NOW)
     span = Span(TODAY - timedelta(days=6), TODAY)
@@ -121,7 +122,7 @@ def test_after_an_upgrade_the_job_fills_in_past_days_a_few_weeks_a_run(clock: ob
 
 
 def test_the_dashboard_says_when_days_are_not_counted_yet(
-    clock: object, coordinator: Member, client_for: Callable[[Member | None], Client]
+    clock: object, coordinator: Member, client_for: ClientFor
 ) -> None:
     page = client_for(coordinator).get(YEAR_URL).content.decode()
     assert "365 days of these dates aren&#x27;t counted yet" in page or "365 days of these dates aren't counted" in page

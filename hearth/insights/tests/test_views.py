@@ -6,12 +6,11 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from hearth.community.models import Group, GroupState, Membership, Post
 from hearth.core.models import AuditEntry
-from hearth.core.testing import text
+from hearth.core.testing import ClientFor, text
 from hearth.insights import registry
 from hearth.insights.tests.conftest import at, count_fortnight
 from hearth.members.models import Member
@@ -32,7 +31,7 @@ def _person(request: pytest.FixtureRequest, who: str | None) -> Member | None:
 @pytest.mark.parametrize("url", COORDINATOR_ONLY)
 @pytest.mark.parametrize("who", CAST)
 def test_only_the_coordinator_opens_the_dashboard_export_and_settings(
-    request: pytest.FixtureRequest, client_for: Callable[[Member | None], Client], url: str, who: str | None
+    request: pytest.FixtureRequest, client_for: ClientFor, url: str, who: str | None
 ) -> None:
     response = client_for(_person(request, who)).get(url)
     if who == "coordinator":
@@ -45,7 +44,7 @@ def test_only_the_coordinator_opens_the_dashboard_export_and_settings(
 
 @pytest.mark.parametrize("who", CAST)
 def test_everyone_signed_in_has_their_own_picture(
-    request: pytest.FixtureRequest, client_for: Callable[[Member | None], Client], who: str | None
+    request: pytest.FixtureRequest, client_for: ClientFor, who: str | None
 ) -> None:
     response = client_for(_person(request, who)).get("/me/picture/")
     assert response.status_code == (200 if who else 302)
@@ -53,7 +52,7 @@ def test_everyone_signed_in_has_their_own_picture(
 
 @pytest.mark.parametrize("who", CAST)
 def test_a_members_results_are_refused_without_their_permission(
-    request: pytest.FixtureRequest, client_for: Callable[[Member | None], Client], member: Member, who: str | None
+    request: pytest.FixtureRequest, client_for: ClientFor, member: Member, who: str | None
 ) -> None:
     response = client_for(_person(request, who)).get(f"/insights/people/{member.pk}/outcomes/")
     if who == "member":
@@ -64,15 +63,11 @@ def test_a_members_results_are_refused_without_their_permission(
         assert response.status_code == 404
 
 
-def test_the_research_export_is_post_only_for_downloading(
-    client_for: Callable[[Member | None], Client], member: Member
-) -> None:
+def test_the_research_export_is_post_only_for_downloading(client_for: ClientFor, member: Member) -> None:
     assert client_for(member).post("/insights/research/").status_code == 403
 
 
-def test_every_metric_has_a_chart_with_a_text_alternative_and_a_csv(
-    coordinator: Member, client_for: Callable[[Member | None], Client]
-) -> None:
+def test_every_metric_has_a_chart_with_a_text_alternative_and_a_csv(coordinator: Member, client_for: ClientFor) -> None:
     page = text(client_for(coordinator).get("/insights/?start=2026-03-02&end=2026-03-15"))
     for metric in registry.metrics():
         assert f'id="{metric.key}-h"' in page
@@ -84,7 +79,7 @@ def test_every_metric_has_a_chart_with_a_text_alternative_and_a_csv(
 
 
 def test_csv_download_has_the_table_and_is_audited(
-    coordinator: Member, client_for: Callable[[Member | None], Client], crowd: Callable[..., list[Member]]
+    coordinator: Member, client_for: ClientFor, crowd: Callable[..., list[Member]]
 ) -> None:
     group = Group.objects.create(name="G", purpose="x", who_for="x", state=GroupState.ACTIVE)
     for p in crowd(3):
@@ -100,7 +95,7 @@ def test_csv_download_has_the_table_and_is_audited(
     assert AuditEntry.objects.filter(action="insights.metric.downloaded", actor=coordinator).exists()
 
 
-def test_unknown_metric_is_404(coordinator: Member, client_for: Callable[[Member | None], Client]) -> None:
+def test_unknown_metric_is_404(coordinator: Member, client_for: ClientFor) -> None:
     assert client_for(coordinator).get("/insights/metrics/nope.csv").status_code == 404
 
 
@@ -113,7 +108,7 @@ def _busy(crowd: Callable[..., list[Member]], n: int) -> None:
 
 
 def test_the_dashboard_makes_the_same_number_of_queries_however_much_happened(
-    coordinator: Member, client_for: Callable[[Member | None], Client], crowd: Callable[..., list[Member]]
+    coordinator: Member, client_for: ClientFor, crowd: Callable[..., list[Member]]
 ) -> None:
     client = client_for(coordinator)
     url = "/insights/?start=2026-03-02&end=2026-03-15"

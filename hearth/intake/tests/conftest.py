@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from hearth.community.models import Group, GroupState, JoinPolicy, Membership
+from hearth.members.models import Member
 
 GOOD = {"brings": ["meet"], "wants": ["hang_out"], "today": ["okay"]}
 
 
 @pytest.fixture
-def group(volunteer):
+def group(volunteer: Member) -> Group:
     """Tuesday Makers, open to join, hosted by Sam."""
     g = Group.objects.create(
         name="Tuesday Makers",

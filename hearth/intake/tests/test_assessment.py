@@ -3,42 +3,48 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from hearth.availability.models import DutySession, TalkRequest
+from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import text, visible_text
+from hearth.core.testing import ClientFor, ClientResponse, text, visible_text
 from hearth.intake import actions
 from hearth.intake.access import current_version
+from hearth.intake.actions import Outcome
 from hearth.intake.defaults import DEFAULT_QUESTIONNAIRE
 from hearth.intake.models import Assessment
 from hearth.intake.tests.conftest import GOOD
+from hearth.members.models import Member
 from hearth.members.policy import Perm
 from hearth.safety.models import CrisisAlert
 
 
-def submit(member, answers, version=None):
+def submit(member: Member, answers: dict[str, Any], version: int | None = None) -> Outcome:
     return actions.do_submit_assessment(member, version_number=version or current_version().number, answers=answers)
 
 
-def post(client, answers, version=None):
+def post(client: Client, answers: dict[str, Any], version: int | None = None) -> ClientResponse:
     data = {f"q_{qid}": value for qid, value in answers.items()}
     data["version"] = str(version or current_version().number)
     return client.post(reverse("intake:start"), data)
 
 
-def nothing_saved():
+def nothing_saved() -> bool:
     return not Assessment.objects.exists() and not TalkRequest.objects.exists() and not CrisisAlert.objects.exists()
 
 
 # --- The four paths ---------------------------------------------------------------------------------------
 
 
-def test_ready_for_groups_suggests_groups_that_match(client_for, member, group):
+def test_ready_for_groups_suggests_groups_that_match(client_for: ClientFor, member: Member, group: Group) -> None:
     response = post(client_for(member), {**GOOD, "wants": ["group"], "interests": ["making"]})
     assessment = Assessment.objects.get(member=member)
     assert response.status_code == 302 and response["Location"] == reverse("intake:result", args=[assessment.pk])
@@ -49,8 +55,8 @@ def test_ready_for_groups_suggests_groups_that_match(client_for, member, group):
 
 
 def test_one_to_one_first_asks_for_a_talk_with_their_preferences(
-    member, peer_worker, django_capture_on_commit_callbacks
-):
+    member: Member, peer_worker: Member, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     DutySession.objects.create(supporter=peer_worker)
     outcome = submit(
         member,
@@ -62,7 +68,9 @@ def test_one_to_one_first_asks_for_a_talk_with_their_preferences(
     assert request.state == TalkRequest.State.WAITING and not request.urgent
 
 
-def test_with_nobody_on_duty_the_one_to_one_becomes_a_message_and_we_say_so_kindly(client_for, member):
+def test_with_nobody_on_duty_the_one_to_one_becomes_a_message_and_we_say_so_kindly(
+    client_for: ClientFor, member: Member
+) -> None:
     response = post(client_for(member), {**GOOD, "wants": ["talk"], "talk_how": ["in_person"]})
     request = TalkRequest.objects.get(member=member)
     assert request.state == TalkRequest.State.MESSAGE
@@ -71,12 +79,12 @@ def test_with_nobody_on_duty_the_one_to_one_becomes_a_message_and_we_say_so_kind
     assert "the next supporter on duty will see it first" in page
 
 
-def test_asking_for_a_call_without_a_phone_number_asks_for_text_chat_instead(outsider):
+def test_asking_for_a_call_without_a_phone_number_asks_for_text_chat_instead(outsider: Member) -> None:
     outcome = submit(outsider, {**GOOD, "wants": ["talk"], "talk_how": ["phone"]})
     assert outcome.phone_missing and outcome.talk_request.mode == "text"
 
 
-def test_someone_already_waiting_to_talk_keeps_their_request(member, peer_worker):
+def test_someone_already_waiting_to_talk_keeps_their_request(member: Member, peer_worker: Member) -> None:
     DutySession.objects.create(supporter=peer_worker)
     first = submit(member, {**GOOD, "wants": ["talk"]})
     second = submit(member, {**GOOD, "wants": ["talk"]})
@@ -85,8 +93,11 @@ def test_someone_already_waiting_to_talk_keeps_their_request(member, peer_worker
 
 
 def test_urgent_raises_exactly_one_crisis_alert_through_safety_and_shows_crisis_support(
-    client_for, member, peer_worker, django_capture_on_commit_callbacks
-):
+    client_for: ClientFor,
+    member: Member,
+    peer_worker: Member,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     from hearth.core.events import capture_events
     from hearth.core.testing import run_deliveries
 
@@ -106,7 +117,7 @@ def test_urgent_raises_exactly_one_crisis_alert_through_safety_and_shows_crisis_
     assert "Samaritans" in result and "Support right now" in result
 
 
-def test_outside_scope_shows_signposts_from_the_directory_and_a_welcome(client_for, member):
+def test_outside_scope_shows_signposts_from_the_directory_and_a_welcome(client_for: ClientFor, member: Member) -> None:
     response = post(client_for(member), {**GOOD, "wants": ["not_sure"], "substance": ["main"]})
     page = visible_text(client_for(member).get(response["Location"]))
     assert "Other services that can help" in page and "FRANK" in page and "Drinkline" in page
@@ -127,14 +138,18 @@ def test_outside_scope_shows_signposts_from_the_directory_and_a_welcome(client_f
         ({**GOOD, "safety": ["not_safe"], "wants": ["bogus"]}, "isn't one of its options"),
     ],
 )
-def test_bad_submissions_say_what_to_fix_and_save_nothing(client_for, member, answers, message):
+def test_bad_submissions_say_what_to_fix_and_save_nothing(
+    client_for: ClientFor, member: Member, answers: dict[str, Any], message: str
+) -> None:
     response = post(client_for(member), answers)
     assert response.status_code == 200
     assert message in text(response)
     assert nothing_saved()
 
 
-def test_a_stale_version_is_refused_and_the_answers_are_kept_on_the_page(client_for, member, coordinator):
+def test_a_stale_version_is_refused_and_the_answers_are_kept_on_the_page(
+    client_for: ClientFor, member: Member, coordinator: Member
+) -> None:
     old = current_version().number
     edited = copy.deepcopy(DEFAULT_QUESTIONNAIRE)
     edited["questions"][0]["text"] = "What brings you to us?"
@@ -146,10 +161,12 @@ def test_a_stale_version_is_refused_and_the_answers_are_kept_on_the_page(client_
     assert nothing_saved()
 
 
-def test_a_failure_after_the_alert_would_be_raised_rolls_everything_back(member, monkeypatch):
+def test_a_failure_after_the_alert_would_be_raised_rolls_everything_back(
+    member: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from hearth.intake import actions as intake_actions
 
-    def broken(*args, **kwargs):
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the talk queue is down")
 
     monkeypatch.setattr(intake_actions, "_ask_for_one_to_one", broken)
@@ -161,7 +178,7 @@ def test_a_failure_after_the_alert_would_be_raised_rolls_everything_back(member,
 # --- Encryption at rest ----------------------------------------------------------------------------------------
 
 
-def test_answers_are_encrypted_at_rest(member):
+def test_answers_are_encrypted_at_rest(member: Member) -> None:
     secret = "my sister Alison's flat in Leeds"
     outcome = submit(member, {**GOOD, "anything_else": secret, "worries": ["housing"]})
     with connection.cursor() as cursor:
@@ -172,7 +189,7 @@ def test_answers_are_encrypted_at_rest(member):
     assert outcome.assessment.answers()["anything_else"] == secret
 
 
-def test_a_different_key_cannot_read_the_answers(member, settings):
+def test_a_different_key_cannot_read_the_answers(member: Member, settings: Settings) -> None:
     outcome = submit(member, GOOD)
     from hearth.core import crypto
 
@@ -182,7 +199,7 @@ def test_a_different_key_cannot_read_the_answers(member, settings):
         Assessment.objects.get(pk=outcome.assessment.pk).answers()
 
 
-def test_keys_rotate_new_key_first_old_key_still_reads(member, settings):
+def test_keys_rotate_new_key_first_old_key_still_reads(member: Member, settings: Settings) -> None:
     from cryptography.fernet import Fernet
 
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -195,7 +212,9 @@ def test_keys_rotate_new_key_first_old_key_still_reads(member, settings):
 # --- Versions ----------------------------------------------------------------------------------------------------
 
 
-def test_old_answers_are_still_explained_by_the_version_they_answered(member, coordinator, peer_worker):
+def test_old_answers_are_still_explained_by_the_version_they_answered(
+    member: Member, coordinator: Member, peer_worker: Member
+) -> None:
     v1 = submit(member, {**GOOD, "wants": ["hang_out"]}).assessment
     edited = copy.deepcopy(DEFAULT_QUESTIONNAIRE)
     wants = edited["questions"][1]
@@ -220,7 +239,7 @@ def test_old_answers_are_still_explained_by_the_version_they_answered(member, co
         submit(member, {**GOOD, "wants": ["hang_out"]})
 
 
-def test_publishing_needs_a_change_and_the_coordinator(coordinator, peer_worker):
+def test_publishing_needs_a_change_and_the_coordinator(coordinator: Member, peer_worker: Member) -> None:
     with pytest.raises(ActionError, match="Nothing has changed"):
         actions.do_publish_questionnaire(coordinator, copy.deepcopy(DEFAULT_QUESTIONNAIRE))
     from django.core.exceptions import PermissionDenied
@@ -229,7 +248,7 @@ def test_publishing_needs_a_change_and_the_coordinator(coordinator, peer_worker)
         actions.do_publish_questionnaire(peer_worker, {"questions": []})
 
 
-def test_the_editor_publishes_a_new_version_and_explains_mistakes(client_for, coordinator):
+def test_the_editor_publishes_a_new_version_and_explains_mistakes(client_for: ClientFor, coordinator: Member) -> None:
     import json
 
     client = client_for(coordinator)
@@ -250,7 +269,9 @@ def test_the_editor_publishes_a_new_version_and_explains_mistakes(client_for, co
 
 
 @pytest.mark.parametrize("who", ["peer_worker", "counsellor", "coordinator"])
-def test_staff_read_answers_and_each_read_is_audited(request, client_for, member, who):
+def test_staff_read_answers_and_each_read_is_audited(
+    request: pytest.FixtureRequest, client_for: ClientFor, member: Member, who: str
+) -> None:
     reader = request.getfixturevalue(who)
     assessment = submit(member, {**GOOD, "anything_else": "Sleeping badly"}).assessment
     client = client_for(reader)
@@ -264,7 +285,9 @@ def test_staff_read_answers_and_each_read_is_audited(request, client_for, member
 
 
 @pytest.mark.parametrize("who", ["volunteer", "outsider"])
-def test_volunteers_and_other_members_cannot_read_answers(request, client_for, member, who):
+def test_volunteers_and_other_members_cannot_read_answers(
+    request: pytest.FixtureRequest, client_for: ClientFor, member: Member, who: str
+) -> None:
     reader = request.getfixturevalue(who)
     assessment = submit(member, {**GOOD, "anything_else": "Sleeping badly"}).assessment
     client = client_for(reader)
@@ -277,7 +300,7 @@ def test_volunteers_and_other_members_cannot_read_answers(request, client_for, m
         actions.do_read_answers(reader, assessment)
 
 
-def test_the_policy_line_is_staff_only():
+def test_the_policy_line_is_staff_only() -> None:
     from hearth.members.policy import RULES, STAFF
 
     assert RULES[Perm.READ_INTAKE_ANSWERS] == STAFF
@@ -286,7 +309,7 @@ def test_the_policy_line_is_staff_only():
 # --- Data rights -----------------------------------------------------------------------------------------------------
 
 
-def test_export_has_the_answers_and_results_and_erasure_removes_them(member):
+def test_export_has_the_answers_and_results_and_erasure_removes_them(member: Member) -> None:
     from hearth.members import data_rights
 
     submit(member, {**GOOD, "anything_else": "Sleeping badly", "wants": ["talk"]})
@@ -301,7 +324,7 @@ def test_export_has_the_answers_and_results_and_erasure_removes_them(member):
     assert not Assessment.objects.exists()
 
 
-def test_suggestions_stay_on_the_home_page_until_taken_up(client_for, member, group):
+def test_suggestions_stay_on_the_home_page_until_taken_up(client_for: ClientFor, member: Member, group: Group) -> None:
     from hearth.community.models import Membership
 
     home = visible_text(client_for(member).get(reverse("core:home")))

@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
+from hearth.community.models import Group
+from hearth.core.testing import ClientFor
 from hearth.intake import actions
 from hearth.intake.access import current_version
+from hearth.intake.models import Assessment
 from hearth.intake.tests.conftest import GOOD
+from hearth.members.models import Member
 
 CAST = ["anonymous", "member", "volunteer", "peer_worker", "counsellor", "coordinator", "outsider"]
 
 
 @pytest.fixture
-def robins_assessment(member):
+def robins_assessment(member: Member) -> Assessment:
     return actions.do_submit_assessment(member, version_number=current_version().number, answers=GOOD).assessment
 
 
-def person(request, who):
+def person(request: pytest.FixtureRequest, who: str) -> Member | None:
     return None if who == "anonymous" else request.getfixturevalue(who)
 
 
-def status_for(request, client_for, who, url, method="get", data=None):
+def status_for(
+    request: pytest.FixtureRequest,
+    client_for: ClientFor,
+    who: str,
+    url: str,
+    method: str = "get",
+    data: dict[str, Any] | None = None,
+) -> int | str:
     client = client_for(person(request, who))
     response = client.post(url, data or {}) if method == "post" else client.get(url)
     if response.status_code == 302 and "/signin/" in response["Location"]:
@@ -44,7 +57,15 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("name", "arg", "expected"), PAGES, ids=[p[0] for p in PAGES])
-def test_who_may_open_each_intake_page(request, client_for, robins_assessment, group, name, arg, expected):
+def test_who_may_open_each_intake_page(
+    request: pytest.FixtureRequest,
+    client_for: ClientFor,
+    robins_assessment: Assessment,
+    group: Group,
+    name: str,
+    arg: str | None,
+    expected: list[int | str],
+) -> None:
     args = {
         None: [],
         "assessment": [robins_assessment.pk],
@@ -57,7 +78,9 @@ def test_who_may_open_each_intake_page(request, client_for, robins_assessment, g
 
 
 @pytest.mark.parametrize("who", ["member", "volunteer", "peer_worker", "counsellor", "outsider"])
-def test_only_the_coordinator_changes_the_scope_and_questions(request, db, client_for, who):
+def test_only_the_coordinator_changes_the_scope_and_questions(
+    request: pytest.FixtureRequest, db: None, client_for: ClientFor, who: str
+) -> None:
     from hearth.intake.models import QuestionnaireVersion, Scope
 
     before = Scope.load().who_for
@@ -68,7 +91,9 @@ def test_only_the_coordinator_changes_the_scope_and_questions(request, db, clien
     assert QuestionnaireVersion.objects.count() == 1
 
 
-def test_the_coordinator_describes_the_scope_and_members_see_it(client_for, coordinator, member):
+def test_the_coordinator_describes_the_scope_and_members_see_it(
+    client_for: ClientFor, coordinator: Member, member: Member
+) -> None:
     response = client_for(coordinator).post(
         reverse("intake:scope_edit"),
         {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -39,12 +41,12 @@ BASE = {"brings": ["meet"], "wants": ["hang_out"], "today": ["okay"]}
         ({"wants": ["talk"], "today": ["good"], "brings": ["other"]}, ["one_to_one"]),
     ],
 )
-def test_answer_sets_route_to_paths(extra, paths):
+def test_answer_sets_route_to_paths(extra: dict[str, Any], paths: list[str]) -> None:
     answers = check_answers(DEFINITION, {**BASE, **extra})
     assert route(DEFINITION, answers, triage=False).paths == paths
 
 
-def test_an_answer_set_no_rule_matches_gets_the_default_path():
+def test_an_answer_set_no_rule_matches_gets_the_default_path() -> None:
     definition = copy.deepcopy(DEFINITION)
     definition["rules"] = [r for r in definition["rules"] if r["path"] != "groups"]
     answers = check_answers(definition, BASE)
@@ -53,7 +55,7 @@ def test_an_answer_set_no_rule_matches_gets_the_default_path():
     assert route(definition, answers).paths == ["one_to_one"]
 
 
-def test_reasons_tags_topics_and_preferences_come_from_the_chosen_options():
+def test_reasons_tags_topics_and_preferences_come_from_the_chosen_options() -> None:
     answers = check_answers(
         DEFINITION,
         {
@@ -74,7 +76,7 @@ def test_reasons_tags_topics_and_preferences_come_from_the_chosen_options():
     assert routing.preferences == {"mode": "video", "gender": "woman", "age_band": "25-34", "experience": "carer"}
 
 
-def test_an_edited_rule_set_routes_the_same_answers_differently():
+def test_an_edited_rule_set_routes_the_same_answers_differently() -> None:
     edited = copy.deepcopy(DEFAULT_QUESTIONNAIRE)
     # The coordinator decides anyone low today starts one-to-one, and carers with money worries get advice.
     edited["rules"].append({"path": "one_to_one", "any": ["today.low"], "why": "A chat first might be nice."})
@@ -91,7 +93,7 @@ def test_an_edited_rule_set_routes_the_same_answers_differently():
     assert route(definition, only_one).reasons["outside_scope"] == []  # topics signpost, the "all" rule doesn't apply
 
 
-def test_a_written_answer_that_sounds_like_a_crisis_adds_the_urgent_path():
+def test_a_written_answer_that_sounds_like_a_crisis_adds_the_urgent_path() -> None:
     answers = check_answers(DEFINITION, {**BASE, "anything_else": "I want to kill myself tonight"})
     assert "urgent" in route(DEFINITION, answers).paths
     assert "urgent" not in route(DEFINITION, answers, triage=False).paths
@@ -110,7 +112,7 @@ def test_a_written_answer_that_sounds_like_a_crisis_adds_the_urgent_path():
         ({**BASE, "wants": [3]}, "couldn't read your answer"),
     ],
 )
-def test_tampered_or_incomplete_answers_are_refused_with_a_clear_message(raw, message):
+def test_tampered_or_incomplete_answers_are_refused_with_a_clear_message(raw: dict[str, Any], message: str) -> None:
     with pytest.raises(ActionError, match=re.escape(message)):
         check_answers(DEFINITION, raw)
 
@@ -132,7 +134,7 @@ def test_tampered_or_incomplete_answers_are_refused_with_a_clear_message(raw, me
         (lambda d: d.update(extra=1), "Unknown part"),
     ],
 )
-def test_a_broken_definition_is_refused_saying_where(change, message):
+def test_a_broken_definition_is_refused_saying_where(change: Callable[[Any], None], message: str) -> None:
     definition = copy.deepcopy(DEFAULT_QUESTIONNAIRE)
     change(definition)
     with pytest.raises(DefinitionError, match=message):

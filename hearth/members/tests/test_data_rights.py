@@ -12,13 +12,13 @@ from django.urls import reverse
 
 from hearth.conftest import PASSWORD
 from hearth.core.models import AuditEntry
-from hearth.core.testing import text
+from hearth.core.testing import ClientFor, MakeMember, text
 from hearth.members import actions, data_rights
 from hearth.members.models import Member, Role
 
 
 @pytest.fixture
-def busy_member(member, peer_worker, coordinator):
+def busy_member(member: Member, peer_worker: Member, coordinator: Member) -> Member:
     """Robin, with a bit of history: sharing choices, an invitation, staff looking her up."""
     actions.do_set_consent(member, "profile.pronouns", "members")
     actions.do_create_invitation(member, "for Dana from the café")
@@ -29,7 +29,7 @@ def busy_member(member, peer_worker, coordinator):
     return member
 
 
-def test_download_contains_everything_about_the_member(client_for, busy_member):
+def test_download_contains_everything_about_the_member(client_for: ClientFor, busy_member: Member) -> None:
     response = client_for(busy_member).post(reverse("members:data"))
     assert response["Content-Type"] == "application/json"
     assert "attachment" in response["Content-Disposition"]
@@ -45,7 +45,9 @@ def test_download_contains_everything_about_the_member(client_for, busy_member):
     assert set(data) >= {section.key for section in data_rights.sections()}
 
 
-def test_download_is_audited_and_only_ever_your_own(client_for, busy_member, outsider):
+def test_download_is_audited_and_only_ever_your_own(
+    client_for: ClientFor, busy_member: Member, outsider: Member
+) -> None:
     data = json.loads(client_for(outsider).post(reverse("members:data")).content)
     assert data["profile"]["email"] == outsider.email
     assert "robin" not in json.dumps(data).lower()
@@ -74,7 +76,9 @@ def _rows_containing(needles: list[str]) -> list[str]:
     return found
 
 
-def test_deleting_an_account_leaves_nothing_personal_in_the_database(client_for, busy_member):
+def test_deleting_an_account_leaves_nothing_personal_in_the_database(
+    client_for: ClientFor, busy_member: Member
+) -> None:
     member_id = busy_member.pk
     needles = _personal_strings(busy_member)
     assert _rows_containing(needles), "the search must find the data before deletion, or it proves nothing"
@@ -94,7 +98,7 @@ def test_deleting_an_account_leaves_nothing_personal_in_the_database(client_for,
     assert all(s.get_decoded().get("_auth_user_id") != str(member_id) for s in Session.objects.all())
 
 
-def test_deletion_needs_the_password_and_a_tick(client_for, member):
+def test_deletion_needs_the_password_and_a_tick(client_for: ClientFor, member: Member) -> None:
     client = client_for(member)
     response = client.post(reverse("members:delete"), {"password": "wrong-password", "confirm": "on"})
     assert "That password isn't right." in text(response)
@@ -103,13 +107,13 @@ def test_deletion_needs_the_password_and_a_tick(client_for, member):
     assert Member.objects.filter(pk=member.pk).exists()
 
 
-def test_the_only_coordinator_cannot_delete_their_account(client_for, coordinator):
+def test_the_only_coordinator_cannot_delete_their_account(client_for: ClientFor, coordinator: Member) -> None:
     response = client_for(coordinator).post(reverse("members:delete"), {"password": PASSWORD, "confirm": "on"})
     assert "only coordinator" in text(response)
     assert Member.objects.filter(pk=coordinator.pk).exists()
 
 
-def test_people_invited_by_a_deleted_member_keep_their_accounts(member, make_member):
+def test_people_invited_by_a_deleted_member_keep_their_accounts(member: Member, make_member: MakeMember) -> None:
     friend = make_member("Fern", invited_by=member)
     data_rights.erase_member(member)
     friend.refresh_from_db()

@@ -20,6 +20,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Model
 from django.utils import timezone
+from time_machine import TimeMachineFixture
 
 from hearth.core.testing import DEMO_NOW
 from hearth.members.models import Member, Role
@@ -50,7 +51,7 @@ def hearth_models() -> dict[str, type[Model]]:
     }
 
 
-def test_every_model_of_every_app_has_demo_rows(demo):
+def test_every_model_of_every_app_has_demo_rows(demo: None) -> None:
     models = hearth_models()
     empty = sorted(
         label for label, model in models.items() if label not in NOT_DEMO_DATA and not model._default_manager.exists()
@@ -58,10 +59,16 @@ def test_every_model_of_every_app_has_demo_rows(demo):
     assert empty == [], f"These models have no demo rows: add some to the app's demo.py ({', '.join(empty)})"
 
 
-def test_the_exemptions_name_real_models_and_say_why():
+def test_the_exemptions_name_real_models_and_say_why() -> None:
     models = hearth_models()
     assert sorted(set(NOT_DEMO_DATA) - set(models)) == []
     assert all(len(reason) > 20 for reason in NOT_DEMO_DATA.values())
+
+
+def _named(person: Member | None) -> str:
+    """A row's person, whose rows were fetched with them (``…__isnull=False``)."""
+    assert person is not None
+    return person.display_name
 
 
 def _story() -> dict[str, Any]:
@@ -74,14 +81,14 @@ def _story() -> dict[str, Any]:
 
     return {
         "alerts": [
-            (a.member.display_name, a.origin, a.created_at, a.acknowledged_by.display_name if a.acknowledged_by else "")
+            (_named(a.member), a.origin, a.created_at, a.acknowledged_by.display_name if a.acknowledged_by else "")
             for a in CrisisAlert.objects.filter(member__isnull=False).order_by("created_at")
         ],
         "queue": sorted(
-            (i.subject.display_name, i.source, i.risk)
+            (_named(i.subject), i.source, i.risk)
             for i in ModerationItem.objects.filter(state="open", subject__isnull=False)
         ),
-        "reports": sorted((r.reporter.display_name, r.state) for r in Report.objects.filter(reporter__isnull=False)),
+        "reports": sorted((_named(r.reporter), r.state) for r in Report.objects.filter(reporter__isnull=False)),
         "appeals": [(a.sanction.member.display_name, a.state) for a in Appeal.objects.all()],
         "on duty": [d.supporter.display_name for d in DutySession.objects.filter(ended_at__isnull=True)],
         "cover": sorted((c.pattern.supporter.display_name, c.state, str(c.date)) for c in CoverRequest.objects.all()),
@@ -96,7 +103,7 @@ def _story() -> dict[str, Any]:
     }
 
 
-def test_demo_organisation_has_every_role_and_a_sign_in_for_each(demo):
+def test_demo_organisation_has_every_role_and_a_sign_in_for_each(demo: None) -> None:
     assert 55 <= Member.objects.count() <= 65
     for role in (Role.VOLUNTEER, Role.PEER_WORKER, Role.COUNSELLOR, Role.COORDINATOR):
         assert Member.objects.filter(role_grants__role=role).exists(), role
@@ -105,7 +112,7 @@ def test_demo_organisation_has_every_role_and_a_sign_in_for_each(demo):
     assert Member.objects.filter(invited_by__isnull=False).count() > 30  # word of mouth
 
 
-def test_the_demo_is_a_week_in_the_life_of_a_real_service(demo, time_machine):
+def test_the_demo_is_a_week_in_the_life_of_a_real_service(demo: None, time_machine: TimeMachineFixture) -> None:
     from hearth.availability.models import CoverRequest, DutySession
     from hearth.care.models import CheckInSend
     from hearth.chat.models import Gathering, HandRaise, Message
@@ -140,7 +147,7 @@ def test_the_demo_is_a_week_in_the_life_of_a_real_service(demo, time_machine):
     assert len(_story()["robin"]) >= 3
 
 
-def test_the_demo_is_the_same_every_time_it_is_loaded(demo, time_machine):
+def test_the_demo_is_the_same_every_time_it_is_loaded(demo: None, time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(DEMO_NOW, tick=False)  # when the module's demo was loaded
     first = _story()
     Member.objects.all().delete()
@@ -148,15 +155,16 @@ def test_the_demo_is_the_same_every_time_it_is_loaded(demo, time_machine):
     assert _story() == first
 
 
-def test_the_rota_side_has_an_open_shift_offered_to_someone(demo):
+def test_the_rota_side_has_an_open_shift_offered_to_someone(demo: None) -> None:
     from hearth.availability.models import OpenShift
 
     assert OpenShift.objects.get().offered_to.exists()
 
 
-def test_the_demo_has_a_peer_worry_on_the_care_queue(demo):
+def test_the_demo_has_a_peer_worry_on_the_care_queue(demo: None) -> None:
     from hearth.care.models import CareItem, Concern, Source
 
     concern = Concern.objects.select_related("raised_by").get()
+    assert concern.raised_by is not None
     assert concern.raised_by.email == "volunteer@example.org" and concern.risk != "crisis"
     assert CareItem.objects.filter(member=concern.about, source=Source.PEER).exists()

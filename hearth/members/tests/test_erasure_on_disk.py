@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from hearth.members import data_rights
+from hearth.members.models import Member
 
 MARKS = ("Quillon Marsh", "quillon@example.org", "07700 900999", "my brother must not know")
 
@@ -24,7 +26,9 @@ def _open(path: str) -> sqlite3.Connection:
     return db
 
 
-def test_erased_words_are_in_neither_the_database_file_nor_its_wal(tmp_path, monkeypatch):
+def test_erased_words_are_in_neither_the_database_file_nor_its_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = str(tmp_path / "hearth.sqlite3")
     db = _open(path)
     db.execute("CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT, email TEXT, phone TEXT, words TEXT)")
@@ -66,7 +70,9 @@ class _Cursor:
         self.db.execute(sql)
 
 
-def test_an_erasure_checkpoints_once_it_is_committed(member, django_capture_on_commit_callbacks, monkeypatch):
+def test_an_erasure_checkpoints_once_it_is_committed(
+    member: Member, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ran = []
     monkeypatch.setattr(data_rights, "checkpoint", lambda: ran.append(True))
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,31 +1,34 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, OrganisationSettings
-from hearth.core.testing import run_deliveries, text
+from hearth.core.testing import ClientFor, ClientResponse, run_deliveries, text
 from hearth.members import actions
 from hearth.members.models import Invitation, Member
 
 GOOD = {"email": "new.person@example.org", "display_name": "Heron", "password": "kettle-garden-lantern-9"}
 
 
-def join(client, invitation, **overrides):
+def join(client: Client, invitation: Invitation, **overrides: Any) -> ClientResponse:
     return client.post(reverse("members:join", args=[invitation.token]), {**GOOD, **overrides})
 
 
 @pytest.fixture
-def invitation(member):
+def invitation(member: Member) -> Invitation:
     return actions.do_create_invitation(member, "for my neighbour")
 
 
-def test_invited_person_joins_and_is_signed_in(client, invitation, member):
+def test_invited_person_joins_and_is_signed_in(client: Client, invitation: Invitation, member: Member) -> None:
     response = join(client, invitation)
     assert response.status_code == 302
     new = Member.objects.get(email="new.person@example.org")
@@ -37,11 +40,11 @@ def test_invited_person_joins_and_is_signed_in(client, invitation, member):
     assert AuditEntry.objects.filter(action="members.account.created", subject=new).exists()
 
 
-def test_join_page_names_who_invited_you(client, invitation):
+def test_join_page_names_who_invited_you(client: Client, invitation: Invitation) -> None:
     assert "Robin invited you" in text(client.get(reverse("members:join", args=[invitation.token])))
 
 
-def test_an_invitation_link_works_only_once(client, invitation):
+def test_an_invitation_link_works_only_once(client: Client, invitation: Invitation) -> None:
     join(client, invitation)
     second = join(client.__class__(), invitation, email="other@example.org", display_name="Otter")
     assert second.status_code == 410
@@ -49,7 +52,7 @@ def test_an_invitation_link_works_only_once(client, invitation):
     assert not Member.objects.filter(email="other@example.org").exists()
 
 
-def test_expired_invitation_is_refused_with_a_clear_message(client, invitation):
+def test_expired_invitation_is_refused_with_a_clear_message(client: Client, invitation: Invitation) -> None:
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     response = join(client, invitation)
     assert response.status_code == 410
@@ -57,13 +60,13 @@ def test_expired_invitation_is_refused_with_a_clear_message(client, invitation):
     assert not Member.objects.filter(email=GOOD["email"]).exists()
 
 
-def test_withdrawn_invitation_is_refused(client, invitation, member):
+def test_withdrawn_invitation_is_refused(client: Client, invitation: Invitation, member: Member) -> None:
     actions.do_revoke_invitation(member, invitation)
     response = join(client, invitation)
     assert response.status_code == 410 and "withdrawn" in text(response)
 
 
-def test_unknown_invitation_token_is_refused(client, db):
+def test_unknown_invitation_token_is_refused(client: Client, db: None) -> None:
     response = client.get(reverse("members:join", args=["not-a-real-token"]))
     assert response.status_code == 410
     assert "don't recognise" in text(response)
@@ -81,7 +84,9 @@ def test_unknown_invitation_token_is_refused(client, db):
         ({"email": "e" * 250 + "@example.org"}, "at most 254 characters"),
     ],
 )
-def test_bad_join_input_says_what_to_fix_and_changes_nothing(client, invitation, overrides, message):
+def test_bad_join_input_says_what_to_fix_and_changes_nothing(
+    client: Client, invitation: Invitation, overrides: dict[str, Any], message: str
+) -> None:
     before = Member.objects.count()
     response = join(client, invitation, **overrides)
     assert response.status_code == 200
@@ -91,38 +96,46 @@ def test_bad_join_input_says_what_to_fix_and_changes_nothing(client, invitation,
     assert invitation.state() == "open"
 
 
-def test_duplicate_email_is_refused_and_the_link_stays_usable(client, invitation, member):
+def test_duplicate_email_is_refused_and_the_link_stays_usable(
+    client: Client, invitation: Invitation, member: Member
+) -> None:
     response = join(client, invitation, email="ROBIN@example.org")
     assert "already uses this email" in text(response)
     invitation.refresh_from_db()
     assert invitation.state() == "open"
 
 
-def test_duplicate_display_name_is_refused_case_insensitively(client, invitation, member):
+def test_duplicate_display_name_is_refused_case_insensitively(
+    client: Client, invitation: Invitation, member: Member
+) -> None:
     response = join(client, invitation, display_name="robin")
     assert "already uses that display name" in text(response)
     assert not Member.objects.filter(email=GOOD["email"]).exists()
 
 
-def test_members_cannot_hoard_invitation_links(member):
+def test_members_cannot_hoard_invitation_links(member: Member) -> None:
     for _ in range(actions.MAX_OPEN_INVITATIONS):
         actions.do_create_invitation(member)
     with pytest.raises(ActionError, match="Withdraw some"):
         actions.do_create_invitation(member)
 
 
-def test_only_the_maker_can_withdraw_a_link(invitation, outsider):
+def test_only_the_maker_can_withdraw_a_link(invitation: Invitation, outsider: Member) -> None:
     with pytest.raises(ActionError):
         actions.do_revoke_invitation(outsider, invitation)
 
 
-def test_invitations_page_lists_only_your_own_links(client_for, member, outsider, invitation):
+def test_invitations_page_lists_only_your_own_links(
+    client_for: ClientFor, member: Member, outsider: Member, invitation: Invitation
+) -> None:
     page = text(client_for(outsider).get(reverse("members:invitations")))
     assert invitation.token not in page
     assert invitation.token in text(client_for(member).get(reverse("members:invitations")))
 
 
-def test_withdrawing_someone_elses_link_is_not_found(client_for, outsider, invitation):
+def test_withdrawing_someone_elses_link_is_not_found(
+    client_for: ClientFor, outsider: Member, invitation: Invitation
+) -> None:
     response = client_for(outsider).post(reverse("members:invitations"), {"revoke": invitation.pk})
     assert response.status_code == 404
     invitation.refresh_from_db()
@@ -133,17 +146,19 @@ def test_withdrawing_someone_elses_link_is_not_found(client_for, outsider, invit
 
 
 @pytest.fixture
-def open_signup(db):
+def open_signup(db: None) -> None:
     OrganisationSettings.objects.update_or_create(pk=1, defaults={"open_signup": True})
 
 
-def test_open_sign_up_is_off_by_default(client, db):
+def test_open_sign_up_is_off_by_default(client: Client, db: None) -> None:
     response = client.post(reverse("members:signup"), GOOD)
     assert response.status_code == 403
     assert not Member.objects.exists()
 
 
-def test_open_sign_up_needs_the_emailed_link_before_signing_in(client, open_signup, django_capture_on_commit_callbacks):
+def test_open_sign_up_needs_the_emailed_link_before_signing_in(
+    client: Client, open_signup: None, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("members:signup"), GOOD)
     assert "Check your email" in text(response)
@@ -162,8 +177,11 @@ def test_open_sign_up_needs_the_emailed_link_before_signing_in(client, open_sign
 
 
 def test_open_sign_up_with_a_taken_email_reveals_nothing_and_changes_nothing(
-    client, open_signup, member, django_capture_on_commit_callbacks
-):
+    client: Client,
+    open_signup: None,
+    member: Member,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("members:signup"), {**GOOD, "email": member.email})
     assert "Check your email" in text(response)  # same screen as a new address
@@ -173,6 +191,6 @@ def test_open_sign_up_with_a_taken_email_reveals_nothing_and_changes_nothing(
     assert message.to == [member.email] and "already have one" in message.body
 
 
-def test_tampered_confirmation_link_is_refused(client, open_signup):
+def test_tampered_confirmation_link_is_refused(client: Client, open_signup: None) -> None:
     response = client.get(reverse("members:confirm_email", args=["forged-token"]))
     assert response.status_code == 400 and "don't recognise" in text(response)

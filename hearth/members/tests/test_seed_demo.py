@@ -15,6 +15,6 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
-def test_if_empty_leaves_a_real_database_alone(member):
+def test_if_empty_leaves_a_real_database_alone(member: Member) -> None:
     assert "leaving it as it is" in seed("--if-empty")
     assert Member.objects.count() == 1

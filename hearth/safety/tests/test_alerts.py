@@ -8,32 +8,40 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from pytest_django import Settings
+from time_machine import TimeMachineFixture
 
 from hearth.availability import actions as availability
 from hearth.core import screening
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import run_deliveries, text
+from hearth.core.testing import ClientFor, run_deliveries, text
+from hearth.members.models import Member
 from hearth.safety import actions as safety_actions
 from hearth.safety import alerts
 from hearth.safety.models import CrisisAlert
 
 
 @pytest.fixture
-def clock(time_machine):
+def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
     time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
     return time_machine
 
 
-def raise_for(member):
+def raise_for(member: Member) -> CrisisAlert:
     return safety_actions.raise_crisis_alert(
         member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post — a plan with a time"
     )
 
 
 def test_alert_goes_live_to_everyone_who_may_handle_it_never_to_volunteers(
-    member, volunteer, peer_worker, counsellor, coordinator, clock
-):
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    counsellor: Member,
+    coordinator: Member,
+    clock: TimeMachineFixture,
+) -> None:
     availability.do_check_in(volunteer)
     availability.do_check_in(peer_worker)
     alert = raise_for(member)
@@ -44,7 +52,9 @@ def test_alert_goes_live_to_everyone_who_may_handle_it_never_to_volunteers(
     assert not alert.nobody_on_duty and mail.outbox == []
 
 
-def test_with_nobody_on_duty_coordinators_and_on_call_hear_at_once(member, coordinator, settings, clock):
+def test_with_nobody_on_duty_coordinators_and_on_call_hear_at_once(
+    member: Member, coordinator: Member, settings: Settings, clock: TimeMachineFixture
+) -> None:
     settings.HEARTH_ON_CALL_EMAIL = "oncall@example.org"
     alert = raise_for(member)
     with capture_events() as events:
@@ -56,8 +66,8 @@ def test_with_nobody_on_duty_coordinators_and_on_call_hear_at_once(member, coord
 
 
 def test_unacknowledged_alert_escalates_to_coordinators_until_someone_acknowledges(
-    member, peer_worker, coordinator, clock
-):
+    member: Member, peer_worker: Member, coordinator: Member, clock: TimeMachineFixture
+) -> None:
     availability.do_check_in(peer_worker)
     alert = raise_for(member)
     run_deliveries()
@@ -80,7 +90,13 @@ def test_unacknowledged_alert_escalates_to_coordinators_until_someone_acknowledg
 
 
 @pytest.mark.parametrize("who", ["member", "volunteer"])
-def test_only_staff_can_acknowledge_or_see_alerts(request, client_for, who, peer_worker, clock):
+def test_only_staff_can_acknowledge_or_see_alerts(
+    request: pytest.FixtureRequest,
+    client_for: ClientFor,
+    who: str,
+    peer_worker: Member,
+    clock: TimeMachineFixture,
+) -> None:
     person = request.getfixturevalue(who)
     alert = raise_for(peer_worker)
     with pytest.raises(PermissionDenied):
@@ -89,7 +105,9 @@ def test_only_staff_can_acknowledge_or_see_alerts(request, client_for, who, peer
     assert CrisisAlert.objects.get(pk=alert.pk).acknowledged_at is None
 
 
-def test_alerts_page_shows_a_timer_and_acknowledges(client_for, member, peer_worker, clock):
+def test_alerts_page_shows_a_timer_and_acknowledges(
+    client_for: ClientFor, member: Member, peer_worker: Member, clock: TimeMachineFixture
+) -> None:
     alert = raise_for(member)
     client = client_for(peer_worker)
     page = text(client.get(reverse("safety:alerts")))
@@ -98,7 +116,9 @@ def test_alerts_page_shows_a_timer_and_acknowledges(client_for, member, peer_wor
     assert CrisisAlert.objects.get(pk=alert.pk).acknowledged_by == peer_worker
 
 
-def test_on_duty_staff_also_get_an_email_when_email_is_configured(member, peer_worker, settings, clock):
+def test_on_duty_staff_also_get_an_email_when_email_is_configured(
+    member: Member, peer_worker: Member, settings: Settings, clock: TimeMachineFixture
+) -> None:
     settings.EMAIL_HOST = "smtp.example.org"  # configured; tests still deliver to the local outbox
     availability.do_check_in(peer_worker)
     raise_for(member)
@@ -107,7 +127,9 @@ def test_on_duty_staff_also_get_an_email_when_email_is_configured(member, peer_w
     assert "tablets" not in mail.outbox[0].body  # no message text in email
 
 
-def test_a_drill_alert_says_so_in_its_email_and_is_never_told_to_the_member(member, outsider, coordinator, clock):
+def test_a_drill_alert_says_so_in_its_email_and_is_never_told_to_the_member(
+    member: Member, outsider: Member, coordinator: Member, clock: TimeMachineFixture
+) -> None:
     with screening.drilling():
         alert = raise_for(member)
     assert alert.drill and alert.headline().startswith("Drill — ")

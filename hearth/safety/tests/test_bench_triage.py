@@ -9,7 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 
-def test_without_the_shared_folder_it_stops_and_says_where_it_looked(tmp_path: Path, monkeypatch):
+def test_without_the_shared_folder_it_stops_and_says_where_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A file of the same name elsewhere in the repository must not be used instead.
     monkeypatch.setenv("HEARTH_TRIAGE_DATA", str(tmp_path / "nowhere"))
     with pytest.raises(CommandError) as refused:
@@ -18,7 +20,9 @@ def test_without_the_shared_folder_it_stops_and_says_where_it_looked(tmp_path: P
     assert "HEARTH_TRIAGE_DATA" in str(refused.value)
 
 
-def test_it_times_the_file_it_names(tmp_path: Path, monkeypatch, capsys):
+def test_it_times_the_file_it_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "triage"
     folder.mkdir()
     (folder / "dev.jsonl").write_text(json.dumps({"text": "morning all, kettle's on"}) + "\n")

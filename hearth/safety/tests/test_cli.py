@@ -7,6 +7,7 @@ import subprocess
 import sys
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 LINES = [
@@ -15,7 +16,7 @@ LINES = [
 ]
 
 
-def test_hearth_triage_command_line_keeps_ids_one_line_each():
+def test_hearth_triage_command_line_keeps_ids_one_line_each() -> None:
     stdin = "".join(json.dumps(x) + "\n" for x in LINES) + "not json at all\n"
     result = subprocess.run(
         [sys.executable, "-m", "hearth.cli", "triage"], input=stdin, capture_output=True, text=True, timeout=60
@@ -26,7 +27,7 @@ def test_hearth_triage_command_line_keeps_ids_one_line_each():
     assert out["b"] == {"id": "b", "risk": "none", "flags": []}
 
 
-def test_management_command_is_the_same_function(monkeypatch):
+def test_management_command_is_the_same_function(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", StringIO(json.dumps(LINES[0]) + "\n"))
     out = StringIO()
     monkeypatch.setattr(sys, "stdout", out)

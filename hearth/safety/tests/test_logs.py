@@ -17,12 +17,15 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
+from time_machine import TimeMachineFixture
 
 from hearth.community.models import Membership
 from hearth.community.tests.conftest import make_group
 from hearth.core import scheduler
 from hearth.core.logs import JsonFormatter, TextFormatter
-from hearth.core.testing import run_queued_tasks
+from hearth.core.testing import ClientFor, run_queued_tasks
+from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert
 
 CRISIS = "I've written the letters and I'm going to take all my tablets tonight after everyone's asleep"
@@ -54,15 +57,15 @@ def captured_logs() -> Iterator[dict[str, io.StringIO]]:
 
 
 def test_a_crisis_leaves_a_trail_in_the_logs_but_never_the_members_words_or_contact_details(
-    member,
-    volunteer,
-    coordinator,
-    client_for,
-    settings,
-    time_machine,
-    captured_logs,
-    django_capture_on_commit_callbacks,
-):
+    member: Member,
+    volunteer: Member,
+    coordinator: Member,
+    client_for: ClientFor,
+    settings: Settings,
+    time_machine: TimeMachineFixture,
+    captured_logs: dict[str, io.StringIO],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
     settings.HEARTH_ON_CALL_EMAIL = "oncall@example.org"
     group = make_group(volunteer)

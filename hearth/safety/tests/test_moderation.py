@@ -8,26 +8,32 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
+from time_machine import TimeMachineFixture
 
 from hearth.availability import actions as availability
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import run_deliveries, text
+from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text
 from hearth.members.models import Member
 from hearth.safety import actions
 from hearth.safety.contact import contact_risks
 from hearth.safety.models import Appeal, ModerationItem, Report, Sanction
 
 
-def report_member(reporter, member, reason="Sending me unkind messages"):
+def report_member(reporter: Member, member: Member, reason: str = "Sending me unkind messages") -> Report:
     return actions.do_report(reporter, member=member, reason=reason)
 
 
 def test_a_report_reaches_the_queue_and_the_reported_person_is_not_told(
-    member, outsider, volunteer, django_capture_on_commit_callbacks
-):
+    member: Member,
+    outsider: Member,
+    volunteer: Member,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     availability.do_check_in(volunteer)
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         report = report_member(outsider, member)
@@ -36,7 +42,9 @@ def test_a_report_reaches_the_queue_and_the_reported_person_is_not_told(
     assert [i.subject for i in actions.queue_for(volunteer)] == [member]
 
 
-def test_reports_are_rate_limited_per_member_and_the_refusal_says_when_to_send_the_next(member, outsider, time_machine):
+def test_reports_are_rate_limited_per_member_and_the_refusal_says_when_to_send_the_next(
+    member: Member, outsider: Member, time_machine: TimeMachineFixture
+) -> None:
     time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
     for i in range(actions.REPORTS_PER_HOUR):
         report_member(outsider, member, reason=f"reason number {i}")
@@ -49,12 +57,14 @@ def test_reports_are_rate_limited_per_member_and_the_refusal_says_when_to_send_t
     assert report_member(outsider, member).pk
 
 
-def test_a_report_needs_a_reason(member, outsider):
+def test_a_report_needs_a_reason(member: Member, outsider: Member) -> None:
     with pytest.raises(ActionError, match="what's wrong"):
         report_member(outsider, member, reason="")
 
 
-def test_reporter_is_told_the_outcome_and_members_never_see_reasons(client_for, member, outsider, peer_worker):
+def test_reporter_is_told_the_outcome_and_members_never_see_reasons(
+    client_for: ClientFor, member: Member, outsider: Member, peer_worker: Member
+) -> None:
     report = report_member(outsider, member, reason="private reason words")
     actions.do_moderate(peer_worker, report.item_id, "dismiss", "Friendly banter between friends")
     report.refresh_from_db()
@@ -65,7 +75,9 @@ def test_reporter_is_told_the_outcome_and_members_never_see_reasons(client_for, 
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])
-def test_members_cannot_open_the_queue_or_items(request, client_for, who, volunteer):
+def test_members_cannot_open_the_queue_or_items(
+    request: pytest.FixtureRequest, client_for: ClientFor, who: str, volunteer: Member
+) -> None:
     person = request.getfixturevalue(who)
     item = report_member(volunteer, Member.objects.get(display_name="Sam")).item
     client = client_for(person)
@@ -74,8 +86,8 @@ def test_members_cannot_open_the_queue_or_items(request, client_for, who, volunt
 
 
 def test_no_automated_sanctions_a_person_decides_and_it_is_audited(
-    member, peer_worker, django_capture_on_commit_callbacks
-):
+    member: Member, peer_worker: Member, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         sanction = actions.do_sanction(
             peer_worker, member, "mute", reason="Repeated insults in the gaming group", days=2
@@ -90,7 +102,7 @@ def test_no_automated_sanctions_a_person_decides_and_it_is_audited(
     assert "appeal here" in email.body
 
 
-def test_volunteers_can_warn_but_not_mute_suspend_or_ban(member, volunteer):
+def test_volunteers_can_warn_but_not_mute_suspend_or_ban(member: Member, volunteer: Member) -> None:
     actions.do_sanction(volunteer, member, "warn", reason="Please keep it kind")
     for kind in ("mute", "suspend", "ban"):
         with pytest.raises(PermissionDenied):
@@ -98,7 +110,9 @@ def test_volunteers_can_warn_but_not_mute_suspend_or_ban(member, volunteer):
     assert Sanction.objects.filter(member=member).count() == 1
 
 
-def test_suspension_signs_the_member_out_and_ends_by_itself(client_for, member, peer_worker, time_machine):
+def test_suspension_signs_the_member_out_and_ends_by_itself(
+    client_for: ClientFor, member: Member, peer_worker: Member, time_machine: TimeMachineFixture
+) -> None:
     time_machine.move_to("2026-11-24T20:00:00+00:00", tick=False)
     client = client_for(member)
     actions.do_sanction(peer_worker, member, "suspend", reason="Cooling off", days=1)
@@ -109,12 +123,18 @@ def test_suspension_signs_the_member_out_and_ends_by_itself(client_for, member, 
 
 
 def test_appeal_by_emailed_link_decided_by_someone_else(
-    client, member, peer_worker, coordinator, django_capture_on_commit_callbacks
-):
+    client: Client,
+    member: Member,
+    peer_worker: Member,
+    coordinator: Member,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         sanction = actions.do_sanction(peer_worker, member, "suspend", reason="Cooling off", days=3)
     run_deliveries()  # the suspended member still gets the email with the appeal link
-    link = re.search(r"/appeal/[^/\s]+/", str(mail.outbox[0].body)).group(0)
+    found = re.search(r"/appeal/[^/\s]+/", str(mail.outbox[0].body))
+    assert found is not None
+    link = found.group(0)
     response = client.post(link, {"text": "I was quoting a song, not threatening anyone."})
     assert "Your appeal is with a coordinator" in text(response)
     appeal = Appeal.objects.get(sanction=sanction)
@@ -126,18 +146,20 @@ def test_appeal_by_emailed_link_decided_by_someone_else(
     assert AuditEntry.objects.filter(action="safety.appeal.decided", actor=coordinator).exists()
 
 
-def test_the_decider_cannot_judge_their_own_appeal(member, coordinator):
+def test_the_decider_cannot_judge_their_own_appeal(member: Member, coordinator: Member) -> None:
     sanction = actions.do_sanction(coordinator, member, "warn", reason="Please keep it kind")
     appeal = actions.do_appeal(sanction, "I don't think I was unkind at all.")
     with pytest.raises(ActionError, match="Someone other than"):
         actions.do_decide_appeal(coordinator, appeal.pk, overturn=True, response="ok then")
 
 
-def test_tampered_appeal_link_is_refused(client, db):
+def test_tampered_appeal_link_is_refused(client: Client, db: None) -> None:
     assert client.get("/appeal/not-a-token/").status_code == 400
 
 
-def test_work_is_shared_and_stepping_away_reassigns(make_member, volunteer, peer_worker, outsider):
+def test_work_is_shared_and_stepping_away_reassigns(
+    make_member: MakeMember, volunteer: Member, peer_worker: Member, outsider: Member
+) -> None:
     availability.do_check_in(volunteer)
     availability.do_check_in(peer_worker)
     people = [make_member(f"Reported {i}") for i in range(4)]
@@ -150,7 +172,13 @@ def test_work_is_shared_and_stepping_away_reassigns(make_member, volunteer, peer
     assert new.assigned_to == peer_worker  # no new items while away
 
 
-def test_coordinator_sees_load_across_the_team(client_for, coordinator, volunteer, outsider, member):
+def test_coordinator_sees_load_across_the_team(
+    client_for: ClientFor,
+    coordinator: Member,
+    volunteer: Member,
+    outsider: Member,
+    member: Member,
+) -> None:
     availability.do_check_in(volunteer)
     report_member(outsider, member)
     page = text(client_for(coordinator).get(reverse("safety:workload")))
@@ -170,11 +198,13 @@ def test_coordinator_sees_load_across_the_team(client_for, coordinator, voluntee
         ("The 3 things that helped me were music, walks and this group", []),
     ],
 )
-def test_contact_sharing_detection(message, found):
+def test_contact_sharing_detection(message: str, found: list[str]) -> None:
     assert contact_risks(message) == found
 
 
-def test_a_crisis_is_never_cut_off_the_bottom_of_a_long_queue(monkeypatch, make_member, outsider, peer_worker):
+def test_a_crisis_is_never_cut_off_the_bottom_of_a_long_queue(
+    monkeypatch: pytest.MonkeyPatch, make_member: MakeMember, outsider: Member, peer_worker: Member
+) -> None:
     monkeypatch.setattr(actions, "QUEUE_LIMIT", 3)
     for i in range(4):
         report_member(outsider, make_member(f"Older {i}"), reason=f"older report {i}")
@@ -184,8 +214,8 @@ def test_a_crisis_is_never_cut_off_the_bottom_of_a_long_queue(monkeypatch, make_
 
 
 def test_a_member_appeals_from_their_own_decisions_page_not_only_the_email(
-    client_for, member, peer_worker, coordinator
-):
+    client_for: ClientFor, member: Member, peer_worker: Member, coordinator: Member
+) -> None:
     actions.do_sanction(peer_worker, member, "warn", reason="Please keep it kind")
     robin = client_for(member)
     page = text(robin.get(reverse("safety:my_reports")))
@@ -197,15 +227,15 @@ def test_a_member_appeals_from_their_own_decisions_page_not_only_the_email(
     assert "Waiting for a coordinator" in page and "Appeal this decision" not in page
 
 
-def test_the_support_page_claims_nothing_about_the_team_it_doesnt_know(client_for, member):
+def test_the_support_page_claims_nothing_about_the_team_it_doesnt_know(client_for: ClientFor, member: Member) -> None:
     """Opened with no alert of theirs (a link followed later, say): crisis lines, and no word about who has seen it."""
     page = text(client_for(member).get(reverse("safety:support")))
     assert "116 123" in page and "seen" not in page and "let know." not in page
 
 
 def test_see_it_in_place_is_offered_only_to_moderators_the_group_would_let_in(
-    client_for, member, peer_worker, volunteer
-):
+    client_for: ClientFor, member: Member, peer_worker: Member, volunteer: Member
+) -> None:
     from hearth.community import actions as community
     from hearth.community.models import Membership
     from hearth.community.tests.conftest import make_group

@@ -7,18 +7,22 @@ on call Monday 22:00 to Tuesday 02:00 by email; Dr Okafor (``counsellor``) from 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.availability.models import OnCallSlot, Weekday
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery
-from hearth.core.testing import run_deliveries, text
+from hearth.core.testing import ClientFor, FakePushService, run_deliveries, text
 from hearth.core.tests.test_push import _phone, push_service  # noqa: F401  (a fixture)
+from hearth.members.models import Member
 from hearth.safety import actions as safety_actions
 from hearth.safety import alerts
 from hearth.safety.models import CrisisAlert
@@ -27,13 +31,13 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def monday_night(time_machine):
+def monday_night(time_machine: TimeMachineFixture) -> TimeMachineFixture:
     time_machine.move_to(datetime(2026, 11, 23, 23, 0, tzinfo=LONDON), tick=False)
     return time_machine
 
 
 @pytest.fixture
-def on_call(peer_worker, counsellor):
+def on_call(peer_worker: Member, counsellor: Member) -> None:
     OnCallSlot.objects.create(
         person=peer_worker, weekday=Weekday.MONDAY, starts=time(22), ends=time(2), channel=OnCallSlot.Channel.EMAIL
     )
@@ -42,18 +46,20 @@ def on_call(peer_worker, counsellor):
     )
 
 
-def raise_for(member):
+def raise_for(member: Member) -> CrisisAlert:
     return safety_actions.raise_crisis_alert(member, origin=CrisisAlert.Origin.MESSAGE, summary="Triage: post — a plan")
 
 
-def emailed(alert):
+def emailed(alert: CrisisAlert) -> list[str]:
     return sorted(
         d.recipient.display_name if d.recipient else d.address
         for d in Delivery.objects.filter(about_id=str(alert.pk), channel="email", state=Delivery.State.DELIVERED)
     )
 
 
-def test_with_nobody_on_duty_the_person_on_call_is_reached_at_once(member, coordinator, on_call, monday_night):
+def test_with_nobody_on_duty_the_person_on_call_is_reached_at_once(
+    member: Member, coordinator: Member, on_call: None, monday_night: TimeMachineFixture
+) -> None:
     alert = raise_for(member)
     run_deliveries()
     assert alert.nobody_on_duty
@@ -63,8 +69,15 @@ def test_with_nobody_on_duty_the_person_on_call_is_reached_at_once(member, coord
 
 
 def test_escalation_reaches_whoever_is_on_call_then_and_never_stops_until_someone_acknowledges(
-    member, peer_worker, counsellor, coordinator, on_call, monday_night, client_for, events
-):
+    member: Member,
+    peer_worker: Member,
+    counsellor: Member,
+    coordinator: Member,
+    on_call: None,
+    monday_night: TimeMachineFixture,
+    client_for: ClientFor,
+    events: Callable[[], Any],
+) -> None:
     alert = raise_for(member)
     run_deliveries()
     mail.outbox.clear()
@@ -101,7 +114,14 @@ def test_escalation_reaches_whoever_is_on_call_then_and_never_stops_until_someon
     assert safety_actions.escalate_due_alerts() == []
 
 
-def test_on_call_by_push_reaches_their_phone(member, counsellor, coordinator, on_call, monday_night, push_service):  # noqa: F811
+def test_on_call_by_push_reaches_their_phone(
+    member: Member,
+    counsellor: Member,
+    coordinator: Member,
+    on_call: None,
+    monday_night: TimeMachineFixture,
+    push_service: FakePushService,  # noqa: F811
+) -> None:
     _phone(counsellor, push_service)
     monday_night.move_to(datetime(2026, 11, 24, 3, 0, tzinfo=LONDON), tick=False)
     alert = raise_for(member)
@@ -117,8 +137,13 @@ def test_on_call_by_push_reaches_their_phone(member, counsellor, coordinator, on
 
 
 def test_someone_on_duty_means_the_on_call_person_is_left_to_sleep(
-    member, volunteer, peer_worker, counsellor, on_call, monday_night
-):
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    counsellor: Member,
+    on_call: None,
+    monday_night: TimeMachineFixture,
+) -> None:
     from hearth.availability import actions as availability
 
     availability.do_check_in(peer_worker)
@@ -127,7 +152,13 @@ def test_someone_on_duty_means_the_on_call_person_is_left_to_sleep(
     assert not alert.nobody_on_duty and mail.outbox == []
 
 
-def test_the_member_is_not_told_about_an_alert_a_peer_raised(member, peer_worker, monday_night, client_for, events):
+def test_the_member_is_not_told_about_an_alert_a_peer_raised(
+    member: Member,
+    peer_worker: Member,
+    monday_night: TimeMachineFixture,
+    client_for: ClientFor,
+    events: Callable[[], Any],
+) -> None:
     alert = safety_actions.raise_crisis_alert(member, origin=CrisisAlert.Origin.PEER, summary="A peer is worried")
     page = text(client_for(member).get(reverse("safety:support")))
     assert "seen this yet" not in page

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from hearth.availability import actions as availability
 from hearth.care.models import CareItem
 from hearth.community import actions as community
-from hearth.community.models import Comment, Membership, Post
+from hearth.community.models import Comment, Group, Membership, Post
 from hearth.community.tests.conftest import make_group
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Notification
-from hearth.core.testing import run_deliveries, text
+from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text
+from hearth.members.models import Member
 from hearth.safety import actions
 from hearth.safety.models import CrisisAlert, ModerationItem, TriageRecord
 
@@ -24,25 +26,29 @@ PRACTICAL = "Got an eviction notice today and I can't pay the rent arrears, no i
 
 
 @pytest.fixture
-def group(volunteer, member, outsider):
+def group(volunteer: Member, member: Member, outsider: Member) -> Group:
     group = make_group(volunteer)
     Membership.objects.create(group=group, member=member)
     return group
 
 
-def post(member, group, body):
+def post(member: Member, group: Group, body: str) -> Post:
     return community.do_create_post(member, group, body=body)
 
 
-def test_ordinary_posts_are_triaged_and_nothing_else_happens(member, group):
+def test_ordinary_posts_are_triaged_and_nothing_else_happens(member: Member, group: Group) -> None:
     p = post(member, group, "Finished the scarf at last, photo later")
     assert TriageRecord.objects.get(content_key="community.post", object_id=p.pk).risk == "none"
     assert not ModerationItem.objects.exists() and not CrisisAlert.objects.exists()
 
 
 def test_crisis_post_stays_up_alerts_staff_and_the_writer_sees_support(
-    client_for, member, group, peer_worker, django_capture_on_commit_callbacks
-):
+    client_for: ClientFor,
+    member: Member,
+    group: Group,
+    peer_worker: Member,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     availability.do_check_in(peer_worker)
     client = client_for(member)
     response = client.post(reverse("community:new_post", args=[group.pk]), {"kind": "text", "body": CRISIS})
@@ -54,11 +60,14 @@ def test_crisis_post_stays_up_alerts_staff_and_the_writer_sees_support(
     p = Post.objects.get(body=CRISIS)
     assert not p.hidden  # still posted: the group isn't pre-moderated
     alert = CrisisAlert.objects.get()
+    assert alert.item is not None
     assert alert.member == member and alert.item.risk == "crisis"
     assert events.recipients_of("safety.alert") == {member_group(peer_worker.pk)}
 
 
-def test_crisis_with_nobody_on_duty_tells_the_writer_honestly(client_for, member, group, coordinator):
+def test_crisis_with_nobody_on_duty_tells_the_writer_honestly(
+    client_for: ClientFor, member: Member, group: Group, coordinator: Member
+) -> None:
     client = client_for(member)
     response = client.post(
         reverse("community:new_post", args=[group.pk]), {"kind": "text", "body": CRISIS}, follow=True
@@ -69,14 +78,16 @@ def test_crisis_with_nobody_on_duty_tells_the_writer_honestly(client_for, member
     assert CrisisAlert.objects.get().nobody_on_duty
 
 
-def test_concern_puts_the_writer_on_the_care_queue_with_the_reason(member, group):
+def test_concern_puts_the_writer_on_the_care_queue_with_the_reason(member: Member, group: Group) -> None:
     post(member, group, CONCERN)
     item = CareItem.objects.get(member=member)
     assert item.source == "triage" and "worrying" in item.reason
     assert not CrisisAlert.objects.exists()
 
 
-def test_hostility_in_a_premoderated_group_is_held_until_reviewed(client_for, member, outsider, group, volunteer):
+def test_hostility_in_a_premoderated_group_is_held_until_reviewed(
+    client_for: ClientFor, member: Member, outsider: Member, group: Group, volunteer: Member
+) -> None:
     group.premoderated = True
     group.save()
     Membership.objects.create(group=group, member=outsider)
@@ -90,7 +101,9 @@ def test_hostility_in_a_premoderated_group_is_held_until_reviewed(client_for, me
     assert HOSTILE in text(client_for(member).get(reverse("community:group", args=[group.pk])))
 
 
-def test_hostility_elsewhere_is_shown_with_a_review_item_and_repeats_slow_the_writer(outsider, group):
+def test_hostility_elsewhere_is_shown_with_a_review_item_and_repeats_slow_the_writer(
+    outsider: Member, group: Group
+) -> None:
     Membership.objects.create(group=group, member=outsider)
     p = post(outsider, group, HOSTILE)
     assert not Post.objects.get(pk=p.pk).hidden
@@ -101,7 +114,7 @@ def test_hostility_elsewhere_is_shown_with_a_review_item_and_repeats_slow_the_wr
         post(outsider, group, "Anyone for the quiz later?")
 
 
-def test_practical_worries_get_a_quiet_signpost(client_for, member, group):
+def test_practical_worries_get_a_quiet_signpost(client_for: ClientFor, member: Member, group: Group) -> None:
     response = client_for(member).post(
         reverse("community:new_post", args=[group.pk]), {"kind": "text", "body": PRACTICAL}, follow=True
     )
@@ -110,14 +123,21 @@ def test_practical_worries_get_a_quiet_signpost(client_for, member, group):
     assert "Citizens Advice" in text(client_for(member).get(reverse("safety:signposts") + "?topic=practical"))
 
 
-def test_replies_are_triaged_too(member, group, peer_worker):
+def test_replies_are_triaged_too(member: Member, group: Group, peer_worker: Member) -> None:
     p = post(member, group, "Rough week")
     comment = community.do_comment(member, p, CRISIS)
     assert comment.screening.show_crisis_support
-    assert CrisisAlert.objects.get().item.content_key == "community.comment"
+    alert = CrisisAlert.objects.get()
+    assert alert.item is not None and alert.item.content_key == "community.comment"
 
 
-def test_several_members_reporting_a_post_hides_it_pending_review(client_for, make_member, member, group, volunteer):
+def test_several_members_reporting_a_post_hides_it_pending_review(
+    client_for: ClientFor,
+    make_member: MakeMember,
+    member: Member,
+    group: Group,
+    volunteer: Member,
+) -> None:
     p = post(member, group, "Some unkind words")
     reporters = [make_member(f"Reporter {i}") for i in range(3)]
     for r in reporters:
@@ -132,7 +152,9 @@ def test_several_members_reporting_a_post_hides_it_pending_review(client_for, ma
     assert not Post.objects.get(pk=p.pk).hidden
 
 
-def test_outsiders_cannot_report_what_they_cannot_see(client_for, outsider, member, group):
+def test_outsiders_cannot_report_what_they_cannot_see(
+    client_for: ClientFor, outsider: Member, member: Member, group: Group
+) -> None:
     p = post(member, group, "Hello all")
     assert client_for(outsider).get(reverse("safety:report") + f"?content=community.post&id={p.pk}").status_code == 404
     with pytest.raises(ActionError, match="couldn't find"):
@@ -140,8 +162,8 @@ def test_outsiders_cannot_report_what_they_cannot_see(client_for, outsider, memb
 
 
 def test_volunteers_see_that_staff_have_crisis_items_in_hand_not_the_details(
-    client_for, member, group, volunteer, peer_worker
-):
+    client_for: ClientFor, member: Member, group: Group, volunteer: Member, peer_worker: Member
+) -> None:
     post(member, group, CRISIS)
     item = ModerationItem.objects.get()
     queue = text(client_for(volunteer).get(reverse("safety:queue")))
@@ -154,14 +176,14 @@ def test_volunteers_see_that_staff_have_crisis_items_in_hand_not_the_details(
     assert AuditEntry.objects.filter(action="safety.details.viewed", actor=peer_worker).exists()
 
 
-def test_members_never_see_triage_reasons(client_for, member, group):
+def test_members_never_see_triage_reasons(client_for: ClientFor, member: Member, group: Group) -> None:
     p = post(member, group, CONCERN)
     page = text(client_for(member).get(reverse("community:post", args=[p.pk])))
     for reason in TriageRecord.objects.get(object_id=p.pk).reasons:
         assert reason not in page
 
 
-def test_muted_members_cannot_post_or_reply(member, group, peer_worker):
+def test_muted_members_cannot_post_or_reply(member: Member, group: Group, peer_worker: Member) -> None:
     p = post(member, group, "hi")
     actions.do_sanction(peer_worker, member, "mute", reason="Taking a breather after a heated thread.", days=1)
     with pytest.raises(ActionError, match="can't post"):
@@ -172,8 +194,12 @@ def test_muted_members_cannot_post_or_reply(member, group, peer_worker):
 
 
 def test_group_mood_alert_fires_on_a_run_of_distress_with_few_supportive_replies(
-    make_member, group, volunteer, peer_worker, django_capture_on_commit_callbacks
-):
+    make_member: MakeMember,
+    group: Group,
+    volunteer: Member,
+    peer_worker: Member,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     from hearth.safety.actions import alert_drifting_groups
     from hearth.safety.mood import group_mood
 
@@ -195,7 +221,7 @@ def test_group_mood_alert_fires_on_a_run_of_distress_with_few_supportive_replies
     assert alert_drifting_groups() == []  # at most once a day
 
 
-def test_supportive_replies_keep_a_group_from_drifting(make_member, member, group):
+def test_supportive_replies_keep_a_group_from_drifting(make_member: MakeMember, member: Member, group: Group) -> None:
     from hearth.safety.mood import group_mood
 
     posts = []
@@ -208,8 +234,11 @@ def test_supportive_replies_keep_a_group_from_drifting(make_member, member, grou
 
 
 def test_chat_messages_are_triaged_and_a_crisis_alerts_staff(
-    member, group, peer_worker, django_capture_on_commit_callbacks
-):
+    member: Member,
+    group: Group,
+    peer_worker: Member,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     from hearth.chat import actions as chat
     from hearth.chat.models import Message
 
@@ -219,14 +248,18 @@ def test_chat_messages_are_triaged_and_a_crisis_alerts_staff(
         message, created = chat.do_send_message(member, room, CRISIS, "c-1")
         run_deliveries()
     assert created and message.screening.show_crisis_support
-    assert CrisisAlert.objects.get().item.content_key == "chat.message"
+    alert = CrisisAlert.objects.get()
+    assert alert.item is not None and alert.item.content_key == "chat.message"
     assert events.recipients_of("safety.alert") == {member_group(peer_worker.pk)}
     assert Message.objects.get(pk=message.pk).visible  # still in the room: not pre-moderated
 
 
 def test_hostile_chat_in_a_premoderated_group_is_kept_from_the_room(
-    outsider, group, volunteer, django_capture_on_commit_callbacks
-):
+    outsider: Member,
+    group: Group,
+    volunteer: Member,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     from hearth.chat import actions as chat
     from hearth.chat.access import room_channel
     from hearth.chat.models import Message
@@ -244,7 +277,7 @@ def test_hostile_chat_in_a_premoderated_group_is_kept_from_the_room(
     assert Message.objects.get(pk=message.pk).visible
 
 
-def test_muted_members_cannot_chat(member, group, peer_worker):
+def test_muted_members_cannot_chat(member: Member, group: Group, peer_worker: Member) -> None:
     from hearth.chat import actions as chat
 
     room = chat.do_open_group_room(member, group.pk)
@@ -254,8 +287,13 @@ def test_muted_members_cannot_chat(member, group, peer_worker):
 
 
 def test_hosts_and_staff_see_the_group_atmosphere_members_do_not(
-    client_for, make_member, member, group, volunteer, peer_worker
-):
+    client_for: ClientFor,
+    make_member: MakeMember,
+    member: Member,
+    group: Group,
+    volunteer: Member,
+    peer_worker: Member,
+) -> None:
     for i in range(4):
         writer = make_member(f"Heavy {i}")
         Membership.objects.create(group=group, member=writer)
@@ -267,7 +305,9 @@ def test_hosts_and_staff_see_the_group_atmosphere_members_do_not(
     assert "Atmosphere" not in text(client_for(member).get(reverse("community:group", args=[group.pk])))
 
 
-def test_members_can_report_a_chat_message_they_can_see(client_for, member, outsider, group, volunteer):
+def test_members_can_report_a_chat_message_they_can_see(
+    client_for: ClientFor, member: Member, outsider: Member, group: Group, volunteer: Member
+) -> None:
     from hearth.chat import actions as chat
 
     room = chat.do_open_group_room(volunteer, group.pk)

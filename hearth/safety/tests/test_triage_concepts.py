@@ -7,10 +7,13 @@ All wording is fresh, written for these tests.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from hearth.safety.triage import classify, model, rules
 from hearth.safety.triage.normalize import normalize
+from hearth.safety.triage.rules import Hit
 
 
 def risk(text: str) -> str:
@@ -38,7 +41,7 @@ def risk(text: str) -> str:
         "no one can talk me out of it this time. it's happening tonight",
     ],
 )
-def test_concepts_in_combination_are_crisis(text):
+def test_concepts_in_combination_are_crisis(text: str) -> None:
     assert risk(text) == "crisis", classify(text).reasons
 
 
@@ -57,7 +60,7 @@ def test_concepts_in_combination_are_crisis(text):
         "put the blades in the bin outside and told my sister. one day at a time",
     ],
 )
-def test_single_concepts_and_ordinary_plans_are_not_crisis(text):
+def test_single_concepts_and_ordinary_plans_are_not_crisis(text: str) -> None:
     assert risk(text) != "crisis", classify(text).reasons
 
 
@@ -85,7 +88,7 @@ def test_single_concepts_and_ordinary_plans_are_not_crisis(text):
         "walked the dog over the bridge and back before work, frost on everything",
     ],
 )
-def test_safety_steps_and_errands_at_a_place_are_not_crisis(text):
+def test_safety_steps_and_errands_at_a_place_are_not_crisis(text: str) -> None:
     result = classify(text)
     assert result.risk != "crisis", result.reasons
     assert any(r.startswith(rules.CAP_PREFIXES) for r in result.reasons), result.reasons
@@ -102,11 +105,11 @@ def test_safety_steps_and_errands_at_a_place_are_not_crisis(text):
         "parked at the top of the multistorey. sorry for everything, I love you all. it ends tonight",
     ],
 )
-def test_a_safety_step_or_errand_does_not_hide_a_crisis(text):
+def test_a_safety_step_or_errand_does_not_hide_a_crisis(text: str) -> None:
     assert risk(text) == "crisis", classify(text).reasons
 
 
-def test_a_safety_step_still_reaches_a_person():
+def test_a_safety_step_still_reaches_a_person() -> None:
     """Putting the blades away while the urges are loud is a check-in, not nothing."""
     result = classify(
         "the urges have been awful all week so I've put every blade in the outside bin, please talk to me"
@@ -125,52 +128,52 @@ def test_a_safety_step_still_reaches_a_person():
         "been three days without my sertraline and my head is all over the place",
     ],
 )
-def test_fresh_passive_and_distress_wordings_are_concern(text):
+def test_fresh_passive_and_distress_wordings_are_concern(text: str) -> None:
     assert risk(text) == "concern", classify(text).reasons
 
 
-def test_cannae_and_not_going_to_lie_are_normalised():
+def test_cannae_and_not_going_to_lie_are_normalised() -> None:
     assert risk("I cannae see the point in any of it now, I'm just lying here") == "concern"
     # "not gonna lie" is a discourse marker, not a negation of the goodbye letters
     assert risk("not gonna lie, I've been writing goodbye letters tonight") == "crisis"
 
 
-def test_sibling_hyperbole_is_not_a_threat_but_a_weapon_is():
+def test_sibling_hyperbole_is_not_a_threat_but_a_weapon_is() -> None:
     assert risk("ugh my brother finished the cereal again, I'm going to kill him 🙄") == "none"
     result = classify("he hurt my sister again. I'm waiting for him to come home with the hammer")
     assert result.risk == "crisis"
     assert "hostility" in result.flags
 
 
-def test_telling_someone_to_unalive_themselves_is_hostility_not_risk():
+def test_telling_someone_to_unalive_themselves_is_hostility_not_risk() -> None:
     result = classify("log off and unalive yourself, nobody rates you")
     assert result.risk == "none"
     assert result.flags == ("hostility",)
 
 
-def test_insult_about_a_third_person_is_hostility_but_self_criticism_is_not():
+def test_insult_about_a_third_person_is_hostility_but_self_criticism_is_not() -> None:
     assert "hostility" in classify("that new mod is a spineless little weasel").flags
     assert "hostility" not in classify("i'm such an idiot, left my keys on the bus").flags
 
 
-def test_substance_problem_markers_and_traps():
+def test_substance_problem_markers_and_traps() -> None:
     assert "substance" in classify("can't sleep without a few cans now and I wake up sweating").flags
     assert "substance" in classify("had a bender all weekend and missed my kid's match").flags
     assert "substance" not in classify("a glass of fizz at my niece's christening, lovely day").flags
 
 
-def test_reasons_name_both_concepts():
+def test_reasons_name_both_concepts() -> None:
     reasons = " ".join(classify("at the quarry now. thought i'd say bye").reasons)
     assert "quarry" in reasons and "bye" in reasons
 
 
-def test_repeated_words_do_not_blow_up(monkeypatch):
+def test_repeated_words_do_not_blow_up(monkeypatch: pytest.MonkeyPatch) -> None:
     """A pasted wall of trigger words costs a bounded amount of work, however long it is (no timing here:
     ``hearth bench_triage`` times the wall; this counts the work that could grow)."""
     vetted = []
     real_vet = rules._vet
 
-    def counting_vet(*args, **kwargs):
+    def counting_vet(*args: Any, **kwargs: Any) -> Hit | None:
         vetted.append(1)
         return real_vet(*args, **kwargs)
 

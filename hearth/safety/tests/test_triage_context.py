@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from hearth.care.models import CareItem, Source
-from hearth.community.models import Membership
+from hearth.community.models import Group, Membership
 from hearth.community.tests.conftest import make_group
+from hearth.core.screening import Screening
 from hearth.members.actions import do_set_consent
+from hearth.members.models import Member
 from hearth.safety import actions
 from hearth.safety.context import writer_context
 from hearth.safety.models import CrisisAlert, ModerationItem, TriageRecord
@@ -30,7 +32,7 @@ GOODBYE_LIKE = [
 
 
 @pytest.mark.parametrize("text", GOODBYE_LIKE)
-def test_goodbye_like_acts_are_crisis_only_from_someone_flagged(text):
+def test_goodbye_like_acts_are_crisis_only_from_someone_flagged(text: str) -> None:
     alone = classify(text)
     assert alone.risk != "crisis"
     read = apply_context(text, alone, FLAGGED)
@@ -39,27 +41,27 @@ def test_goodbye_like_acts_are_crisis_only_from_someone_flagged(text):
 
 
 @pytest.mark.parametrize("text", [*EVERYDAY, "gave a talk to the group today", "my mum gave me a lift to the shops"])
-def test_ordinary_chat_from_someone_flagged_stays_ordinary(text):
+def test_ordinary_chat_from_someone_flagged_stays_ordinary(text: str) -> None:
     result = classify(text)
     assert apply_context(text, result, FLAGGED) == result
     assert apply_context(text, result, WriterContext(recent_risk="crisis", open_alert=True)).risk == "none"
 
 
-def test_no_context_or_a_quiet_one_changes_nothing():
+def test_no_context_or_a_quiet_one_changes_nothing() -> None:
     text = GOODBYE_LIKE[0]
     result = classify(text)
     assert apply_context(text, result, None) == result
     assert apply_context(text, result, WriterContext()) == result
 
 
-def test_a_place_alone_from_someone_flagged_goes_to_review_not_alarm():
+def test_a_place_alone_from_someone_flagged_goes_to_review_not_alarm() -> None:
     text = "going for a walk by the river later"
     read = apply_context(text, classify(text), FLAGGED)
     assert read.risk == "none" and read.review
     assert "writer's context" in read.reasons[-1]
 
 
-def test_the_context_is_looked_up_only_when_it_could_matter():
+def test_the_context_is_looked_up_only_when_it_could_matter() -> None:
     assert not context_could_matter("Love this!", classify("Love this!"))
     assert context_could_matter(GOODBYE_LIKE[0], classify(GOODBYE_LIKE[0]))
 
@@ -68,17 +70,19 @@ def test_the_context_is_looked_up_only_when_it_could_matter():
 
 
 @pytest.fixture
-def group(volunteer, member):
+def group(volunteer: Member, member: Member) -> Group:
     group = make_group(volunteer)
     Membership.objects.create(group=group, member=member)
     return group
 
 
-def _screen(author, text, now, object_id=1):
+def _screen(author: Member, text: str, now: datetime, object_id: int = 1) -> Screening:
     return actions.screen_writing(author=author, text=text, content_key="community.post", object_id=object_id, now=now)
 
 
-def test_flagged_yesterday_then_a_goodbye_like_message_raises_the_alert(member, outsider, peer_worker):
+def test_flagged_yesterday_then_a_goodbye_like_message_raises_the_alert(
+    member: Member, outsider: Member, peer_worker: Member
+) -> None:
     now = timezone.now()
     _screen(member, "Honestly I wish I could just go to sleep and not wake up.", now - timedelta(days=1), 1)
     assert TriageRecord.objects.get(object_id=1).risk == "concern"
@@ -91,7 +95,7 @@ def test_flagged_yesterday_then_a_goodbye_like_message_raises_the_alert(member, 
     assert CrisisAlert.objects.filter(member=outsider).count() == 0
 
 
-def test_ordinary_chat_from_a_flagged_member_raises_nothing(member, peer_worker):
+def test_ordinary_chat_from_a_flagged_member_raises_nothing(member: Member, peer_worker: Member) -> None:
     now = timezone.now()
     _screen(member, "Honestly I wish I could just go to sleep and not wake up.", now - timedelta(hours=5), 1)
     items = ModerationItem.objects.count()
@@ -101,7 +105,7 @@ def test_ordinary_chat_from_a_flagged_member_raises_nothing(member, peer_worker)
     assert not CrisisAlert.objects.exists()
 
 
-def test_context_window_and_alerts(member, peer_worker):
+def test_context_window_and_alerts(member: Member, peer_worker: Member) -> None:
     now = timezone.now()
     assert not writer_context(member, now).raised
     _screen(member, "Honestly I wish I could just go to sleep and not wake up.", now - timedelta(days=5), 1)
@@ -111,7 +115,7 @@ def test_context_window_and_alerts(member, peer_worker):
     assert ctx.open_alert and any("crisis alert" in n for n in ctx.notes)
 
 
-def test_care_cues_count_only_when_shared_with_the_team(member):
+def test_care_cues_count_only_when_shared_with_the_team(member: Member) -> None:
     now = timezone.now()
     CareItem.objects.create(member=member, source=Source.GOING_QUIET, reason="away longer than usual", created_at=now)
     do_set_consent(member, "care.cue.going_quiet", "usual_supporter")
@@ -120,7 +124,9 @@ def test_care_cues_count_only_when_shared_with_the_team(member):
     assert writer_context(member, now).cues == ("shares that they have gone quiet",)
 
 
-def test_the_review_band_reaches_the_moderation_queue_at_concern_without_an_alarm(member, peer_worker, monkeypatch):
+def test_the_review_band_reaches_the_moderation_queue_at_concern_without_an_alarm(
+    member: Member, peer_worker: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
     uncertain = TriageResult(risk="none", flags=(), reasons=("review: please look within the hour",), review=True)
     monkeypatch.setattr(actions, "classify", lambda text: uncertain)
     screening = _screen(member, "a message the model is unsure about, somewhere near the edge", timezone.now())

@@ -57,13 +57,13 @@ def _toy_sets() -> dict[str, list[tr.Item]]:
     return sets
 
 
-def test_every_set_is_found_and_adding_a_file_adds_a_set():
+def test_every_set_is_found_and_adding_a_file_adds_a_set() -> None:
     paths = tr.set_paths()
     assert {"veterans", "farmers-rural", "hearing-voices", "blind4_final", "tune"} <= set(paths)
     assert all(p.suffix == ".jsonl" for p in paths.values())
 
 
-def test_cross_validation_leaves_each_set_out_and_picks_thresholds_without_it():
+def test_cross_validation_leaves_each_set_out_and_picks_thresholds_without_it() -> None:
     sets = _toy_sets()
     report = tr.cross_validate(sets, tr.Config(c=10.0, min_words=3))
     assert set(report.per_set) == set(sets)
@@ -75,7 +75,7 @@ def test_cross_validation_leaves_each_set_out_and_picks_thresholds_without_it():
     assert "| **pooled** |" in table and "95% CI" in table
 
 
-def test_the_fast_threshold_search_makes_the_same_decision_as_classify():
+def test_the_fast_threshold_search_makes_the_same_decision_as_classify() -> None:
     sets = _toy_sets()
     cfg = tr.Config(c=10.0, min_words=3)
     rows = tr.out_of_fold(sets, cfg)["toy0"]
@@ -86,12 +86,12 @@ def test_the_fast_threshold_search_makes_the_same_decision_as_classify():
         assert list(arr.risk(tc, tr_)) == scalar
 
 
-def test_wilson_interval_brackets_the_proportion():
+def test_wilson_interval_brackets_the_proportion() -> None:
     lo, hi = tr.wilson(45, 50)
     assert lo < 0.9 < hi and lo >= 0 and hi <= 1
 
 
-def test_shipped_weights_carry_their_cross_validated_figures():
+def test_shipped_weights_carry_their_cross_validated_figures() -> None:
     meta = json.loads(model.WEIGHTS_PATH.read_text(encoding="utf-8"))
     cv = meta["cross_validation"]
     assert cv["sets"] == len(meta["trained_on"]) >= 27
@@ -183,7 +183,9 @@ def pooled_cross_validation() -> dict[str, Any]:
     return figures
 
 
-def test_the_cross_validation_fingerprint_changes_with_what_it_reads(monkeypatch, tmp_path):
+def test_the_cross_validation_fingerprint_changes_with_what_it_reads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     before = cv_inputs_fingerprint()
     assert cv_inputs_fingerprint() == before
     one_more = tmp_path / "one-more.jsonl"
@@ -192,7 +194,9 @@ def test_the_cross_validation_fingerprint_changes_with_what_it_reads(monkeypatch
     assert cv_inputs_fingerprint() != before
 
 
-def test_a_recorded_figure_is_used_only_for_the_inputs_it_was_made_from(monkeypatch, tmp_path):
+def test_a_recorded_figure_is_used_only_for_the_inputs_it_was_made_from(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     ran = {"crisis_recall": 0.5, "crisis_precision": 0.5, "macro_f1": 0.5, "report": "a fresh run"}
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(sys.modules[__name__], "_run_cross_validation", lambda: ran)
@@ -209,7 +213,7 @@ def test_a_recorded_figure_is_used_only_for_the_inputs_it_was_made_from(monkeypa
     assert pooled_cross_validation() == ran
 
 
-def test_a_fresh_run_that_agrees_with_a_written_record_passes(monkeypatch, tmp_path):
+def test_a_fresh_run_that_agrees_with_a_written_record_passes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A record written by HEARTH_TRIAGE_CV_RECORD=1 carries a "repository" key; a fresh run compares figures only."""
     ran = {"crisis_recall": 0.9, "crisis_precision": 0.9, "macro_f1": 0.9, "report": "a fresh run"}
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
@@ -224,7 +228,7 @@ def test_a_fresh_run_that_agrees_with_a_written_record_passes(monkeypatch, tmp_p
     assert pooled_cross_validation() == ran
 
 
-def test_a_fresh_run_that_disagrees_with_the_record_fails(monkeypatch, tmp_path):
+def test_a_fresh_run_that_disagrees_with_the_record_fails(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     ran = {"crisis_recall": 0.5, "crisis_precision": 0.5, "macro_f1": 0.5, "report": "a fresh run"}
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(sys.modules[__name__], "_run_cross_validation", lambda: ran)
@@ -237,7 +241,7 @@ def test_a_fresh_run_that_disagrees_with_the_record_fails(monkeypatch, tmp_path)
 
 
 @pytest.mark.slow
-def test_pooled_cross_validated_figures_hold():
+def test_pooled_cross_validated_figures_hold() -> None:
     """The whole leave-one-set-out run of the shipped configuration (repeated only when its inputs change)."""
     meta = json.loads(model.WEIGHTS_PATH.read_text(encoding="utf-8"))
     recorded = meta["cross_validation"]

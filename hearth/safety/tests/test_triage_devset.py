@@ -15,7 +15,7 @@ import sys
 from hearth.safety.triage.data import REPO_ROOT, triage_file
 
 
-def test_devset_meets_thresholds():
+def test_devset_meets_thresholds() -> None:
     scorer, data = triage_file("score.py"), triage_file("dev.jsonl")
     cmd = [
         sys.executable,

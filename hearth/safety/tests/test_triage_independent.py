@@ -18,7 +18,7 @@ from hearth.safety.triage.data import REPO_ROOT, triage_file
 DATA = Path(__file__).with_name("triage_blind4_final.jsonl")
 
 
-def test_unseen_traffic_like_messages_keep_their_scores():
+def test_unseen_traffic_like_messages_keep_their_scores() -> None:
     cmd = [
         sys.executable,
         str(triage_file("score.py")),

@@ -29,7 +29,7 @@ SHIPPED = {"crisis": 0.3, "risk": 0.73, "review": 0.06, "review_gated": 0.37, "a
         ModelGate(words=20, distress=True, territory=True, veto=True),
     ],
 )
-def test_a_confident_model_sends_what_the_gate_holds_back_to_review_not_to_the_alarm(gate):
+def test_a_confident_model_sends_what_the_gate_holds_back_to_review_not_to_the_alarm(gate: ModelGate) -> None:
     # Confident, but below the alarm's higher threshold for these messages (a veto'd one never alarms from it).
     risk, _, review = decide_with_model("none", {"crisis": 0.6, "concern": 0.05, "none": 0.35}, gate, SHIPPED)
     assert risk != "crisis" and review
@@ -45,7 +45,7 @@ def test_a_confident_model_sends_what_the_gate_holds_back_to_review_not_to_the_a
         ModelGate(words=20, distress=True, territory=False, veto=False),
     ],
 )
-def test_a_very_sure_model_raises_the_alarm_without_words_of_harm(gate):
+def test_a_very_sure_model_raises_the_alarm_without_words_of_harm(gate: ModelGate) -> None:
     sure = {"crisis": 0.9, "concern": 0.05, "none": 0.05}
     assert decide_with_model("none", sure, gate, SHIPPED) == ("crisis", "held", False)
     # Between the two thresholds it is review, not an alarm.
@@ -61,12 +61,14 @@ def test_a_very_sure_model_raises_the_alarm_without_words_of_harm(gate):
         ModelGate(words=20, distress=True, territory=False, veto=False, cap="safety step"),
     ],
 )
-def test_the_rules_vetoes_short_messages_and_safety_steps_never_alarm_from_the_higher_threshold(gate):
+def test_the_rules_vetoes_short_messages_and_safety_steps_never_alarm_from_the_higher_threshold(
+    gate: ModelGate,
+) -> None:
     risk, _, _ = decide_with_model("none", {"crisis": 0.99, "concern": 0.0, "none": 0.01}, gate, SHIPPED)
     assert risk != "crisis"
 
 
-def test_belongings_given_away_with_thanks_raise_the_alarm_with_a_reason_staff_can_read():
+def test_belongings_given_away_with_thanks_raise_the_alarm_with_a_reason_staff_can_read() -> None:
     result = classify(
         "gave my bike to the lad next door and my tools to my brother. squared up every debt. "
         "thanks for listening all of you"
@@ -75,13 +77,13 @@ def test_belongings_given_away_with_thanks_raise_the_alarm_with_a_reason_staff_c
     assert any("very sure although none of the usual words of harm" in r for r in result.reasons), result.reasons
 
 
-def test_a_show_off_on_a_climbing_wall_is_not_a_crisis():
+def test_a_show_off_on_a_climbing_wall_is_not_a_crisis() -> None:
     # Retrained with the disability set (issue 20, fourth round): P(crisis) 0.61, under the higher alarm threshold
     # for messages with no word of harm (0.66) — a narrow margin; a review, not an alarm.
     assert classify("my mate is at the top of the climbing wall and won't come down, show off").risk != "crisis"
 
 
-def test_short_messages_and_errands_are_never_reviewed():
+def test_short_messages_and_errands_are_never_reviewed() -> None:
     probs = {"crisis": 0.9, "concern": 0.05, "none": 0.05}
     short = ModelGate(words=3, distress=False, territory=False, veto=False)
     errand = ModelGate(words=12, distress=True, territory=True, veto=False, cap="everyday errand")
@@ -101,12 +103,12 @@ def test_short_messages_and_errands_are_never_reviewed():
         "parked on the top floor of the car park again, lifts were broken",
     ],
 )
-def test_ordinary_chat_is_not_sent_to_review(text):
+def test_ordinary_chat_is_not_sent_to_review(text: str) -> None:
     result = classify(text)
     assert (result.risk, result.review) == ("none", False), result.reasons
 
 
-def test_the_second_band_sits_above_the_first_and_is_what_ships():
+def test_the_second_band_sits_above_the_first_and_is_what_ships() -> None:
     lex = model.load()
     assert lex is not None
     assert lex.thresholds["review"] < lex.thresholds["review_gated"] < lex.thresholds["crisis"] + 0.5
@@ -135,7 +137,7 @@ def _toy_rows() -> list[tr.Row]:
 
 @pytest.mark.parametrize("review, gated", [(0.06, 0.38), (0.3, 0.4), (0.06, 1.01), (0.5, 0.2)])
 @pytest.mark.parametrize("alarm_gated", [0.45, 0.85, 1.01])
-def test_the_fast_search_decides_the_same_as_classify(review, gated, alarm_gated):
+def test_the_fast_search_decides_the_same_as_classify(review: float, gated: float, alarm_gated: float) -> None:
     rows = _toy_rows()
     cfg = tr.Config(min_words=5)
     t = {"crisis": 0.95, "risk": 0.9, "review": review, "review_gated": gated, "alarm_gated": alarm_gated}

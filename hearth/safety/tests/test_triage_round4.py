@@ -31,12 +31,12 @@ def _demo_lines() -> list[str]:
 @pytest.mark.parametrize(
     "text", ["Evening. Just here to listen tonight.", "For the small hours when sleep won't come."]
 )
-def test_the_two_demo_false_alarms_are_not_alarms(text):
+def test_the_two_demo_false_alarms_are_not_alarms(text: str) -> None:
     result = classify(text)
     assert result.risk != "crisis", result.reasons
 
 
-def test_the_demo_organisations_everyday_lines_raise_no_alarm():
+def test_the_demo_organisations_everyday_lines_raise_no_alarm() -> None:
     alarms = [line for line in _demo_lines() if classify(line).risk == "crisis"]
     assert alarms == []
 
@@ -52,11 +52,11 @@ def test_the_demo_organisations_everyday_lines_raise_no_alarm():
         "not here to listen tonight, here to say sorry for everything. the rope's in the shed",
     ],
 )
-def test_real_crisis_lines_beside_them_still_raise_the_alarm(text):
+def test_real_crisis_lines_beside_them_still_raise_the_alarm(text: str) -> None:
     assert classify(text).risk == "crisis", classify(text).reasons
 
 
-def test_an_alarm_that_rests_on_one_word_says_so_to_staff():
+def test_an_alarm_that_rests_on_one_word_says_so_to_staff() -> None:
     lex = model.load()
     assert lex is not None
     norm = normalize("Evening. Just here to listen tonight.").text
@@ -67,7 +67,7 @@ def test_an_alarm_that_rests_on_one_word_says_so_to_staff():
     assert lex.without_one_word(norm)[0] >= lex.thresholds["one_word"]
 
 
-def test_the_one_word_check_holds_back_the_models_alarm_only():
+def test_the_one_word_check_holds_back_the_models_alarm_only() -> None:
     gate = ModelGate(words=8, distress=False, territory=True, veto=False)
     sure = {"crisis": 0.8, "concern": 0.05, "none": 0.15}
     assert decide_with_model("none", sure, gate, SHIPPED)[0] == "crisis"  # not worked out: as before
@@ -131,7 +131,7 @@ NEAR_MISSES = [
 
 
 @pytest.mark.parametrize("text", CRISIS_KINDS)
-def test_the_rules_see_kinds_of_crisis_they_missed(text):
+def test_the_rules_see_kinds_of_crisis_they_missed(text: str) -> None:
     result = classify_rules(text)
     assert result.risk == "crisis", result.reasons
 
@@ -147,7 +147,7 @@ MODEL_FALSE_ALARMS = {
 
 
 @pytest.mark.parametrize("text", NEAR_MISSES)
-def test_their_near_misses_are_not_alarms(text):
+def test_their_near_misses_are_not_alarms(text: str) -> None:
     assert classify_rules(text).risk != "crisis", classify_rules(text).reasons
     if text not in MODEL_FALSE_ALARMS:
         assert classify(text).risk != "crisis", classify(text).reasons
@@ -157,10 +157,10 @@ def test_their_near_misses_are_not_alarms(text):
     strict=True, reason="issue 20: the learned lexicon still raises these near-misses (a knife, 'tonight')"
 )
 @pytest.mark.parametrize("text", sorted(MODEL_FALSE_ALARMS))
-def test_the_learned_lexicon_near_misses_are_not_alarms(text):
+def test_the_learned_lexicon_near_misses_are_not_alarms(text: str) -> None:
     assert classify(text).risk != "crisis"
 
 
-def test_medication_taken_as_prescribed_is_not_an_overdose_even_to_the_model():
+def test_medication_taken_as_prescribed_is_not_an_overdose_even_to_the_model() -> None:
     result = classify("took all my tablets this morning like the GP said, feeling better")
     assert result.risk != "crisis" and any(r.startswith("taken as prescribed") for r in result.reasons)

@@ -3,33 +3,38 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
+from time_machine import TimeMachineFixture
 
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import run_deliveries, text, visible_text
+from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text, visible_text
 from hearth.members import actions as member_actions
-from hearth.members.models import Role
+from hearth.members.models import Member, Role
 from hearth.safety.models import CrisisAlert
 from hearth.team import actions
-from hearth.team.models import Application, Check, TrainingRecord, add_months
+from hearth.team.models import Application, Check, TrainingModule, TrainingRecord, add_months
 from hearth.team.tests.conftest import TODAY
 
 WHY = "The Tuesday group helped me a lot and I'd like to give something back."
 
 
-def apply(member, **kwargs):
+def apply(member: Member, **kwargs: Any) -> Application:
     return actions.do_apply(member, **{"role": "volunteer", "why": WHY, **kwargs})
 
 
 # --- Applying from your own pages ----------------------------------------------------------------
 
 
-def test_a_member_applies_from_their_own_pages_and_the_coordinator_hears(client_for, member, coordinator, clock):
+def test_a_member_applies_from_their_own_pages_and_the_coordinator_hears(
+    client_for: ClientFor, member: Member, coordinator: Member, clock: TimeMachineFixture
+) -> None:
     home = text(client_for(member).get(reverse("core:home")))
     assert reverse("team:mine") in home
     page = visible_text(client_for(member).get(reverse("team:mine")))
@@ -46,7 +51,9 @@ def test_a_member_applies_from_their_own_pages_and_the_coordinator_hears(client_
     assert "Your application to be a volunteer" in page and "Send my application" not in page
 
 
-def test_one_open_application_at_a_time_and_it_can_be_withdrawn(client_for, member, clock):
+def test_one_open_application_at_a_time_and_it_can_be_withdrawn(
+    client_for: ClientFor, member: Member, clock: TimeMachineFixture
+) -> None:
     application = apply(member)
     with pytest.raises(ActionError, match="already applied"):
         apply(member)
@@ -55,19 +62,25 @@ def test_one_open_application_at_a_time_and_it_can_be_withdrawn(client_for, memb
     apply(member)
 
 
-def test_nobody_withdraws_someone_elses_application(client_for, member, outsider, clock):
+def test_nobody_withdraws_someone_elses_application(
+    client_for: ClientFor, member: Member, outsider: Member, clock: TimeMachineFixture
+) -> None:
     application = apply(member)
     assert client_for(outsider).post(reverse("team:withdraw", args=[application.pk])).status_code == 404
     assert Application.objects.get().is_open
 
 
-def test_what_an_applicant_writes_goes_through_screening(member, clock, django_capture_on_commit_callbacks):
+def test_what_an_applicant_writes_goes_through_screening(
+    member: Member, clock: TimeMachineFixture, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     made = apply(member, why="I'd like to help, though tonight I'm going to kill myself, I've got the pills ready.")
     assert made.screening.show_crisis_support
     assert CrisisAlert.objects.filter(member=member).exists()
 
 
-def test_bad_input_is_a_clear_error(client_for, member, volunteer, clock):
+def test_bad_input_is_a_clear_error(
+    client_for: ClientFor, member: Member, volunteer: Member, clock: TimeMachineFixture
+) -> None:
     response = client_for(member).post(reverse("team:mine"), {"role": "astronaut", "why": ""})
     assert response.status_code == 200 and "Select a valid choice" in visible_text(response)
     with pytest.raises(ActionError, match="a sentence or two"):
@@ -80,8 +93,13 @@ def test_bad_input_is_a_clear_error(client_for, member, volunteer, clock):
 
 
 def test_welcoming_someone_needs_the_training_their_role_requires(
-    client_for, member, coordinator, safeguarding, crisis_response, clock
-):
+    client_for: ClientFor,
+    member: Member,
+    coordinator: Member,
+    safeguarding: TrainingModule,
+    crisis_response: TrainingModule,
+    clock: TimeMachineFixture,
+) -> None:
     application = apply(member)
     with pytest.raises(ActionError, match="needs this training before becoming a volunteer: Safeguarding"):
         actions.do_decide_application(coordinator, application, state="accepted")
@@ -95,8 +113,13 @@ def test_welcoming_someone_needs_the_training_their_role_requires(
 
 
 def test_the_role_grant_itself_checks_training_wherever_it_is_made(
-    client_for, volunteer, coordinator, safeguarding, crisis_response, clock
-):
+    client_for: ClientFor,
+    volunteer: Member,
+    coordinator: Member,
+    safeguarding: TrainingModule,
+    crisis_response: TrainingModule,
+    clock: TimeMachineFixture,
+) -> None:
     with pytest.raises(ActionError, match="Crisis response"):
         member_actions.do_grant_role(coordinator, volunteer, Role.PEER_WORKER)
     response = client_for(coordinator).post(
@@ -109,13 +132,15 @@ def test_the_role_grant_itself_checks_training_wherever_it_is_made(
     assert Role.PEER_WORKER in volunteer.roles
 
 
-def test_expired_training_does_not_count(member, coordinator, safeguarding, clock):
+def test_expired_training_does_not_count(
+    member: Member, coordinator: Member, safeguarding: TrainingModule, clock: TimeMachineFixture
+) -> None:
     actions.do_record_training(coordinator, member, safeguarding, completed_on=TODAY - timedelta(days=400))
     assert actions.missing_training(member, "volunteer") == [safeguarding]
     assert TrainingRecord.objects.get().expires_on == add_months(TODAY - timedelta(days=400), 12)
 
 
-def test_add_months_keeps_the_day_or_ends_the_month():
+def test_add_months_keeps_the_day_or_ends_the_month() -> None:
     from datetime import date
 
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
@@ -125,7 +150,9 @@ def test_add_months_keeps_the_day_or_ends_the_month():
 # --- Checks: dates and outcomes, for the person and the coordinator only ----------------------------
 
 
-def test_checks_are_dates_and_outcomes_and_each_look_is_audited(client_for, volunteer, coordinator, clock):
+def test_checks_are_dates_and_outcomes_and_each_look_is_audited(
+    client_for: ClientFor, volunteer: Member, coordinator: Member, clock: TimeMachineFixture
+) -> None:
     response = client_for(coordinator).post(
         reverse("team:person", args=[volunteer.pk]),
         {
@@ -149,7 +176,14 @@ def test_checks_are_dates_and_outcomes_and_each_look_is_audited(client_for, volu
 
 
 @pytest.mark.parametrize("who", ["member", "outsider", "peer_worker", "counsellor"])
-def test_volunteers_and_others_never_see_someone_elses_checks(request, client_for, who, volunteer, coordinator, clock):
+def test_volunteers_and_others_never_see_someone_elses_checks(
+    request: pytest.FixtureRequest,
+    client_for: ClientFor,
+    who: str,
+    volunteer: Member,
+    coordinator: Member,
+    clock: TimeMachineFixture,
+) -> None:
     actions.do_record_check(coordinator, volunteer, kind="reference", outcome="concerns")
     client = client_for(request.getfixturevalue(who))
     for url in (
@@ -166,14 +200,22 @@ def test_volunteers_and_others_never_see_someone_elses_checks(request, client_fo
     assert not AuditEntry.objects.filter(action="team.checks.viewed").exists()
 
 
-def test_a_volunteer_cannot_see_another_volunteers_checks(client_for, volunteer, make_member, coordinator, clock):
+def test_a_volunteer_cannot_see_another_volunteers_checks(
+    client_for: ClientFor,
+    volunteer: Member,
+    make_member: MakeMember,
+    coordinator: Member,
+    clock: TimeMachineFixture,
+) -> None:
     ada = make_member("Ada", Role.VOLUNTEER)
     actions.do_record_check(coordinator, ada, kind="reference", outcome="concerns")
     assert client_for(volunteer).get(reverse("team:person", args=[ada.pk])).status_code == 403
     assert "Not satisfactory" not in visible_text(client_for(volunteer).get(reverse("team:mine")))
 
 
-def test_check_dates_must_make_sense(client_for, volunteer, coordinator, clock):
+def test_check_dates_must_make_sense(
+    client_for: ClientFor, volunteer: Member, coordinator: Member, clock: TimeMachineFixture
+) -> None:
     with pytest.raises(ActionError, match="before it was asked for"):
         actions.do_record_check(
             coordinator,
@@ -192,7 +234,9 @@ def test_check_dates_must_make_sense(client_for, volunteer, coordinator, clock):
 # --- Renewals -------------------------------------------------------------------------------------
 
 
-def test_renewal_warnings_go_once_before_expiry(volunteer, coordinator, safeguarding, clock):
+def test_renewal_warnings_go_once_before_expiry(
+    volunteer: Member, coordinator: Member, safeguarding: TrainingModule, clock: TimeMachineFixture
+) -> None:
     actions.do_record_training(
         coordinator, volunteer, safeguarding, completed_on=add_months(TODAY, -12) + timedelta(days=20)
     )
@@ -211,7 +255,9 @@ def test_renewal_warnings_go_once_before_expiry(volunteer, coordinator, safeguar
     assert [(r.what, r.expired) for r in due] == [("Background check (e.g. DBS)", False), ("Safeguarding", False)]
 
 
-def test_a_renewed_module_needs_no_warning(volunteer, coordinator, safeguarding, clock):
+def test_a_renewed_module_needs_no_warning(
+    volunteer: Member, coordinator: Member, safeguarding: TrainingModule, clock: TimeMachineFixture
+) -> None:
     actions.do_record_training(
         coordinator, volunteer, safeguarding, completed_on=add_months(TODAY, -12) + timedelta(days=5)
     )
@@ -219,7 +265,9 @@ def test_a_renewed_module_needs_no_warning(volunteer, coordinator, safeguarding,
     assert actions.warn_expiring() == 0 and actions.renewals_due() == []
 
 
-def test_the_pathway_is_reachable_from_team_tools(client_for, coordinator, member, clock):
+def test_the_pathway_is_reachable_from_team_tools(
+    client_for: ClientFor, coordinator: Member, member: Member, clock: TimeMachineFixture
+) -> None:
     apply(member)
     team = text(client_for(coordinator).get(reverse("core:team")))
     assert reverse("team:people") in team and reverse("team:training") in team
@@ -228,7 +276,7 @@ def test_the_pathway_is_reachable_from_team_tools(client_for, coordinator, membe
     assert WHY in visible_text(client_for(coordinator).get(reverse("team:person", args=[member.pk])))
 
 
-def test_the_coordinator_defines_training(client_for, coordinator, db):
+def test_the_coordinator_defines_training(client_for: ClientFor, coordinator: Member, db: None) -> None:
     client = client_for(coordinator)
     client.post(
         reverse("team:training"),

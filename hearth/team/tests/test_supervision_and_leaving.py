@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from hearth.availability import actions as rota
 from hearth.availability.models import ShiftPattern
@@ -19,8 +20,8 @@ from hearth.chat.models import Conversation
 from hearth.community.models import Group, GroupState, Membership
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import run_deliveries, text, visible_text
-from hearth.members.models import Role
+from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text, visible_text
+from hearth.members.models import Member, Role
 from hearth.team import actions
 from hearth.team.models import DebriefRequest, Departure, SupervisionSession
 from hearth.team.tests.conftest import TODAY
@@ -29,7 +30,7 @@ NOTE = "Talked through a hard call on Tuesday; agreed a lighter rota for a fortn
 
 
 @pytest.fixture
-def supervised(counsellor, volunteer, clock):
+def supervised(counsellor: Member, volunteer: Member, clock: TimeMachineFixture) -> SupervisionSession:
     return actions.do_record_supervision(
         counsellor, volunteer, kind="one_to_one", held_on=TODAY - timedelta(days=7), notes=NOTE
     )
@@ -38,20 +39,27 @@ def supervised(counsellor, volunteer, clock):
 # --- Supervision notes ----------------------------------------------------------------------------
 
 
-def test_notes_are_encrypted_at_rest(supervised):
+def test_notes_are_encrypted_at_rest(supervised: SupervisionSession) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT notes_encrypted FROM team_supervisionsession")
         [(stored,)] = cursor.fetchall()
     assert "hard call" not in stored and SupervisionSession.objects.get().notes() == NOTE
 
 
-def test_the_supporter_reads_their_own_notes(client_for, volunteer, supervised):
+def test_the_supporter_reads_their_own_notes(
+    client_for: ClientFor, volunteer: Member, supervised: SupervisionSession
+) -> None:
     page = visible_text(client_for(volunteer).get(reverse("team:mine")))
     assert NOTE in page and "with Dr Okafor" in page
     assert not AuditEntry.objects.filter(action="team.supervision.viewed").exists()  # their own: no audit
 
 
-def test_the_coordinator_reads_them_and_the_look_is_audited(client_for, coordinator, volunteer, supervised):
+def test_the_coordinator_reads_them_and_the_look_is_audited(
+    client_for: ClientFor,
+    coordinator: Member,
+    volunteer: Member,
+    supervised: SupervisionSession,
+) -> None:
     page = visible_text(client_for(coordinator).get(reverse("team:supervision_person", args=[volunteer.pk])))
     assert NOTE in page
     assert (
@@ -61,15 +69,24 @@ def test_the_coordinator_reads_them_and_the_look_is_audited(client_for, coordina
 
 @pytest.mark.parametrize("who", ["member", "outsider", "peer_worker"])
 def test_volunteers_and_others_never_see_someone_elses_supervision_notes(
-    request, client_for, who, volunteer, supervised
-):
+    request: pytest.FixtureRequest,
+    client_for: ClientFor,
+    who: str,
+    volunteer: Member,
+    supervised: SupervisionSession,
+) -> None:
     client = client_for(request.getfixturevalue(who))
     assert client.get(reverse("team:supervision")).status_code == 403
     assert client.get(reverse("team:supervision_person", args=[volunteer.pk])).status_code == 403
     assert NOTE not in text(client.get(reverse("team:mine")))
 
 
-def test_another_volunteer_never_sees_them(client_for, make_member, volunteer, supervised):
+def test_another_volunteer_never_sees_them(
+    client_for: ClientFor,
+    make_member: MakeMember,
+    volunteer: Member,
+    supervised: SupervisionSession,
+) -> None:
     ada = make_member("Ada", Role.VOLUNTEER)
     client = client_for(ada)
     assert client.get(reverse("team:supervision_person", args=[volunteer.pk])).status_code == 403
@@ -78,14 +95,21 @@ def test_another_volunteer_never_sees_them(client_for, make_member, volunteer, s
         actions.read_supervision(ada, volunteer)
 
 
-def test_a_supervisor_reads_only_the_notes_they_wrote(client_for, make_member, volunteer, supervised):
+def test_a_supervisor_reads_only_the_notes_they_wrote(
+    client_for: ClientFor,
+    make_member: MakeMember,
+    volunteer: Member,
+    supervised: SupervisionSession,
+) -> None:
     other = make_member("Dr Shah", Role.COUNSELLOR)
     page = visible_text(client_for(other).get(reverse("team:supervision_person", args=[volunteer.pk])))
     assert NOTE not in page and "Notes are for Sam, their supervisor and the coordinators" in page
     assert not AuditEntry.objects.filter(action="team.supervision.viewed").exists()
 
 
-def test_nobody_records_their_own_supervision_or_a_future_one(counsellor, volunteer, clock):
+def test_nobody_records_their_own_supervision_or_a_future_one(
+    counsellor: Member, volunteer: Member, clock: TimeMachineFixture
+) -> None:
     with pytest.raises(ActionError, match="Someone else"):
         actions.do_record_supervision(counsellor, counsellor, kind="one_to_one", held_on=TODAY)
     with pytest.raises(ActionError, match="future"):
@@ -96,8 +120,14 @@ def test_nobody_records_their_own_supervision_or_a_future_one(counsellor, volunt
 
 
 def test_the_coordinator_sees_who_has_not_had_supervision_in_n_weeks(
-    client_for, coordinator, counsellor, volunteer, peer_worker, make_member, clock
-):
+    client_for: ClientFor,
+    coordinator: Member,
+    counsellor: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    make_member: MakeMember,
+    clock: TimeMachineFixture,
+) -> None:
     ada = make_member("Ada", Role.VOLUNTEER)
     actions.do_record_supervision(counsellor, volunteer, kind="group", held_on=TODAY - timedelta(weeks=8))
     actions.do_record_supervision(coordinator, peer_worker, kind="one_to_one", held_on=TODAY - timedelta(weeks=2))
@@ -114,7 +144,13 @@ def test_the_coordinator_sees_who_has_not_had_supervision_in_n_weeks(
 # --- Debriefs after a heavy shift -----------------------------------------------------------------
 
 
-def test_a_heavy_shift_leads_to_a_debrief(client_for, volunteer, counsellor, coordinator, clock):
+def test_a_heavy_shift_leads_to_a_debrief(
+    client_for: ClientFor,
+    volunteer: Member,
+    counsellor: Member,
+    coordinator: Member,
+    clock: TimeMachineFixture,
+) -> None:
     desk = text(client_for(volunteer).get(reverse("availability:duty")))
     assert reverse("team:debrief") in desk
     client_for(volunteer).post(reverse("team:debrief"), {"urgency": "today", "note": "A long call, I'm OK."})
@@ -130,10 +166,13 @@ def test_a_heavy_shift_leads_to_a_debrief(client_for, volunteer, counsellor, coo
         url, {"debrief": request.pk, "kind": "debrief", "held_on": TODAY.isoformat(), "notes": "Talked it through."}
     )
     request.refresh_from_db()
+    assert request.session is not None
     assert request.state == DebriefRequest.State.DONE and request.session.kind == "debrief"
 
 
-def test_members_cannot_ask_for_debriefs_or_arrange_them(client_for, member, volunteer, clock):
+def test_members_cannot_ask_for_debriefs_or_arrange_them(
+    client_for: ClientFor, member: Member, volunteer: Member, clock: TimeMachineFixture
+) -> None:
     assert client_for(member).get(reverse("team:debrief")).status_code == 403
     request = actions.do_ask_for_debrief(volunteer)
     assert client_for(member).post(reverse("team:arrange_debrief", args=[request.pk])).status_code == 403
@@ -145,8 +184,14 @@ def test_members_cannot_ask_for_debriefs_or_arrange_them(client_for, member, vol
 
 
 def test_someone_leaving_hands_on_their_groups_shifts_and_one_to_ones(
-    client_for, volunteer, peer_worker, member, outsider, coordinator, clock
-):
+    client_for: ClientFor,
+    volunteer: Member,
+    peer_worker: Member,
+    member: Member,
+    outsider: Member,
+    coordinator: Member,
+    clock: TimeMachineFixture,
+) -> None:
     group = Group.objects.create(name="Tuesday Makers", state=GroupState.ACTIVE, proposed_by=volunteer)
     Membership.objects.create(group=group, member=volunteer, is_host=True)
     Membership.objects.create(group=group, member=peer_worker)
@@ -192,7 +237,13 @@ def test_someone_leaving_hands_on_their_groups_shifts_and_one_to_ones(
 
 
 @pytest.mark.parametrize("who", ["volunteer", "peer_worker", "counsellor"])
-def test_only_the_coordinator_records_someone_stepping_back(request, client_for, who, make_member, clock):
+def test_only_the_coordinator_records_someone_stepping_back(
+    request: pytest.FixtureRequest,
+    client_for: ClientFor,
+    who: str,
+    make_member: MakeMember,
+    clock: TimeMachineFixture,
+) -> None:
     ada = make_member("Ada", Role.VOLUNTEER)
     client = client_for(request.getfixturevalue(who))
     assert client.post(reverse("team:step_back", args=[ada.pk]), {"roles": ["volunteer"]}).status_code == 403
