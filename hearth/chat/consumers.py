@@ -44,7 +44,7 @@ from hearth.chat.access import access_room, messages_after, room_channel
 from hearth.chat.actions import Send, TokenBucket, message_payload
 from hearth.chat.heartbeat import heartbeat
 from hearth.chat.models import Message, Room
-from hearth.chat.pushback import SLOW_DOWN_MESSAGE, gate
+from hearth.chat.pushback import SLOW_DOWN_MESSAGE, gate, watch_loop
 from hearth.chat.sending import sender
 from hearth.core import params
 from hearth.core.consumers import EventConsumer
@@ -235,6 +235,7 @@ class RoomConsumer(EventConsumer):
         if not self.bucket.take():
             await self._error("rate_limited", actions.RATE_LIMIT_MESSAGE, client_id)
             return
+        watch_loop()
         retry = gate.enter(self.room.pk)
         if retry is not None:  # over capacity: refused to the sender, nothing stored
             await self._slow_down(client_id, retry)

@@ -12,15 +12,23 @@ Triage runs just after the commit (``chat/sending.py``) and has a backlog of its
 take more than ``TRIAGE_MAX_WAIT`` seconds, sends are refused too, so an accepted message — a crisis among
 them — is triaged within seconds however busy the process is.
 
+**A starved process.** Store times say how busy the database is, not how late the process itself runs: on a
+machine with more work than cores, an event loop that gets a fraction of a core answers everything late however
+short its queue. So :func:`watch_loop` (started by the first websocket send on each event loop) wakes every
+``LAG_TICK`` seconds and notes how late it woke; while the loop runs more than ``LAG_MAX`` late (a moving
+average), sends are refused too, and what was accepted is answered in time.
+
 Refusals are counted (:func:`refused_total`, the ``hearth_chat_sends_refused_total`` gauge) and logged.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import threading
 import time
+import weakref
 from collections import Counter
 
 from hearth.core.logs import log_event
@@ -29,6 +37,9 @@ MAX_WAIT = 0.5  # seconds a send may expect to wait for storage before it is ref
 ROOM_LIMIT = 40  # sends waiting in one room (in this process) before that room is told to slow down
 TRIAGE_MAX_WAIT = 1.0  # seconds the triage backlog may take to clear before sends are refused
 FLOOR = 16  # always let this many wait, whatever the average says (a cold start has no average)
+LAG_MAX = 0.25  # seconds the event loop may run late (moving average) before sends are refused
+LAG_TICK = 0.1  # how often the loop watch wakes
+LAG_IDLE = 10.0  # the watch stops this long after the last send (the next send starts it again)
 RETRY_MIN, RETRY_MAX = 0.5, 10.0  # seconds
 
 
@@ -41,6 +52,7 @@ class SendGate:
         self.triage_waiting = 0  # messages stored and waiting for triage (chat/sending.py)
         self.per_triage = 0.005  # seconds to triage one message, moving average
         self.refused = 0
+        self.loop_lag = 0.0  # seconds late the event loop wakes, moving average (see watch_loop)
         self._last_log = 0.0
 
     def enter(self, room_id: int) -> float | None:
@@ -52,8 +64,9 @@ class SendGate:
                 (self.waiting >= FLOOR and expected > MAX_WAIT)
                 or self.rooms[room_id] >= ROOM_LIMIT
                 or (self.triage_waiting >= FLOOR and triage_backlog > TRIAGE_MAX_WAIT)
+                or self.loop_lag > LAG_MAX
             ):
-                expected = max(expected, triage_backlog)
+                expected = max(expected, triage_backlog, 4 * self.loop_lag)
                 self.refused += 1
                 retry = min(RETRY_MAX, max(RETRY_MIN, expected)) * random.uniform(1.0, 1.5)
                 now = time.monotonic()
@@ -67,6 +80,7 @@ class SendGate:
                         room=room_id,
                         room_waiting=self.rooms[room_id],
                         refused_total=self.refused,
+                        loop_lag_ms=round(self.loop_lag * 1000),
                         retry_after_ms=round(retry * 1000),
                     )
                 return retry
@@ -98,8 +112,44 @@ class SendGate:
                 self.triage_waiting = max(0, self.triage_waiting - messages)
                 self.per_triage = 0.8 * self.per_triage + 0.2 * (seconds / messages)
 
+    def woke_late(self, seconds: float) -> None:
+        """The event loop woke ``seconds`` later than it asked to (``0.0`` when the watch stops)."""
+        with self._lock:
+            self.loop_lag = 0.0 if seconds <= 0 else 0.7 * self.loop_lag + 0.3 * seconds
+
 
 gate = SendGate()
+
+
+class _LoopWatch:
+    """One per event loop: how late the loop wakes, told to :data:`gate`, while sends are coming in."""
+
+    def __init__(self) -> None:
+        self.task: asyncio.Task[None] | None = None
+        self.last_send = 0.0
+
+    async def _run(self) -> None:
+        try:
+            while time.monotonic() - self.last_send < LAG_IDLE:
+                asked = time.monotonic()
+                await asyncio.sleep(LAG_TICK)
+                gate.woke_late(max(1e-6, time.monotonic() - asked - LAG_TICK))
+        finally:
+            gate.woke_late(0.0)  # nobody is watching: don't refuse on an old figure
+
+
+_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopWatch] = weakref.WeakKeyDictionary()
+
+
+def watch_loop() -> None:
+    """Note a send on this event loop, and make sure its lateness is being watched (see the module's doc)."""
+    loop = asyncio.get_running_loop()
+    watch = _watches.get(loop)
+    if watch is None:
+        watch = _watches[loop] = _LoopWatch()
+    watch.last_send = time.monotonic()
+    if watch.task is None or watch.task.done():
+        watch.task = loop.create_task(watch._run())
 
 
 def refused_total() -> int:

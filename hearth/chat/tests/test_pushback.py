@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -115,3 +116,24 @@ async def test_the_plain_form_over_capacity_answers_429_with_retry_after_and_kee
     response = await database_sync_to_async(_post)(member, room.pk, body="Still here, still trying", client_id="f-1")
     assert response.status_code == 302
     assert await database_sync_to_async(_count)(room.pk, "f-1") == 1
+
+
+async def test_a_process_too_starved_to_answer_in_time_says_slow_down_and_stops_once_it_catches_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The loop is blocked for a second (as when the machine has more work than cores): the watch sees it
+    # wake late, and sends are refused with a time to retry; once the loop runs on time again they're let in.
+    gate = pushback.SendGate()
+    monkeypatch.setattr(pushback, "gate", gate)
+    pushback.watch_loop()
+    await asyncio.sleep(pushback.LAG_TICK / 2)
+    time.sleep(1.0)  # the point: the event loop can't run
+    await asyncio.sleep(pushback.LAG_TICK)
+    assert gate.loop_lag > pushback.LAG_MAX
+    retry = gate.enter(1)
+    assert retry is not None and retry >= pushback.RETRY_MIN
+    for _ in range(50):  # on time again: the average falls below the limit within a few ticks
+        await asyncio.sleep(pushback.LAG_TICK)
+        if gate.loop_lag <= pushback.LAG_MAX:
+            break
+    assert gate.enter(1) is None
