@@ -20,6 +20,7 @@ from hearth.insights import measures, rollup, specs
 from hearth.insights.access import OUTCOMES, TAKING_PART, takes_part
 from hearth.insights.models import (
     ActivityWeeks,
+    CountedAnswer,
     InsightsSettings,
     OutcomeInvitation,
     OutcomeResponse,
@@ -240,8 +241,31 @@ def _store(counted: rollup.Counted, now: datetime) -> None:
             batch_size=2000,
         )
         _store_weeks(counted)
+        _store_answers(counted.answers)
         RolledUpDay.objects.filter(day__in=days).delete()
         RolledUpDay.objects.bulk_create([RolledUpDay(day=d, counted_at=now) for d in days])
+
+
+def _store_answers(answers: list[rollup.AnswerLinks]) -> None:
+    """Write the answers counted (each with its links to the person's answers before and after), replacing them."""
+    CountedAnswer.objects.bulk_create(
+        [
+            CountedAnswer(
+                response_id=a.response_id,
+                measure=a.measure,
+                band=a.band,
+                score=a.score,
+                answered_at=a.answered_at,
+                previous_at=a.previous_at,
+                next_at=a.next_at,
+            )
+            for a in answers
+        ],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["response"],
+        update_fields=["measure", "band", "score", "answered_at", "previous_at", "next_at"],
+    )
 
 
 def _store_weeks(counted: rollup.Counted) -> None:
@@ -309,6 +333,7 @@ def late_days(today: date) -> set[date]:
     for spec in sources:
         if rollup.available(spec.app, spec.model):
             whens[spec.model].add(spec.when)
+    whens["insights.OutcomeResponse"].add("created_at")  # questionnaire answers (rollup.answers_of_people_who_answered)
     late: set[date] = set()
     for label, fields in whens.items():
         model = rollup.model_of(label)

@@ -178,3 +178,34 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} up to {self.last_id}"
+
+
+class CountedAnswer(models.Model):
+    """A questionnaire answer as the outcome figures count it (issue 21), kept by the rollup job.
+
+    Beside the answer's questionnaire, band, score and time: when the same person answered the same questionnaire
+    just before (``previous_at``) and just after (``next_at``), null when they didn't. So an answer is someone's
+    latest in a span when their next is after the span, and their first when their previous is before it: the
+    dashboard reads a span's answers in one pass, with no grouping per person. No person is named here; the row
+    goes with its answer (a withdrawal, an erased account).
+    """
+
+    response = models.OneToOneField(OutcomeResponse, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=10, choices=Measure.choices)
+    band = models.CharField(max_length=20)
+    score = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField()
+    previous_at = models.DateTimeField(null=True, blank=True)
+    next_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Everything the outcome figures read, in time order: a span's answers come from the index alone.
+        indexes = [
+            models.Index(
+                fields=["answered_at", "measure", "band", "score", "previous_at", "next_at"],
+                name="counted_answers_read",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} answer {self.response_id} counted"

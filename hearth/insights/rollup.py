@@ -22,7 +22,8 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from hearth.insights import specs
@@ -87,6 +88,8 @@ class Counted:
     last: date
     figures: dict[tuple[date, str], tuple[int, Any]] = field(default_factory=dict)
     weeks: dict[int, dict[date, str]] = field(default_factory=lambda: defaultdict(dict))
+    # Every answer of the people who answered a questionnaire in these days, linked to their answers before and after.
+    answers: list[AnswerLinks] = field(default_factory=list)
 
     @property
     def mondays(self) -> list[date]:
@@ -111,6 +114,7 @@ def count_days(first: date, last: date) -> Counted:
                 if n:
                     out.figures[(day, key)] = (n, [])
     _count_actions(out, week_first, week_last)
+    out.answers = answers_of_people_who_answered(first, last)
     active: Counter[date] = Counter(week for weeks in out.weeks.values() for week in weeks)
     for week, n in active.items():
         out.figures[(week, ACTIVE_PEOPLE)] = (n, [])
@@ -183,7 +187,60 @@ def _count_actions(out: Counted, first: date, last: date) -> None:
             weeks[week] = min(weeks.get(week, specs.NOT_SEEN), char)
 
 
+@dataclass(frozen=True)
+class AnswerLinks:
+    """One questionnaire answer, and when the same person answered the same questionnaire before and after it."""
+
+    response_id: int
+    measure: str
+    band: str
+    score: int
+    answered_at: datetime
+    previous_at: datetime | None
+    next_at: datetime | None
+
+
+def answers_of_people_who_answered(first: date, last: date) -> list[AnswerLinks]:
+    """All the answers of everyone who answered a questionnaire in ``first``..``last``, each with its neighbours.
+
+    A new answer changes its neighbours' links too, so each such person's answers are all linked again.
+    """
+    from hearth.insights.models import OutcomeResponse
+
+    answered = OutcomeResponse.objects.filter(_in_days(OutcomeResponse, "created_at", first, last)).values("member_id")
+    rows = (
+        OutcomeResponse.objects.filter(member_id__in=answered)
+        .order_by("member_id", "measure", "created_at", "id")
+        .values_list("pk", "member_id", "measure", "band", "score", "created_at")
+    )
+    return link_answers(list(rows))
+
+
+def link_answers(rows: list[tuple[int, int, str, str, int, datetime]]) -> list[AnswerLinks]:
+    """Rows (id, member, measure, band, score, time), ordered by member, measure, time and id, linked in that order."""
+    out = []
+    for i, (pk, member_id, measure, band, score, at) in enumerate(rows):
+        before = rows[i - 1] if i > 0 else None
+        after = rows[i + 1] if i + 1 < len(rows) else None
+        same = (member_id, measure)
+        out.append(
+            AnswerLinks(
+                pk,
+                measure,
+                band,
+                score,
+                at,
+                before[5] if before and before[1:3] == same else None,
+                after[5] if after and after[1:3] == same else None,
+            )
+        )
+    return out
+
+
 # --- Reading ------------------------------------------------------------------------------------------------
+
+
+NOTHING_KEPT: tuple[()] = ()
 
 
 class Stored:
@@ -200,7 +257,9 @@ class Stored:
         ):
             # Read without the ORM's per-row conversions (a year is thousands of rows); dates and JSON by hand.
             when = date.fromisoformat(day) if isinstance(day, str) else day
-            self.by_key[key][when] = (n, json.loads(values) if isinstance(values, str) else values)
+            if isinstance(values, str):
+                values = NOTHING_KEPT if values == "[]" else json.loads(values)  # most rows keep nothing
+            self.by_key[key][when] = (n, values)
 
     @classmethod
     def of(cls, span: Span) -> Stored:
@@ -252,22 +311,97 @@ def _weeks_of_activity(span: Span) -> dict[int, str]:
     weeks = span.weeks()
     offset = block_of(weeks[0])[1]
     blocks = sorted({block_of(w)[0] for w in weeks})
-    joined: dict[int, list[str]] = defaultdict(lambda: [specs.NOT_SEEN * BLOCK] * len(blocks))
-    position = {b: i for i, b in enumerate(blocks)} | {b.isoformat(): i for i, b in enumerate(blocks)}
-    for member_id, block, chars in _raw(
-        ActivityWeeks.objects.filter(first_week__in=blocks).values_list("member_id", "first_week", "weeks")
-    ):
-        joined[member_id][position[block]] = chars
+    # The part of each block the span covers (a year is in one block, or the end of one and the start of the next):
+    # the database cuts it out, so a member's row brings a year of characters rather than ten.
+    parts = [(offset if i == 0 else 0, min(BLOCK, offset + len(weeks) - i * BLOCK)) for i in range(len(blocks))]
+    start: Value | Case
+    length: Value | Case
+    if len(blocks) == 1:
+        start, length = Value(parts[0][0] + 1), Value(parts[0][1] - parts[0][0])
+    else:
+        start = Case(*[When(first_week=b, then=Value(lo + 1)) for b, (lo, _) in zip(blocks, parts, strict=True)])
+        length = Case(*[When(first_week=b, then=Value(hi - lo)) for b, (lo, hi) in zip(blocks, parts, strict=True)])
+    stored = ActivityWeeks.objects.filter(first_week__in=blocks).annotate(part=Substr("weeks", start, length))
+    found: dict[int, str]
+    if len(blocks) == 1:
+        found = dict(_raw(stored.values_list("member_id", "part")))
+    else:  # the two parts of each member's weeks, one of them maybe not stored (nothing seen then)
+        rows = _raw(stored.values_list("member_id", "first_week", "part"))
+        position = {b: i for i, b in enumerate(blocks)} | {b.isoformat(): i for i, b in enumerate(blocks)}
+        pieces: dict[int, list[str]] = {}
+        for member_id, block, chars in rows:
+            if member_id not in pieces:
+                pieces[member_id] = [specs.NOT_SEEN * (hi - lo) for lo, hi in parts]
+            pieces[member_id][position[block]] = chars
+        found = {member_id: "".join(parts_of) for member_id, parts_of in pieces.items()}
     # Today's hosts count as hosting in any week they took part at all.
     hosts = set(Membership.objects.filter(is_host=True).values_list("member_id", flat=True).distinct())
     as_host = str.maketrans(dict.fromkeys("0123456", specs.RANK_CHARS["host"]))
-    out: dict[int, str] = {}
-    for member_id, parts in joined.items():
-        chars = "".join(parts)[offset : offset + len(weeks)]
-        if chars.count(specs.NOT_SEEN) == len(chars):
-            continue
-        out[member_id] = chars.translate(as_host) if member_id in hosts else chars
+    nothing = specs.NOT_SEEN * len(weeks)
+    out = {member_id: chars for member_id, chars in found.items() if chars != nothing}
+    for member_id in hosts & out.keys():
+        out[member_id] = out[member_id].translate(as_host)
     return out
+
+
+class Styles:
+    """Counting ways of taking part over runs of the span's weeks without going through members one by one.
+
+    For each week and each character ``c`` (``specs.RANK_CHARS`` and ``specs.ACTIVE``), the members whose character
+    that week is ``c`` or smaller, as one integer with a byte per member (1: yes). A member's style over a run of
+    weeks is the smallest character there, so the members whose style is ``c`` or more visible over the run are the
+    OR of those integers, and how many they are is a bit count: a year's months cost microseconds, not a pass
+    over every member for each month.
+    """
+
+    LEVELS = "0123456"
+
+    def __init__(self, weeks_by_member: dict[int, str], n_weeks: int) -> None:
+        joined = "".join(weeks_by_member.values()).encode("ascii")
+        tables = [
+            bytes.maketrans(b"0123456x", bytes(1 if c <= level else 0 for c in "0123456x")) for level in self.LEVELS
+        ]
+        # A week's column of characters is every n_weeks-th byte, one per member in the same order for every week.
+        self.at_most = [
+            [int.from_bytes(joined[w::n_weeks].translate(table)) for table in tables] for w in range(n_weeks)
+        ]
+        self.everyone = int.from_bytes(b"\x01" * len(weeks_by_member))
+
+    def up_to(self, part: slice) -> list[int]:
+        """For each level: the members whose character over the weeks of ``part`` is that level or smaller."""
+        out = [0] * len(self.LEVELS)
+        for week in self.at_most[part]:
+            out = [a | b for a, b in zip(out, week, strict=True)]
+        return out
+
+    def exactly(self, part: slice) -> dict[str | None, int]:
+        """Style -> the members with that style over ``part`` (None: active with no style, or not seen)."""
+        levels = self.up_to(part)
+        out: dict[str | None, int] = {}
+        below = 0
+        for char, members in zip(self.LEVELS, levels, strict=True):
+            style = specs.STYLE_OF_CHAR.get(char)
+            if style is not None:
+                out[style] = members ^ below
+                below = members
+        out[None] = self.everyone ^ below
+        return out
+
+    def counts(self, part: slice) -> Counter[str]:
+        """How many members had each style over ``part``."""
+        return Counter(
+            {style: n for style, members in self.exactly(part).items() if style and (n := members.bit_count())}
+        )
+
+
+def styles(span: Span) -> Styles:
+    """The span's :class:`Styles` (memoised)."""
+
+    def build() -> Styles:
+        return Styles(weeks_of_activity(span), len(span.weeks()))
+
+    found: Styles = span.memo("styles", build)
+    return found
 
 
 def counted_days(span: Span) -> tuple[int, int]:

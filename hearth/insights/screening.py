@@ -11,3 +11,4 @@ system_text(
 )
 system_text("insights.ActivityWeeks", "weeks", why="one character a week from a fixed set (a way of taking part)")
 system_text("insights.RollupCursor", "table", why="a table's name")
+system_text("insights.CountedAnswer", "band", why="a band from a fixed list")

@@ -14,15 +14,12 @@ past weeks undercount readers and quiet presence. Hosting is today's hosts.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from datetime import date
-from itertools import repeat
-from operator import itemgetter
 
 from hearth.community.models import Membership
 from hearth.insights import specs
 from hearth.insights.registry import Span, week_of
-from hearth.insights.rollup import ACTIVE_PEOPLE, Stored, available, rows_of, weeks_of_activity
+from hearth.insights.rollup import ACTIVE_PEOPLE, Stored, available, rows_of, styles, weeks_of_activity
 from hearth.insights.specs import ACTION_STYLE, STYLE_LABELS, STYLES
 
 __all__ = [
@@ -95,14 +92,7 @@ def style_counts(span: Span, weeks: list[date]) -> Counter[str]:
     """How many people had each style across ``weeks`` (consecutive weeks of the span) taken together."""
     if not weeks:
         return Counter()
-    part = _slice(span, weeks)
-
-    def count() -> Counter[str]:
-        chars = Counter(map(min, map(itemgetter(part), weeks_of_activity(span).values())))
-        return Counter({specs.STYLE_OF_CHAR[c]: n for c, n in chars.items() if c in specs.STYLE_OF_CHAR})
-
-    counted: Counter[str] = span.memo(f"style_counts {part.start} {part.stop}", count)
-    return counted
+    return styles(span).counts(_slice(span, weeks))
 
 
 def style_moves(span: Span, before: list[date], after: list[date]) -> Counter[tuple[str | None, str | None]]:
@@ -110,14 +100,12 @@ def style_moves(span: Span, before: list[date], after: list[date]) -> Counter[tu
 
     Only people with a style in one of the two count.
     """
-    members = list(weeks_of_activity(span).values())
-
-    def chars(weeks: list[date]) -> Iterable[str]:
-        return map(min, map(itemgetter(_slice(span, weeks)), members)) if weeks else repeat(specs.NOT_SEEN)
-
+    found = styles(span)
+    earlier = found.exactly(_slice(span, before)) if before else {None: found.everyone}
+    later = found.exactly(_slice(span, after)) if after else {None: found.everyone}
     out: Counter[tuple[str | None, str | None]] = Counter()
-    for (a, b), n in Counter(zip(chars(before), chars(after), strict=False)).items():  # repeat() is endless
-        pair = (specs.STYLE_OF_CHAR.get(a), specs.STYLE_OF_CHAR.get(b))
-        if pair != (None, None):
-            out[pair] += n
+    for a, people_a in earlier.items():
+        for b, people_b in later.items():
+            if (a, b) != (None, None) and (n := (people_a & people_b).bit_count()):
+                out[(a, b)] = n
     return out

@@ -6,11 +6,11 @@ Only members who agreed to answer questionnaires have responses at all
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db.models import Count, Q, Sum
 
 from hearth.insights import measures
 from hearth.insights import small_numbers as sn
-from hearth.insights.models import Measure, OutcomeResponse
+from hearth.insights.models import CountedAnswer, Measure
 from hearth.insights.registry import Chart, Column, Metric, Span, Table, register
 
 
@@ -20,7 +20,7 @@ def outcome_bands(span: Span) -> Table:
     for measure, band, n, change_sum, changers in _latest_answers(span):
         people[(measure, band)] = n
         total, count = change.get(measure, (0, 0))
-        change[measure] = (total + (change_sum or 0), count + (changers or 0))
+        change[measure] = (total + change_sum, count + changers)
     rows: list[dict[str, sn.Cell | str]] = []
     notes = []
     for q in measures.QUESTIONNAIRES.values():
@@ -38,37 +38,34 @@ def outcome_bands(span: Span) -> Table:
     return Table([Column("band", "Latest answer"), Column("people", "People")], rows, notes)
 
 
-BY_PERSON_INDEX = next(i.name for i in OutcomeResponse._meta.indexes if i.fields == ["member", "measure", "created_at"])
+def _latest_answers(span: Span) -> list[tuple[str, str, int, int, int]]:
+    """Per questionnaire and band: how many people's latest answer in the span is in it; and, for people who answered
+    more than once in the span, the sum of their change from first to latest answer (split by the bands their
+    answers are in: only the sum per questionnaire means anything) and how many they are.
 
-
-def _latest_answers(span: Span) -> list[tuple[str, str, int, int | None, int | None]]:
-    """Per questionnaire and band of people's latest answer in the span: how many people, and for those who
-    answered more than once, the sum of their change from first to latest answer and how many they are.
-
-    Counted by the database (each person's first and latest answer found through the member, measure, date
-    index), so no person's row reaches Python and a year of answers costs one small result.
+    Read from the rollup job's :class:`CountedAnswer` rows, each answer linked to the same person's answers before
+    and after it: an answer is someone's latest in the span when their next is after it, their first when their
+    previous is before it. One pass over the span's answers, grouped into a handful of rows by the database.
     """
-    table = OutcomeResponse._meta.db_table
-    # SQLite's planner picks the date index and sorts a year of answers to group them; the (member, measure,
-    # date) index gives them already grouped (measured: 60 → 23 ms for 32,000 answers). PostgreSQL chooses well.
-    by_person = f"INDEXED BY {BY_PERSON_INDEX}" if connection.vendor == "sqlite" else ""
-    sql = f"""
-        SELECT latest.measure, latest.band, COUNT(*),
-            SUM(CASE WHEN person.n > 1 THEN latest.score - earliest.score END),
-            SUM(CASE WHEN person.n > 1 THEN 1 ELSE 0 END)
-        FROM (
-            SELECT member_id, measure, MIN(created_at) AS first_at, MAX(created_at) AS last_at, COUNT(*) AS n
-            FROM {table} {by_person} WHERE created_at >= %s AND created_at < %s GROUP BY member_id, measure
-        ) person
-        JOIN {table} latest ON latest.member_id = person.member_id AND latest.measure = person.measure
-            AND latest.created_at = person.last_at
-        JOIN {table} earliest ON earliest.member_id = person.member_id AND earliest.measure = person.measure
-            AND earliest.created_at = person.first_at
-        GROUP BY latest.measure, latest.band
-    """  # noqa: S608 (the table name is the model's own; the dates are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(d) for d in (span.start_at, span.end_at)])
-        return [tuple(row) for row in cursor.fetchall()]
+    start, end = span.start_at, span.end_at
+    latest = Q(next_at__isnull=True) | Q(next_at__gte=end)
+    first = Q(previous_at__isnull=True) | Q(previous_at__lt=start)
+    latest_of_several = latest & Q(previous_at__gte=start)
+    first_of_several = first & Q(next_at__lt=end)
+    rows = (
+        CountedAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        .filter(latest | first)  # answers in between count for nothing
+        .values("measure", "band")
+        .annotate(
+            people=Count("pk", filter=latest),
+            later=Sum("score", filter=latest_of_several, default=0),
+            earlier=Sum("score", filter=first_of_several, default=0),
+            changers=Count("pk", filter=latest_of_several),
+        )
+        .order_by()
+        .values_list("measure", "band", "people", "later", "earlier", "changers")
+    )
+    return [(measure, band, n, later - earlier, changers) for measure, band, n, later, earlier, changers in rows]
 
 
 register(

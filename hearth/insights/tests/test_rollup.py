@@ -20,9 +20,10 @@ from django.utils import timezone
 from hearth.community.models import Group, GroupState, Membership, Post, Reaction
 from hearth.core.testing import ClientFor
 from hearth.insights.actions import BACKFILL_PER_RUN, do_roll_up, roll_up_due
-from hearth.insights.models import ActivityWeeks, RolledUpDay
+from hearth.insights.models import ActivityWeeks, OutcomeResponse, RolledUpDay
 from hearth.insights.registry import Span, get
 from hearth.members.models import Member
+from hearth.signposting.models import Referral, Resource
 
 # A Wednesday in June 2026 (British Summer Time), at noon.
 NOW = timezone.make_aware(datetime(2026, 6, 17, 12))  # noqa: DTZ001 (made aware in London time)
@@ -61,6 +62,19 @@ def _busy(people: list[Member], days: int) -> None:
     )
 
 
+def _answers_and_referrals(people: list[Member], days: int) -> None:
+    """Each person answers the PHQ-9 and is pointed to a resource once a month for ``days`` up to today."""
+    resource = Resource.objects.create(name="Citizens Advice", description="x")
+    for back in range(0, days, 30):
+        at = NOW - timedelta(days=back, hours=2)
+        OutcomeResponse.objects.bulk_create(
+            [OutcomeResponse(member=p, measure="phq9", answers=[], score=7, band="mild", created_at=at) for p in people]
+        )
+        Referral.objects.bulk_create(
+            [Referral(member=p, resource=resource, follow_up_on=TODAY, created_at=at) for p in people]
+        )
+
+
 def _year_queries(client: Client) -> int:
     client.get(YEAR_URL)
     with CaptureQueriesContext(connection) as queries:
@@ -78,7 +92,9 @@ def test_the_year_view_makes_the_same_queries_for_a_week_of_ten_people_as_a_year
     _busy(crowd(10), days=7)
     do_roll_up(TODAY - timedelta(days=364), TODAY)
     week_of_ten = _year_queries(client)
-    _busy(crowd(190, "Bo"), days=364)
+    crowd_of_190 = crowd(190, "Bo")
+    _busy(crowd_of_190, days=364)
+    _answers_and_referrals(crowd_of_190, days=364)
     do_roll_up(TODAY - timedelta(days=364), TODAY)
     year_of_two_hundred = _year_queries(client)
     assert week_of_ten == year_of_two_hundred

@@ -3,7 +3,7 @@
 Run it on a database seeded with ``hearth seed_demo --scale 5000:200000``. The
 first run adds a year of the activity the dashboard reads and the scale seed
 doesn't make (reactions, replies, talk requests, crisis alerts, care items,
-triage records, questionnaire answers), bulk-created, and counts a year of the
+triage records, referrals, questionnaire answers), bulk-created, and counts a year of the
 dashboard's rollups (as ``hearth insights_rollup`` would). It renders the dashboard
 in-process as the demo coordinator, so the figure is Django's time (queries,
 metrics, SVG templates) without network or browser.
@@ -28,6 +28,7 @@ from hearth.insights.actions import do_roll_up
 from hearth.insights.models import OutcomeResponse, RolledUpDay
 from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert, TriageRecord
+from hearth.signposting.models import Referral, Resource
 
 YEAR = timedelta(days=365)
 BATCH = 5000
@@ -150,6 +151,22 @@ def add_a_year_of_activity(rng: random.Random) -> None:
             )
         # One open item per member and source: only the done ones can repeat.
         bulk(CareItem, care, ignore_conflicts=True)
+        resources = list(Resource.objects.values_list("pk", flat=True))
+        statuses = [s for s, _ in Referral.Status.choices]
+        if resources:
+            referred = []
+            for _ in range(2000):
+                made = when()
+                referred.append(
+                    Referral(
+                        member_id=rng.choice(people),
+                        resource_id=rng.choice(resources),
+                        status=rng.choice(statuses),
+                        follow_up_on=timezone.localdate(made) + timedelta(days=14),
+                        created_at=made,
+                    )
+                )
+            bulk(Referral, referred)
         q = measures.PHQ9
         answers = []
         for member_id in rng.sample(people, min(1000, len(people))):
