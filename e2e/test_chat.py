@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
@@ -17,7 +19,7 @@ def _open_gathering_room(page: Page, base_url: str) -> None:
 
 
 def test_two_members_chat_live_and_the_facilitator_balances_the_room(
-    new_page, page_errors, live_server_url: str
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
 ) -> None:
     robin = new_page()
     sam = new_page()

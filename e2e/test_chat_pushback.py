@@ -7,6 +7,8 @@ send as an over-capacity server would, and to lose one frame as a too-slow conne
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from playwright.sync_api import Page, WebSocketRoute, expect
 
@@ -21,11 +23,11 @@ def _open_room(page: Page, base_url: str) -> None:
 
 
 def test_a_slow_down_frame_makes_the_page_wait_and_send_the_same_message_again(
-    new_page, page_errors, live_server_url: str
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
 ) -> None:
     robin = new_page()
     sign_in(robin, live_server_url, "member@example.org")
-    sends: list[dict] = []
+    sends: list[dict[str, Any]] = []
     refused: list[str] = []
 
     def route(ws: WebSocketRoute) -> None:
@@ -70,7 +72,9 @@ def test_a_slow_down_frame_makes_the_page_wait_and_send_the_same_message_again(
     assert page_errors == []
 
 
-def test_a_lost_frame_is_fetched_at_once_on_the_same_connection(new_page, page_errors, live_server_url: str) -> None:
+def test_a_lost_frame_is_fetched_at_once_on_the_same_connection(
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     robin, sam = new_page(), new_page()
     sign_in(robin, live_server_url, "member@example.org")
     sign_in(sam, live_server_url, "volunteer@example.org")

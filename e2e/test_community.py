@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
@@ -52,7 +54,9 @@ def test_low_energy_member_reads_and_reacts_without_prompts(page: Page, live_ser
         page.get_by_role("group", name="Your energy today").get_by_role("button", name="Not saying").click()
 
 
-def test_energy_control_and_group_page_fit_a_320px_screen(new_page, live_server_url: str, page_errors) -> None:
+def test_energy_control_and_group_page_fit_a_320px_screen(
+    new_page: Callable[..., Page], live_server_url: str, page_errors: list[str]
+) -> None:
     page = new_page(viewport={"width": 320, "height": 640})
     sign_in(page, live_server_url, ROBIN)
     _open_carers_corner(page, live_server_url)

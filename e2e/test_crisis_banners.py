@@ -5,8 +5,9 @@ own open alert (a self-assessment a few minutes before it was loaded) stays on b
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
 
@@ -14,7 +15,7 @@ CRISIS = "I can't do this anymore. I've got the tablets counted out and I'm taki
 
 
 def test_the_banner_reaches_the_duty_desk_and_the_home_page_and_clears_on_both(
-    new_page, page_errors, live_server_url: str
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
 ) -> None:
     worker = new_page()
     sign_in(worker, live_server_url, "peerworker@example.org")

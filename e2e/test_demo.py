@@ -39,8 +39,8 @@ def _open(page: Page, link: str) -> None:
 
 
 def test_the_peer_worker_finds_the_queue_alerts_and_duty_desk_busy(
-    new_page: Callable[..., Page], page_errors, live_server_url
-):
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     priya = new_page(**PHONE)
     sign_in(priya, live_server_url, "peerworker@example.org")
     # A member's self-assessment said, minutes ago, that they may not be safe: on every page until someone has it.
@@ -76,8 +76,8 @@ def test_the_peer_worker_finds_the_queue_alerts_and_duty_desk_busy(
 
 
 def test_the_member_finds_conversations_and_notifications_waiting(
-    new_page: Callable[..., Page], page_errors, live_server_url
-):
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     robin = new_page(**PHONE)
     sign_in(robin, live_server_url, "member@example.org")
     _open(robin, "Messages")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -47,7 +49,7 @@ def test_coordinator_sees_team_pages(page: Page, live_server_url: str) -> None:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_narrow_phone_screen_has_no_sideways_scrolling(
-    new_page, page_errors, live_server_url: str, scheme: str
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str, scheme: str
 ) -> None:
     page = new_page(viewport={"width": 320, "height": 640}, color_scheme=scheme)
     sign_in(page, live_server_url, "member@example.org")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -29,7 +30,7 @@ PATHS = {
 }
 
 
-def join_as_new_member(page: Page, base_url: str, new_page) -> str:
+def join_as_new_member(page: Page, base_url: str, new_page: Callable[..., Page]) -> str:
     """Robin makes an invitation link; a new person follows it and creates an account."""
     inviter = new_page()
     sign_in(inviter, base_url, "member@example.org")
@@ -49,7 +50,9 @@ def join_as_new_member(page: Page, base_url: str, new_page) -> str:
 
 
 @pytest.mark.parametrize("path", list(PATHS))
-def test_new_member_self_assessment_leads_to_each_path(page: Page, new_page, live_server_url: str, path: str) -> None:
+def test_new_member_self_assessment_leads_to_each_path(
+    page: Page, new_page: Callable[..., Page], live_server_url: str, path: str
+) -> None:
     join_as_new_member(page, live_server_url, new_page)
     expect(page.get_by_role("heading", name="Tell us a bit about what you'd like")).to_be_visible()
     assert_accessible(page)
@@ -89,7 +92,9 @@ def test_new_member_self_assessment_leads_to_each_path(page: Page, new_page, liv
     expect(page.get_by_role("heading", name="Tell us a bit about what you'd like")).to_have_count(0)
 
 
-def test_staff_read_answers_and_edit_the_directory_at_320px(new_page, page_errors, live_server_url: str) -> None:
+def test_staff_read_answers_and_edit_the_directory_at_320px(
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     page = new_page(viewport={"width": 320, "height": 640})
     sign_in(page, live_server_url, "coordinator@example.org")
     for path in (

@@ -7,9 +7,10 @@ to her. The test finds that member's sign-in address in its own copy of the demo
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
 
@@ -28,7 +29,7 @@ def _friend_of_robin(server_env: dict[str, str]) -> tuple[str, str]:
 
 
 def test_two_members_message_each_other_and_one_blocks_the_other(
-    new_page, page_errors, server_env: dict[str, str], live_server_url: str
+    new_page: Callable[..., Page], page_errors: list[str], server_env: dict[str, str], live_server_url: str
 ) -> None:
     email, name = _friend_of_robin(server_env)
     robin, friend = new_page(), new_page()
@@ -80,7 +81,7 @@ def _waiting_for_buddies(server_env: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def test_two_members_pair_as_buddies_message_and_one_blocks_the_other(
-    new_page, page_errors, server_env: dict[str, str], live_server_url: str
+    new_page: Callable[..., Page], page_errors: list[str], server_env: dict[str, str], live_server_url: str
 ) -> None:
     (a_email, a_name), (b_email, b_name) = _waiting_for_buddies(server_env)
     jo, a, b = new_page(), new_page(), new_page()

@@ -39,7 +39,9 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"reach-{name}-320.png"))
 
 
-def test_a_member_finds_tonights_drop_in_in_two_taps(new_page: Callable[..., Page], page_errors, live_server_url):
+def test_a_member_finds_tonights_drop_in_in_two_taps(
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     robin = new_page(**PHONE)
     sign_in(robin, live_server_url, "member@example.org")
     # The demo opened "Gamers' evening drop-in" on today's weekday, 19:00 to 21:30, in Co-op Gamers (Robin's in it).
@@ -60,8 +62,8 @@ def test_a_member_finds_tonights_drop_in_in_two_taps(new_page: Callable[..., Pag
 
 
 def test_a_check_in_shows_as_unread_in_the_members_header_within_two_seconds(
-    new_page: Callable[..., Page], page_errors, live_server_url
-):
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     robin = new_page()
     sign_in(robin, live_server_url, "member@example.org")
     # Robin has read everything (the demo left her a reply from Priya): the count is of conversations waiting.
@@ -91,8 +93,8 @@ def test_a_check_in_shows_as_unread_in_the_members_header_within_two_seconds(
 
 
 def test_a_gathering_announced_in_a_group_appears_on_members_home_pages(
-    new_page: Callable[..., Page], page_errors, live_server_url
-):
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     robin = new_page()
     sign_in(robin, live_server_url, "member@example.org")
     robin.wait_for_timeout(500)
@@ -130,7 +132,7 @@ def push_service() -> Iterator[FakePushService]:
 
 
 @pytest.fixture
-def push_server_url(server_env, push_service, request) -> str:
+def push_server_url(server_env: dict[str, str], push_service: FakePushService, request: pytest.FixtureRequest) -> str:
     """The live server with web push set up, allowed to push to the fake service on loopback."""
     server_env["HEARTH_VAPID_PRIVATE_KEY"] = push.new_key_pair()[0]
     server_env["HEARTH_VAPID_SUBJECT"] = "mailto:coordinator@example.org"
@@ -139,8 +141,8 @@ def push_server_url(server_env, push_service, request) -> str:
 
 
 def test_with_the_page_closed_a_staff_alert_arrives_as_a_push(
-    new_page: Callable[..., Page], page_errors, push_server_url, push_service
-):
+    new_page: Callable[..., Page], page_errors: list[str], push_server_url: str, push_service: FakePushService
+) -> None:
     priya = new_page()
     sign_in(priya, push_server_url, "peerworker@example.org")
     # The app is installable: the service worker takes charge and the manifest says what to install.
@@ -191,8 +193,8 @@ def test_with_the_page_closed_a_staff_alert_arrives_as_a_push(
 
 
 def test_chat_says_sending_then_sent_and_live_messages_have_their_tools(
-    new_page: Callable[..., Page], page_errors, live_server_url
-):
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     def open_room(page: Page) -> None:
         page.goto(live_server_url + "/chat/")
         page.get_by_role("link", name="Board games night").click()
@@ -238,7 +240,7 @@ def test_chat_says_sending_then_sent_and_live_messages_have_their_tools(
     assert page_errors == []
 
 
-def test_the_new_pages_fit_a_phone(new_page: Callable[..., Page], page_errors, live_server_url):
+def test_the_new_pages_fit_a_phone(new_page: Callable[..., Page], page_errors: list[str], live_server_url: str) -> None:
     robin = new_page(**PHONE)
     sign_in(robin, live_server_url, "member@example.org")
     for path, name in (

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
 
 CRISIS = "I can't do this anymore. I've got the tablets counted out and I'm taking them all tonight."
 
 
-def test_crisis_post_reaches_the_peer_worker_on_duty_live(new_page, page_errors, live_server_url: str) -> None:
+def test_crisis_post_reaches_the_peer_worker_on_duty_live(
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     worker = new_page()
     sign_in(worker, live_server_url, "peerworker@example.org")
     worker.goto(f"{live_server_url}/duty/")

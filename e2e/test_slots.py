@@ -9,12 +9,13 @@ worker open it (the job's own timing is tested in ``hearth/chat/tests``).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
 
@@ -39,7 +40,7 @@ def _its_time_has_come(server_env: dict[str, str], start: datetime) -> None:
 
 
 def test_a_member_books_a_time_and_the_one_to_one_opens_at_its_time(
-    new_page, page_errors, server_env: dict[str, str], live_server_url: str
+    new_page: Callable[..., Page], page_errors: list[str], server_env: dict[str, str], live_server_url: str
 ) -> None:
     priya, robin = new_page(), new_page()
     sign_in(priya, live_server_url, "peerworker@example.org")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, check_out_everyone, sign_in
 
 
-def test_with_nobody_on_duty_the_member_is_never_at_a_dead_end(page, live_server_url: str, server_env) -> None:
+def test_with_nobody_on_duty_the_member_is_never_at_a_dead_end(
+    page: Page, live_server_url: str, server_env: dict[str, str]
+) -> None:
     check_out_everyone(page, live_server_url, server_env)  # the demo has a peer worker on duty now
     sign_in(page, live_server_url, "member@example.org")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Talk to someone").click()
@@ -18,7 +22,9 @@ def test_with_nobody_on_duty_the_member_is_never_at_a_dead_end(page, live_server
     assert_accessible(page)
 
 
-def test_member_asks_to_talk_a_supporter_accepts_and_they_chat(new_page, page_errors, live_server_url: str) -> None:
+def test_member_asks_to_talk_a_supporter_accepts_and_they_chat(
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
+) -> None:
     sam = new_page()
     sign_in(sam, live_server_url, "volunteer@example.org")
     sam.goto(f"{live_server_url}/duty/")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator, Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
 
 
-def test_a_coordinator_fills_a_gap_from_the_gap_itself(page, live_server_url: str) -> None:
+def test_a_coordinator_fills_a_gap_from_the_gap_itself(page: Page, live_server_url: str) -> None:
     sign_in(page, live_server_url, "coordinator@example.org")
     page.get_by_role("link", name="Team tools").first.click()
     page.get_by_role("link", name="Rota", exact=True).click()
@@ -35,7 +36,7 @@ def test_a_coordinator_fills_a_gap_from_the_gap_itself(page, live_server_url: st
 
 
 def test_a_coordinator_writes_a_staffing_rule_and_a_supporter_edits_their_profile(
-    new_page, page_errors, live_server_url: str
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
 ) -> None:
     jo = new_page()
     sign_in(jo, live_server_url, "coordinator@example.org")
@@ -65,7 +66,7 @@ def test_a_coordinator_writes_a_staffing_rule_and_a_supporter_edits_their_profil
 
 
 def test_a_member_applies_to_volunteer_and_the_coordinator_reads_it(
-    new_page, page_errors, live_server_url: str
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
 ) -> None:
     robin = new_page()
     sign_in(robin, live_server_url, "member@example.org")
@@ -91,7 +92,7 @@ def test_a_member_applies_to_volunteer_and_the_coordinator_reads_it(
 
 
 def test_a_volunteer_says_they_are_worried_about_someone_and_a_peer_worker_sees_it(
-    new_page, page_errors, live_server_url: str
+    new_page: Callable[..., Page], page_errors: list[str], live_server_url: str
 ) -> None:
     priya = new_page()
     sign_in(priya, live_server_url, "peerworker@example.org")
