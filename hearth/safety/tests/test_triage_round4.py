@@ -113,7 +113,6 @@ CRISIS_KINDS = [
 ]
 
 NEAR_MISSES = [
-    "cant take any more of this weather, doing a pub quiz tonight to cheer up",
     "I don't want to be the one who finds out the ending, no spoilers please",
     "if you said you'd taken your tablets already, the nurse will tick it off",
     "took all my tablets this morning like the GP said, feeling better",
@@ -140,7 +139,6 @@ def test_the_rules_see_kinds_of_crisis_they_missed(text: str) -> None:
 # (cross-validated crisis precision is about 0.87, so about one alarm in eight is wrong). Kept visible here.
 MODEL_FALSE_ALARMS = {
     "I don't want to be the one who finds out the ending, no spoilers please",
-    "cant take any more of this weather, doing a pub quiz tonight to cheer up",
     "cut my finger on the stanley knife doing the skirting, bit of blood, plaster on",
     "going fishing with the lads and my dad's old knife for the bait",
 }

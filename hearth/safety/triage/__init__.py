@@ -85,7 +85,11 @@ _HOSTILE_WORDS = re.compile(
     r"worthless|creep\w*|pervert\w*|nonce|grass|snitch|rats?|keyed?|watch your|warning|or else|find you|where you live|"
     r"slag|whore|tramp|retard\w*|cripple|spastic|queer|tranny|paki|gypo|pikey|terrorists?|immigrants?|foreigners?|"
     r"embarrassment|disgrace|selfish|lowlife|spineless|manners|stubborn|scamm\w*|lazy|bullshit|bs|gob|mouth|face|"
-    r"loser|weirdo|nutter|psycho|mental|filth\w*|rubbish|threat\w*|sort you|sort him|sort her|regret|pay for)\b"
+    r"loser|weirdo|nutter|psycho|mental|filth\w*|rubbish|threat\w*|sort you|sort him|sort her|regret|pay for|"
+    # issue 20, fifth round: Scots, Irish, prison and faith-group words of contempt
+    r"toerag\w*|numpt\w*|eejit\w*|fann(?:y|ies)|bawbag\w*|bampot\w*|header|wagon|rocket|sleekit|hypocrit\w*|"
+    r"gossip\w*|cheat\w*|bull(?:y|ies)|snob\w*|fraud\w*|snakes?|mug|coconuts?|smackhead\w*|junkie\w*|heretic\w*|"
+    r"apostate\w*|abomination\w*|bigot\w*|dinlo\w*|catch yourself on|geggie|bake|huns?|gyppo\w*|taigs?|fenians?)\b"
 )
 _SUBSTANCE_WORDS = re.compile(
     r"\b(?:drink\w*|drank|drunk\w*|booze\w*|alcohol\w*|wine|beers?|cans|pints?|vodka|whisk\w*|gin|cider|rum|lager|"
@@ -258,7 +262,7 @@ def classify_rules(text: str) -> TriageResult:
     if not isinstance(text, str):
         text = ""
     hits, dropped = find_hits(text)
-    risk, reasons = decide(hits)
+    risk, reasons = decide(hits, normalize(text).text)
     notes = ordinary_context(normalize(text).text, hits, _CRISIS_TERRITORY)
     flag_hits = {h.kind: h for h in hits if h.kind in FLAGS}
     if "harm_other" in {h.kind for h in hits} and "hostility" not in flag_hits:

@@ -79,6 +79,9 @@ _ABBREV = {
     "gotta": "got to",
     "u": "you",
     "yer": "you",
+    "yous": "you",
+    "yere": "youre",
+    "youse": "you",
     "urself": "yourself",
     "urselves": "yourselves",
     "lyk": "like",
@@ -136,6 +139,28 @@ _ABBREV = {
     "isnae": "isnt",
     "wasnae": "wasnt",
     "heid": "head",
+    "gonnae": "going to",
+    "dae": "do",
+    "daein": "doing",
+    "efter": "after",
+    "intae": "into",
+    "masel": "myself",
+    "ahve": "ive",
+    "ahm": "im",
+    "ahll": "ill",
+    "jist": "just",
+    "noo": "now",
+    "hoose": "house",
+    "fae": "from",
+    "gannin": "going",
+    "doon": "down",
+    "cannit": "cant",
+    "canna": "cant",
+    "wioot": "without",
+    "aboot": "about",
+    "hauf": "half",
+    "neet": "night",
+    "morra": "tomorrow",
     "sewer-slide": "sewer slide",
     "doin": "doing",
     "n": "and",
@@ -151,6 +176,9 @@ _STRETCH_RE = re.compile(r"([a-z])\1{2,}")
 _TWO_RE = re.compile(r"\b(want|need|going|have|got|try|trying|tried|like|used|able|ready|about|wanna) 2 (?=[a-z])")
 # "not going to lie" is a discourse marker, not a negation of what follows.
 _DISCOURSE_RE = re.compile(r"\bnot (?:going to|gonna) lie\b|\bim not going to lie\b|\bnot being funny but\b")
+# Geordie "the neet" (tonight) and Scots "the morra" (tomorrow), read before the single words are.
+_DIALECT_TIME = {"neet": "tonight", "morra": "tomorrow"}
+_DIALECT_TIME_RE = re.compile(r"\bthe (neet|morra)\b")
 _SPACE_RE = re.compile(r"[ \t\r\f\v]+")
 _QUOTED_LINE_RE = re.compile(r"^\s*(?:>|&gt;).*$", re.MULTILINE)
 # A quoted span (apostrophes between letters allowed inside) ...
@@ -202,6 +230,7 @@ def normalize(raw: str) -> Normalized:
     text, lyrics = _mask_lyrics(text)
     text = _APOS_RE.sub("", text)
     text = _STRETCH_RE.sub(r"\1", text)
+    text = _DIALECT_TIME_RE.sub(lambda m: _DIALECT_TIME[m.group(1)], text)
     text = _TOKEN_RE.sub(_expand, text)
     text = _TWO_RE.sub(r"\1 to ", text)
     text = _DISCOURSE_RE.sub("honestly", text)

@@ -186,8 +186,30 @@ def _negation(before: str) -> re.Match[str] | None:
     return None
 
 
+_INSTEAD_RE = re.compile(r"\binstead\b")
+_ARMED_RE = re.compile(
+    r"\b(?:knife|knives|bat|hammer|gun|shotgun|blade|machete|axe|crowbar|bayonet|hatchet|iron bar|hurley|petrol)\b"
+)
 # "you said earlier you'd taken 20 diazepam": the reader's own disclosure, reported by someone worried about them.
 _YOU_SAID_RE = re.compile(r"\byou (?:said|told (?:us|me|everyone)|posted|wrote|messaged)\b[^.!?\n]{0,40}$")
+
+
+# Someone else's words, quoted by the writer: "he posted", "she texted me", "his last message:", "dad said".
+_QUOTE_INTRO_RE = re.compile(
+    r"\b(?:said|says|saying|posted|put (?:up|on)|texted|messaged|sent|wrote|rang (?:me )?saying|voice note|message|"
+    r"status|story|note)\b[^.!?\n\"']{0,40}$|\b(?:message|status|post|text|note)s?(?: on [^:\"']{0,30})?: ?$"
+)
+
+
+def _in_reported_quote(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside a quoted span that the writer introduces as someone else's words."""
+    for mark in ('"', "'"):
+        opened = text.rfind(mark, 0, pos)
+        if opened < 0 or text.count(mark, 0, pos) % 2 == 0:
+            continue
+        if _QUOTE_INTRO_RE.search(text, max(0, opened - 60), opened):
+            return True
+    return False
 
 
 def _person(before: str) -> str:
@@ -222,6 +244,8 @@ def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> 
 
     if kind in _RISK_KINDS or kind in ("substance", "hostility"):
         neg = _negation(before)
+        if neg and _INSTEAD_RE.search(text, m.end(), s1 + 60):
+            neg = None  # "didn't go to the bridge yesterday, going tonight instead": put off, not denied
         if neg and kind not in ("farewell",):
             dropped.append(f'negated: "{neg.group(0)} … {words}"')
             return None
@@ -260,6 +284,8 @@ def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> 
             person = "first"  # "how do you fill in a PIP form?" is still the writer's need
         if person == "second" and _YOU_SAID_RE.search(text, max(s0, m.start() - 60), m.start()):
             person = "third"  # a member's disclosure reported by someone worried about them
+        if person == "second" and _in_reported_quote(text, m.start()):
+            person = "third"  # "my son texted 'you won't have to deal with me anymore'": his words, to the writer
         if person == "second":
             dropped.append(f'addressed to the reader: "{words}"')
             return None
@@ -413,8 +439,26 @@ def _concept_crisis(
     return []
 
 
-def decide(hits: list[Hit]) -> tuple[str, list[str]]:
-    """Risk level from the surviving hits, with the reasons that decided it."""
+def _on_an_errand(text: str, place: Hit, with_means: bool = False) -> bool:
+    """The place is where the writer (or their group) is going about ordinary business: "walked over the bridge to
+    the shops", "meeting at the quarry car park at 10.30 for the walk". With means taken there, a drive or a walk is
+    no errand ("drove up to the reservoir with the tablets in my bag")."""
+    if _GAMING_RE.search(text) or _GROUP_OUTING_RE.search(text):
+        return True
+    for sent in _SENTENCE_RE.split(text):
+        if place.words not in sent:
+            continue
+        sent = sent.replace(place.words, " ")  # "car park" is not parking
+        if _FICTION_RE.search(sent) or _GROUP_PLAN_RE.search(sent):
+            return True
+        if not with_means and any(not m.group(0).startswith(_MOVING) for m in _ERRAND_RE.finditer(sent)):
+            return True
+    return False
+
+
+def decide(hits: list[Hit], text: str = "") -> tuple[str, list[str]]:
+    """Risk level from the surviving hits, with the reasons that decided it (``text``, the normalised message, lets
+    a place with a time be told from an errand)."""
     reasons: list[str] = []
     kinds = {h.kind for h in hits}
     denial = _first(hits, "denial")
@@ -438,6 +482,26 @@ def decide(hits: list[Hit]) -> tuple[str, list[str]]:
     despair = next((h for h in hits if h.kind == "concern" and h.label in _DESPAIR_LABELS), None)
     act_like = _first(hits, "ambiguous_act")
 
+    threat = next((h for h in hits if h.kind == "hostility" and h.label == "threat of violence"), None)
+    if not reasons and threat and time and text and _ARMED_RE.search(text) and not denial:
+        # A threat to hurt someone with a weapon at hand and a when ("gonna hurt the lad... got a bat in the boot.
+        # tonight after school club").
+        reasons.append(f'crisis: {_q(threat)} with a weapon and a time ("{time.words}")')
+    if (
+        not reasons
+        and place
+        and (time or means)
+        and place.person == "first"
+        and not denial
+        and "hostility" not in kinds  # "go jump off a bridge, you moron" is an insult
+        and (time or (means and means.words not in place.words and place.words not in means.words))
+        and not _on_an_errand(text, place, with_means=not time)
+    ):
+        # Issue 20, fifth round: a place named with a when, or with a sign that nobody will be about, or with means
+        # taken there, and nothing else ("The canal by the estate. After mum's gone to church Sunday morning.").
+        other = time or means
+        assert other is not None
+        reasons.append(f'crisis: {_q(place)} with {"a time or nobody about" if time else "means"} ("{other.words}")')
     if not reasons:
         reasons = _concept_crisis(
             means, place, time, finality, finals, farewell, any_ideation, despair, act_like, denial
@@ -453,6 +517,8 @@ def decide(hits: list[Hit]) -> tuple[str, list[str]]:
             other = time or farewell
             assert other is not None
             reasons.append(f'crisis: {_q(means)} with "{other.words}"')
+        elif farewell and time and time.label == "a day on its own":
+            reasons.append(f'crisis: goodbye cue ("{farewell.words}") with a day on its own ("{time.words}")')
         elif len(farewells) >= 2:
             reasons.append("crisis: goodbye cues (" + ", ".join(f'"{w}"' for w in sorted(farewells)) + ")")
         elif farewell and risky_context:
@@ -554,6 +620,22 @@ _ERRAND_RE = re.compile(
     r"for work|to work|at work|my shift|roadworks|queue\w*|sat nav|photos?|spaces?)\b"
 )
 _HARM_KINDS = frozenset(_RISK_KINDS) - {"place"}
+# Sentences, with a full stop between digits ("at 8.15") kept inside.
+_SENTENCE_RE = re.compile(r"(?:(?<!\d)[.]|[!?\n])+|[.](?!\d)")
+# Going somewhere is not an errand in itself (walking there now, driving up tonight); a walk told in the past tense
+# is ("walked the dog along the canal").
+_MOVING = ("walk ", "walking", "running", "jogging", "cycling", "drive", "driving", "lift", "stairs", "escal")
+_GROUP_OUTING_RE = re.compile(
+    r"\bready for\b|\b(?:bridge|river|canal|cliff|coast|coastal|sponsored|charity|group|family|dog|nature|guided|"
+    r"history|heritage) (?:walks?|runs?|swims?|rides?|trips?)\b"
+)
+_GROUP_PLAN_RE = re.compile(
+    r"\b(?:we|were|us|lets|meet|meeting|meet up|join|club|group|tour|trip|outing|rehearsal|practice|service|"
+    r"match|race|swim|charity|class|lesson|appointment|shift|delivery|deliveries|job|work|fishing|photos?|views?|closed|"
+    r"repairs?|roadworks|diversion|eating|chips|ice cream|coffee|lunch|breakfast|picnic|sunbathing|paddling|gutters?|"
+    r"ladder|fixing|painting|cleaning|clearing|cinema|theatre|gym|pool|concert|gig|restaurant|pub|cafe|shops?|dentist|"
+    r"market|football|rugby|parkrun|ferry|bus)\b"
+)
 # "took ages", "taking forever": a length of time, not a dose.
 _DURATION_RE = re.compile(
     r"\b(?:took|takes|taking|take) (?:ages|forever|a while|an age|hours|ten minutes|half an hour)\b"

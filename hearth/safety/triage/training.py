@@ -37,7 +37,9 @@ URGENCY = {"crisis": 2, "concern": 1, "none": 0}
 # What the alarm must keep and how wide the review band is, as the issue asks: the crisis alarm keeps precision
 # at least ALARM_PRECISION on the other sets; the review band catches at least REVIEW_RECALL of crises.
 ALARM_PRECISION = 0.75
-REVIEW_RECALL = 0.98
+# 0.99 since v6: the rules now raise the alarm on about 98% of the labelled crises they were written after, so at
+# 0.98 the band closed altogether; on voices the rules have not read the alarm finds fewer (see docs/triage.md).
+REVIEW_RECALL = 0.99
 REVIEW_BUDGET = 0.04
 # The alarm never fires below this P(crisis): lower, a message the model thinks is most likely "concern"
 # (P 0.70) became an alarm at P(crisis) 0.21. Cross-validation chooses above it.
