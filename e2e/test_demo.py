@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
 
@@ -19,14 +19,21 @@ PHONE = {"viewport": {"width": 320, "height": 568}, "device_scale_factor": 1, "i
 SHOTS = Path(__file__).resolve().parent.parent / "data" / "screenshots"
 
 
+def _top(element: Locator) -> float:
+    """Where ``element`` starts, in CSS pixels from the top of the page."""
+    box = element.bounding_box()
+    assert box is not None, "the element is not shown"
+    return box["y"]
+
+
 def _look(page: Page, name: str) -> None:
     """axe finds nothing serious; what the page is for starts in the top third of the phone (an open crisis
     alert's banner, for staff, comes first of all); the screenshot is kept."""
     assert_accessible(page)
-    tops = [page.locator("main h1").first.bounding_box()["y"]]  # type: ignore[index]
+    tops = [_top(page.locator("main h1").first)]
     banner = page.get_by_role("alert").first
     if banner.count():
-        tops.append(banner.bounding_box()["y"])  # type: ignore[index]
+        tops.append(_top(banner))
     assert min(tops) < 568 / 3, f"{name}: the page's content starts in the top third of a phone"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"demo-{name}-320.png"))

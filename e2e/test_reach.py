@@ -31,7 +31,9 @@ CRISIS = "I can't do this anymore. I've got the tablets counted out and I'm taki
 
 def _content_top(page: Page) -> float:
     """Where the page's own content starts (the first heading in main), in CSS pixels from the top."""
-    return float(page.locator("main h1").first.bounding_box()["y"])  # type: ignore[index]
+    box = page.locator("main h1").first.bounding_box()
+    assert box is not None, "the page has no heading in main"
+    return float(box["y"])
 
 
 def _shot(page: Page, name: str) -> None:
