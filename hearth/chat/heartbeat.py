@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from functools import partial
 
 from hearth.chat import actions
 from hearth.chat.access import HEARTBEAT
 from hearth.chat.sending import sender
 from hearth.core.logs import log_event
+from hearth.core.loops import PerLoop
 
 
 class Heartbeat:
@@ -50,13 +50,5 @@ class Heartbeat:
             log_event("chat.heartbeat_failed", level=logging.ERROR, exc_info=True, visits=len(self.visits))
 
 
-_heartbeats: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Heartbeat] = weakref.WeakKeyDictionary()
-
-
-def heartbeat() -> Heartbeat:
-    """This process's (this event loop's) :class:`Heartbeat`."""
-    loop = asyncio.get_running_loop()
-    found = _heartbeats.get(loop)
-    if found is None:
-        found = _heartbeats[loop] = Heartbeat()
-    return found
+heartbeat = PerLoop(Heartbeat)
+"""This process's (this event loop's) :class:`Heartbeat`."""

@@ -28,10 +28,10 @@ import logging
 import random
 import threading
 import time
-import weakref
 from collections import Counter
 
 from hearth.core.logs import log_event
+from hearth.core.loops import PerLoop
 
 MAX_WAIT = 0.5  # seconds a send may expect to wait for storage before it is refused
 ROOM_LIMIT = 40  # sends waiting in one room (in this process) before that room is told to slow down
@@ -138,18 +138,15 @@ class _LoopWatch:
             gate.woke_late(0.0)  # nobody is watching: don't refuse on an old figure
 
 
-_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopWatch] = weakref.WeakKeyDictionary()
+_watch = PerLoop(_LoopWatch)
 
 
 def watch_loop() -> None:
     """Note a send on this event loop, and make sure its lateness is being watched (see the module's doc)."""
-    loop = asyncio.get_running_loop()
-    watch = _watches.get(loop)
-    if watch is None:
-        watch = _watches[loop] = _LoopWatch()
+    watch = _watch()
     watch.last_send = time.monotonic()
     if watch.task is None or watch.task.done():
-        watch.task = loop.create_task(watch._run())
+        watch.task = asyncio.get_running_loop().create_task(watch._run())
 
 
 def refused_total() -> int:

@@ -33,7 +33,6 @@ import asyncio
 import logging
 import threading
 import time
-import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from hearth.chat import actions
 from hearth.chat.actions import Send, Sent
 from hearth.chat.pushback import gate
 from hearth.core.logs import log_event
+from hearth.core.loops import PerLoop
 
 T = TypeVar("T")
 
@@ -195,13 +195,5 @@ class _Failed:
     error: Exception
 
 
-_senders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Sender] = weakref.WeakKeyDictionary()
-
-
-def sender() -> Sender:
-    """This process's (this event loop's) :class:`Sender`."""
-    loop = asyncio.get_running_loop()
-    found = _senders.get(loop)
-    if found is None:
-        found = _senders[loop] = Sender()
-    return found
+sender = PerLoop(Sender)
+"""This process's (this event loop's) :class:`Sender`."""

@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -30,6 +29,7 @@ from channels.layers import get_channel_layer
 
 from hearth.core.layers import InMemoryChannelLayer
 from hearth.core.logs import log_event
+from hearth.core.loops import PerLoop
 
 OUTBOX_LIMIT = 200  # frames waiting for one socket before frames are dropped (and recovered by seq)
 REFRESH_EVERY = 600.0  # seconds: layers expire group memberships (a day); the fan-out renews its own
@@ -212,13 +212,5 @@ class LocalFanout:
                 await self.layer.group_add(group, self.channel)
 
 
-_fanouts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalFanout] = weakref.WeakKeyDictionary()
-
-
-def fanout() -> LocalFanout:
-    """This process's (this event loop's) fan-out."""
-    loop = asyncio.get_running_loop()
-    found = _fanouts.get(loop)
-    if found is None or found.layer is not get_channel_layer():
-        found = _fanouts[loop] = LocalFanout()
-    return found
+fanout = PerLoop(LocalFanout, stale=lambda found: found.layer is not get_channel_layer())
+"""This process's (this event loop's) fan-out (made again when the channel layer changed, as in tests)."""
