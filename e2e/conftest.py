@@ -102,9 +102,6 @@ def demo_snapshot(request: pytest.FixtureRequest) -> Iterator[Path]:
     shutil.rmtree(data, ignore_errors=True)
 
 
-_server_env = snapshot.server_env
-
-
 class _Server:
     """uvicorn and the task worker, as ``hearth serve`` runs them, on one copy of the demo organisation."""
 
@@ -158,7 +155,7 @@ def _copy_demo(demo_snapshot: Path) -> dict[str, str]:
     if (demo_snapshot / "media").is_dir():
         shutil.copytree(demo_snapshot / "media", data / "media")
     (data / "static").symlink_to(demo_snapshot / "static")
-    return _server_env(data)
+    return snapshot.server_env(data)
 
 
 # Starting a server takes a few seconds, mostly Python importing Django twice. So while a test runs, the next

@@ -113,9 +113,14 @@ class SendGate:
                 self.per_triage = 0.8 * self.per_triage + 0.2 * (seconds / messages)
 
     def woke_late(self, seconds: float) -> None:
-        """The event loop woke ``seconds`` later than it asked to (``0.0`` when the watch stops)."""
+        """The event loop woke ``seconds`` later than it asked to."""
         with self._lock:
-            self.loop_lag = 0.0 if seconds <= 0 else 0.7 * self.loop_lag + 0.3 * seconds
+            self.loop_lag = 0.7 * self.loop_lag + 0.3 * seconds
+
+    def unwatched(self) -> None:
+        """Nobody is watching the loop any more: don't refuse on an old figure."""
+        with self._lock:
+            self.loop_lag = 0.0
 
 
 gate = SendGate()
@@ -128,14 +133,19 @@ class _LoopWatch:
         self.task: asyncio.Task[None] | None = None
         self.last_send = 0.0
 
+    def sent(self) -> None:
+        self.last_send = time.monotonic()
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._run())
+
     async def _run(self) -> None:
         try:
             while time.monotonic() - self.last_send < LAG_IDLE:
                 asked = time.monotonic()
                 await asyncio.sleep(LAG_TICK)
-                gate.woke_late(max(1e-6, time.monotonic() - asked - LAG_TICK))
+                gate.woke_late(time.monotonic() - asked - LAG_TICK)
         finally:
-            gate.woke_late(0.0)  # nobody is watching: don't refuse on an old figure
+            gate.unwatched()
 
 
 _watch = PerLoop(_LoopWatch)
@@ -143,10 +153,7 @@ _watch = PerLoop(_LoopWatch)
 
 def watch_loop() -> None:
     """Note a send on this event loop, and make sure its lateness is being watched (see the module's doc)."""
-    watch = _watch()
-    watch.last_send = time.monotonic()
-    if watch.task is None or watch.task.done():
-        watch.task = asyncio.get_running_loop().create_task(watch._run())
+    _watch().sent()
 
 
 def refused_total() -> int:
