@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
-# This environment sets PYTHONDONTWRITEBYTECODE; precompiled files make every start ~3x faster.
+# This environment sets PYTHONDONTWRITEBYTECODE; precompiled files make every start ~3x faster (see setup).
 UV_VERSION := 0.13.9
 TOOLS := $(HOME)/.cache/hearth-tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
@@ -22,8 +22,11 @@ $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install -q "uv==$(UV_VERSION)"
 
+# The project's own modules too: nothing else writes them (PYTHONDONTWRITEBYTECODE), and each test process, server
+# and worker would compile all of them again (a quarter of a second of CPU a process, three seconds for pytest's).
 setup: $(UV)
 	@$(UV) sync --locked --compile-bytecode -q
+	@.venv/bin/python -m compileall -q -j 0 hearth e2e
 
 PORT ?= 8000
 # `hearth serve` and `hearth demo_accounts` both read HEARTH_PORT, so the address printed is the one served.

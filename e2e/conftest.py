@@ -7,8 +7,8 @@ Fixtures:
 - ``live_server_url``: the base URL of a server of this test's own (uvicorn and the
   task worker, as ``hearth serve`` runs them) on its own copy of the demo organisation, which is
   migrated and seeded once per run (``demo_snapshot``). Tests share nothing, so
-  they pass in any order; ``make test`` runs them shuffled. The next test's server starts while
-  this one runs (a *spare*, see ``_Server``), so a test rarely waits for one.
+  they pass in any order; ``make test`` runs them shuffled. The two processes are forked from one that
+  started Hearth once per pytest process (``e2e/zygote.py``), so they start warm in a fraction of a second.
 - ``page``: a Playwright page in a fresh browser context (own cookies); console
   errors and failed requests are collected in ``page_errors`` and fail the test.
 - ``new_page``: a factory for more pages (a second person in the same test).
@@ -32,6 +32,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from e2e import snapshot
+
+# As in hearth/conftest.py: pytest keeps the test modules it rewrote though PYTHONDONTWRITEBYTECODE is set.
+sys.dont_write_bytecode = False
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "hearth-demo-2026"
@@ -147,65 +150,109 @@ class _Server:
         self.log.close()
 
 
-def _copy_demo(demo_snapshot: Path) -> dict[str, str]:
-    """A fresh copy of the demo organisation (database, uploads; static files are shared): its server's env."""
-    data = Path(tempfile.mkdtemp(prefix="hearth-e2e-"))
+def _copy_demo(demo_snapshot: Path, data: Path | None = None) -> dict[str, str]:
+    """A fresh copy of the demo organisation (database, uploads; static files are shared) in ``data`` (emptied
+    first) or a new folder: its server's env."""
+    if data is None:
+        data = Path(tempfile.mkdtemp(prefix="hearth-e2e-"))
+    else:
+        for old in [*data.glob("e2e.sqlite3*"), data / "media"]:
+            shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
     for db in demo_snapshot.glob("e2e.sqlite3*"):
         shutil.copy2(db, data / db.name)
     if (demo_snapshot / "media").is_dir():
         shutil.copytree(demo_snapshot / "media", data / "media")
-    (data / "static").symlink_to(demo_snapshot / "static")
+    if not (data / "static").exists():
+        (data / "static").symlink_to(demo_snapshot / "static")
     return snapshot.server_env(data)
 
 
-# Starting a server takes a few seconds, mostly Python importing Django twice. So while a test runs, the next
-# test's server starts beside it on a copy of its own (the *spare*, one per pytest process); the next test takes
-# it, unless it asks for other settings, when the spare is stopped and its server started with them. Every test
-# still has a server and a copy of the demo of its own.
-_spare: _Server | None = None
-_claimed: dict[str, _Server] = {}  # data folder: the spare a test's server_env took, until live_server_url
+class _Zygote:
+    """``e2e/zygote.py`` for one pytest process: Hearth started once, on one data folder and port, forking a new
+    uvicorn and worker for each test after the folder gets a fresh copy of the demo (see that module)."""
+
+    def __init__(self, demo_snapshot: Path) -> None:
+        self.demo = demo_snapshot
+        self.data = Path(tempfile.mkdtemp(prefix="hearth-e2e-"))
+        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.env = {**_copy_demo(demo_snapshot, self.data), "HEARTH_BASE_URL": self.url}
+        self.log = open(self.data / "zygote.log", "a")  # noqa: SIM115 (closed in close)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "e2e.zygote"],
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
+        self.fresh = True  # the folder holds an untouched copy of the demo
+        self._ask(None, "warm")
+
+    def _ask(self, command: str | None, expect: str) -> None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        if command is not None:
+            self.proc.stdin.write(command + "\n")
+            self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        if answer != expect:
+            logs = [(self.data / name) for name in ("zygote.log", "server.log")]
+            text = "\n".join(path.read_text() for path in logs if path.is_file())
+            raise RuntimeError(f"the e2e server answered {answer!r} to {command!r}:\n{text}")
+
+    def env_for_test(self) -> dict[str, str]:
+        """The folder with a fresh copy of the demo, for the next test."""
+        if not self.fresh:
+            _copy_demo(self.demo, self.data)
+            (self.data / "server.log").unlink(missing_ok=True)
+        self.fresh = False
+        return dict(self.env)
+
+    def start(self) -> None:
+        self._ask("start", "ready")
+
+    def stop(self) -> None:
+        self._ask("stop", "stopped")
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        shutil.rmtree(self.data, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def _spares() -> Iterator[None]:
-    yield
-    global _spare
-    if _spare is not None:
-        _spare.stop()
-        shutil.rmtree(_spare.data, ignore_errors=True)
-        _spare = None
+def _zygote(demo_snapshot: Path) -> Iterator[_Zygote]:
+    zygote = _Zygote(demo_snapshot)
+    yield zygote
+    zygote.close()
 
 
 @pytest.fixture
-def server_env(demo_snapshot: Path, _spares: None) -> Iterator[dict[str, str]]:
+def server_env(_zygote: _Zygote) -> dict[str, str]:
     """This test's own copy of the demo organisation; a test may change its server's settings here (its server
     starts in ``live_server_url``, with whatever this dict holds then)."""
-    global _spare
-    spare, _spare = _spare, None
-    env = dict(spare.env) if spare is not None else _copy_demo(demo_snapshot)
-    if spare is not None:
-        _claimed[env["HEARTH_DATA_DIR"]] = spare
-    yield env
-    unused = _claimed.pop(env["HEARTH_DATA_DIR"], None)
-    if unused is not None:
-        unused.stop()
-    shutil.rmtree(env["HEARTH_DATA_DIR"], ignore_errors=True)
+    return _zygote.env_for_test()
 
 
 @pytest.fixture
-def live_server_url(server_env: dict[str, str], demo_snapshot: Path) -> Iterator[str]:
-    """A real server for this test alone, as ``hearth serve`` runs it: uvicorn and the task worker."""
-    global _spare
-    server = _claimed.pop(server_env["HEARTH_DATA_DIR"], None)
-    if server is not None and server.env != server_env:  # this test asked for other settings
-        server.stop()
-        server = None
-    if server is None:
-        server = _Server(server_env)
+def live_server_url(server_env: dict[str, str], _zygote: _Zygote) -> Iterator[str]:
+    """A real server for this test alone, as ``hearth serve`` runs it: uvicorn and the task worker, forked from
+    the warm ``_zygote``, or started from scratch when the test asked for other settings."""
+    if server_env == _zygote.env:
+        _zygote.start()
+        try:
+            yield _zygote.url
+        finally:
+            _zygote.stop()
+        return
+    server = _Server(server_env)
     try:
         server.wait_ready()
-        if _spare is None:
-            _spare = _Server(_copy_demo(demo_snapshot))
         yield server.url
     finally:
         server.stop()

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 from io import StringIO
 from typing import Any
@@ -25,6 +26,11 @@ from pytest_django import DjangoCaptureOnCommitCallbacks, DjangoDbBlocker, Setti
 
 from hearth.core.testing import DEMO_NOW, ClientFor, FakeSMTPServer, MakeMember, sign_in
 from hearth.members.models import Member, Role, RoleGrant
+
+# pytest keeps each test module it has rewritten (for its assert messages) beside the source, unless Python is told
+# not to write bytecode, as this environment tells it (PYTHONDONTWRITEBYTECODE): then every process of every run
+# rewrites all of them again, three of its five seconds of collecting. The files are ignored by git.
+sys.dont_write_bytecode = False
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
