@@ -97,7 +97,7 @@ class FakeSMTPServer:
         self._socket = socket.socket()
         self._socket.bind(("127.0.0.1", 0))
         self._socket.listen(8)
-        self._socket.settimeout(0.2)
+        self._socket.settimeout(0.02)  # how often it looks for the stop, which the test's teardown waits for
         self.port = int(self._socket.getsockname()[1])
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True, name="fake-smtp")
@@ -331,7 +331,10 @@ class FakePushService:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="fake-push")
+        # Polled every 20 ms for the stop (the default half second was each test's last half second).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True, name="fake-push"
+        )
 
     def __enter__(self) -> FakePushService:
         self._thread.start()

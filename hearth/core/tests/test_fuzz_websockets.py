@@ -7,6 +7,7 @@ consumer must answer (an ``error`` frame, or nothing) and keep running — never
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -17,7 +18,8 @@ from channels.db import database_sync_to_async
 from hearth.chat import actions as chat_actions
 from hearth.community.models import Membership
 from hearth.community.tests.conftest import make_group
-from hearth.core.testing import MakeMember, sockets
+from hearth.core.consumers import EventConsumer
+from hearth.core.testing import Live, MakeMember, sockets
 from hearth.members.models import Member
 from hearth.routing import websocket_urlpatterns
 
@@ -62,14 +64,38 @@ def _routes() -> list[str]:
     return [str(p.pattern) for p in websocket_urlpatterns]
 
 
-async def _still_running(live: Any, frame: str | bytes) -> list[dict[str, Any]]:
-    """Send one frame; everything the consumer answers, after checking it didn't crash."""
+class _Handled:
+    """Tells when a consumer has finished with a frame, so each frame waits exactly as long as it takes (a fixed
+    wait after every frame cost seconds of idling, and a slow answer could be read as the next frame's)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.done = asyncio.Event()
+        real = EventConsumer.dispatch
+
+        async def dispatch(consumer: EventConsumer, message: dict[str, Any]) -> None:
+            try:
+                await real(consumer, message)
+            finally:
+                if message["type"] == "websocket.receive":
+                    self.done.set()
+
+        monkeypatch.setattr(EventConsumer, "dispatch", dispatch)
+
+
+async def _still_running(live: Live, frame: str | bytes, handled: _Handled) -> list[dict[str, Any]]:
+    """Send one frame; everything the consumer answers, once it has handled it, after checking it didn't crash."""
     communicator = live.communicator
+    handled.done.clear()
     await communicator.send_input(
         {"type": "websocket.receive", ("bytes" if isinstance(frame, bytes) else "text"): frame}
     )
+    try:
+        await asyncio.wait_for(handled.done.wait(), 10)
+    except TimeoutError:
+        if not communicator.future.done():
+            raise AssertionError(f"{frame[:60]!r} was not handled in 10 seconds") from None
     answers = []
-    while not await communicator.receive_nothing(timeout=0.02):
+    while not await communicator.receive_nothing(timeout=0):
         output = await communicator.receive_output()
         if output["type"] == "websocket.send" and output.get("text"):
             answers.append(json.loads(output["text"]))
@@ -81,8 +107,15 @@ async def _still_running(live: Any, frame: str | bytes) -> list[dict[str, Any]]:
 
 
 async def test_no_malformed_frame_crashes_a_socket(
-    make_member: MakeMember, member: Member, volunteer: Member, peer_worker: Member, coordinator: Member
+    make_member: MakeMember,
+    member: Member,
+    volunteer: Member,
+    peer_worker: Member,
+    coordinator: Member,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    handled = _Handled(monkeypatch)
+
     def world() -> dict[str, int]:
         group = make_group(volunteer)
         Membership.objects.create(group=group, member=member)
@@ -109,7 +142,7 @@ async def test_no_malformed_frame_crashes_a_socket(
                     continue  # refused (4403): this person may not follow it
                 opened += 1
                 for frame in FRAMES:
-                    answers = await _still_running(live, frame)
+                    answers = await _still_running(live, frame, handled)
                     frames_sent += 1
                     for answer in answers:
                         if answer.get("kind") == "error":
