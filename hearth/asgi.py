@@ -8,9 +8,9 @@ import os
 import warnings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hearth.settings")
-from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
+from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.core.asgi import get_asgi_application
 
 # WhiteNoise serves static files from a synchronous file iterator; Django warns about it on every file
@@ -27,6 +27,8 @@ application = ProtocolTypeRouter(
         "http": django_application,
         # Starts the live lane (crisis alerts to open pages) with the server: see hearth/core/lanes.py.
         "lifespan": LiveLaneLifespan(),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # No auth middleware: every socket is a core.consumers.EventConsumer, which reads who its session stands
+        # for in the same trip to the database as the sign-in rules and access (one trip per handshake).
+        "websocket": AllowedHostsOriginValidator(CookieMiddleware(SessionMiddleware(URLRouter(websocket_urlpatterns)))),
     }
 )

@@ -217,6 +217,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 OTP_TOTP_ISSUER = env_str("HEARTH_ORG_NAME", "Hearth")
 
+# Django's database sessions, remembering the expiry read with them (a websocket handshake reads the row once).
+SESSION_ENGINE = "hearth.core.sessions"
 SESSION_COOKIE_AGE = env_int("HEARTH_SESSION_DAYS", 14, minimum=1) * 86400
 SESSION_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True

@@ -8,7 +8,8 @@ The rules, in one place:
 
 - A group's rooms (its chat, drop-ins and gatherings' rooms) are group
   content: for its members only, decided by the community's
-  :func:`~hearth.community.access.access_group_content` — never a second copy.
+  :func:`~hearth.community.access.access_group_content` — never a second copy
+  (``access_room`` reads the same rule, ``content_readers``, in the room's query).
 - A one-to-one conversation is for its two people only.
 - Moderators (``Perm.MODERATE_CHAT``) can hide messages in rooms they can read.
 - A gathering's facilitator and online volunteer, a drop-in's host and the
@@ -56,7 +57,7 @@ from hearth.chat.models import (
     TimePoll,
     clock,
 )
-from hearth.community.access import access_group_content, my_groups
+from hearth.community.access import access_group_content, content_readers, my_groups
 from hearth.community.models import GroupState, Membership
 from hearth.core.models import OrganisationSettings
 from hearth.members import policy
@@ -87,7 +88,13 @@ def access_room(member: Member, room_id: int) -> Room:
     """The room if ``member`` may read and write in it; else 404."""
     if not _signed_in(member):
         raise Http404
-    room = Room.objects.filter(pk=room_id).select_related("group").first()
+    # The group's rule (community's content_readers, never a copy) is read with the room: one query.
+    room = (
+        Room.objects.filter(pk=room_id)
+        .select_related("group")
+        .annotate(readable=Exists(content_readers(member).filter(group_id=OuterRef("group_id"))))
+        .first()
+    )
     if room is None:
         raise Http404
     if room.kind == RoomKind.CONVERSATION:
@@ -96,7 +103,8 @@ def access_room(member: Member, room_id: int) -> Room:
     elif room.group_id is None:
         raise Http404
     else:
-        access_group_content(member, room.group_id)  # raises Http404 for anyone outside the group
+        if not room.readable:
+            raise Http404  # anyone outside the group
         private = Gathering.objects.filter(room=room, invite_only=True) if room.kind == RoomKind.GATHERING else None
         if private is not None and private.exclude(pk__in=visible_gatherings(member).values("pk")).exists():
             raise Http404  # an invite-only gathering's room, for someone not invited
@@ -270,6 +278,21 @@ def present(room: Room, now: datetime | None = None) -> list[Member]:
     for pk, entered in first_seen.items():
         people[pk].here_since = entered  # type: ignore[attr-defined]
     return [people[pk] for pk in first_seen]
+
+
+def presence_list(room_id: int, now: datetime | None = None) -> list[dict[str, Any]]:
+    """:func:`present` as the page's presence list (id, name, since), read in one query."""
+    since = (now or timezone.now()) - PRESENCE_EXPIRY
+    rows = (
+        RoomVisit.objects.filter(room_id=room_id, left_at__isnull=True, seen_at__gte=since)
+        .order_by("entered_at")
+        .values_list("member_id", "member__display_name", "entered_at")
+    )
+    people: dict[int, dict[str, Any]] = {}
+    for member_id, name, entered in rows:
+        if member_id not in people:
+            people[member_id] = {"id": member_id, "name": name, "since": entered.isoformat()}
+    return list(people.values())
 
 
 @dataclass

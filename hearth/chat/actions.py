@@ -40,7 +40,7 @@ from hearth.chat.access import (
     can_moderate,
     member_messages_on,
     messages_from,
-    present,
+    presence_list,
     room_channel,
     shares_a_group,
 )
@@ -650,14 +650,7 @@ class TokenBucket:
 
 def presence_snapshot(room: Room) -> dict[str, Any]:
     """Everyone in the room now: sent to a newcomer's socket only (the room hears differences)."""
-    return {
-        "kind": "chat.presence",
-        "room": room.pk,
-        "present": [
-            {"id": m.pk, "name": m.display_name, "since": m.here_since.isoformat()}  # type: ignore[attr-defined]
-            for m in present(room)
-        ],
-    }
+    return {"kind": "chat.presence", "room": room.pk, "present": presence_list(room.pk)}
 
 
 def _open_visits(room_id: int, member_id: int, now: datetime) -> Any:
@@ -671,13 +664,24 @@ def do_enter_room(member: Member, room: Room, channel_name: str = "") -> RoomVis
     were already here (another tab) — one ``chat.presence.arrived`` to the room. Presence goes by
     differences: the whole list (:func:`presence_snapshot`) goes only to the newcomer's socket, so a room
     filling up costs one small event per arrival, not the list to everyone each time."""
+    return do_enter_room_with_presence(member, room, channel_name)[0]
+
+
+def do_enter_room_with_presence(member: Member, room: Room, channel_name: str = "") -> tuple[RoomVisit, dict[str, Any]]:
+    """:func:`do_enter_room` for a socket: also the presence list for the newcomer (as
+    :func:`presence_snapshot`, the newcomer included), read in the same query that says whether they were
+    already here — every socket's handshake comes through here, so its queries are kept few."""
     now = timezone.now()
-    with transaction.atomic():
-        already_here = _open_visits(room.pk, member.pk, now).exists()
+    # No savepoint of its own when nested: the socket's caller (chat.sending) gives each write one already.
+    with transaction.atomic(savepoint=False):
+        here = presence_list(room.pk, now)
+        already_here = any(person["id"] == member.pk for person in here)
         visit = RoomVisit.objects.create(
             room=room, member=member, channel_name=channel_name[:200], entered_at=now, seen_at=now
         )
-        gathering = Gathering.objects.filter(room=room).first()
+        if not already_here:
+            here.append({"id": member.pk, "name": member.display_name, "since": now.isoformat()})
+        gathering = Gathering.objects.filter(room=room).first() if room.kind == RoomKind.GATHERING else None
         if gathering is not None and gathering.starts_at - timedelta(hours=1) <= now <= gathering.ends_at:
             Attendance.objects.get_or_create(gathering=gathering, member=member, defaults={"how": AttendanceHow.ONLINE})
         if room.kind == RoomKind.DROP_IN:
@@ -691,7 +695,7 @@ def do_enter_room(member: Member, room: Room, channel_name: str = "") -> RoomVis
                     "member": {"id": member.pk, "name": member.display_name, "since": now.isoformat()},
                 },
             )
-    return visit
+    return visit, {"kind": "chat.presence", "room": room.pk, "present": here}
 
 
 def _tell_host_someone_arrived(room: Room, member: Member, now: datetime) -> None:

@@ -139,8 +139,8 @@ class RoomConsumer(EventConsumer):
         await self.send(text_data=text)
 
     def _enter(self) -> tuple[int, dict[str, Any]]:
-        visit = actions.do_enter_room(self.member, self.room, self.channel_name)
-        return visit.pk, actions.presence_snapshot(self.room)
+        visit, snapshot = actions.do_enter_room_with_presence(self.member, self.room, self.channel_name)
+        return visit.pk, snapshot
 
     async def _overflowed(self, count: int) -> None:
         """Frames were dropped for this socket: tell the page, which fetches messages by seq at once; and

@@ -12,6 +12,11 @@ rules again, reading the session afresh, when :func:`hearth.core.events.recheck_
 closes at once for the session that signed out), and when its session's expiry passes. A recheck also runs
 ``groups_for`` again, so a role taken away closes the socket with 4403. Every route in ``hearth/routing.py``
 must be an ``EventConsumer`` (``core/tests/test_socket_sign_in.py`` walks them).
+
+**One trip to the database per handshake.** ``hearth/asgi.py`` gives a socket its session but not its person:
+the consumer reads who the session stands for (:func:`signed_in_user`, as a page does), applies the rules and
+runs ``groups_for`` in one call on the database thread, and the session's expiry comes with the session's row
+(:mod:`hearth.core.sessions`). Every handshake queues for that one thread, so each trip and query counts.
 """
 
 from __future__ import annotations
@@ -30,10 +35,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from hearth.core import params, screening
 from hearth.core.events import member_group, session_digest
@@ -71,19 +78,32 @@ def socket_refusal(user: Any, session: SessionBase | None) -> int | None:
     return None
 
 
-def current_session(session_key: str | None) -> tuple[Any, SessionBase]:
-    """The person and session a session key stands for *now*, read afresh exactly as a page request reads them.
+def signed_in_user(session: SessionBase | None) -> Any:
+    """The person ``session`` stands for, read exactly as a page request reads it (``auth.get_user``).
 
     Anonymous when the session was signed out or has expired, the account was made inactive, or the password
     changed since.
     """
+    if session is None:
+        return AnonymousUser()
+    return auth.get_user(SimpleNamespace(session=session))  # type: ignore[arg-type]
+
+
+def current_session(session_key: str | None) -> tuple[Any, SessionBase]:
+    """The person and session a session key stands for *now*, read afresh (see :func:`signed_in_user`)."""
     engine = import_module(settings.SESSION_ENGINE)
     session = engine.SessionStore(session_key)
-    return auth.get_user(SimpleNamespace(session=session)), session  # type: ignore[arg-type]
+    return signed_in_user(session), session
 
 
 def session_expires_at(session: SessionBase) -> datetime | None:
-    """When this session stops working; ``None`` for a store that doesn't say (signed cookies)."""
+    """When this session stops working; ``None`` for a store that doesn't say (signed cookies).
+
+    Hearth's store (:mod:`hearth.core.sessions`) remembers the expiry it read with the session: no second read.
+    """
+    read: datetime | None = getattr(session, "expiry_read", None)
+    if read is not None:
+        return read
     model = getattr(session, "model", None)  # the database-backed stores
     if model is None or not session.session_key:
         return None
@@ -121,10 +141,18 @@ class EventConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         self.expires_at = session_expires_at(session) if session is not None else None
         return None, groups
 
+    def _sign_in_and_admit(self) -> tuple[int | None, list[str]]:
+        """Who the socket's session stands for (unless a middleware said already), then :meth:`_admit`: the
+        handshake's reads in one trip to the database thread."""
+        member = self.scope.get("user")
+        if member is None or (isinstance(member, LazyObject) and member._wrapped is empty):
+            member = self.scope["user"] = signed_in_user(self.scope.get("session"))
+        return self._admit(member, self.scope.get("session"))
+
     async def connect(self) -> None:
         self.joined = []
+        code, groups = await database_sync_to_async(self._sign_in_and_admit)()
         member = self.scope.get("user")
-        code, groups = await database_sync_to_async(self._admit)(member, self.scope.get("session"))
         if code is not None:
             self._log_refused(code, getattr(member, "pk", None))
             await self.close(code=code)
