@@ -115,6 +115,7 @@ class _Server:
         self.log = open(self.data / "server.log", "a")  # noqa: SIM115 (closed in stop)
         web = [
             *(sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1"),
+            *("--ws", "hearth.core.uvicorn_ws:WebSocketProtocol"),
             *("--port", self.url.rsplit(":", 1)[1]),
             *("--timeout-graceful-shutdown", "2"),  # a page left open must not hold the next test up
         ]

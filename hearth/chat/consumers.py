@@ -51,6 +51,7 @@ from hearth.core.consumers import EventConsumer
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group
 from hearth.core.fanout import Outbox, fanout
+from hearth.core.frames import FRAMES
 from hearth.core.logs import log_event
 
 TYPING_EVERY = 2.0  # seconds between typing signals from one connection
@@ -81,7 +82,12 @@ class RoomConsumer(EventConsumer):
         await super().connect()
         if not self.joined:
             return
-        self.outbox = Outbox(self._write, on_overflow=self._overflowed, label=f"room {self.room.pk}")
+        self.outbox = Outbox(
+            self._write,
+            on_overflow=self._overflowed,
+            label=f"room {self.room.pk}",
+            sink=self.scope.get("extensions", {}).get(FRAMES),  # the server takes frames encoded once per room
+        )
         after = parse_qs(self.scope.get("query_string", b"").decode(errors="replace")).get("after")
         resume = int(after[0]) if after and (after[0] == "0" or params.parse_id(after[0]) is not None) else None
         # Live events wait (bounded) until this socket has the room's presence list (and its backlog): what
@@ -115,8 +121,8 @@ class RoomConsumer(EventConsumer):
 
     # --- Live events ------------------------------------------------------------------------------
 
-    def offer(self, event: dict[str, Any], text: str) -> None:
-        """From the fan-out: queue the room's event (already JSON) for this socket; never waits.
+    def offer(self, event: dict[str, Any], text: str, frame: bytes) -> None:
+        """From the fan-out: send or queue the room's event (already JSON and a frame) for this socket; never waits.
 
         The fan-out bypasses :meth:`dispatch`, so the sign-in rules' expiry check is made here too: once the
         session's expiry has passed, events wait (bounded) until the rules have been applied again, whatever
@@ -128,7 +134,7 @@ class RoomConsumer(EventConsumer):
         if self.rules_due() and not self.outbox.paused:
             self.outbox.pause()
             asyncio.get_running_loop().create_task(self._recheck_then_resume())
-        self.outbox.put(key if kind in ("chat.message", "chat.message.changed") else None, text)
+        self.outbox.put(key if kind in ("chat.message", "chat.message.changed") else None, text, frame)
 
     async def _recheck_then_resume(self) -> None:
         await self.apply_rules_if_due()

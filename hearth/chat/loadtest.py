@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+HEARTH_WS = "hearth.core.uvicorn_ws:WebSocketProtocol"  # uvicorn's --ws, as hearth serve and the deploy files run it
 
 
 def free_port() -> int:
@@ -343,7 +344,7 @@ class ServerFarm:
         """:func:`stored_messages`, read from the farm's database."""
         return dict(self._django("__import__('hearth.chat.loadtest', fromlist=['x']).stored_messages()"))
 
-    def start(self, port: int | None = None, ws: str = "websockets", processes: int = 1) -> int:
+    def start(self, port: int | None = None, ws: str = HEARTH_WS, processes: int = 1) -> int:
         """Start uvicorn on ``port``; ``processes`` > 1 shares the one address between worker processes."""
         if processes > 1 and not self.redis_url:
             raise ValueError("several processes need Redis, so that events reach every process")
@@ -386,7 +387,7 @@ class ServerFarm:
             time.sleep(2.0)  # every worker has finished starting (each answers /healthz once it has)
         return port
 
-    def restart(self, port: int, ws: str = "websockets", processes: int = 1) -> None:
+    def restart(self, port: int, ws: str = HEARTH_WS, processes: int = 1) -> None:
         """Stop the server on ``port`` (SIGTERM, as a deploy does) and start it again on the same port."""
         proc = self.servers.pop(port)
         proc.terminate()

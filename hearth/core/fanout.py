@@ -6,6 +6,11 @@ with one channel of its own, and hands each event to every local socket in the g
 is written once (by :func:`hearth.core.events.send_event_now`, as ``text``), not once per socket, and
 there is one layer message per group per process instead of one per socket.
 
+**Frames encoded once.** The fan-out also encodes the event's websocket frame once
+(:func:`hearth.core.frames.text_frame`); a socket whose server offers a :class:`~hearth.core.frames.FrameSink`
+gets those bytes written straight onto its connection while it keeps up (no coroutine, ASGI message or
+encoding per receiver), and its outbox's ordinary path otherwise.
+
 **A bounded queue per socket.** Each socket has an :class:`Outbox`: frames wait there while the socket
 is being written to, up to ``limit``. When it is full the frame is *dropped, counted and logged*, never
 silently, and once the queue has drained the socket is sent ``on_overflow`` (for chat, a ``gap`` frame:
@@ -27,6 +32,7 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
+from hearth.core.frames import FrameSink, text_frame
 from hearth.core.layers import InMemoryChannelLayer
 from hearth.core.logs import log_event
 from hearth.core.loops import PerLoop
@@ -44,7 +50,9 @@ def dropped_frames() -> int:
 class Outbox:
     """One socket's queue of frames: written in order, bounded, and never dropping a frame without a trace.
 
-    ``put(key, text)`` never waits: the frame is queued and a writer task sends it with ``write(key, text)``.
+    ``put(key, text, frame)`` never waits. With a ``sink`` (the connection takes encoded frames) and nothing
+    queued, held or being written, ``frame`` goes straight onto the connection if it can take it now; otherwise
+    the frame is queued and a writer task sends it with ``write(key, text)``, in order.
     ``key`` (e.g. a chat message's seq) lets :meth:`release` leave out frames a backlog already carried. ``hold`` pauses the
     writer (after the frame being written, if any) while a backlog is read; ``release`` resumes it. ``pause``
     stops it for another reason (the sign-in rules being applied again) that only ``resume`` lifts.
@@ -57,8 +65,10 @@ class Outbox:
         limit: int | None = None,
         on_overflow: Callable[[int], Awaitable[None]] | None = None,
         label: str = "",
+        sink: FrameSink | None = None,
     ) -> None:
         self.write = write
+        self.sink = sink
         self.limit = limit if limit is not None else OUTBOX_LIMIT
         self.on_overflow = on_overflow
         self.label = label
@@ -69,10 +79,25 @@ class Outbox:
         self.dropped = 0  # since the last overflow notice
         self.task: asyncio.Task[None] | None = None
 
-    def put(self, key: Any, text: str) -> bool:
-        """Queue a frame; False (dropped, counted, logged once per overflow) when the queue is full."""
+    def put(self, key: Any, text: str, frame: bytes | None = None) -> bool:
+        """Send or queue a frame; False (dropped, counted, logged once per overflow) when the queue is full.
+
+        ``frame``: ``text`` already encoded as a websocket frame, written straight to the ``sink`` when nothing is
+        ahead of it and the connection can take it now."""
         if self.closed:
             return False
+        if (
+            frame is not None
+            and self.sink is not None
+            and not self.queue
+            and not self.held
+            and not self.paused
+            and not self.dropped
+            and (self.task is None or self.task.done())
+            and self.sink.can_write_frame()
+        ):
+            self.sink.write_frame(frame)
+            return True
         if len(self.queue) >= self.limit:
             global _dropped
             _dropped += 1
@@ -140,9 +165,10 @@ class Outbox:
 
 
 class Member(Protocol):
-    """What the fan-out needs of a consumer: take one event (already JSON) without waiting."""
+    """What the fan-out needs of a consumer: take one event (already JSON, and encoded as a frame) without
+    waiting."""
 
-    def offer(self, event: dict[str, Any], text: str) -> None: ...
+    def offer(self, event: dict[str, Any], text: str, frame: bytes) -> None: ...
 
 
 class LocalFanout:
@@ -201,9 +227,13 @@ class LocalFanout:
         group = message.get("group")
         if not isinstance(event, dict) or not isinstance(group, str):
             return
+        members = self.members.get(group)
+        if not members:
+            return
         text = message.get("text") or json.dumps(event)
-        for member in tuple(self.members.get(group, ())):
-            member.offer(event, text)
+        frame = text_frame(text)  # once for every socket in the group
+        for member in tuple(members):
+            member.offer(event, text, frame)
 
     async def _refresh(self) -> None:
         while True:

@@ -206,6 +206,8 @@ def session_cookie(person: Any, *, second_factor: bool | None = None) -> bytes:
 class Live:
     """A websocket client in a test, with helpers that skip the events a test isn't about."""
 
+    frames: CommunicatorFrames | None = None  # the connection's frame sink (see sockets)
+
     def __init__(self, communicator: Any) -> None:
         self.communicator = communicator
         self.seen: list[dict[str, Any]] = []
@@ -253,9 +255,48 @@ class Live:
             await self.communicator.disconnect()
 
 
+def read_text_frame(frame: bytes) -> str:
+    """The text of one server frame, parsed by the ``websockets`` package as a client would parse it."""
+    from websockets.frames import Frame, Opcode
+    from websockets.streams import StreamReader
+
+    reader = StreamReader()
+    reader.feed_data(frame)
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        parsed: Frame = done.value
+    else:
+        raise AssertionError("an incomplete frame")
+    assert parsed.fin and parsed.opcode is Opcode.TEXT and not parsed.rsv1, parsed
+    assert reader.at_eof() or not reader.buffer, "one frame, nothing after it"
+    return bytes(parsed.data).decode()
+
+
+class CommunicatorFrames:
+    """The :class:`~hearth.core.frames.FrameSink` Hearth's uvicorn protocol offers, for the tests' communicator:
+    each frame written is parsed as a client would and handed to the communicator like any message the
+    application sends. ``ready = False`` plays a connection whose buffer is full (frames then wait in the
+    socket's outbox and go through ASGI); ``written`` counts frames that came this way."""
+
+    def __init__(self, communicator: Any) -> None:
+        self.communicator = communicator
+        self.ready = True
+        self.written = 0
+
+    def can_write_frame(self) -> bool:
+        return self.ready
+
+    def write_frame(self, frame: bytes) -> None:
+        self.written += 1
+        self.communicator.output_queue.put_nowait({"type": "websocket.send", "text": read_text_frame(frame)})
+
+
 @contextlib.asynccontextmanager
 async def sockets(cookie_for: Any = None) -> AsyncIterator[Any]:
-    """Open real websockets through the real ASGI application (origin check, session cookie, auth middleware).
+    """Open real websockets through the real ASGI application (origin check, session cookie, sign-in), each with
+    the frame sink Hearth's uvicorn protocol gives (:class:`CommunicatorFrames`, as ``Live.frames``).
 
     ``async with sockets() as open_socket: live = await open_socket(person, "/ws/me/")`` gives a
     :class:`Live`; ``expect=4403`` asserts the socket is refused with that close code instead.
@@ -267,6 +308,7 @@ async def sockets(cookie_for: Any = None) -> AsyncIterator[Any]:
     from django.db import connections
 
     from hearth.asgi import application
+    from hearth.core.frames import FRAMES
 
     opened: list[Live] = []
 
@@ -277,12 +319,15 @@ async def sockets(cookie_for: Any = None) -> AsyncIterator[Any]:
         if cookie is not None:
             headers.append((b"cookie", cookie))
         communicator = WebsocketCommunicator(application, path, headers=headers)
+        frames = CommunicatorFrames(communicator)
+        communicator.scope.setdefault("extensions", {})[FRAMES] = frames
         connected, code = await communicator.connect()
         if expect is not None:
             assert not connected and code == expect, f"expected close {expect}, got {connected} {code}"
             return None
         assert connected, f"refused with {code}"
         client = Live(communicator)
+        client.frames = frames
         opened.append(client)
         return client
 

@@ -50,6 +50,7 @@ async def test_a_full_queue_for_a_slow_reader_becomes_a_gap_the_page_fills_witho
 
     monkeypatch.setattr(RoomConsumer, "_write", slow_write)
     robin = await live(member, room.pk)
+    robin.frames.ready = False  # and its connection's buffer is full: frames wait in its outbox
     dropped_before = fanout.dropped_frames()
     with caplog.at_level(logging.WARNING, logger="hearth.live"):
         for i in range(10):

@@ -49,6 +49,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from hearth.chat.loadtest import (
+    HEARTH_WS,
     ROOT,
     Seat,
     ServerFarm,
@@ -80,7 +81,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--postgres", action="store_true", help="PostgreSQL (started here) instead of SQLite")
         parser.add_argument("--redis", action="store_true", help="the Redis channel layer (started here)")
-        parser.add_argument("--ws", default="websockets", choices=["websockets", "websockets-sansio", "wsproto"])
+        parser.add_argument(
+            "--ws",
+            default="hearth",
+            choices=["hearth", "websockets", "websockets-sansio", "wsproto"],
+            help="uvicorn's websocket protocol (hearth: hearth.core.uvicorn_ws, as deployed)",
+        )
         parser.add_argument("--label", default="", help="a name for this run in .bench/chat.jsonl")
         parser.add_argument("--storm", action="store_true", help="then restart the server and time the reconnects")
 
@@ -100,9 +106,10 @@ class Command(BaseCommand):
             farm = ServerFarm(redis_url=services.redis_url, database_url=services.database_url)
             self.stdout.write(f"Preparing {users} members in {rooms} rooms…")
             seats = farm.prepare(users, rooms)
-            port = farm.start(ws=options["ws"], processes=processes)
+            ws = HEARTH_WS if options["ws"] == "hearth" else options["ws"]
+            port = farm.start(ws=ws, processes=processes)
             run = Run(farm, port, seats, services, options["rate"], options["seconds"])
-            run.storm = (options["ws"], processes) if options["storm"] else None
+            run.storm = (ws, processes) if options["storm"] else None
             asyncio.run(run.go())
             stored = farm.stored()
         except (RuntimeError, subprocess.CalledProcessError) as error:
@@ -373,7 +380,7 @@ class Run:
 
     async def reconnect_storm(self, readers: list[asyncio.Task[None]]) -> None:
         """Restart the server under every connected client; each comes back as room.js does (full jitter)."""
-        ws, processes = self.storm or ("websockets", 1)
+        ws, processes = self.storm or (HEARTH_WS, 1)
         killed = time.monotonic()
         await asyncio.to_thread(self.farm.restart, self.port, ws, processes)
         up = time.monotonic()

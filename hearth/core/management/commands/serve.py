@@ -34,6 +34,9 @@ class Command(BaseCommand):
                     "-m",
                     "uvicorn",
                     "hearth.asgi:application",
+                    # uvicorn's websocket protocol, taking frames encoded once per room (hearth/core/frames.py)
+                    "--ws",
+                    "hearth.core.uvicorn_ws:WebSocketProtocol",
                     "--host",
                     host,
                     "--port",
