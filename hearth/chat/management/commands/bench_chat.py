@@ -460,6 +460,9 @@ class Run:
             "drain_s": round(f["drain_s"], 2),
             "socket_kb": round(1024 * socket_kb / users, 1),
             "connect_cpu_ms_per_socket": round(1000 * connect_cpu / users, 2),
+            "connect_client_cpu_ms_per_socket": round(
+                1000 * (f["connected"]["client"]["cpu_s"] - f["idle"]["client"]["cpu_s"]) / users, 2
+            ),
             "server_cpu_ms_per_delivery": round(1000 * server_cpu / max(f["delivered"], 1), 3),
             "processes": processes,
             "storm": f.get("storm"),
@@ -479,7 +482,7 @@ def report(r: dict[str, Any]) -> list[str]:
         f"  load average before {r['load_before']}, after {r['load_after']}",
         f"  connect {c['users']} sockets {r['connect_s']} s ({r.get('connect_failed_tries', 0)} failed tries); settled {r['settle_s']} s later "
         f"({r['presence_events']} presence events); {r['socket_kb']} KB per socket; "
-        f"web CPU per connect {r['connect_cpu_ms_per_socket']} ms",
+        f"web CPU per connect {r['connect_cpu_ms_per_socket']} ms (the client's {r['connect_client_cpu_ms_per_socket']} ms)",
         f"  sent={r['sent']} acknowledged={r['acknowledged']} refused={r['refused']} unanswered={r['unanswered']}",
         f"  deliveries expected={r['expected']} delivered={r['delivered']} lost={r['lost']} "
         f"duplicated={r['duplicated']} (gap fills {r['gap_fills']}, gap frames {r['gap_frames']})",
