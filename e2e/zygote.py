@@ -56,7 +56,13 @@ def _warm() -> uvicorn.Config:
             get_template(str(path.relative_to(folder)))  # compiled once, in the cached loader, for every fork
     triage.classify("warming up")
     port = int(os.environ["HEARTH_BASE_URL"].rsplit(":", 1)[1])
-    config = uvicorn.Config(application, host="127.0.0.1", port=port, timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        application,
+        host="127.0.0.1",
+        port=port,
+        ws="hearth.core.uvicorn_ws:WebSocketProtocol",  # as `hearth serve` runs it
+        timeout_graceful_shutdown=2,
+    )
     config.load()  # imports uvicorn's protocol implementations now rather than in every fork
     connections.close_all()
     return config
