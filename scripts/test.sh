@@ -7,7 +7,8 @@
 #      today's date: each database once, each side of a year once
 #   4. the deploy stack (deploy/test-stack.sh): PostgreSQL, Redis, two web processes and a worker started
 #      as deploy/systemd says, nginx with TLS as deploy/nginx says, checked through the proxy over HTTPS
-#      (started first, in the background beside lint; its output is printed after the SQLite run)
+#      (started first, in the background beside lint; its output is printed after the SQLite run); the browser
+#      tests' demo copy and both databases' migrated test templates are made beside lint too
 #   5. browser tests (Playwright driving Debian's Chromium), each against a server of its own, on a copy of
 #      the demo organisation made in the background at the start (e2e/snapshot.py)
 #   6. the slow tests (real server processes killed with -9, two processes sharing Redis), last, so the
@@ -48,10 +49,11 @@ fi
 
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PGPORT=$(free_port); REDISPORT=$(free_port)
-PG_PID=""; REDIS_PID=""; DEPLOY_PID=""; SNAPSHOT_PID=""
+PG_PID=""; REDIS_PID=""; DEPLOY_PID=""; SNAPSHOT_PID=""; TEMPLATES_PID=""
 cleanup() {
   [ -n "$DEPLOY_PID" ] && kill "$DEPLOY_PID" 2>/dev/null || true
   [ -n "$SNAPSHOT_PID" ] && kill "$SNAPSHOT_PID" 2>/dev/null || true
+  [ -n "$TEMPLATES_PID" ] && kill "$TEMPLATES_PID" 2>/dev/null || true
   [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
   if [ -n "$PG_PID" ]; then
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || kill "$PG_PID" 2>/dev/null || true
@@ -70,6 +72,7 @@ redis-server --bind 127.0.0.1 --port "$REDISPORT" --save '' --appendonly no --di
 REDIS_PID=$!
 until .venv/bin/python -c "import redis,sys; redis.Redis(port=$REDISPORT).ping()" 2>/dev/null; do sleep 0.1; done
 stamp "PostgreSQL (port $PGPORT) and Redis (port $REDISPORT) are up"
+PG="postgres://postgres@127.0.0.1:$PGPORT/hearth"; REDIS="redis://127.0.0.1:$REDISPORT/0"
 
 status=0
 # The deploy stack mostly waits on processes starting, so it runs beside lint (one core each) and reports later.
@@ -79,6 +82,11 @@ DEPLOY_PID=$!
 # So does making the browser tests' demo organisation (migrate, seed, collect static: ~15 s of one core).
 .venv/bin/python -m e2e.snapshot "$WORK/e2e-snapshot" >"$WORK/e2e-snapshot.log" 2>&1 &
 SNAPSHOT_PID=$!
+# And the migrated templates the test databases are copied from (hearth/core/testdb.py): SQLite's is usually
+# kept from an earlier run, PostgreSQL's never is (its server is new); made here, no pytest worker waits for them.
+{ .venv/bin/python -m hearth.core.testdb && DATABASE_URL="$PG" .venv/bin/python -m hearth.core.testdb; } \
+  >"$WORK/templates.log" 2>&1 &
+TEMPLATES_PID=$!
 stamp "lint"
 .venv/bin/ruff check . || status=1
 .venv/bin/ruff format --check . || { echo "ruff format would change the files above: run .venv/bin/ruff format ." >&2; status=1; }
@@ -93,12 +101,13 @@ run_pytest() {  # name, then pytest args
 # (libfaketime moves the whole process's clock, SQLite's own included); on PostgreSQL below at today's date. So
 # the suite runs once on each database and once on each side of a year, and a test that only passes near the
 # day it was written fails on the day it is written.
+wait "$TEMPLATES_PID" || cat "$WORK/templates.log"  # the suites make them themselves if this failed
+TEMPLATES_PID=""
 LD_PRELOAD="$(faketime_lib)" FAKETIME="+400d" run_pytest sqlite-next-year -n 2 -m "not slow" hearth
 stamp "deploy stack"
 wait "$DEPLOY_PID" || status=1
 DEPLOY_PID=""
 cat "$WORK/deploy.log"
-PG="postgres://postgres@127.0.0.1:$PGPORT/hearth"; REDIS="redis://127.0.0.1:$REDISPORT/0"
 DATABASE_URL="$PG" REDIS_URL="$REDIS" run_pytest postgres -n 2 -m "not slow" hearth
 wait "$SNAPSHOT_PID" || { cat "$WORK/e2e-snapshot.log"; status=1; }
 SNAPSHOT_PID=""
