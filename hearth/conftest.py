@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from pytest_django import DjangoCaptureOnCommitCallbacks, DjangoDbBlocker, Settings
 
-from hearth.core.testing import DEMO_NOW, ClientFor, FakeSMTPServer, MakeMember, sign_in
+from hearth.core.testing import DEMO_NOW, ClientFor, Events, FakeSMTPServer, MakeMember, sign_in
 from hearth.members.models import Member, Role, RoleGrant
 
 # pytest keeps each test module it has rewritten (for its assert messages) beside the source, unless Python is told
@@ -194,15 +194,15 @@ def client_for() -> ClientFor:
 
 
 @pytest.fixture
-def events(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Callable[[], Any]:
+def events(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Events:
     """``with events() as sent:`` — every live event sent while the block runs, after-commit callbacks run.
 
     ``sent.recipients_of(kind)`` and ``sent.events_for(group)`` say who heard what.
     """
-    from hearth.core.events import capture_events
+    from hearth.core.events import _Capture, capture_events
 
     @contextlib.contextmanager
-    def capture() -> Iterator[Any]:
+    def capture() -> Iterator[_Capture]:
         with capture_events() as sent, django_capture_on_commit_callbacks(execute=True):
             yield sent
 

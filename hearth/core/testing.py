@@ -19,6 +19,8 @@ from hearth.members.models import Member
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
 
+    from hearth.core.events import _Capture
+
 # When the tests' shared demo organisation is seeded (the ``demo_organisation`` fixture): a Tuesday early evening
 # in December, with drop-ins and gatherings coming up and shifts running.
 DEMO_NOW = datetime(2026, 12, 1, 18, 30, tzinfo=ZoneInfo("Europe/London"))
@@ -28,6 +30,8 @@ type ClientFor = Callable[[Member | None], Client]
 type MakeMember = Callable[..., Member]
 # What the test client's ``get`` and ``post`` return (a class only the type stubs name).
 type ClientResponse = _MonkeyPatchedWSGIResponse
+# The root conftest's ``events`` fixture: ``with events() as sent:`` gives what was sent (``sent.recipients_of``).
+type Events = Callable[[], contextlib.AbstractContextManager[_Capture]]
 
 
 def text(response: Any) -> str:

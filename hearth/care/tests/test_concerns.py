@@ -7,9 +7,6 @@ are staff. Sam is worried about Robin.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from django.urls import reverse
 
@@ -18,7 +15,7 @@ from hearth.care.models import CareItem, Concern, Source
 from hearth.community.models import Group, Post
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, text, visible_text
+from hearth.core.testing import ClientFor, Events, MakeMember, text, visible_text
 from hearth.members.models import Member
 
 NOTICED = "Robin said they haven't been sleeping and skipped the last two craft nights. They seemed really flat."
@@ -88,7 +85,7 @@ def test_it_reaches_the_care_queue_for_staff_only(
     assert client_for(volunteer).get(reverse("care:person", args=[member.pk])).status_code == 404
 
 
-def test_the_queue_page_hears_it_without_names(volunteer: Member, member: Member, events: Callable[[], Any]) -> None:
+def test_the_queue_page_hears_it_without_names(volunteer: Member, member: Member, events: Events) -> None:
     with events() as sent:
         actions.do_raise_concern(volunteer, member, NOTICED)
     assert sent.events_for("care.queue") == [{"kind": "care.queue_changed"}]

@@ -21,7 +21,7 @@ from hearth.chat import actions
 from hearth.chat.models import Room
 from hearth.community.models import Group, Membership
 from hearth.community.tests.conftest import make_group
-from hearth.core.testing import sockets
+from hearth.core.testing import MakeMember, sockets
 from hearth.members.models import Member
 
 
@@ -53,7 +53,7 @@ def group(volunteer: Member, member: Member, peer_worker: Member) -> Group:
 
 
 @pytest.fixture
-def ola(make_member: Any, group: Group) -> Member:
+def ola(make_member: MakeMember, group: Group) -> Member:
     """A second member of the group, for gatherings' invitations, hybrid attendance and time polls."""
     person: Member = make_member("Ola")
     Membership.objects.create(group=group, member=person)

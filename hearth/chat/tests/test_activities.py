@@ -9,7 +9,6 @@ Cast (chat's conftest): Tuesday Makers hosted by Sam (``volunteer``), with Robin
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +19,7 @@ from time_machine import TimeMachineFixture
 from hearth.chat import actions
 from hearth.chat.models import Gathering, GatheringFormat, Repeat
 from hearth.community.models import Group
-from hearth.core.testing import run_deliveries, text, visible_text
+from hearth.core.testing import ClientFor, run_deliveries, text, visible_text
 from hearth.members.models import Member
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -48,7 +47,7 @@ def craft(group: Group, volunteer: Member) -> Gathering:
 
 
 def test_the_host_names_the_activity_and_what_to_bring_and_the_group_sees_both(
-    client_for: Any, group: Group, volunteer: Member, member: Member
+    client_for: ClientFor, group: Group, volunteer: Member, member: Member
 ) -> None:
     response = client_for(volunteer).post(
         reverse("chat:new_gathering", args=[group.pk]),
@@ -71,7 +70,7 @@ def test_the_host_names_the_activity_and_what_to_bring_and_the_group_sees_both(
 
 
 def test_the_reminder_and_the_calendar_file_say_what_to_bring(
-    client_for: Any, member: Member, craft: Gathering
+    client_for: ClientFor, member: Member, craft: Gathering
 ) -> None:
     actions.do_rsvp(member, craft, "going", 60)
     actions.send_due_reminders(now=craft.starts_at - timedelta(minutes=59))
@@ -100,7 +99,7 @@ def test_every_date_of_a_series_carries_it(group: Group, volunteer: Member) -> N
     assert len(dates) == 5 and set(dates) == {("a film, chosen together", "a snack and a blanket")}
 
 
-def test_what_to_bring_is_a_line_or_two_not_an_essay(client_for: Any, group: Group, volunteer: Member) -> None:
+def test_what_to_bring_is_a_line_or_two_not_an_essay(client_for: ClientFor, group: Group, volunteer: Member) -> None:
     response = client_for(volunteer).post(
         reverse("chat:new_gathering", args=[group.pk]),
         {
@@ -115,6 +114,6 @@ def test_what_to_bring_is_a_line_or_two_not_an_essay(client_for: Any, group: Gro
     assert not Gathering.objects.filter(title="Game night").exists()
 
 
-def test_people_outside_the_group_see_nothing_of_it(client_for: Any, outsider: Member, craft: Gathering) -> None:
+def test_people_outside_the_group_see_nothing_of_it(client_for: ClientFor, outsider: Member, craft: Gathering) -> None:
     response = client_for(outsider).get(reverse("chat:gathering", args=[craft.pk]))
     assert response.status_code == 404 and "needles" not in text(response)

@@ -21,7 +21,7 @@ from hearth.chat.models import BuddyPair, Conversation, ConversationKind
 from hearth.core.actions import do_update_organisation_settings
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, Notification
-from hearth.core.testing import visible_text
+from hearth.core.testing import ClientFor, MakeMember, visible_text
 from hearth.members.models import Member
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -42,7 +42,7 @@ def switched_on(coordinator: Member) -> None:
 
 
 @pytest.fixture
-def alex(make_member: Any) -> Member:
+def alex(make_member: MakeMember) -> Member:
     alex: Member = make_member("Alex", gender="woman", age_band="25-34")
     return alex
 
@@ -72,7 +72,7 @@ def test_suggestions_meet_both_peoples_wishes_and_never_guess() -> None:
 
 
 def test_two_members_are_paired_accept_and_write_to_each_other(
-    switched_on: None, looking: None, client_for: Any, coordinator: Member, member: Member, alex: Member
+    switched_on: None, looking: None, client_for: ClientFor, coordinator: Member, member: Member, alex: Member
 ) -> None:
     jo = client_for(coordinator)
     page = visible_text(jo.get(reverse("chat:buddies")))
@@ -90,7 +90,7 @@ def test_two_members_are_paired_accept_and_write_to_each_other(
     response = client_for(alex).post(reverse("chat:answer_buddy", args=[pair.pk]), {"answer": "yes"})
     pair.refresh_from_db()
     assert pair.state == BuddyPair.State.ACTIVE and pair.conversation is not None
-    assert response.url == reverse("chat:room", args=[pair.conversation.room_id])
+    assert response["Location"] == reverse("chat:room", args=[pair.conversation.room_id])
     assert pair.conversation.kind == ConversationKind.PEER
     # Buddies may write to each other though neither chose messages from other members, nor share a group.
     message, _ = actions.do_send_message(member, pair.conversation.room, "Hi Alex! Call me on 07700 900111", "b1")
@@ -164,7 +164,7 @@ def test_pairing_rules(switched_on: None, coordinator: Member, member: Member, a
 def test_only_staff_pair_and_nobody_answers_for_someone_else(
     switched_on: None,
     looking: None,
-    client_for: Any,
+    client_for: ClientFor,
     coordinator: Member,
     member: Member,
     alex: Member,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +27,7 @@ from hearth.chat.models import Call, CallOutcome, Conversation
 from hearth.conf import env_url
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, Notification
-from hearth.core.testing import visible_text
+from hearth.core.testing import ClientFor, visible_text
 from hearth.members.models import Member
 
 MONDAY = datetime(2027, 2, 1, 9, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -56,7 +55,7 @@ def conversation(member: Member, peer_worker: Member) -> Conversation:
 
 
 def test_the_supporter_phones_from_the_conversation_and_the_member_is_told(
-    client_for: Any, member: Member, peer_worker: Member, conversation: Conversation
+    client_for: ClientFor, member: Member, peer_worker: Member, conversation: Conversation
 ) -> None:
     priya = client_for(peer_worker)
     room = visible_text(priya.get(reverse("chat:room", args=[conversation.room_id])))
@@ -73,7 +72,7 @@ def test_the_supporter_phones_from_the_conversation_and_the_member_is_told(
 
 
 def test_the_number_is_shown_on_an_audited_read_and_only_to_the_supporter(
-    client_for: Any, member: Member, peer_worker: Member, coordinator: Member, conversation: Conversation
+    client_for: ClientFor, member: Member, peer_worker: Member, coordinator: Member, conversation: Conversation
 ) -> None:
     call = actions.do_start_call(peer_worker, conversation, "phone")
     url = reverse("chat:call", args=[call.pk])
@@ -89,7 +88,7 @@ def test_the_number_is_shown_on_an_audited_read_and_only_to_the_supporter(
 
 
 def test_a_number_given_for_a_talk_now_call_back_is_the_one_shown(
-    member: Member, peer_worker: Member, clock_on_duty: Any
+    member: Member, peer_worker: Member, clock_on_duty: None
 ) -> None:
     talk.do_check_in(peer_worker)
     request = talk.do_request_talk(member, mode=Mode.PHONE, phone_for_callback="07700 900555")
@@ -99,7 +98,9 @@ def test_a_number_given_for_a_talk_now_call_back_is_the_one_shown(
     assert actions.call_number(peer_worker, call) == "07700 900555"
 
 
-def test_volunteers_never_phone_members(client_for: Any, member: Member, volunteer: Member, clock_on_duty: Any) -> None:
+def test_volunteers_never_phone_members(
+    client_for: ClientFor, member: Member, volunteer: Member, clock_on_duty: None
+) -> None:
     conversation = actions.do_open_conversation(member, volunteer, opened_by=volunteer)
     with pytest.raises(ActionError, match="Phone calls are made by peer workers"):
         actions.do_start_call(volunteer, conversation, "phone")
@@ -116,7 +117,7 @@ def test_volunteers_never_phone_members(client_for: Any, member: Member, volunte
     assert talk.queue_for_supporter(volunteer) == []
 
 
-def test_members_cannot_start_calls(client_for: Any, member: Member, conversation: Conversation) -> None:
+def test_members_cannot_start_calls(client_for: ClientFor, member: Member, conversation: Conversation) -> None:
     with pytest.raises(ActionError, match="Only the supporter"):
         actions.do_start_call(member, conversation, "phone")
     client_for(member).post(reverse("chat:start_call", args=[conversation.pk]), {"way": "phone"})
@@ -124,7 +125,7 @@ def test_members_cannot_start_calls(client_for: Any, member: Member, conversatio
 
 
 def test_outsiders_cannot_start_a_call_in_someone_elses_conversation(
-    client_for: Any, outsider: Member, conversation: Conversation
+    client_for: ClientFor, outsider: Member, conversation: Conversation
 ) -> None:
     response = client_for(outsider).post(reverse("chat:start_call", args=[conversation.pk]), {"way": "phone"})
     assert response.status_code == 404 and not Call.objects.exists()
@@ -134,7 +135,7 @@ def test_outsiders_cannot_start_a_call_in_someone_elses_conversation(
 
 
 def test_the_supporter_records_the_call_and_bad_values_are_clear_errors(
-    client_for: Any, member: Member, peer_worker: Member, conversation: Conversation
+    client_for: ClientFor, member: Member, peer_worker: Member, conversation: Conversation
 ) -> None:
     call = actions.do_start_call(peer_worker, conversation, "phone")
     url = reverse("chat:call", args=[call.pk])
@@ -164,7 +165,7 @@ def test_no_video_calls_without_the_organisations_own_server(peer_worker: Member
 
 
 def test_a_video_call_is_a_room_nobody_can_guess_on_the_organisations_server(
-    client_for: Any, member: Member, peer_worker: Member, outsider: Member, conversation: Conversation, video: str
+    client_for: ClientFor, member: Member, peer_worker: Member, outsider: Member, conversation: Conversation, video: str
 ) -> None:
     first = actions.do_start_call(peer_worker, conversation, "video")
     second = actions.do_start_call(peer_worker, conversation, "video")
@@ -182,7 +183,7 @@ def test_a_video_call_is_a_room_nobody_can_guess_on_the_organisations_server(
 
 
 def test_video_talk_now_requests_only_when_the_organisation_has_a_server(
-    settings: Settings, member: Member, peer_worker: Member, clock_on_duty: Any
+    settings: Settings, member: Member, peer_worker: Member, clock_on_duty: None
 ) -> None:
     talk.do_check_in(peer_worker)
     request = talk.do_request_talk(member, mode=Mode.VIDEO)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +12,7 @@ from time_machine import TimeMachineFixture
 from hearth.chat import actions
 from hearth.chat.models import DropIn
 from hearth.community.models import Group
-from hearth.core.testing import ClientFor, text, visible_text
+from hearth.core.testing import ClientFor, Events, text, visible_text
 from hearth.members.models import Member
 
 LONDON = ZoneInfo("Europe/London")
@@ -56,7 +54,7 @@ def test_a_new_gathering_appears_on_the_group_page_the_feed_and_home(
     volunteer: Member,
     group: Group,
     tuesday: None,
-    events: Callable[[], Any],
+    events: Events,
 ) -> None:
     start = TUESDAY_5PM + timedelta(days=2)
     with events() as sent:

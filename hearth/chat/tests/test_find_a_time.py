@@ -9,7 +9,6 @@ and Dr Okafor (``counsellor``) are staff outside the group.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +20,7 @@ from hearth.chat.models import Gathering, GatheringFormat, PollAnswer, TimePoll
 from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.models import Notification
-from hearth.core.testing import visible_text
+from hearth.core.testing import ClientFor, visible_text
 from hearth.members.models import Member
 
 TUESDAY = datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -105,7 +104,7 @@ def test_asking_needs_two_to_six_future_times(volunteer: Member, group: Group) -
 
 
 def test_choosing_a_time_makes_the_gathering_tells_the_group_and_closes_the_question(
-    client_for: Any, poll: TimePoll, volunteer: Member, member: Member
+    client_for: ClientFor, poll: TimePoll, volunteer: Member, member: Member
 ) -> None:
     sam = client_for(volunteer)
     url = reverse("chat:poll", args=[poll.pk])
@@ -122,7 +121,7 @@ def test_choosing_a_time_makes_the_gathering_tells_the_group_and_closes_the_ques
     assert Gathering.objects.count() == 1
 
 
-def test_a_nonsense_choice_is_a_clear_message(client_for: Any, poll: TimePoll, volunteer: Member) -> None:
+def test_a_nonsense_choice_is_a_clear_message(client_for: ClientFor, poll: TimePoll, volunteer: Member) -> None:
     url = reverse("chat:poll", args=[poll.pk])
     sam = client_for(volunteer)
     for option in ("tuesday", "", "99999999999999999999"):
@@ -134,7 +133,7 @@ def test_a_nonsense_choice_is_a_clear_message(client_for: Any, poll: TimePoll, v
 
 
 def test_each_role_gets_what_it_may(
-    client_for: Any,
+    client_for: ClientFor,
     poll: TimePoll,
     group: Group,
     volunteer: Member,
@@ -166,7 +165,7 @@ def test_each_role_gets_what_it_may(
     assert client_for(peer_worker).get(new).status_code == 200
 
 
-def test_the_host_asks_from_the_form(client_for: Any, volunteer: Member, group: Group) -> None:
+def test_the_host_asks_from_the_form(client_for: ClientFor, volunteer: Member, group: Group) -> None:
     sam = client_for(volunteer)
     response = sam.post(
         reverse("chat:new_poll", args=[group.pk]),

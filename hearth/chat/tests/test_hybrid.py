@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +22,7 @@ from hearth.chat import actions
 from hearth.chat.models import Attendance, Gathering, GatheringFormat, Rsvp
 from hearth.community.models import Group
 from hearth.core.errors import ActionError
-from hearth.core.testing import run_deliveries, visible_text
+from hearth.core.testing import ClientFor, run_deliveries, visible_text
 from hearth.members.models import Member
 
 TUESDAY = datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -58,7 +57,7 @@ def test_a_hybrid_gathering_names_its_room_and_gets_an_unguessable_video_room(hy
 
 
 def test_people_say_how_they_will_join_and_only_those_online_see_the_link(
-    client_for: Any, member: Member, ola: Member, outsider: Member, hybrid: Gathering
+    client_for: ClientFor, member: Member, ola: Member, outsider: Member, hybrid: Gathering
 ) -> None:
     url = reverse("chat:gathering", args=[hybrid.pk])
     link = actions.online_link(hybrid)
@@ -83,7 +82,7 @@ def test_people_say_how_they_will_join_and_only_those_online_see_the_link(
 
 
 def test_the_people_running_it_always_see_the_link(
-    client_for: Any, volunteer: Member, peer_worker: Member, hybrid: Gathering
+    client_for: ClientFor, volunteer: Member, peer_worker: Member, hybrid: Gathering
 ) -> None:
     for person in (volunteer, peer_worker):
         assert (
@@ -93,7 +92,7 @@ def test_the_people_running_it_always_see_the_link(
 
 
 def test_people_on_the_waiting_list_do_not_see_the_link(
-    client_for: Any, volunteer: Member, member: Member, ola: Member, hybrid: Gathering
+    client_for: ClientFor, volunteer: Member, member: Member, ola: Member, hybrid: Gathering
 ) -> None:
     actions.do_set_capacity(volunteer, hybrid, 1)
     actions.do_rsvp(ola, hybrid, "going", joining="in_person")
@@ -116,7 +115,7 @@ def test_the_reminder_carries_the_link_only_for_people_online(member: Member, ol
 
 
 def test_attendance_is_taken_both_ways(
-    client_for: Any, volunteer: Member, member: Member, ola: Member, hybrid: Gathering
+    client_for: ClientFor, volunteer: Member, member: Member, ola: Member, hybrid: Gathering
 ) -> None:
     actions.do_rsvp(member, hybrid, "going", joining="online")
     actions.do_rsvp(ola, hybrid, "going", joining="in_person")
@@ -135,7 +134,7 @@ def test_attendance_is_taken_both_ways(
     assert Attendance.objects.get(member=ola).how == "in_person"
 
 
-def test_members_cannot_mark_attendance(client_for: Any, member: Member, ola: Member, hybrid: Gathering) -> None:
+def test_members_cannot_mark_attendance(client_for: ClientFor, member: Member, ola: Member, hybrid: Gathering) -> None:
     client_for(member).post(reverse("chat:gathering_attendance", args=[hybrid.pk]), {"member": ola.pk, "how": "online"})
     assert not Attendance.objects.exists()
 

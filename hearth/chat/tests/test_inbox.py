@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import time
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,7 +17,7 @@ from hearth.chat import actions
 from hearth.chat.models import Conversation, InboxEntry
 from hearth.core.badges import counts_for
 from hearth.core.events import member_group
-from hearth.core.testing import ClientFor, MakeMember, text, visible_text
+from hearth.core.testing import ClientFor, Events, MakeMember, text, visible_text
 from hearth.members.models import Member
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -35,7 +33,7 @@ def test_a_message_from_the_other_person_is_unread_until_the_conversation_is_ope
     member: Member,
     peer_worker: Member,
     one_to_one: Conversation,
-    events: Callable[[], Any],
+    events: Events,
 ) -> None:
     with events() as sent:
         actions.do_send_message(peer_worker, one_to_one.room, "Hi Robin, just checking in.", "c1")

@@ -8,7 +8,6 @@ Cast (chat's conftest): Tuesday Makers hosted by Sam (``volunteer``), with Robin
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +19,7 @@ from hearth.chat.models import Gathering, GatheringFormat, GatheringInvitation
 from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.models import Notification
-from hearth.core.testing import visible_text
+from hearth.core.testing import ClientFor, Events, visible_text
 from hearth.members.models import Member
 
 TUESDAY = datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -56,7 +55,7 @@ def test_nobody_hears_of_an_invite_only_gathering_until_invited(member: Member, 
 
 
 def test_the_host_invites_from_the_gathering_page_and_only_the_invited_see_it(
-    client_for: Any, volunteer: Member, member: Member, ola: Member, outsider: Member, small: Gathering
+    client_for: ClientFor, volunteer: Member, member: Member, ola: Member, outsider: Member, small: Gathering
 ) -> None:
     url = reverse("chat:gathering", args=[small.pk])
     sam = client_for(volunteer)
@@ -73,7 +72,9 @@ def test_the_host_invites_from_the_gathering_page_and_only_the_invited_see_it(
     assert access.coming_up(ola) == [] and not access.upcoming_gatherings(ola).exists()
 
 
-def test_the_group_hears_nothing_live_of_an_invite_only_gathering(volunteer: Member, group: Group, events: Any) -> None:
+def test_the_group_hears_nothing_live_of_an_invite_only_gathering(
+    volunteer: Member, group: Group, events: Events
+) -> None:
     start = TUESDAY + timedelta(days=2)
     with events() as sent:
         actions.do_schedule_gathering(
@@ -95,7 +96,7 @@ def test_inviting_twice_does_nothing_new(volunteer: Member, member: Member, smal
 
 
 def test_only_people_in_the_group_can_be_invited(
-    client_for: Any, volunteer: Member, outsider: Member, small: Gathering
+    client_for: ClientFor, volunteer: Member, outsider: Member, small: Gathering
 ) -> None:
     with pytest.raises(ActionError, match="needs to be a member of the group"):
         actions.do_invite(volunteer, small, [outsider])
@@ -107,7 +108,7 @@ def test_only_people_in_the_group_can_be_invited(
 
 
 def test_an_invite_of_a_number_too_big_for_an_id_is_a_clear_error(
-    client_for: Any, volunteer: Member, small: Gathering
+    client_for: ClientFor, volunteer: Member, small: Gathering
 ) -> None:
     response = client_for(volunteer).post(
         reverse("chat:invite_to_gathering", args=[small.pk]), {"people": ["9" * 30]}, follow=True
@@ -116,7 +117,9 @@ def test_an_invite_of_a_number_too_big_for_an_id_is_a_clear_error(
     assert not GatheringInvitation.objects.exists()
 
 
-def test_members_cannot_invite(client_for: Any, member: Member, ola: Member, volunteer: Member, group: Group) -> None:
+def test_members_cannot_invite(
+    client_for: ClientFor, member: Member, ola: Member, volunteer: Member, group: Group
+) -> None:
     start = TUESDAY + timedelta(days=1)
     open_one = actions.do_schedule_gathering(
         volunteer, group.pk, title="Open", starts_at=start, ends_at=start + timedelta(hours=1)
@@ -140,7 +143,7 @@ def test_an_open_gathering_can_still_have_personal_invitations(
     assert access.upcoming_gatherings(ola).filter(pk=open_one.pk).exists()  # everyone in the group still sees it
 
 
-def test_invite_only_gatherings_do_not_repeat(client_for: Any, volunteer: Member, group: Group) -> None:
+def test_invite_only_gatherings_do_not_repeat(client_for: ClientFor, volunteer: Member, group: Group) -> None:
     response = client_for(volunteer).post(
         reverse("chat:new_gathering", args=[group.pk]),
         {

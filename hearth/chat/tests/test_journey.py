@@ -19,7 +19,7 @@ from time_machine import TimeMachineFixture
 from hearth.chat import access, actions
 from hearth.chat.models import AttendanceHow, GatheringFormat
 from hearth.community.models import Group
-from hearth.core.testing import visible_text
+from hearth.core.testing import ClientFor, visible_text
 from hearth.members.models import Member
 
 START = datetime(2027, 3, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -75,7 +75,7 @@ def test_the_journey_is_in_the_order_each_way_was_first_used(journey: None, memb
 
 def test_staff_and_her_supporter_see_it_on_her_care_page_and_nobody_else(
     journey: None,
-    client_for: Any,
+    client_for: ClientFor,
     member: Member,
     peer_worker: Member,
     counsellor: Member,

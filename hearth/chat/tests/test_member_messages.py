@@ -9,19 +9,17 @@ members once Kit joins.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.urls import reverse
 
 from hearth.chat import access, actions
-from hearth.chat.models import Block, ConversationKind, InboxEntry, Message, MessagesFrom
-from hearth.community.models import Membership
+from hearth.chat.models import Block, Conversation, ConversationKind, InboxEntry, Message, MessagesFrom
+from hearth.community.models import Group, Membership
 from hearth.core.actions import do_update_organisation_settings
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group
 from hearth.core.models import AuditEntry, OrganisationSettings
-from hearth.core.testing import text, visible_text
+from hearth.core.testing import ClientFor, Events, MakeMember, text, visible_text
 from hearth.members.models import Member
 from hearth.safety.actions import do_report
 from hearth.safety.models import CrisisAlert, ModerationItem
@@ -37,7 +35,7 @@ def switched_on(coordinator: Member) -> None:
 
 
 @pytest.fixture
-def alex(make_member: Any, group: Any, no_flood_limit: None) -> Member:
+def alex(make_member: MakeMember, group: Group, no_flood_limit: None) -> Member:
     """Alex: a member of Tuesday Makers who takes messages from other members."""
     alex: Member = make_member("Alex")
     Membership.objects.create(group=group, member=alex)
@@ -46,13 +44,13 @@ def alex(make_member: Any, group: Any, no_flood_limit: None) -> Member:
 
 
 @pytest.fixture
-def robin(member: Member, group: Any) -> Member:
+def robin(member: Member, group: Group) -> Member:
     actions.do_set_messages_from(member, MessagesFrom.GROUPS)
     return member
 
 
 @pytest.fixture
-def chat(switched_on: None, robin: Member, alex: Member) -> Any:
+def chat(switched_on: None, robin: Member, alex: Member) -> Conversation:
     return actions.do_start_member_conversation(robin, alex)
 
 
@@ -60,7 +58,7 @@ def chat(switched_on: None, robin: Member, alex: Member) -> Any:
 
 
 def test_messages_between_members_are_off_until_the_organisation_turns_them_on(
-    client_for: Any, robin: Member, alex: Member
+    client_for: ClientFor, robin: Member, alex: Member
 ) -> None:
     assert OrganisationSettings.load().member_messages is False
     with pytest.raises(ActionError, match="aren't switched on"):
@@ -71,7 +69,7 @@ def test_messages_between_members_are_off_until_the_organisation_turns_them_on(
 
 
 def test_a_member_who_hasnt_chosen_gets_no_messages_and_cant_send_any(
-    switched_on: None, client_for: Any, member: Member, alex: Member
+    switched_on: None, client_for: ClientFor, member: Member, alex: Member
 ) -> None:
     assert access.messages_from(member) == MessagesFrom.NOBODY  # nobody until she chooses
     with pytest.raises(ActionError, match="go both ways"):
@@ -84,7 +82,7 @@ def test_a_member_who_hasnt_chosen_gets_no_messages_and_cant_send_any(
 
 
 def test_a_member_chooses_in_her_settings_and_sees_who_she_can_write_to(
-    switched_on: None, client_for: Any, member: Member, alex: Member, outsider: Member
+    switched_on: None, client_for: ClientFor, member: Member, alex: Member, outsider: Member
 ) -> None:
     robin = client_for(member)
     response = robin.post(reverse("chat:message_settings"), {"messages_from": "groups"})
@@ -99,7 +97,7 @@ def test_a_member_chooses_in_her_settings_and_sees_who_she_can_write_to(
 
 
 def test_two_members_write_to_each_other_and_both_inboxes_hear(
-    client_for: Any, chat: Any, robin: Member, alex: Member, events: Any
+    client_for: ClientFor, chat: Conversation, robin: Member, alex: Member, events: Events
 ) -> None:
     assert chat.kind == ConversationKind.PEER
     robin_client = client_for(robin)
@@ -117,7 +115,7 @@ def test_two_members_write_to_each_other_and_both_inboxes_hear(
 
 
 def test_contact_details_in_a_message_between_members_bring_a_gentle_warning_and_a_review_item(
-    client_for: Any, chat: Any, robin: Member
+    client_for: ClientFor, chat: Conversation, robin: Member
 ) -> None:
     response = client_for(robin).post(
         reverse("chat:send", args=[chat.room_id]),
@@ -140,13 +138,15 @@ def test_the_same_words_in_a_support_one_to_one_bring_no_contact_warning(
     assert not ModerationItem.objects.filter(source=ModerationItem.Source.CONTACT).exists()
 
 
-def test_a_crisis_in_a_message_between_members_raises_the_one_alert(chat: Any, robin: Member) -> None:
+def test_a_crisis_in_a_message_between_members_raises_the_one_alert(chat: Conversation, robin: Member) -> None:
     message, _ = actions.do_send_message(robin, chat.room, "I want to end my life tonight", "x")
     assert message.screening.show_crisis_support
     assert CrisisAlert.objects.filter(member=robin).exists()
 
 
-def test_editing_a_message_between_members_is_screened_for_contact_details_too(chat: Any, robin: Member) -> None:
+def test_editing_a_message_between_members_is_screened_for_contact_details_too(
+    chat: Conversation, robin: Member
+) -> None:
     message, _ = actions.do_send_message(robin, chat.room, "See you at the group", "e")
     edited = actions.do_edit_message(robin, message, "Add me on snapchat, same name")
     assert edited.screening.contact_warning
@@ -156,14 +156,14 @@ def test_editing_a_message_between_members_is_screened_for_contact_details_too(c
 
 
 def test_blocking_stops_messages_both_ways_and_the_blocked_person_isnt_told(
-    client_for: Any, chat: Any, robin: Member, alex: Member, events: Any
+    client_for: ClientFor, chat: Conversation, robin: Member, alex: Member, events: Events
 ) -> None:
     actions.do_send_message(alex, chat.room, "Hey Robin", "h")
     with events() as sent:
         response = client_for(robin).post(reverse("chat:block_member", args=[alex.pk]))
     assert response.status_code == 302
     assert Block.objects.filter(blocker=robin, blocked=alex).exists()
-    assert member_group(alex.pk) not in {g for g, _ in sent.sent}  # nothing goes to Alex
+    assert member_group(alex.pk) not in {g for groups, _ in sent.sent for g in groups}  # nothing goes to Alex
     with pytest.raises(ActionError, match="closed"):
         actions.do_send_message(alex, chat.room, "Hello?", "h2")
     with pytest.raises(ActionError, match="closed"):
@@ -179,7 +179,9 @@ def test_blocking_stops_messages_both_ways_and_the_blocked_person_isnt_told(
     assert audit.actor_id == robin.pk and audit.subject_id == alex.pk
 
 
-def test_unblocking_lets_them_start_again(client_for: Any, chat: Any, robin: Member, alex: Member) -> None:
+def test_unblocking_lets_them_start_again(
+    client_for: ClientFor, chat: Conversation, robin: Member, alex: Member
+) -> None:
     actions.do_block(robin, alex)
     settings_page = visible_text(client_for(robin).get(reverse("chat:message_settings")))
     assert "Alex Unblock" in settings_page
@@ -192,7 +194,7 @@ def test_unblocking_lets_them_start_again(client_for: Any, chat: Any, robin: Mem
 
 
 def test_staff_cannot_read_a_conversation_between_members_until_a_report_opens_it(
-    client_for: Any, chat: Any, robin: Member, alex: Member, peer_worker: Member
+    client_for: ClientFor, chat: Conversation, robin: Member, alex: Member, peer_worker: Member
 ) -> None:
     message, _ = actions.do_send_message(alex, chat.room, "You should stop coming to the group", "r")
     priya = client_for(peer_worker)
@@ -215,7 +217,7 @@ def test_staff_cannot_read_a_conversation_between_members_until_a_report_opens_i
 
 
 def test_the_moderation_queue_links_a_reported_message_to_the_review_page(
-    client_for: Any, chat: Any, robin: Member, alex: Member, peer_worker: Member
+    client_for: ClientFor, chat: Conversation, robin: Member, alex: Member, peer_worker: Member
 ) -> None:
     message, _ = actions.do_send_message(alex, chat.room, "Go away", "q")
     report = do_report(robin, content_key="chat.message", object_id=message.pk, reason="Unkind")
@@ -224,14 +226,16 @@ def test_the_moderation_queue_links_a_reported_message_to_the_review_page(
 
 
 def test_a_crisis_alert_opens_the_conversations_of_that_person(
-    client_for: Any, chat: Any, robin: Member, peer_worker: Member
+    client_for: ClientFor, chat: Conversation, robin: Member, peer_worker: Member
 ) -> None:
     actions.do_send_message(robin, chat.room, "I want to end my life tonight", "x")
     page = visible_text(client_for(peer_worker).get(reverse("chat:review", args=[chat.pk])))
     assert "a crisis alert about one of the two people" in page
 
 
-def test_a_member_can_report_the_other_person(client_for: Any, chat: Any, robin: Member, alex: Member) -> None:
+def test_a_member_can_report_the_other_person(
+    client_for: ClientFor, chat: Conversation, robin: Member, alex: Member
+) -> None:
     page = client_for(robin).get(f"{reverse('safety:report')}?content=members.member&id={alex.pk}")
     assert page.status_code == 200 and "Alex" in visible_text(page)
 
@@ -240,7 +244,7 @@ def test_a_member_can_report_the_other_person(client_for: Any, chat: Any, robin:
 
 
 def test_nobody_else_reads_a_conversation_between_members(
-    client_for: Any, chat: Any, alex: Member, outsider: Member, volunteer: Member, coordinator: Member
+    client_for: ClientFor, chat: Conversation, alex: Member, outsider: Member, volunteer: Member, coordinator: Member
 ) -> None:
     actions.do_send_message(alex, chat.room, "Just between us", "p")
     for person in (outsider, volunteer, coordinator):
@@ -249,7 +253,7 @@ def test_nobody_else_reads_a_conversation_between_members(
 
 
 def test_volunteers_and_members_never_use_the_review_page(
-    client_for: Any, chat: Any, robin: Member, alex: Member, volunteer: Member, outsider: Member
+    client_for: ClientFor, chat: Conversation, robin: Member, alex: Member, volunteer: Member, outsider: Member
 ) -> None:
     message, _ = actions.do_send_message(alex, chat.room, "Go away", "v")
     do_report(robin, content_key="chat.message", object_id=message.pk, reason="Unkind")
@@ -262,7 +266,7 @@ def test_volunteers_and_members_never_use_the_review_page(
 
 
 def test_starting_or_blocking_someone_you_dont_know_here_is_a_404(
-    switched_on: None, client_for: Any, robin: Member, outsider: Member
+    switched_on: None, client_for: ClientFor, robin: Member, outsider: Member
 ) -> None:
     actions.do_set_messages_from(outsider, MessagesFrom.GROUPS)
     kit = client_for(outsider)
@@ -272,7 +276,7 @@ def test_starting_or_blocking_someone_you_dont_know_here_is_a_404(
     assert kit.get(reverse("chat:start_member_conversation", args=[robin.pk])).status_code == 405
 
 
-def test_the_pages_need_signing_in(client_for: Any, robin: Member) -> None:
+def test_the_pages_need_signing_in(client_for: ClientFor, robin: Member) -> None:
     anonymous = client_for(None)
     for name in ("message_settings", "message_someone"):
         assert anonymous.get(reverse(f"chat:{name}")).status_code == 302
@@ -280,7 +284,7 @@ def test_the_pages_need_signing_in(client_for: Any, robin: Member) -> None:
 
 
 def test_the_coordinator_turns_messages_between_members_on_and_it_is_audited(
-    client_for: Any, coordinator: Member, member: Member
+    client_for: ClientFor, coordinator: Member, member: Member
 ) -> None:
     response = client_for(coordinator).post(reverse("core:settings"), {"member_messages": "on"})
     assert response.status_code == 302 and OrganisationSettings.load().member_messages

@@ -14,7 +14,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from hearth.chat import actions
 from hearth.chat.access import access_conversation, access_room, dominant_speaker, room_channel, talk_share
-from hearth.chat.models import Attendance, FollowUp, GatheringFormat, Message, Prompt, Room, Rsvp
+from hearth.chat.models import Attendance, FollowUp, Gathering, GatheringFormat, Message, Prompt, Room, Rsvp
 from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
@@ -200,38 +200,72 @@ def test_gathering_rsvp_reminder_goes_once(
     assert Attendance.objects.get(gathering=gathering, member=member).how == "online"
 
 
-def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
-    client_for: ClientFor,
-    group: Group,
-    volunteer: Member,
-    member: Member,
-    peer_worker: Member,
-    coordinator: Member,
-) -> None:
+@pytest.fixture
+def circle(group: Group, volunteer: Member) -> Gathering:
+    """Evening circle, hosted by Sam (``volunteer``), ten minutes in."""
     start = timezone.now() - timedelta(minutes=10)
     gathering = actions.do_schedule_gathering(
         volunteer, group.pk, title="Evening circle", starts_at=start, ends_at=start + timedelta(hours=1)
     )
-    room = gathering.room
-    assert room is not None
+    assert gathering.room is not None
+    return gathering
+
+
+def _room_of(gathering: Gathering) -> Room:
+    assert gathering.room is not None
+    return gathering.room
+
+
+def test_blank_prompts_are_left_out_of_the_facilitators_list(coordinator: Member) -> None:
     actions.do_set_prompts(coordinator, ["What went OK this week?", "  ", "What are you reading?"])
-    assert Prompt.objects.count() == 2
+    assert list(Prompt.objects.values_list("text", flat=True)) == ["What went OK this week?", "What are you reading?"]
+
+
+def test_only_the_rooms_facilitator_lowers_a_raised_hand(
+    circle: Gathering, volunteer: Member, member: Member, peer_worker: Member
+) -> None:
+    room = _room_of(circle)
     actions.do_raise_hand(member, room)
     with pytest.raises(ActionError):
         actions.do_clear_hand(peer_worker, room, member.pk)  # not facilitating this room
+    actions.do_clear_hand(volunteer, room, member.pk)
+
+
+def test_the_facilitation_panel_shows_hands_and_who_spoke_to_the_facilitator_only(
+    client_for: ClientFor, circle: Gathering, volunteer: Member, member: Member
+) -> None:
+    room = _room_of(circle)
+    actions.do_raise_hand(member, room)
     actions.do_send_message(member, room, "one two three four", "m1")
     page = visible_text(client_for(volunteer).get(reverse("chat:room", args=[room.pk])))
     assert "Facilitation" in page and "Lower Robin's hand" in page
     assert "Robin new 100 1 message, 4 words" in page.replace("%", "")
     assert "Facilitation" not in visible_text(client_for(member).get(reverse("chat:room", args=[room.pk])))
-    actions.do_clear_hand(volunteer, room, member.pk)
-    prompt = Prompt.objects.first()
-    assert prompt is not None
+
+
+def test_a_prompt_and_the_closing_round_follow_the_conversation_in_the_room(
+    circle: Gathering, volunteer: Member, member: Member, coordinator: Member
+) -> None:
+    room = _room_of(circle)
+    actions.do_set_prompts(coordinator, ["What went OK this week?"])
+    actions.do_send_message(member, room, "one two three four", "m1")
+    prompt = Prompt.objects.get()
     actions.do_send_prompt(volunteer, room, prompt.pk)
     actions.do_start_closing_round(volunteer, room)
     kinds = list(Message.objects.filter(room=room).order_by("seq").values_list("kind", flat=True))
     assert kinds == ["text", "prompt", "closing"]
+
+
+def test_a_private_hand_off_reaches_the_person_and_supporter_and_not_the_room(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    circle: Gathering,
+    volunteer: Member,
+    member: Member,
+    peer_worker: Member,
+) -> None:
+    from hearth.care.models import CareItem
+
+    room = _room_of(circle)
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):
         follow_up = actions.do_hand_off(volunteer, room, member, peer_worker, "seemed upset")
     assert room_channel(room.pk) not in {g for groups, _ in events.sent for g in groups}  # the room sees nothing
@@ -240,17 +274,27 @@ def test_facilitator_panel_hands_prompts_closing_round_and_private_hand_off(
     assert Notification.objects.filter(member=member, kind="chat.handoff").exists()
     assert follow_up.conversation is not None
     assert FollowUp.objects.get() == follow_up and follow_up.conversation.supporter == peer_worker
-    from hearth.care.models import CareItem
-
     assert CareItem.objects.get(member=member, source="hand-off").reason.startswith("Offered a one-to-one from")
     assert AuditEntry.objects.filter(action="chat.handoff.made", subject=member).exists()
+
+
+def test_only_the_facilitator_hands_someone_off(
+    circle: Gathering, volunteer: Member, member: Member, peer_worker: Member
+) -> None:
     with pytest.raises(ActionError):
-        actions.do_hand_off(member, room, volunteer, peer_worker)
-    actions.do_save_notes(volunteer, gathering, "Quiet start, lovely closing round.")
+        actions.do_hand_off(member, _room_of(circle), volunteer, peer_worker)
+    assert not FollowUp.objects.exists()
+
+
+def test_staff_read_the_facilitators_notes_and_hand_offs_and_members_do_not(
+    client_for: ClientFor, circle: Gathering, volunteer: Member, member: Member, peer_worker: Member
+) -> None:
+    actions.do_hand_off(volunteer, _room_of(circle), member, peer_worker, "seemed upset")
+    actions.do_save_notes(volunteer, circle, "Quiet start, lovely closing round.")
     # Staff read the notes as members of the group (the community rule: staff join to see group content).
-    staff_page = visible_text(client_for(peer_worker).get(reverse("chat:gathering", args=[gathering.pk])))
+    staff_page = visible_text(client_for(peer_worker).get(reverse("chat:gathering", args=[circle.pk])))
     assert "lovely closing round" in staff_page and "Robin with Priya: seemed upset" in staff_page
-    member_page = visible_text(client_for(member).get(reverse("chat:gathering", args=[gathering.pk])))
+    member_page = visible_text(client_for(member).get(reverse("chat:gathering", args=[circle.pk])))
     assert "lovely closing round" not in member_page
 
 

@@ -18,10 +18,10 @@ from time_machine import TimeMachineFixture
 
 from hearth.chat import access, actions, recurrence
 from hearth.chat.models import Gathering, GatheringFormat, Repeat, Rsvp, RsvpAnswer
-from hearth.community.models import Membership
+from hearth.community.models import Group, Membership
 from hearth.core.errors import ActionError
 from hearth.core.models import Notification
-from hearth.core.testing import text, visible_text
+from hearth.core.testing import ClientFor, MakeMember, text, visible_text
 from hearth.members.models import Member
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -35,7 +35,7 @@ def tuesday(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(TUESDAY, tick=False)
 
 
-def _weekly(host: Member, group: Any, repeat: str = Repeat.WEEKLY, **fields: Any) -> Any:
+def _weekly(host: Member, group: Group, repeat: str = Repeat.WEEKLY, **fields: Any) -> Any:
     start = TUESDAY.replace(hour=19)
     return actions.do_schedule_series(
         host,
@@ -72,7 +72,7 @@ def test_a_monthly_rule_started_in_the_last_week_means_the_last_such_day() -> No
     assert recurrence.describe(Repeat.MONTHLY, first, time(19, 30)) == "The last Tuesday of each month, 7:30 pm"
 
 
-def test_a_weekly_gathering_stays_at_7_pm_when_the_clocks_go_forward_and_back(group: Any, volunteer: Member) -> None:
+def test_a_weekly_gathering_stays_at_7_pm_when_the_clocks_go_forward_and_back(group: Group, volunteer: Member) -> None:
     series = _weekly(volunteer, group)
     gatherings = list(series.gatherings.order_by("starts_at"))
     spring = [g.starts_at.astimezone(ZoneInfo("UTC")).hour for g in gatherings[:3]]
@@ -85,7 +85,7 @@ def test_a_weekly_gathering_stays_at_7_pm_when_the_clocks_go_forward_and_back(gr
 
 
 def test_in_autumn_the_same_rule_moves_back_an_hour_in_utc(
-    time_machine: TimeMachineFixture, group: Any, volunteer: Member
+    time_machine: TimeMachineFixture, group: Group, volunteer: Member
 ) -> None:
     time_machine.move_to(datetime(2027, 10, 19, 12, tzinfo=LONDON), tick=False)  # clocks go back on 31 October
     start = datetime(2027, 10, 19, 19, tzinfo=LONDON)
@@ -97,7 +97,7 @@ def test_in_autumn_the_same_rule_moves_back_an_hour_in_utc(
 
 
 def test_the_series_page_shows_the_next_three_dates_and_a_skipped_one_is_left_out(
-    client_for: Any, group: Any, volunteer: Member, member: Member
+    client_for: ClientFor, group: Group, volunteer: Member, member: Member
 ) -> None:
     series = _weekly(volunteer, group)
     page = visible_text(client_for(member).get(reverse("chat:series", args=[series.pk])))
@@ -122,7 +122,7 @@ def test_the_series_page_shows_the_next_three_dates_and_a_skipped_one_is_left_ou
 
 
 def test_the_daily_job_keeps_the_horizon_of_dates(
-    time_machine: TimeMachineFixture, group: Any, volunteer: Member
+    time_machine: TimeMachineFixture, group: Group, volunteer: Member
 ) -> None:
     _weekly(volunteer, group)
     time_machine.move_to(TUESDAY + timedelta(days=14), tick=False)
@@ -130,7 +130,7 @@ def test_the_daily_job_keeps_the_horizon_of_dates(
     assert actions.extend_all_series() == 0  # idempotent
 
 
-def test_a_series_until_a_date_and_ending_one(group: Any, volunteer: Member, member: Member) -> None:
+def test_a_series_until_a_date_and_ending_one(group: Group, volunteer: Member, member: Member) -> None:
     series = _weekly(volunteer, group, until=date(2027, 4, 6))
     assert series.gatherings.count() == 4
     with pytest.raises(ActionError, match="Only the facilitator or the group's hosts"):
@@ -140,7 +140,7 @@ def test_a_series_until_a_date_and_ending_one(group: Any, volunteer: Member, mem
     assert actions.extend_all_series() == 0
 
 
-def test_a_monthly_series_from_the_form(client_for: Any, group: Any, volunteer: Member) -> None:
+def test_a_monthly_series_from_the_form(client_for: ClientFor, group: Group, volunteer: Member) -> None:
     response = client_for(volunteer).post(
         reverse("chat:new_gathering", args=[group.pk]),
         {
@@ -163,7 +163,7 @@ def test_a_monthly_series_from_the_form(client_for: Any, group: Any, volunteer: 
 
 
 @pytest.fixture
-def small(group: Any, volunteer: Member) -> Gathering:
+def small(group: Group, volunteer: Member) -> Gathering:
     start = TUESDAY + timedelta(days=1, hours=7)
     return actions.do_schedule_gathering(
         volunteer, group.pk, title="Quiet craft", starts_at=start, ends_at=start + timedelta(hours=1), capacity=2
@@ -171,7 +171,7 @@ def small(group: Any, volunteer: Member) -> Gathering:
 
 
 def test_when_it_is_full_people_wait_and_a_freed_place_goes_to_the_first_waiting(
-    client_for: Any, small: Gathering, make_member: Any, group: Any, member: Member, peer_worker: Member
+    client_for: ClientFor, small: Gathering, make_member: MakeMember, group: Group, member: Member, peer_worker: Member
 ) -> None:
     ali, bo = make_member("Ali"), make_member("Bo")
     for person in (ali, bo):
@@ -197,7 +197,7 @@ def test_when_it_is_full_people_wait_and_a_freed_place_goes_to_the_first_waiting
 
 
 def test_more_places_go_to_people_waiting_and_only_hosts_change_them(
-    client_for: Any, small: Gathering, make_member: Any, group: Any, member: Member, peer_worker: Member
+    client_for: ClientFor, small: Gathering, make_member: MakeMember, group: Group, member: Member, peer_worker: Member
 ) -> None:
     ali = make_member("Ali")
     Membership.objects.create(group=group, member=ali)
@@ -221,7 +221,7 @@ def test_more_places_go_to_people_waiting_and_only_hosts_change_them(
 
 
 def test_a_calendar_file_for_one_gathering_and_for_a_series(
-    client_for: Any, group: Any, volunteer: Member, member: Member
+    client_for: ClientFor, group: Group, volunteer: Member, member: Member
 ) -> None:
     series = _weekly(volunteer, group, until=date(2027, 4, 6))
     skipped = series.gatherings.get(occurrence_date=date(2027, 3, 23))
@@ -239,7 +239,7 @@ def test_a_calendar_file_for_one_gathering_and_for_a_series(
 
 
 def test_outsiders_see_nothing_of_a_groups_gatherings(
-    client_for: Any, group: Any, volunteer: Member, outsider: Member, small: Gathering
+    client_for: ClientFor, group: Group, volunteer: Member, outsider: Member, small: Gathering
 ) -> None:
     series = _weekly(volunteer, group)
     kit = client_for(outsider)
@@ -260,7 +260,7 @@ def test_outsiders_see_nothing_of_a_groups_gatherings(
 
 
 def test_members_who_dont_run_it_cannot_cancel_or_end_it(
-    client_for: Any, group: Any, volunteer: Member, member: Member, small: Gathering
+    client_for: ClientFor, group: Group, volunteer: Member, member: Member, small: Gathering
 ) -> None:
     series = _weekly(volunteer, group)
     robin = client_for(member)

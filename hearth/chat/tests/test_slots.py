@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +23,7 @@ from hearth.chat import actions
 from hearth.chat.models import Conversation, Slot, SlotOutcome, SlotWay
 from hearth.core.errors import ActionError
 from hearth.core.models import Delivery
-from hearth.core.testing import visible_text
+from hearth.core.testing import ClientFor, Events, visible_text
 from hearth.members.models import Member
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -43,7 +42,7 @@ def slot(peer_worker: Member) -> Slot:
 
 
 def test_a_member_books_a_time_and_the_supporter_is_told(
-    client_for: Any, member: Member, peer_worker: Member, slot: Slot
+    client_for: ClientFor, member: Member, peer_worker: Member, slot: Slot
 ) -> None:
     robin = client_for(member)
     page = visible_text(robin.get(reverse("chat:book")))
@@ -115,7 +114,7 @@ def test_booking_rules_notice_and_how_many(member: Member, peer_worker: Member, 
 
 
 def test_changing_a_booking_takes_the_new_time_before_letting_go_of_the_old(
-    client_for: Any, member: Member, outsider: Member, peer_worker: Member, slot: Slot
+    client_for: ClientFor, member: Member, outsider: Member, peer_worker: Member, slot: Slot
 ) -> None:
     other = actions.do_publish_slot(peer_worker, starts_at=MONDAY + timedelta(days=3), minutes=30, way="phone")
     taken = actions.do_publish_slot(peer_worker, starts_at=MONDAY + timedelta(days=4), minutes=30, way="text")
@@ -130,7 +129,7 @@ def test_changing_a_booking_takes_the_new_time_before_letting_go_of_the_old(
 
 
 def test_cancelling_frees_the_time_and_stops_the_reminder(
-    client_for: Any, member: Member, peer_worker: Member, slot: Slot, time_machine: TimeMachineFixture
+    client_for: ClientFor, member: Member, peer_worker: Member, slot: Slot, time_machine: TimeMachineFixture
 ) -> None:
     actions.do_book_slot(member, slot.pk)
     client_for(member).post(reverse("chat:cancel_booking", args=[slot.pk]))
@@ -141,7 +140,7 @@ def test_cancelling_frees_the_time_and_stops_the_reminder(
 
 
 def test_a_reminder_then_the_one_to_one_opens_at_its_time_once(
-    member: Member, peer_worker: Member, slot: Slot, time_machine: TimeMachineFixture, events: Any
+    member: Member, peer_worker: Member, slot: Slot, time_machine: TimeMachineFixture, events: Events
 ) -> None:
     actions.do_book_slot(member, slot.pk)
     time_machine.move_to(slot.starts_at - timedelta(minutes=59), tick=False)
@@ -164,7 +163,7 @@ def test_a_reminder_then_the_one_to_one_opens_at_its_time_once(
 
 
 def test_a_missed_booking_is_recorded_kindly(
-    client_for: Any, member: Member, peer_worker: Member, slot: Slot, time_machine: TimeMachineFixture
+    client_for: ClientFor, member: Member, peer_worker: Member, slot: Slot, time_machine: TimeMachineFixture
 ) -> None:
     actions.do_book_slot(member, slot.pk)
     priya = client_for(peer_worker)
@@ -180,7 +179,7 @@ def test_a_missed_booking_is_recorded_kindly(
 
 
 def test_a_supporter_takes_a_time_back_and_the_member_is_told(
-    client_for: Any, member: Member, peer_worker: Member, slot: Slot
+    client_for: ClientFor, member: Member, peer_worker: Member, slot: Slot
 ) -> None:
     actions.do_book_slot(member, slot.pk)
     client_for(peer_worker).post(reverse("chat:withdraw_slot", args=[slot.pk]))
@@ -193,7 +192,7 @@ def test_a_supporter_takes_a_time_back_and_the_member_is_told(
 # --- Who may do what -----------------------------------------------------------------------------------
 
 
-def test_only_supporters_offer_times(client_for: Any, member: Member, volunteer: Member) -> None:
+def test_only_supporters_offer_times(client_for: ClientFor, member: Member, volunteer: Member) -> None:
     assert client_for(member).get(reverse("chat:my_slots")).status_code == 403
     with pytest.raises(Exception):  # noqa: B017 (PermissionDenied)
         actions.do_publish_slot(member, starts_at=MONDAY + timedelta(days=1), minutes=30, way="text")
@@ -215,7 +214,7 @@ def test_only_supporters_offer_times(client_for: Any, member: Member, volunteer:
 
 
 def test_nobody_touches_anyone_elses_booking_or_slot(
-    client_for: Any, member: Member, outsider: Member, volunteer: Member, slot: Slot
+    client_for: ClientFor, member: Member, outsider: Member, volunteer: Member, slot: Slot
 ) -> None:
     actions.do_book_slot(member, slot.pk)
     kit = client_for(outsider)

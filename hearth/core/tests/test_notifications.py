@@ -6,9 +6,8 @@ is the news), Jo (a coordinator, for the review kinds a member never sees).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
-from typing import Any
 
 import pytest
 import time_machine
@@ -23,7 +22,7 @@ from hearth.core.actions import do_save_notification_choices
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group
 from hearth.core.models import Delivery, Notification, NotificationChoice, NotificationSettings
-from hearth.core.testing import ClientFor, run_deliveries, visible_text
+from hearth.core.testing import ClientFor, Events, run_deliveries, visible_text
 from hearth.members.data_rights import erase_member
 from hearth.members.models import Member
 
@@ -35,7 +34,7 @@ def _local(day_offset: int, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def tuesday_morning() -> Any:
+def tuesday_morning() -> Iterator[time_machine.Traveller]:
     """A fixed Tuesday, 10:00 in London, a little ahead of whenever the suite runs."""
     start = timezone.localdate() + timedelta(days=30)
     start += timedelta(days=(1 - start.weekday()) % 7)
@@ -43,14 +42,14 @@ def tuesday_morning() -> Any:
         yield traveller
 
 
-def _reply(member: Any, volunteer: Any) -> list[Notification]:
+def _reply(member: Member, volunteer: Member) -> list[Notification]:
     return notifications.notify(
         [member], "community.reply", "Sam replied to your post in Tuesday Makers", "/posts/1/", actor=volunteer
     )
 
 
 def test_a_reply_is_a_notification_in_the_app_with_a_live_notice(
-    member: Member, volunteer: Member, events: Callable[[], Any], tuesday_morning: Any
+    member: Member, volunteer: Member, events: Events, tuesday_morning: time_machine.Traveller
 ) -> None:
     with events() as sent:
         made = _reply(member, volunteer)
@@ -62,7 +61,7 @@ def test_a_reply_is_a_notification_in_the_app_with_a_live_notice(
 
 
 def test_non_urgent_news_waits_for_the_daily_email_and_goes_once(
-    member: Member, volunteer: Member, tuesday_morning: Any
+    member: Member, volunteer: Member, tuesday_morning: time_machine.Traveller
 ) -> None:
     _reply(member, volunteer)
     notifications.notify([member], "community.announcement", "New announcement in Tuesday Makers", "/posts/2/")
@@ -80,7 +79,7 @@ def test_non_urgent_news_waits_for_the_daily_email_and_goes_once(
 
 
 def test_the_daily_email_comes_at_the_time_the_person_chose(
-    member: Member, volunteer: Member, tuesday_morning: Any
+    member: Member, volunteer: Member, tuesday_morning: time_machine.Traveller
 ) -> None:
     do_save_notification_choices(member, {}, quiet_from=None, quiet_until=None, digest_at=time(8, 30))
     _reply(member, volunteer)
@@ -88,13 +87,13 @@ def test_the_daily_email_comes_at_the_time_the_person_chose(
     assert notifications.send_digests(_local(1, 8, 31)) == 1
 
 
-def test_urgent_news_is_emailed_at_once(member: Member, tuesday_morning: Any) -> None:
+def test_urgent_news_is_emailed_at_once(member: Member, tuesday_morning: time_machine.Traveller) -> None:
     notifications.notify([member], "chat.reminder", "Reminder: Games starts at 19:00.", "/chat/gatherings/1/")
     run_deliveries()
     assert [m.subject for m in mail.outbox] == ["Reminder: Games starts at 19:00."]
 
 
-def test_quiet_hours_hold_email_until_they_end(member: Member, tuesday_morning: Any) -> None:
+def test_quiet_hours_hold_email_until_they_end(member: Member, tuesday_morning: time_machine.Traveller) -> None:
     do_save_notification_choices(member, {}, quiet_from=time(9, 0), quiet_until=time(12, 0), digest_at=time(18, 0))
     notifications.notify([member], "chat.reminder", "Reminder: Games starts at 19:00.", "/chat/gatherings/1/")
     delivery = Delivery.objects.get(channel="email")
@@ -120,7 +119,7 @@ def test_quiet_hours_across_midnight() -> None:
 
 
 def test_what_the_person_turned_off_stays_off(
-    member: Member, volunteer: Member, events: Callable[[], Any], tuesday_morning: Any
+    member: Member, volunteer: Member, events: Events, tuesday_morning: time_machine.Traveller
 ) -> None:
     do_save_notification_choices(
         member,
@@ -148,8 +147,8 @@ def test_a_break_keeps_notifications_quietly_for_later(
     client_for: ClientFor,
     member: Member,
     volunteer: Member,
-    events: Callable[[], Any],
-    tuesday_morning: Any,
+    events: Events,
+    tuesday_morning: time_machine.Traveller,
 ) -> None:
     CommunityProfile.objects.create(member=member, break_until=timezone.now() + timedelta(days=3))
     with events() as sent:
@@ -163,7 +162,7 @@ def test_a_break_keeps_notifications_quietly_for_later(
 
 
 def test_quiet_mode_keeps_news_calm_but_still_says_what_is_urgent(
-    member: Member, volunteer: Member, tuesday_morning: Any
+    member: Member, volunteer: Member, tuesday_morning: time_machine.Traveller
 ) -> None:
     CommunityProfile.objects.create(member=member, energy=Energy.LOW)
     low = notifications.quiet([member.pk])
@@ -176,7 +175,7 @@ def test_quiet_mode_keeps_news_calm_but_still_says_what_is_urgent(
 
 
 def test_the_notifications_page_lists_and_marks_read(
-    client_for: ClientFor, member: Member, volunteer: Member, events: Callable[[], Any]
+    client_for: ClientFor, member: Member, volunteer: Member, events: Events
 ) -> None:
     _reply(member, volunteer)
     with events() as sent:

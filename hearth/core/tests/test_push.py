@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
-from typing import Any
 
 import pytest
 import time_machine
@@ -43,7 +42,7 @@ def push_service(settings: Settings) -> Iterator[FakePushService]:
         yield service
 
 
-def _phone(member: Any, service: FakePushService, name: str = "phone") -> PushSubscription:
+def _phone(member: Member, service: FakePushService, name: str = "phone") -> PushSubscription:
     sub = service.device(name)
     return push.do_add_device(
         member,

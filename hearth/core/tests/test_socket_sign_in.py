@@ -20,7 +20,8 @@ from django.urls import reverse
 from time_machine import TimeMachineFixture
 
 from hearth.chat import actions as chat_actions
-from hearth.community.models import Membership
+from hearth.chat.models import Room
+from hearth.community.models import Group, Membership
 from hearth.community.tests.conftest import make_group
 from hearth.core.actions import do_update_organisation_settings
 from hearth.core.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_SIGNED_IN, EventConsumer
@@ -37,14 +38,14 @@ ROUTE_IDS = {"group_id": lambda c: c["group"].pk, "room_id": lambda c: c["room"]
 
 
 @pytest.fixture
-def cast(volunteer: Any, member: Any, peer_worker: Any) -> dict[str, Any]:
+def cast(volunteer: Member, member: Member, peer_worker: Member) -> dict[str, Group | Room]:
     group = make_group(volunteer)
     Membership.objects.create(group=group, member=member)
     Membership.objects.create(group=group, member=peer_worker)
     return {"group": group, "room": chat_actions.do_open_group_room(member, group.pk)}
 
 
-def every_route(cast: dict[str, Any]) -> list[str]:
+def every_route(cast: dict[str, Group | Room]) -> list[str]:
     paths = []
     for pattern in websocket_urlpatterns:
         consumer = pattern.callback.consumer_class
@@ -61,7 +62,7 @@ def cookie_of(client: Client) -> bytes:
     return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
-def password_only(person: Any) -> bytes:
+def password_only(person: Member) -> bytes:
     return session_cookie(person, second_factor=False)
 
 
@@ -70,7 +71,7 @@ async def test_a_new_organisation_requires_two_factor_for_staff(db: None) -> Non
 
 
 async def test_password_only_staff_are_refused_on_every_route_and_verified_staff_let_in(
-    peer_worker: Member, cast: dict[str, Any]
+    peer_worker: Member, cast: dict[str, Group | Room]
 ) -> None:
     paths = await database_sync_to_async(every_route)(cast)
     assert len(paths) == len(websocket_urlpatterns) >= 7
@@ -83,7 +84,7 @@ async def test_password_only_staff_are_refused_on_every_route_and_verified_staff
 
 
 async def test_when_two_factor_is_optional_the_password_is_enough(
-    peer_worker: Member, coordinator: Member, cast: dict[str, Any]
+    peer_worker: Member, coordinator: Member, cast: dict[str, Group | Room]
 ) -> None:
     await database_sync_to_async(do_update_organisation_settings)(
         coordinator, open_signup=False, require_staff_two_factor=False
@@ -95,7 +96,7 @@ async def test_when_two_factor_is_optional_the_password_is_enough(
 
 
 async def test_suspended_accounts_and_expired_sessions_are_refused_on_every_route(
-    peer_worker: Member, cast: dict[str, Any], time_machine: TimeMachineFixture
+    peer_worker: Member, cast: dict[str, Group | Room], time_machine: TimeMachineFixture
 ) -> None:
     time_machine.move_to("2026-11-22 10:00:00+00:00", tick=True)
     paths = await database_sync_to_async(every_route)(cast)
@@ -114,7 +115,7 @@ async def test_suspended_accounts_and_expired_sessions_are_refused_on_every_rout
 
 
 async def test_signing_out_closes_that_sessions_sockets_and_not_another_devices(
-    peer_worker: Member, cast: dict[str, Any]
+    peer_worker: Member, cast: dict[str, Group | Room]
 ) -> None:
     laptop, phone = Client(), Client()
     await database_sync_to_async(sign_in)(laptop, peer_worker)
@@ -128,7 +129,7 @@ async def test_signing_out_closes_that_sessions_sockets_and_not_another_devices(
 
 
 async def test_a_suspension_closes_the_sockets_already_open(
-    member: Member, peer_worker: Member, coordinator: Member, cast: dict[str, Any]
+    member: Member, peer_worker: Member, coordinator: Member, cast: dict[str, Group | Room]
 ) -> None:
     async with sockets() as open_socket:
         robin = await open_socket(member, f"/ws/chat/rooms/{cast['room'].pk}/")
@@ -137,7 +138,7 @@ async def test_a_suspension_closes_the_sockets_already_open(
 
 
 async def test_turning_the_requirement_on_closes_password_only_staff_sockets(
-    peer_worker: Member, member: Member, coordinator: Member, cast: dict[str, Any]
+    peer_worker: Member, member: Member, coordinator: Member, cast: dict[str, Group | Room]
 ) -> None:
     await database_sync_to_async(do_update_organisation_settings)(
         coordinator, open_signup=False, require_staff_two_factor=False
@@ -153,7 +154,7 @@ async def test_turning_the_requirement_on_closes_password_only_staff_sockets(
 
 
 async def test_a_socket_hears_nothing_once_its_session_has_expired(
-    member: Member, volunteer: Member, cast: dict[str, Any], time_machine: TimeMachineFixture
+    member: Member, volunteer: Member, cast: dict[str, Group | Room], time_machine: TimeMachineFixture
 ) -> None:
     time_machine.move_to("2026-11-22 10:00:00+00:00", tick=True)
     async with sockets() as open_socket:
@@ -165,7 +166,7 @@ async def test_a_socket_hears_nothing_once_its_session_has_expired(
 
 
 async def test_a_role_taken_away_closes_the_socket_it_opened(
-    peer_worker: Member, coordinator: Member, cast: dict[str, Any]
+    peer_worker: Member, coordinator: Member, cast: dict[str, Group | Room]
 ) -> None:
     from hearth.members.actions import do_revoke_role
     from hearth.members.models import Role

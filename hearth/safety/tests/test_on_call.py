@@ -7,9 +7,7 @@ on call Monday 22:00 to Tuesday 02:00 by email; Dr Okafor (``counsellor``) from 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +18,7 @@ from time_machine import TimeMachineFixture
 from hearth.availability.models import OnCallSlot, Weekday
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery
-from hearth.core.testing import ClientFor, FakePushService, run_deliveries, text
+from hearth.core.testing import ClientFor, Events, FakePushService, run_deliveries, text
 from hearth.core.tests.test_push import _phone, push_service  # noqa: F401  (a fixture)
 from hearth.members.models import Member
 from hearth.safety import actions as safety_actions
@@ -76,7 +74,7 @@ def test_escalation_reaches_whoever_is_on_call_then_and_never_stops_until_someon
     on_call: None,
     monday_night: TimeMachineFixture,
     client_for: ClientFor,
-    events: Callable[[], Any],
+    events: Events,
 ) -> None:
     alert = raise_for(member)
     run_deliveries()
@@ -157,7 +155,7 @@ def test_the_member_is_not_told_about_an_alert_a_peer_raised(
     peer_worker: Member,
     monday_night: TimeMachineFixture,
     client_for: ClientFor,
-    events: Callable[[], Any],
+    events: Events,
 ) -> None:
     alert = safety_actions.raise_crisis_alert(member, origin=CrisisAlert.Origin.PEER, summary="A peer is worried")
     page = text(client_for(member).get(reverse("safety:support")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time, timedelta
 
 import pytest
@@ -183,15 +184,25 @@ def test_members_cannot_ask_for_debriefs_or_arrange_them(
 # --- Stepping back, gracefully ------------------------------------------------------------------------
 
 
-def test_someone_leaving_hands_on_their_groups_shifts_and_one_to_ones(
-    client_for: ClientFor,
+@dataclass
+class Leaving:
+    """Sam (``volunteer``) about to step back: hosting Tuesday Makers, in a one-to-one with Robin (``member``),
+    usual supporter of Robin and of Kit (``outsider``), on the Thursday rota, holding Robin's care item."""
+
+    group: Group
+    conversation: Conversation
+    url: str
+
+
+@pytest.fixture
+def leaving(
     volunteer: Member,
     peer_worker: Member,
     member: Member,
     outsider: Member,
     coordinator: Member,
     clock: TimeMachineFixture,
-) -> None:
+) -> Leaving:
     group = Group.objects.create(name="Tuesday Makers", state=GroupState.ACTIVE, proposed_by=volunteer)
     Membership.objects.create(group=group, member=volunteer, is_host=True)
     Membership.objects.create(group=group, member=peer_worker)
@@ -201,34 +212,76 @@ def test_someone_leaving_hands_on_their_groups_shifts_and_one_to_ones(
     add_care_item(member, source="asked", reason="Asked for a check-in")
     do_set_usual_supporter(coordinator, member, volunteer)
     do_claim(volunteer, member.pk)
-    url = reverse("team:step_back", args=[volunteer.pk])
-    page = visible_text(client_for(coordinator).get(url))
-    assert "New host for Tuesday Makers" in page and "Who talks with Robin now" in page
-    # Nothing may be dropped: without a choice for the one-to-one it is refused.
-    response = client_for(coordinator).post(url, {"roles": ["volunteer"], f"group-{group.pk}": peer_worker.pk})
-    assert "Choose who takes on: the one-to-one with Robin" in visible_text(response)
-    assert Role.VOLUNTEER in volunteer.roles
+    return Leaving(group, conversation, reverse("team:step_back", args=[volunteer.pk]))
+
+
+def _hand_everything_on(
+    client_for: ClientFor, coordinator: Member, leaving: Leaving, peer_worker: Member, member: Member, outsider: Member
+) -> None:
     response = client_for(coordinator).post(
-        url,
+        leaving.url,
         {
             "roles": ["volunteer"],
-            f"group-{group.pk}": peer_worker.pk,
-            f"conversation-{conversation.pk}": peer_worker.pk,
+            f"group-{leaving.group.pk}": peer_worker.pk,
+            f"conversation-{leaving.conversation.pk}": peer_worker.pk,
             f"usual-{outsider.pk}": peer_worker.pk,
             f"usual-{member.pk}": "none",
         },
     )
     assert response.status_code == 302
+
+
+def test_the_step_back_page_lists_what_someone_leaving_hands_on(
+    client_for: ClientFor, coordinator: Member, leaving: Leaving
+) -> None:
+    page = visible_text(client_for(coordinator).get(leaving.url))
+    assert "New host for Tuesday Makers" in page and "Who talks with Robin now" in page
+
+
+def test_someone_cannot_step_back_with_a_one_to_one_nobody_takes_on(
+    client_for: ClientFor, coordinator: Member, leaving: Leaving, volunteer: Member, peer_worker: Member
+) -> None:
+    response = client_for(coordinator).post(
+        leaving.url, {"roles": ["volunteer"], f"group-{leaving.group.pk}": peer_worker.pk}
+    )
+    assert "Choose who takes on: the one-to-one with Robin" in visible_text(response)
+    volunteer.__dict__.pop("roles", None)
+    assert Role.VOLUNTEER in volunteer.roles
+    assert not Departure.objects.exists()
+
+
+def test_someone_leaving_hands_on_their_groups_shifts_and_one_to_ones(
+    client_for: ClientFor,
+    leaving: Leaving,
+    volunteer: Member,
+    peer_worker: Member,
+    member: Member,
+    outsider: Member,
+    coordinator: Member,
+) -> None:
+    _hand_everything_on(client_for, coordinator, leaving, peer_worker, member, outsider)
     volunteer.__dict__.pop("roles", None)
     assert Role.VOLUNTEER not in volunteer.roles
-    assert Membership.objects.get(group=group, member=peer_worker).is_host
-    assert not Membership.objects.get(group=group, member=volunteer).is_host
-    assert Conversation.objects.get(pk=conversation.pk).closed_at is not None
+    assert Membership.objects.get(group=leaving.group, member=peer_worker).is_host
+    assert not Membership.objects.get(group=leaving.group, member=volunteer).is_host
+    assert Conversation.objects.get(pk=leaving.conversation.pk).closed_at is not None
     assert Conversation.objects.filter(member=member, supporter=peer_worker, closed_at__isnull=True).exists()
     assert CareProfile.objects.get(member=outsider).usual_supporter == peer_worker
     assert CareProfile.objects.get(member=member).usual_supporter is None
     assert not ShiftPattern.objects.filter(supporter=volunteer, valid_until__isnull=True).exists()
     assert CareItem.objects.get(member=member).claimed_by is None
+
+
+def test_stepping_back_is_recorded_audited_and_the_person_is_thanked(
+    client_for: ClientFor,
+    leaving: Leaving,
+    volunteer: Member,
+    peer_worker: Member,
+    member: Member,
+    outsider: Member,
+    coordinator: Member,
+) -> None:
+    _hand_everything_on(client_for, coordinator, leaving, peer_worker, member, outsider)
     departure = Departure.objects.get()
     assert departure.roles == ["volunteer"] and len(departure.handed_over) == 4
     assert AuditEntry.objects.filter(action="team.stepped_back", subject=volunteer).exists()
