@@ -20,7 +20,7 @@ from typing import TextIO
 
 from . import model as _model
 from .normalize import normalize
-from .rules import capped, combine, decide, find_hits, ordinary_context, vetoed
+from .rules import ORDINARY_CAPS, capped, combine, decide, find_hits, ordinary_context, vetoed
 
 __all__ = ["FLAGS", "RISKS", "TriageResult", "classify", "classify_rules", "run_jsonl"]
 
@@ -89,7 +89,11 @@ _HOSTILE_WORDS = re.compile(
     # issue 20, fifth round: Scots, Irish, prison and faith-group words of contempt
     r"toerag\w*|numpt\w*|eejit\w*|fann(?:y|ies)|bawbag\w*|bampot\w*|header|wagon|rocket|sleekit|hypocrit\w*|"
     r"gossip\w*|cheat\w*|bull(?:y|ies)|snob\w*|fraud\w*|snakes?|mug|coconuts?|smackhead\w*|junkie\w*|heretic\w*|"
-    r"apostate\w*|abomination\w*|bigot\w*|dinlo\w*|catch yourself on|geggie|bake|huns?|gyppo\w*|taigs?|fenians?)\b"
+    r"apostate\w*|abomination\w*|bigot\w*|dinlo\w*|catch yourself on|geggie|bake|huns?|gyppo\w*|taigs?|fenians?|"
+    # issue 20, sixth round: contempt for a group and names said to a person's face
+    r"dirty|criminals?|thieves|weasel\w*|dogs?|donkey\w*|stink\w*|skank\w*|prats?|know.it.all|condescending|"
+    r"sanctimonious|self.righteous|kafir\w*|belongs?|kicked out|ban|psychopath\w*|aspie\w*|crackhead\w*|teeth|"
+    r"see what happens|send them|deport\w*)\b"
 )
 _SUBSTANCE_WORDS = re.compile(
     r"\b(?:drink\w*|drank|drunk\w*|booze\w*|alcohol\w*|wine|beers?|cans|pints?|vodka|whisk\w*|gin|cider|rum|lager|"
@@ -97,7 +101,24 @@ _SUBSTANCE_WORDS = re.compile(
     r"crack|ket|ketamine|mdma|pills?|benzos?|valium|diazepam|xanax|codeine|opioids?|opiates?|heroin|gear|spice|"
     r"methadone|subutex|script|high|stoned|wasted|hungover|hangover|withdraw\w*|detox|rehab|dealers?|bender|binge\w*|"
     r"tina|g|poppers|lean|nos|vapes?|tramadol|pregab\w*|oramorph|morphine|sleepers|sleeping tablets|tablets|meds|"
-    r"bottle|bottles|units|shots?|bevvy|buckie|steamin|skinful|off my face|on it|pub|bar|offie|dry|clean|aa|na)\b"
+    r"bottle|bottles|units|shots?|bevvy|buckie|steamin|skinful|off my face|on it|pub|bar|offie|dry|clean|aa|na|"
+    # issue 20, sixth round
+    r"khat|qat|hash|lyrica|bumps?|lines|pipe|stash|mouthwash|zopiclone|clonazepam|study drugs|self.?medicat\w*|"
+    r"pickups?|scripts?|bags?|rattling|clucking|picked up|slipped)\b"
+)
+
+
+# Months or years clean or sober, with nothing that says the writer is using now (issue 20, sixth round).
+_LONG_SOBER = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|a few|many) (?:years?|months?|yrs?)"
+    r"\b[^.!?\n]{0,20}\b(?:clean|sober|dry|without (?:a )?(?:drink|drinking|drugs|using)|no (?:drinking|drink|using)|"
+    r"off (?:the )?(?:drink|booze|gear|drugs))\b|\b(?:clean|sober) (?:for )?(?:\d+|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|a few|many) (?:years?|months?)\b|\brecovery birthday\b|\b(?:no drinking|no pills|no drugs), "
+    r"no (?:pills|drinking|drugs)\b"
+)
+_USING_NOW = re.compile(
+    r"\b(?:relaps\w*|slipped|slip|picked up|pick up|drank|drunk|using again|used again|drinking again|craving\w*|"
+    r"urges?|tempt\w*|hungover|hangover|again)\b"
 )
 
 
@@ -132,6 +153,8 @@ def model_gate(norm: str, base: TriageResult, flags: bool = True) -> ModelGate:
 
 def _speaks_of(flag: str, norm: str) -> bool:
     words = {"hostility": _HOSTILE_WORDS, "substance": _SUBSTANCE_WORDS}.get(flag)
+    if flag == "substance" and _LONG_SOBER.search(norm) and not _USING_NOW.search(norm):
+        return False  # "ten years without a drink today": recovery told from a distance, not use
     return words is None or bool(words.search(norm))
 
 
@@ -173,7 +196,7 @@ def decide_with_model(
     both = gate.territory and gate.distress and not gate.veto
     band = thresholds.get("review", 1.01) if both else thresholds.get("review_gated", 1.01)
     review = (
-        gate.words >= min_words and gate.cap != "everyday errand" and rules_risk != "crisis" and probs["crisis"] >= band
+        gate.words >= min_words and gate.cap not in ORDINARY_CAPS and rules_risk != "crisis" and probs["crisis"] >= band
     )
     # The alarm has two thresholds too. A message with no word from the territory of harm raises the alarm only
     # when the model is far more sure ("alarm_gated", chosen so that the alarms it adds keep the alarm's
@@ -188,6 +211,9 @@ def decide_with_model(
         and probs["crisis"] >= thresholds.get("alarm_gated", 1.01)
     ):
         return "crisis", "held", False
+    if gate.cap == "apology for absence":
+        # "Sorry lads, can't make tonight, got the kids": sorry, tonight and can't are an apology, not a goodbye.
+        return rules_risk, "gate", False
     if gate.words < min_words or not (gate.territory or gate.distress) or gate.veto:
         # Nothing about harm or distress in it, or the rules discounted its risk words on purpose (a negation,
         # a joke, means put away, an ordinary plan): below that threshold the model adds nothing to the level.

@@ -3,8 +3,11 @@
 Pipeline for one message:
 
 1. ``normalize`` (quoted lines and lyric quotes set aside, text-speak expanded).
-2. One pass over the text with a single combined regex per rule group; every
-   match is a *hit* with the rule that produced it.
+2. Each rule's own precompiled pattern scans the text, in lexicon order, but
+   only when the text holds one of the literal words every match of that
+   pattern must contain (``_needs``, worked out once from the parsed pattern;
+   a rule with no such word always runs). Every match is a *hit* with the
+   rule that produced it, at most ``_MAX_MATCHES_PER_RULE`` per rule.
 3. Each hit is vetted against its context. A hit is dropped, with a reason
    that names the words, when it is
 
@@ -97,9 +100,31 @@ def _prefilter(pattern: str) -> tuple[str, ...]:
     return tuple(sorted(need)) if need else ()
 
 
-_FILTERED: tuple[tuple[lx.Rule, re.Pattern[str], tuple[str, ...]], ...] = tuple(
-    (r, c, _prefilter(r.pattern)) for r, c in _COMPILED
+def _shortest(words: tuple[str, ...]) -> frozenset[str]:
+    """The words without any that contains another of them: a text holding "sleeping pills" holds "pills"."""
+    kept: list[str] = []
+    for word in sorted(set(words), key=len):
+        if not any(shorter in word for shorter in kept):
+            kept.append(word)
+    return frozenset(kept)
+
+
+_FILTERED: tuple[tuple[lx.Rule, re.Pattern[str], frozenset[str]], ...] = tuple(
+    (r, c, _shortest(_prefilter(r.pattern))) for r, c in _COMPILED
 )
+# Every filter word, grouped by its first three letters (issue 20, sixth round): a message is read once for the filter
+# words it holds, a group at a time (a group is skipped when its three letters are not in the text), and each rule
+# then asks a set question of C speed instead of testing its own words one by one.
+_BY_PREFIX: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (prefix, tuple(sorted(w for w in set().union(*(n for _, _, n in _FILTERED)) if w[:_MIN_LITERAL] == prefix)))
+    for prefix in sorted({w[:_MIN_LITERAL] for _, _, n in _FILTERED for w in n})
+)
+
+
+def _present(text: str) -> set[str]:
+    """The filter words the text holds (substrings, as ``word in text``)."""
+    return {w for prefix, words in _BY_PREFIX if prefix in text for w in words if w in text}
+
 
 _NEG_RE = re.compile(lx.NEGATION)
 _PAST_RE = re.compile(lx.PAST)
@@ -189,7 +214,9 @@ _MUNDANE_PLAN_RE = re.compile(
     r"\b(?:going to|gonna|will) (?:\w+ ){0,2}?(?:cut|dye|shave|paint|clean|tidy|book|buy|hand in|quit|leave|tell|ask|"
     r"start|try|learn|cook|bake|join|apply for|go for) (?:my |this |the |a |an )?(?:own )?(?!wrists?|arms?|legs?|skin|"
     r"thighs?|life|throat)(?:fringe|hair|notice|nails|room|kitchen|house|flat|job|boss|course|driving|diet|garden|bedroom|"
-    r"marathon|gym|class|new|first|degree|uni|relationship|him|her)\b|\bhanding (?:my|in my) notice\b"
+    r"marathon|gym|class|new|first|degree|uni|relationship|him|her|manager|gp|doctor|family|parents|mum|dad|partner|"
+    r"friends|teacher|sponsor)\b|\bhanding (?:my|in my) notice\b|\b(?:decided|doing it)\b[^\n]{0,20}\b(?:signing up|"
+    r"sign up|booking|applying|enrolling|going back to (?:college|uni|school|work))\b"
 )
 _ASKED_IF_RE = re.compile(r"\basked (?:me )?(?:if|whether)\b[^.!?\n]{0,60}$")
 _SECOND_AFTER_RE = re.compile(r"\s*(?:yourself|yourselves|urself|you)\b")
@@ -236,9 +263,7 @@ def _negation(before: str) -> re.Match[str] | None:
 
 
 _INSTEAD_RE = re.compile(r"\binstead\b")
-_ARMED_RE = re.compile(
-    r"\b(?:knife|knives|bat|hammer|gun|shotgun|blade|machete|axe|crowbar|bayonet|hatchet|iron bar|hurley|petrol)\b"
-)
+_ARMED_RE = re.compile(rf"\b(?:{lx.ARMED}|bayonet|hurley)s?\b")
 # "you said earlier you'd taken 20 diazepam": the reader's own disclosure, reported by someone worried about them.
 _YOU_SAID_RE = re.compile(r"\byou (?:said|told (?:us|me|everyone)|posted|wrote|messaged)\b[^.!?\n]{0,40}$")
 
@@ -338,12 +363,14 @@ def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> 
         if person == "second":
             dropped.append(f'addressed to the reader: "{words}"')
             return None
-        if person == "third" and kind in ("substance", "place"):
-            dropped.append(f'someone else\'s: "{words}"')
-            return None
         if person == "third" and _FICTION_RE.search(sentence):
             dropped.append(f'film/news: "{words}"')
             return None
+        if person == "third" and kind == "substance":
+            dropped.append(f'someone else\'s: "{words}"')
+            return None
+        # A third party's place is kept (issue 20, sixth round): "decide" counts it only beside an alarm about them
+        # (they have gone quiet, said goodbye, someone is asked to go there), never on its own.
     if rule.label == "overdose taken" and _AS_PRESCRIBED_RE.search(sentence):
         dropped.append(f'taken as prescribed: "{words}"')
         return None
@@ -430,9 +457,9 @@ _MAX_MATCHES_PER_RULE = 12
 
 def _scan(ctx: _Context, dropped: list[str]) -> list[Hit]:
     hits: list[Hit] = []
-    text = ctx.text
+    present = _present(ctx.text)
     for rule, pattern, needs in _FILTERED:
-        if needs and not any(word in text for word in needs):
+        if needs and needs.isdisjoint(present):
             continue  # it cannot match without one of these words
         # Vetting reads the whole sentence, so cap the matches per rule: a pasted wall of
         # repeated words must not cost (matches x sentence length).
@@ -528,17 +555,33 @@ def decide(hits: list[Hit], text: str = "") -> tuple[str, list[str]]:
     risky_context = ideation or means or self_harm
     distress = sum(_CONCERN_WEIGHT.get(h.kind, 0) for h in hits if h.kind not in ("farewell", "means"))
     substance = _first(hits, "substance")
-    place = _first(hits, "place")
+    place = next((h for h in hits if h.kind == "place" and h.person == "first"), None)
+    their_place = next((h for h in hits if h.kind == "place" and h.person == "third"), None)
     finals = {h.words for h in hits if h.kind == "finality"}
     finality = _first(hits, "finality")
     despair = next((h for h in hits if h.kind == "concern" and h.label in _DESPAIR_LABELS), None)
     act_like = _first(hits, "ambiguous_act")
 
-    threat = next((h for h in hits if h.kind == "hostility" and h.label == "threat of violence"), None)
-    if not reasons and threat and time and text and _ARMED_RE.search(text) and not denial:
-        # A threat to hurt someone with a weapon at hand and a when ("gonna hurt the lad... got a bat in the boot.
-        # tonight after school club").
-        reasons.append(f'crisis: {_q(threat)} with a weapon and a time ("{time.words}")')
+    threats = [h for h in hits if h.kind == "hostility" and h.label == "threat of violence"]
+    threat = threats[0] if threats else None
+    if not reasons and threat and (time or len({h.words for h in threats}) >= 2) and text and not denial:
+        armed = _ARMED_RE.search(text)
+        if armed:
+            # A threat to hurt someone with a weapon at hand and a when ("gonna hurt the lad... got a bat in the boot.
+            # tonight after school club"), or with a weapon and a second threat that spells out the harm ("he'll be in
+            # hospital by the weekend. Knuckleduster's ready.").
+            second = f'a time ("{time.words}")' if time else f'"{threats[-1].words}"'
+            reasons.append(f'crisis: {_q(threat)} with a weapon ("{armed.group(0)}") and {second}')
+    alarm = _first(hits, "welfare", "farewell", "goodbye", "finality")
+    some_place = their_place or (place if place and not _on_an_errand(text, place) else None)
+    weak = alarm is not None and alarm.label == "has gone quiet"  # "he hasn't replied about Sunday lunch"
+    if weak and some_place is their_place and their_place and _on_an_errand(text, their_place):
+        some_place = None
+    if not reasons and some_place and alarm and not denial:
+        # Issue 20, sixth round: someone else at a place of harm, and the writer alarmed about them ("his phone shows
+        # him at the multistorey… he said he's done with all of it", "a photo of himself at the viaduct… anyone near
+        # Stockport??").
+        reasons.append(f"crisis: {_q(some_place)} with {_q(alarm)}")
     if (
         not reasons
         and place
@@ -546,6 +589,9 @@ def decide(hits: list[Hit], text: str = "") -> tuple[str, list[str]]:
         and place.person == "first"
         and not denial
         and "hostility" not in kinds  # "go jump off a bridge, you moron" is an insult
+        and not (
+            _JOKE_RE.search(text) and not _SERIOUS_RE.search(text)
+        )  # "haha… the whole hotel in the car park at 2am"
         and (time or (means and means.words not in place.words and place.words not in means.words))
         and not _on_an_errand(text, place, with_means=not time)
     ):
@@ -679,7 +725,8 @@ _SENTENCE_RE = re.compile(r"(?:(?<!\d)[.]|[!?\n])+|[.](?!\d)")
 _MOVING = ("walk ", "walking", "running", "jogging", "cycling", "drive", "driving", "lift", "stairs", "escal")
 _GROUP_OUTING_RE = re.compile(
     r"\bready for\b|\b(?:bridge|river|canal|cliff|coast|coastal|sponsored|charity|group|family|dog|nature|guided|"
-    r"history|heritage) (?:walks?|runs?|swims?|rides?|trips?)\b"
+    r"history|heritage) (?:walks?|runs?|swims?|rides?|trips?)\b|"
+    r"\b(?:had|went for|been for|did|done) (?:a|my|our) (?:[a-z]+ ){0,2}?(?:walk|run|swim|stroll|ride|paddle)\b"
 )
 _GROUP_PLAN_RE = re.compile(
     r"\b(?:we|were|us|lets|meet|meeting|meet up|join|club|group|tour|trip|outing|rehearsal|practice|service|"
@@ -692,6 +739,21 @@ _GROUP_PLAN_RE = re.compile(
 _DURATION_RE = re.compile(
     r"\b(?:took|takes|taking|take) (?:ages|forever|a while|an age|hours|ten minutes|half an hour)\b"
 )
+
+
+# Sorry for not coming: "Sorry lads, can't make tonight, got the kids", "sorry everyone, I can't come tonight, my son has
+# a fever". The learned lexicon reads "sorry" + "tonight" + "can't" as a goodbye (P crisis 0.96-1.00).
+_ABSENCE_RE = re.compile(
+    r"\b(?:cant|cannot|can not|wont|will not|not able to|unable to|wont be able to|couldnt|could not|not going to be "
+    r"able to) (?:make it|make (?:tonight|today|tomorrow|it|the|this|group|class)|come (?:tonight|today|tomorrow|"
+    r"to (?:the|group|class|church|mosque|chapel|the meeting)|this (?:week|time|evening)|on \w+day|along)|be there|be at|"
+    r"be on (?:the|tonight)|join (?:you|us|in|tonight)|attend|get there|get to (?:the|group|class)|do tonight|"
+    r"do (?:the|this|our) (?:meeting|quiz|session|class|group|shift|call))\b|\b(?:sorry|apologies)\b[^.!?\n]{0,30}\b(?:went|gone|been|was) (?:quiet|awol|offline|"
+    r"missing)\b[^.!?\n]{0,12}\b(?:i|been|because|cos|as|work|busy|got|had)\b"
+)
+
+
+_APOLOGY_RE = re.compile(r"\b(?:sorry|apologies|apologise|unfortunately|gutted|sadly|afraid)\b")
 
 
 def ordinary_context(text: str, hits: list[Hit], territory: re.Pattern[str] | None = None) -> list[str]:
@@ -715,7 +777,23 @@ def ordinary_context(text: str, hits: list[Hit], territory: re.Pattern[str] | No
             safer = _SAFER_RE.search(text) if helped else None
             if helped and safer:
                 notes.append(f'safety step, help sought: "{helped.group(0)}" ("{safer.group(0)}")')
-    place = _first(hits, "place")
+    sorry = _APOLOGY_RE.search(text)
+    absence = [s for s in sentences if _ABSENCE_RE.search(s)] if sorry else []
+    if absence:
+        # An apology for not coming, and nothing outside those sentences that touches harm (the rules' own answer
+        # is untouched: a goodbye or an act inside them still counts).
+        rest = text
+        for sent in absence:
+            rest = rest.replace(sent, " ")
+        outside = [h for h in hits if h.kind in _HARM_KINDS and h.words in rest]
+        if (
+            not outside
+            and not kinds & {"intent", "act", "goodbye", "harm_other"}
+            and (territory is None or not territory.search(rest))
+        ):
+            found = next(m for m in map(_ABSENCE_RE.search, absence) if m)
+            notes.append(f'apology for absence: "{found.group(0)}"')
+    place = next((h for h in hits if h.kind == "place" and h.person == "first"), None)
     if place and not kinds & _HARM_KINDS:
         # Blank (same length, so offsets still hold) the place words and lengths of time; what is left must not
         # touch the territory of harm.
@@ -735,7 +813,9 @@ def ordinary_context(text: str, hits: list[Hit], territory: re.Pattern[str] | No
 
 
 # Notes that cap the learned lexicon (see ``ordinary_context``): its crisis evidence counts only towards concern.
-CAP_PREFIXES = ("safety step", "everyday errand")
+CAP_PREFIXES = ("safety step", "everyday errand", "apology for absence")
+# Caps that also keep a message out of the review band: nothing in it needs a person's eyes.
+ORDINARY_CAPS = ("everyday errand", "apology for absence")
 
 
 def capped(reasons: list[str] | tuple[str, ...]) -> str:

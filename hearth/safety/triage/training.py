@@ -29,6 +29,7 @@ from . import FLAGS, RISKS, ModelGate, TriageResult, classify_rules, decide_with
 from . import model as tm
 from .data import REPO_ROOT, TriageDataMissing, triage_file
 from .normalize import normalize
+from .rules import ORDINARY_CAPS
 
 SETS_DIR = Path(__file__).with_name("sets")
 TESTS_DIR = REPO_ROOT / "hearth" / "safety" / "tests"
@@ -390,10 +391,12 @@ class _Arrays:
         veto = np.array([g.veto for g in gate])
         self.allowed = (words >= config.min_words) & (territory | distress) & ~veto
         self.speaks = self.allowed & (pn < np.maximum(self.pc, np.array([r.probs["concern"] for r in rows])))
+        # An apology for not coming: the model adds nothing (``decide_with_model``).
+        self.speaks &= ~np.array([g.cap == "apology for absence" for g in gate])
         self.capped = ~territory
         # A safety step or an errand: the model's crisis evidence counts only towards concern (``decide_with_model``).
         self.cap = np.array([bool(g.cap) for g in gate])
-        errand = np.array([g.cap == "everyday errand" for g in gate])
+        errand = np.array([g.cap in ORDINARY_CAPS for g in gate])
         both = territory & distress & ~veto
         long_enough = (words >= config.min_words) & ~errand
         self.band1 = long_enough & both  # reviewed from the "review" threshold
