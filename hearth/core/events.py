@@ -72,15 +72,19 @@ def send_event_now(groups: tuple[str, ...], event: dict[str, Any], *, raise_erro
         except Exception:  # a live update is best effort: the write already committed
             if raise_errors:
                 raise
-            log_event(
-                "delivery.attempt",
-                level=logging.ERROR,
-                exc_info=True,
-                channel="live",
-                kind=str(event.get("kind")),
-                group=group,
-                outcome="failed",
-            )
+            _log_failed(event, group)
+
+
+def _log_failed(event: dict[str, Any], group: str) -> None:
+    log_event(
+        "delivery.attempt",
+        level=logging.ERROR,
+        exc_info=True,
+        channel="live",
+        kind=str(event.get("kind")),
+        group=group,
+        outcome="failed",
+    )
 
 
 def session_digest(session_key: str) -> str:
@@ -134,15 +138,7 @@ async def send_event_async(groups: Iterable[str], event: dict[str, Any]) -> None
         try:
             await layer.group_send(group, layer_message(group, event, text))
         except Exception:
-            log_event(
-                "delivery.attempt",
-                level=logging.ERROR,
-                exc_info=True,
-                channel="live",
-                kind=str(event.get("kind")),
-                group=group,
-                outcome="failed",
-            )
+            _log_failed(event, group)
 
 
 @contextlib.contextmanager

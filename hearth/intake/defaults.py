@@ -11,15 +11,34 @@ from typing import Any
 
 NO_PREFERENCE = {"id": "any", "label": "No preference", "value": ""}
 
+
+def _question(
+    qid: str, text: str, kind: str, options: list[dict[str, Any]], *, required: bool = False, help: str = ""
+) -> dict[str, Any]:
+    question: dict[str, Any] = {"id": qid, "text": text, "kind": kind, "required": required, "options": options}
+    if help:
+        question["help"] = help
+    return question
+
+
+def _choices(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
+    """Plain options: (id, label) each."""
+    return [{"id": oid, "label": label} for oid, label in pairs]
+
+
+def _preference(qid: str, text: str, preference: str, *choices: tuple[str, str, str]) -> dict[str, Any]:
+    """A question whose answer is a talking preference (``preference``): (id, label, value) each, and no preference."""
+    options = [{"id": oid, "label": label, "value": value} for oid, label, value in choices]
+    return {**_question(qid, text, "single", [*options, NO_PREFERENCE]), "preference": preference}
+
+
 DEFAULT_QUESTIONNAIRE: dict[str, Any] = {
     "questions": [
-        {
-            "id": "brings",
-            "text": "What brings you here?",
-            "help": "Choose any that fit. There are no wrong answers.",
-            "kind": "multi",
-            "required": True,
-            "options": [
+        _question(
+            "brings",
+            "What brings you here?",
+            "multi",
+            [
                 {"id": "lonely", "label": "Feeling lonely or cut off"},
                 {"id": "low", "label": "Low mood, worry or anxiety"},
                 {"id": "carer", "label": "Looking after someone", "tags": ["carer"]},
@@ -29,143 +48,116 @@ DEFAULT_QUESTIONNAIRE: dict[str, Any] = {
                 {"id": "meet", "label": "Wanting to meet people who get it"},
                 {"id": "other", "label": "Something else"},
             ],
-        },
-        {
-            "id": "wants",
-            "text": "What would you like from us?",
-            "help": "Choose any. You can change your mind whenever you like.",
-            "kind": "multi",
-            "required": True,
-            "options": [
-                {"id": "hang_out", "label": "Hang out and see what's going on"},
-                {"id": "talk", "label": "Talk to someone one-to-one"},
-                {"id": "group", "label": "Join a group about something I care about"},
-                {"id": "not_sure", "label": "I'm not sure yet"},
-            ],
-        },
-        {
-            "id": "interests",
-            "text": "Would any of these groups interest you?",
-            "help": "Optional. We'll suggest groups that match.",
-            "kind": "multi",
-            "required": False,
-            "options": [
+            required=True,
+            help="Choose any that fit. There are no wrong answers.",
+        ),
+        _question(
+            "wants",
+            "What would you like from us?",
+            "multi",
+            _choices(
+                ("hang_out", "Hang out and see what's going on"),
+                ("talk", "Talk to someone one-to-one"),
+                ("group", "Join a group about something I care about"),
+                ("not_sure", "I'm not sure yet"),
+            ),
+            required=True,
+            help="Choose any. You can change your mind whenever you like.",
+        ),
+        _question(
+            "interests",
+            "Would any of these groups interest you?",
+            "multi",
+            [
                 {"id": "making", "label": "Making things: crafts, knitting, woodwork", "tags": ["making", "crafts"]},
                 {"id": "games", "label": "Games", "tags": ["gaming"]},
                 {"id": "outdoors", "label": "Gardening and the outdoors", "tags": ["gardening"]},
                 {"id": "sleep", "label": "Trouble sleeping", "tags": ["sleep"]},
             ],
-        },
-        {
-            "id": "today",
-            "text": "How are you doing today?",
-            "kind": "single",
-            "required": True,
-            "options": [
-                {"id": "good", "label": "Pretty good"},
-                {"id": "okay", "label": "Okay"},
-                {"id": "low", "label": "Low"},
-                {"id": "struggling", "label": "Really struggling"},
-            ],
-        },
-        {
-            "id": "safety",
-            "text": "Some people who come here are having thoughts of ending their life or harming themselves. "
+            help="Optional. We'll suggest groups that match.",
+        ),
+        _question(
+            "today",
+            "How are you doing today?",
+            "single",
+            _choices(("good", "Pretty good"), ("okay", "Okay"), ("low", "Low"), ("struggling", "Really struggling")),
+            required=True,
+        ),
+        _question(
+            "safety",
+            "Some people who come here are having thoughts of ending their life or harming themselves. "
             "Is that true for you at the moment?",
-            "help": "You don't have to answer. If you're not safe right now, we'll show you who you can talk to "
+            "single",
+            _choices(
+                ("no", "No"),
+                ("sometimes", "Sometimes, but I'm safe right now"),
+                ("not_safe", "Yes, and I don't feel safe right now"),
+                ("rather_not", "I'd rather not say"),
+            ),
+            help="You don't have to answer. If you're not safe right now, we'll show you who you can talk to "
             "straight away and let someone from our team know.",
-            "kind": "single",
-            "required": False,
-            "options": [
-                {"id": "no", "label": "No"},
-                {"id": "sometimes", "label": "Sometimes, but I'm safe right now"},
-                {"id": "not_safe", "label": "Yes, and I don't feel safe right now"},
-                {"id": "rather_not", "label": "I'd rather not say"},
-            ],
-        },
-        {
-            "id": "worries",
-            "text": "Is anything practical weighing on you?",
-            "help": "Optional. We can point you to people who help with these.",
-            "kind": "multi",
-            "required": False,
-            "options": [
+        ),
+        _question(
+            "worries",
+            "Is anything practical weighing on you?",
+            "multi",
+            [
                 {"id": "money", "label": "Money, debt or benefits", "topics": ["money", "practical"]},
                 {"id": "housing", "label": "Housing", "topics": ["housing", "practical"]},
                 {"id": "work", "label": "Work or study", "topics": ["work", "practical"]},
                 {"id": "none", "label": "Nothing like that"},
             ],
-        },
-        {
-            "id": "substance",
-            "text": "Is drinking or drug use the main thing you'd like help with?",
-            "help": "Optional. Either way you're welcome here; some services specialise in this.",
-            "kind": "single",
-            "required": False,
-            "options": [
+            help="Optional. We can point you to people who help with these.",
+        ),
+        _question(
+            "substance",
+            "Is drinking or drug use the main thing you'd like help with?",
+            "single",
+            [
                 {"id": "main", "label": "Yes, it's the main thing", "topics": ["substance"]},
                 {"id": "part", "label": "It's part of it, but not the main thing"},
                 {"id": "no", "label": "No"},
             ],
-        },
-        {
-            "id": "talk_how",
-            "text": "If you talk to someone one-to-one, how would you like to?",
-            "kind": "single",
-            "required": False,
-            "preference": "mode",
-            "options": [
-                {"id": "text", "label": "Text chat here", "value": "text"},
-                {"id": "phone", "label": "A phone call", "value": "phone"},
-                {"id": "video", "label": "A video call", "value": "video"},
-                {"id": "in_person", "label": "In person, when that's possible", "value": "in_person"},
-                NO_PREFERENCE,
-            ],
-        },
-        {
-            "id": "talk_gender",
-            "text": "Would you like to talk with someone of a particular gender?",
-            "kind": "single",
-            "required": False,
-            "preference": "gender",
-            "options": [
-                {"id": "woman", "label": "A woman", "value": "woman"},
-                {"id": "man", "label": "A man", "value": "man"},
-                {"id": "non_binary", "label": "A non-binary person", "value": "non-binary"},
-                NO_PREFERENCE,
-            ],
-        },
-        {
-            "id": "talk_age",
-            "text": "Would you like to talk with someone of a similar age?",
-            "kind": "single",
-            "required": False,
-            "preference": "age_band",
-            "options": [
-                {"id": "age_18_24", "label": "18 to 24", "value": "18-24"},
-                {"id": "age_25_34", "label": "25 to 34", "value": "25-34"},
-                {"id": "age_35_49", "label": "35 to 49", "value": "35-49"},
-                {"id": "age_50_64", "label": "50 to 64", "value": "50-64"},
-                {"id": "age_65_up", "label": "65 and over", "value": "65+"},
-                NO_PREFERENCE,
-            ],
-        },
-        {
-            "id": "talk_experience",
-            "text": "Would it help to talk with someone who shares an experience with you?",
-            "kind": "single",
-            "required": False,
-            "preference": "experience",
-            "options": [
-                {"id": "carer", "label": "Being a carer", "value": "carer"},
-                {"id": "bereavement", "label": "Bereavement", "value": "bereavement"},
-                {"id": "student", "label": "Student life", "value": "student life"},
-                {"id": "mens", "label": "Men's mental health", "value": "men's mental health"},
-                {"id": "lgbtq", "label": "Being LGBTQ+", "value": "LGBTQ+"},
-                {"id": "recovery", "label": "Recovery", "value": "recovery"},
-                NO_PREFERENCE,
-            ],
-        },
+            help="Optional. Either way you're welcome here; some services specialise in this.",
+        ),
+        _preference(
+            "talk_how",
+            "If you talk to someone one-to-one, how would you like to?",
+            "mode",
+            ("text", "Text chat here", "text"),
+            ("phone", "A phone call", "phone"),
+            ("video", "A video call", "video"),
+            ("in_person", "In person, when that's possible", "in_person"),
+        ),
+        _preference(
+            "talk_gender",
+            "Would you like to talk with someone of a particular gender?",
+            "gender",
+            ("woman", "A woman", "woman"),
+            ("man", "A man", "man"),
+            ("non_binary", "A non-binary person", "non-binary"),
+        ),
+        _preference(
+            "talk_age",
+            "Would you like to talk with someone of a similar age?",
+            "age_band",
+            ("age_18_24", "18 to 24", "18-24"),
+            ("age_25_34", "25 to 34", "25-34"),
+            ("age_35_49", "35 to 49", "35-49"),
+            ("age_50_64", "50 to 64", "50-64"),
+            ("age_65_up", "65 and over", "65+"),
+        ),
+        _preference(
+            "talk_experience",
+            "Would it help to talk with someone who shares an experience with you?",
+            "experience",
+            ("carer", "Being a carer", "carer"),
+            ("bereavement", "Bereavement", "bereavement"),
+            ("student", "Student life", "student life"),
+            ("mens", "Men's mental health", "men's mental health"),
+            ("lgbtq", "Being LGBTQ+", "LGBTQ+"),
+            ("recovery", "Recovery", "recovery"),
+        ),
         {
             "id": "anything_else",
             "text": "Is there anything else you'd like us to know?",

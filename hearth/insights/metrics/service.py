@@ -2,7 +2,8 @@
 the care queue, check-ins, gatherings and referrals.
 
 Each metric reads the worker's stored figures (``rollup.Stored``: what is counted is declared in ``specs.py``),
-so a year costs what a week does; referrals (by where each is now) are read from their table. Apps that
+so a year costs what a week does. The tables that are a row per week (or month) of stored figures are
+declared as data (``periodic.Periodic``: the columns and how each cell is worked out); referrals (by where each is now) are read from their table. Apps that
 are not there yet (or whose tables aren't migrated) make the metric say so
 instead of failing (``Metric.unavailable``).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -20,8 +21,9 @@ from django.utils import timezone
 
 from hearth.insights import small_numbers as sn
 from hearth.insights import specs
+from hearth.insights.metrics.periodic import Col, Period, Periodic, periodic
 from hearth.insights.models import InsightsSettings
-from hearth.insights.registry import Chart, Column, Metric, Span, Table, month_of, needs, register
+from hearth.insights.registry import Chart, Column, Metric, Span, Table, needs, register
 from hearth.insights.rollup import Stored
 
 COVERED = ("covered.posts", "covered.replies", "covered.reactions")
@@ -30,44 +32,35 @@ COVERED = ("covered.posts", "covered.replies", "covered.reactions")
 # --- Talk now ------------------------------------------------------------------------
 
 
-def talk_waits(span: Span) -> Table:
-    target = InsightsSettings.load().talk_target_minutes
-    stored = Stored.of(span)
-    rows: list[dict[str, sn.Cell | str]] = []
-    for week in span.weeks():
-        asks = stored.count("talk.asked", stored.days(week))
-        waits = stored.kept("talk.waits", stored.days(week))
-        on_time = sum(1 for w in waits if w <= target)
-        rows.append(
-            {
-                "week": f"{week:%d %b %Y}",
-                "requests": sn.count(asks),
-                "answered": sn.count(len(waits)),
-                "median_wait": sn.stat(waits, digits=1),
-                "on_time": sn.share(on_time, asks),
-            }
-        )
-    return Table(
-        [
-            Column("week", "Week starting"),
-            Column("requests", "Requests to talk"),
-            Column("answered", "Answered"),
-            Column("median_wait", "Median wait (minutes)"),
-            Column("on_time", f"Answered within {target} minutes"),
-        ],
-        rows,
-        notes=[
-            f"Wait: from asking to a supporter accepting. Requests never accepted count as not within {target} minutes."
-        ],
-    )
+def _within(key: str, target: Callable[[InsightsSettings], int], whole: str) -> Callable[[Period], sn.Cell]:
+    """The share of ``whole`` whose kept minutes in ``key`` are within the organisation's target."""
+
+    def cell(p: Period) -> sn.Cell:
+        limit = target(p.settings)
+        return sn.share(sum(1 for m in p.kept(key) if m <= limit), p.count(whole))
+
+    return cell
 
 
-register(
-    Metric(
+periodic(
+    Periodic(
         key="talk_waits",
         title="Talk now: waiting times",
         description="How long people waited for a supporter, and the share answered within the target.",
-        compute=talk_waits,
+        columns=(
+            Col("requests", "Requests to talk", lambda p: sn.count(p.count("talk.asked"))),
+            Col("answered", "Answered", lambda p: sn.count(len(p.kept("talk.waits")))),
+            Col("median_wait", "Median wait (minutes)", lambda p: sn.stat(p.kept("talk.waits"), digits=1)),
+            Col(
+                "on_time",
+                "Answered within {settings.talk_target_minutes} minutes",
+                _within("talk.waits", lambda s: s.talk_target_minutes, "talk.asked"),
+            ),
+        ),
+        notes=(
+            "Wait: from asking to a supporter accepting. Requests never accepted count as not within "
+            "{settings.talk_target_minutes} minutes.",
+        ),
         chart=Chart("bars", "week", ("on_time",), unit="% within target"),
         order=30,
     )
@@ -77,42 +70,26 @@ register(
 # --- Crisis alerts ---------------------------------------------------------------------
 
 
-def crisis_acknowledgement(span: Span) -> Table:
-    target = InsightsSettings.load().alert_target_minutes
-    stored = Stored.of(span)
-    by_month: dict[date, list[date]] = defaultdict(list)
-    for day in stored.days():
-        by_month[month_of(day)].append(day)
-    rows: list[dict[str, sn.Cell | str]] = []
-    for month in span.months():
-        alerts = stored.count("crisis.raised", by_month[month])
-        times = stored.kept("crisis.acked", by_month[month])
-        rows.append(
-            {
-                "month": f"{month:%b %Y}",
-                "alerts": sn.count(alerts),
-                "median_ack": sn.stat(times, digits=1),
-                "on_time": sn.share(sum(1 for t in times if t <= target), alerts),
-            }
-        )
-    return Table(
-        [
-            Column("month", "Month"),
-            Column("alerts", "Crisis alerts"),
-            Column("median_ack", "Median time to acknowledge (minutes)"),
-            Column("on_time", f"Acknowledged within {target} minutes"),
-        ],
-        rows,
-        notes=["Counted by month: crisis alerts are rare, and each is about one person."],
-    )
-
-
-register(
-    Metric(
+periodic(
+    Periodic(
         key="crisis_acknowledgement",
         title="Crisis alerts: time to acknowledge",
         description="How quickly someone on duty acknowledged each crisis alert.",
-        compute=crisis_acknowledgement,
+        by="month",
+        columns=(
+            Col("alerts", "Crisis alerts", lambda p: sn.count(p.count("crisis.raised"))),
+            Col(
+                "median_ack",
+                "Median time to acknowledge (minutes)",
+                lambda p: sn.stat(p.kept("crisis.acked"), digits=1),
+            ),
+            Col(
+                "on_time",
+                "Acknowledged within {settings.alert_target_minutes} minutes",
+                _within("crisis.acked", lambda s: s.alert_target_minutes, "crisis.raised"),
+            ),
+        ),
+        notes=("Counted by month: crisis alerts are rare, and each is about one person.",),
         chart=Chart("bars", "month", ("median_ack",), unit="minutes"),
         order=35,
     )
@@ -298,75 +275,37 @@ register(
 # --- Care queue and check-ins --------------------------------------------------------------
 
 
-def care_queue(span: Span) -> Table:
-    stored = Stored.of(span)
-    rows: list[dict[str, sn.Cell | str]] = []
-    for week in span.weeks():
-        hours = stored.kept("care.reached", stored.days(week))
-        rows.append(
-            {
-                "week": f"{week:%d %b %Y}",
-                "raised": sn.count(stored.count("care.raised", stored.days(week))),
-                "reached": sn.count(len(hours)),
-                "hours_to_contact": sn.stat(hours, digits=1),
-            }
-        )
-    return Table(
-        [
-            Column("week", "Week starting"),
-            Column("raised", "Put on the care queue"),
-            Column("reached", "Checked in with"),
-            Column("hours_to_contact", "Median hours to check in"),
-        ],
-        rows,
-        notes=["Time to check in: from going on the queue to someone recording the check-in."],
-    )
-
-
-register(
-    Metric(
+periodic(
+    Periodic(
         key="care_queue",
         title="Care queue",
         description="People put on the care queue, people checked in with, and how long that took.",
-        compute=care_queue,
+        columns=(
+            Col("raised", "Put on the care queue", lambda p: sn.count(p.count("care.raised"))),
+            Col("reached", "Checked in with", lambda p: sn.count(len(p.kept("care.reached")))),
+            Col("hours_to_contact", "Median hours to check in", lambda p: sn.stat(p.kept("care.reached"), digits=1)),
+        ),
+        notes=("Time to check in: from going on the queue to someone recording the check-in.",),
         chart=Chart("bars", "week", ("raised", "reached"), unit="people"),
         unavailable=needs("care", "CareItem", "The care queue isn't set up yet."),
         order=55,
     )
 )
 
-
-def check_ins(span: Span) -> Table:
-    stored = Stored.of(span)
-    rows: list[dict[str, sn.Cell | str]] = []
-    for week in span.weeks():
-        sent = stored.count("checkins.sent", stored.days(week))
-        replied = stored.count("checkins.replied", stored.days(week))
-        rows.append(
-            {
-                "week": f"{week:%d %b %Y}",
-                "sent": sn.count(sent),
-                "replied": sn.count(replied),
-                "completion": sn.share(replied, sent),
-            }
-        )
-    return Table(
-        [
-            Column("week", "Week starting"),
-            Column("sent", "Check-ins sent"),
-            Column("replied", "Answered"),
-            Column("completion", "Share answered"),
-        ],
-        rows,
-    )
-
-
-register(
-    Metric(
+periodic(
+    Periodic(
         key="check_ins",
         title="Check-in completion",
         description="Regular check-in messages sent in one-to-ones, and how many were answered.",
-        compute=check_ins,
+        columns=(
+            Col("sent", "Check-ins sent", lambda p: sn.count(p.count("checkins.sent"))),
+            Col("replied", "Answered", lambda p: sn.count(p.count("checkins.replied"))),
+            Col(
+                "completion",
+                "Share answered",
+                lambda p: sn.share(p.count("checkins.replied"), p.count("checkins.sent")),
+            ),
+        ),
         chart=Chart("bars", "week", ("completion",), unit="% answered"),
         unavailable=needs("care", "CheckInSend", "Check-in rounds aren't set up yet (the care app's next step)."),
         order=60,
@@ -377,29 +316,16 @@ register(
 # --- Gatherings ------------------------------------------------------------------------------
 
 
-def gatherings(span: Span) -> Table:
-    stored = Stored.of(span)
-    rows: list[dict[str, sn.Cell | str]] = [
-        {
-            "week": f"{week:%d %b %Y}",
-            "held": sn.plain(stored.count("gatherings.held", stored.days(week))),
-            "people": sn.count(stored.week("gatherings.people", week)[0]),
-        }
-        for week in span.weeks()
-    ]
-    return Table(
-        [Column("week", "Week starting"), Column("held", "Gatherings"), Column("people", "Different people who came")],
-        rows,
-        notes=["Different people who came are counted in whole weeks, Monday to Sunday."],
-    )
-
-
-register(
-    Metric(
+periodic(
+    Periodic(
         key="gatherings",
         title="Gatherings",
         description="Scheduled gatherings each week and how many different people came (online or in person).",
-        compute=gatherings,
+        columns=(
+            Col("held", "Gatherings", lambda p: sn.plain(p.count("gatherings.held"))),
+            Col("people", "Different people who came", lambda p: sn.count(p.people("gatherings.people"))),
+        ),
+        notes=("Different people who came are counted in whole weeks, Monday to Sunday.",),
         chart=Chart("bars", "week", ("people",), unit="people"),
         unavailable=needs("chat", "Attendance", "Gatherings aren't set up yet."),
         order=65,

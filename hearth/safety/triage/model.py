@@ -85,7 +85,7 @@ def text_features(raw: str) -> set[str]:
     return features(normalize(raw).text)
 
 
-def _softmax(z: list[float]) -> list[float]:
+def softmax(z: list[float]) -> list[float]:
     m = max(z)
     e = [math.exp(v - m) for v in z]
     s = sum(e)
@@ -146,7 +146,7 @@ class LearnedLexicon:
         if feats is None:
             feats = features(norm_text)
         z, fz = self.scores(feats)
-        p = _softmax(z)
+        p = softmax(z)
         probs = dict(zip(RISK_CLASSES, p, strict=True))
         flag_probs = {name: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for name, v in fz.items()}
         top: tuple[tuple[str, float], ...] = ()
@@ -173,7 +173,7 @@ class LearnedLexicon:
         lowest, word = 1.0, ""
         for w in sorted(contrib, key=lambda k: (-contrib[k], k))[:n]:
             z, _ = self.scores(features(" ".join(x for x in words if x != w)), flags=False)
-            p = _softmax(z)[0]
+            p = softmax(z)[0]
             if p < lowest:
                 lowest, word = p, w
         return lowest, word

@@ -215,7 +215,7 @@ def out_of_fold(sets: dict[str, list[Item]], config: Config, log: Any = None) ->
         rows = []
         for it in items:
             z, fz = lex.scores(set(it.feats))
-            probs = dict(zip(tm.RISK_CLASSES, _softmax(z), strict=True))
+            probs = dict(zip(tm.RISK_CLASSES, tm.softmax(z), strict=True))
             flag_probs = {f: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for f, v in fz.items()}
             p_without = lex.without_one_word(normalize(it.text).text)[0] if probs["crisis"] >= _GRID[0] else None
             rows.append(Row(it, probs, flag_probs, p_without))
@@ -243,13 +243,6 @@ def refresh_rules(oof: dict[str, list[Row]], sets: dict[str, list[Item]]) -> dic
             for r, it in zip(rows, items, strict=True)
         ]
     return out
-
-
-def _softmax(z: list[float]) -> list[float]:
-    m = max(z)
-    e = [math.exp(v - m) for v in z]
-    s = sum(e)
-    return [v / s for v in e]
 
 
 # ------------------------------------------------------------------------------------------------ deciding
@@ -679,7 +672,7 @@ def retrain(
         if lex is None:
             return Outcome(it.base.risk, False, it.base.flags)
         z, _ = lex.scores(set(it.feats))
-        row = Row(it, dict(zip(tm.RISK_CLASSES, _softmax(z), strict=True)), {})
+        row = Row(it, dict(zip(tm.RISK_CLASSES, tm.softmax(z), strict=True)), {})
         return decide(row, thresholds, replace(config, min_words=lex.min_words))
 
     now = score(org, [outcome(it, current) for it in org])
