@@ -16,6 +16,7 @@ from hearth.availability.models import (
     Weekday,
 )
 from hearth.availability.profiles import normalise_tags
+from hearth.core.forms import field_of
 from hearth.members import policy
 from hearth.members.forms import clean_phone_number
 from hearth.members.models import AgeBand, Member
@@ -62,11 +63,14 @@ class TalkRequestForm(forms.Form):
         self, *args: Any, known_tags: list[str] | None = None, modes_on: set[str] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["prefer_experience"].choices = [NO_PREFERENCE, *[(t, t) for t in known_tags or []]]  # type: ignore[attr-defined]
+        field_of(self, "prefer_experience", forms.ChoiceField).choices = [
+            NO_PREFERENCE,
+            *[(t, t) for t in known_tags or []],
+        ]
         if modes_on is not None:
             # Only the ways someone on duty can talk right now (never none: text chat stays if nobody says).
             offered = [c for c in Mode.choices if c[0] in modes_on] or [c for c in Mode.choices if c[0] == Mode.TEXT]
-            self.fields["mode"].choices = offered  # type: ignore[attr-defined]
+            field_of(self, "mode", forms.ChoiceField).choices = offered
             self.fields["mode"].initial = offered[0][0]
             missing = [label.lower() for value, label in Mode.choices if value not in modes_on]
             if missing:
@@ -180,7 +184,7 @@ class SupporterProfileForm(forms.Form):
 
     def __init__(self, *args: Any, known_tags: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["experience"].choices = [(t, t) for t in known_tags]  # type: ignore[attr-defined]
+        field_of(self, "experience", forms.ChoiceField).choices = [(t, t) for t in known_tags]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -299,6 +303,6 @@ class OnCallForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = policy.roles_with(Perm.HANDLE_CRISIS)
-        self.fields["person"].queryset = (  # type: ignore[attr-defined]
+        field_of(self, "person", forms.ModelChoiceField).queryset = (
             Member.objects.filter(role_grants__role__in=roles, is_active=True).distinct().order_by("display_name")
         )

@@ -197,7 +197,7 @@ def duty(request: MemberRequest) -> HttpResponse:
                     raise Http404
                 actions.do_close_talk(supporter, closing)
         return redirect("availability:duty")
-    template = "availability/_duty_queue.html" if request.htmx else "availability/duty.html"  # type: ignore[attr-defined]
+    template = "availability/_duty_queue.html" if request.htmx else "availability/duty.html"
     return render(request, template, _duty_context(supporter))
 
 

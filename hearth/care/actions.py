@@ -45,6 +45,7 @@ from hearth.core.screening import screen
 from hearth.members import consent, policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
+from hearth.signposting.actions import referrals_due
 
 # A check-in arrives as a message in a one-to-one (Messages); this is how the member chooses to hear of it.
 notifications.register(
@@ -80,7 +81,7 @@ audit.register(
 
 CARE_GROUP = "care.queue"  # every queue page listens here; events carry no names, the page reloads itself
 
-DEFAULT_WEIGHTS = {
+DEFAULT_WEIGHTS: dict[str, int] = {
     Source.PEER: 55,  # someone who knows them noticed something: near the top, like triage
     Source.TRIAGE: 50,
     Source.HAND_OFF: 45,
@@ -133,7 +134,7 @@ def add_care_item(
                     member=member,
                     source=source,
                     reason=reason[:300],
-                    weight=weight if weight is not None else DEFAULT_WEIGHTS.get(source, 20),  # type: ignore[call-overload]
+                    weight=weight if weight is not None else DEFAULT_WEIGHTS.get(source, 20),
                     ref=ref,
                     group_id=group_id,
                     due_at=due_at,
@@ -847,22 +848,16 @@ def find_unanswered_posts(now: datetime | None = None) -> int:
 
 
 def referrals_due_items(now: datetime | None = None) -> int:
-    """Referrals due for follow-up (from signposting, when that app is installed) become queue items."""
-    try:
-        from hearth.signposting.actions import referrals_due  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # signposting not built yet: the queue works without it
-        return 0
+    """Referrals due for follow-up (signposting's ``referrals_due``) become queue items."""
     added = 0
     for referral in referrals_due(now=now):
-        member = getattr(referral, "member", None)
-        if member is None:
-            continue
-        resource = getattr(referral, "resource_name", None) or getattr(referral, "resource", None)
-        resource = getattr(resource, "name", resource) or "another service"
         ref = f"signposting.referral:{referral.pk}"
         if CareItem.objects.filter(source=Source.REFERRAL, ref=ref).exists():
             continue
-        add_care_item(member, source=Source.REFERRAL, reason=f"referral to {resource} due for follow-up", ref=ref)
+        resource = referral.resource.name or "another service"
+        add_care_item(
+            referral.member, source=Source.REFERRAL, reason=f"referral to {resource} due for follow-up", ref=ref
+        )
         added += 1
     return added
 

@@ -123,7 +123,8 @@ def audiences_of(member_ids: Iterable[int]) -> dict[tuple[int, str], consent.Aud
         "member_id", "kind", "audience"
     )
     for member_id, key, audience_key in rows:
-        audience = consent.get_kind(key).audience(audience_key)  # type: ignore[union-attr]
+        kind = consent.get_kind(key)
+        audience = kind.audience(audience_key) if kind is not None else None
         if audience is not None and audience != consent.NOBODY:
             out[(member_id, _KIND_OF[key])] = audience
     return out

@@ -266,7 +266,16 @@ def messages_after(room_id: int, after: int, limit: int = 500) -> list[Message]:
     return list(rows)
 
 
-def present(room: Room, now: datetime | None = None) -> list[Member]:
+@dataclass(frozen=True)
+class Here:
+    """Someone in a room now, and since when."""
+
+    pk: int
+    display_name: str
+    since: datetime
+
+
+def present(room: Room, now: datetime | None = None) -> list[Here]:
     """Who is in the room now (each person once, in the order they arrived)."""
     from hearth.members.models import Member
 
@@ -275,10 +284,8 @@ def present(room: Room, now: datetime | None = None) -> list[Member]:
     first_seen: dict[int, datetime] = {}
     for member_id, entered in visits.values_list("member_id", "entered_at").order_by("entered_at"):
         first_seen.setdefault(member_id, entered)
-    people = {m.pk: m for m in Member.objects.filter(pk__in=first_seen)}
-    for pk, entered in first_seen.items():
-        people[pk].here_since = entered  # type: ignore[attr-defined]
-    return [people[pk] for pk in first_seen]
+    names = dict(Member.objects.filter(pk__in=first_seen).values_list("pk", "display_name"))
+    return [Here(pk, names[pk], entered) for pk, entered in first_seen.items() if pk in names]
 
 
 def presence_list(room_id: int, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -756,8 +763,8 @@ def buddy_people(members: list[Member]) -> list[Any]:
             similar_age=bool(pref and pref.similar_age),
             ways=set(pref.ways if pref else []),
             groups=groups[m.pk],
+            blocked={b for a, b in blocks if a == m.pk} | {a for a, b in blocks if b == m.pk},
         )
-        person.blocked = {b for a, b in blocks if a == m.pk} | {a for a, b in blocks if b == m.pk}  # type: ignore[attr-defined]
         people.append(person)
     return people
 

@@ -291,7 +291,7 @@ class Sent:
 def triage_first(room: Room) -> bool:
     """Whether a room's messages must be triaged before anyone sees them: a pre-moderated group holds
     hostile or crisis messages back until a moderator has looked."""
-    return bool(room.group_id and room.group.premoderated)  # type: ignore[union-attr]
+    return room.group is not None and room.group.premoderated
 
 
 def do_send_messages(sends: list[Send]) -> list[Sent]:
@@ -387,7 +387,7 @@ def _store(
                 )
             if kind == MessageKind.TEXT and triage_now:
                 # Triaged before anyone else sees it, in the same transaction as the store.
-                message.screening = _triage(message, room, between_members)
+                message.screening = _triage(message, member, room, between_members)
                 if message.screening.held:
                     message.refresh_from_db()
                     return message, True  # kept from the room until a moderator reviews it
@@ -402,9 +402,9 @@ def _store(
     return message, True
 
 
-def _triage(message: Message, room: Room, between_members: bool) -> Any:
+def _triage(message: Message, sender: Member, room: Room, between_members: bool) -> Any:
     return screen(
-        author=message.sender,  # type: ignore[arg-type]
+        author=sender,
         text=message.body,
         path="chat.message",
         object_id=message.pk,
@@ -426,9 +426,12 @@ def do_triage_messages(messages: list[Message]) -> None:
     with transaction.atomic():
         for message in messages:
             try:
+                sender = message.sender
+                if sender is None:  # erased since: a removed placeholder, no words left to read
+                    continue
                 with transaction.atomic():
                     between = message.room.kind == RoomKind.CONVERSATION and _is_peer_room(message.room)
-                    message.screening = _triage(message, message.room, between)
+                    message.screening = _triage(message, sender, message.room, between)
             except Exception:
                 log_event("chat.triage_failed", level=logging.ERROR, exc_info=True, message=message.pk)
 
@@ -567,7 +570,7 @@ def do_edit_message(member: Member, message: Message, body: str) -> Message:
                 content_key="chat.message",
                 object_id=message.pk,
                 group_id=message.room.group_id,
-                premoderated=bool(message.room.group_id and message.room.group.premoderated),  # type: ignore[union-attr]
+                premoderated=triage_first(message.room),
                 reply=True,
                 between_members=_check_peer_room(member, message.room),
                 now=now,
@@ -1789,9 +1792,9 @@ def do_withdraw_slot(supporter: Member, slot: Slot) -> None:
     with transaction.atomic():
         Slot.objects.filter(pk=slot.pk).update(withdrawn_at=timezone.now(), remind_at=None)
         deliveries.cancel(slot)
-        if slot.member_id is not None and slot.starts_at > timezone.now():
+        if slot.starts_at > timezone.now() and slot.member is not None:
             send_live(
-                slot.member,  # type: ignore[arg-type]
+                slot.member,
                 {
                     "kind": "chat.booking.changed",
                     "slot": slot.pk,

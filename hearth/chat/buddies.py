@@ -22,6 +22,7 @@ class Person:
     similar_age: bool
     ways: set[str]
     groups: set[int]
+    blocked: set[int] = field(default_factory=set)  # people blocked either way (the callers leave them out)
 
 
 @dataclass

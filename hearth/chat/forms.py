@@ -19,6 +19,7 @@ from hearth.chat.models import (
     SlotOutcome,
     SlotWay,
 )
+from hearth.core.forms import field_of
 from hearth.core.params import parse_id
 
 
@@ -102,8 +103,8 @@ class GatheringForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facilitator"].queryset = people  # type: ignore[attr-defined]
-        self.fields["online_volunteer"].queryset = people  # type: ignore[attr-defined]
+        field_of(self, "facilitator", forms.ModelChoiceField).queryset = people
+        field_of(self, "online_volunteer", forms.ModelChoiceField).queryset = people
 
 
 REMINDER_CHOICES = [
@@ -126,7 +127,7 @@ class RsvpForm(forms.Form):
         if place is None:
             del self.fields["joining"]
         else:
-            self.fields["joining"].choices = [  # type: ignore[attr-defined]
+            field_of(self, "joining", forms.ChoiceField).choices = [
                 (AttendanceHow.IN_PERSON, f"In person, at {place}"),
                 (AttendanceHow.ONLINE, "Online (the link shows here once you've said)"),
             ]
@@ -139,8 +140,8 @@ class HandOffForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, supporters: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people  # type: ignore[attr-defined]
-        self.fields["supporter"].queryset = supporters  # type: ignore[attr-defined]
+        field_of(self, "person", forms.ModelChoiceField).queryset = people
+        field_of(self, "supporter", forms.ModelChoiceField).queryset = supporters
 
 
 class NotesForm(forms.Form):
@@ -192,7 +193,7 @@ class SlotForm(forms.Form):
     def __init__(self, *args: Any, ways: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if ways is not None:  # only the ways this supporter may offer (phone for staff, video with a server)
-            self.fields["way"].choices = [(v, label) for v, label in SlotWay.choices if v in ways]  # type: ignore[attr-defined]
+            field_of(self, "way", forms.ChoiceField).choices = [(v, label) for v, label in SlotWay.choices if v in ways]
 
 
 class OutcomeForm(forms.Form):
@@ -248,7 +249,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people  # type: ignore[attr-defined]
+        field_of(self, "people", forms.ModelChoiceField).queryset = people
 
 
 class PollForm(forms.Form):

@@ -432,12 +432,13 @@ class ServerFarm:
 
 async def open_socket(port: int, seat: Seat, after: int | None = None) -> Any:
     import websockets
+    from websockets.typing import Origin
 
     query = f"?after={after}" if after is not None else ""
     return await websockets.connect(
         f"ws://127.0.0.1:{port}/ws/chat/rooms/{seat.room_id}/{query}",
         additional_headers={"Cookie": seat.cookie},
-        origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
+        origin=Origin(f"http://127.0.0.1:{port}"),
         max_queue=None,
         ping_interval=None,
         compression=None,

@@ -86,6 +86,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_seq = models.BigIntegerField(null=True, blank=True)
+    editable: bool  # set for the room page by views.room: the viewer's own text still in its edit window
 
     class Meta:
         constraints = [

@@ -233,7 +233,7 @@ def room_page(request: MemberRequest, room_id: int) -> HttpResponse:
     now = timezone.now()
     rows = list(reversed(pager.object_list))
     for m in rows:
-        m.editable = m.sender_id == member.pk and m.kind == "text" and now - m.created_at <= actions.EDIT_WINDOW  # type: ignore[attr-defined]
+        m.editable = m.sender_id == member.pk and m.kind == "text" and now - m.created_at <= actions.EDIT_WINDOW
     context: dict[str, Any] = {
         "room": room,
         "pager": pager,
@@ -394,7 +394,7 @@ def facilitate(request: MemberRequest, room_id: int) -> HttpResponse:
     member = request.member
     room = access.access_room(member, room_id)
     what = request.POST.get("what")
-    try:
+    with show_errors(request):
         if what == "prompt":
             actions.do_send_prompt(member, room, params.get_id(request.POST, "prompt") or 0)
         elif what == "closing":
@@ -408,8 +408,6 @@ def facilitate(request: MemberRequest, room_id: int) -> HttpResponse:
                 member, room, form.cleaned_data["person"], form.cleaned_data["supporter"], form.cleaned_data["note"]
             )
             messages.success(request, "A private one-to-one is open and a follow-up is recorded.")
-    except (ActionError, ValueError) as error:
-        messages.error(request, str(error))
     return _room_redirect(room.pk)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -361,7 +361,7 @@ def do_join_group(member: Member, group: Group, note: str = "") -> Membership | 
         raise ActionError("You're already in this group.")
     pending = JoinRequest.objects.filter(group=group, member=member, decided_at__isnull=True).first()
     if pending is not None and pending.kind == JoinRequest.Kind.INVITATION:
-        return do_answer_invitation(member, pending, accept=True)  # type: ignore[return-value]
+        return do_answer_invitation(member, pending, accept=True)
     if group.join_policy == JoinPolicy.OPEN:
         with transaction.atomic():
             membership, _ = Membership.objects.get_or_create(group=group, member=member)
@@ -447,7 +447,12 @@ def do_invite_to_group(host: Member, group: Group, invitee: Member) -> JoinReque
     return invitation
 
 
+@overload
+def do_answer_invitation(member: Member, invitation: JoinRequest, accept: Literal[True]) -> Membership: ...
+@overload
+def do_answer_invitation(member: Member, invitation: JoinRequest, accept: bool) -> Membership | None: ...
 def do_answer_invitation(member: Member, invitation: JoinRequest, accept: bool) -> Membership | None:
+    """Accept (the membership) or decline (None) an invitation waiting for ``member``."""
     if (
         invitation.member_id != member.pk
         or invitation.kind != JoinRequest.Kind.INVITATION

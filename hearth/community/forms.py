@@ -9,6 +9,7 @@ from django import forms
 
 from hearth.community.actions import GROUP_FIELDS
 from hearth.community.models import CardType, Group, JoinPolicy, PostKind
+from hearth.core.forms import field_of
 
 TAG_HELP = "Separate them with commas, e.g. crafts, knitting."
 
@@ -37,7 +38,7 @@ class GroupForm(forms.ModelForm[Group]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["join_policy"].choices = JoinPolicy.choices  # type: ignore[attr-defined]
+        field_of(self, "join_policy", forms.ChoiceField).choices = JoinPolicy.choices
 
 
 class ReviewForm(forms.Form):
@@ -90,7 +91,7 @@ class PostForm(forms.Form):
     def __init__(self, *args: Any, host: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not host:
-            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            field_of(self, "kind", forms.ChoiceField).choices = [
                 c for c in PostKind.choices if c[0] != PostKind.ANNOUNCEMENT
             ]
         self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/gif,image/webp"
@@ -153,4 +154,4 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = choices  # type: ignore[attr-defined]
+        field_of(self, "member", forms.ChoiceField).choices = choices

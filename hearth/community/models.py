@@ -267,6 +267,14 @@ class Post(models.Model):
     # Set on the new instance by do_create_post: what triage decided, for the view's response.
     screening: Any = None
     created_at = models.DateTimeField(default=timezone.now)
+    # Set for one viewer by views.decorate_posts (not columns): their own reactions, who reacted (their own
+    # posts only), whether it matches their muted words or is new to them, and the replies shown under it.
+    my_reactions: set[str]
+    reactors: dict[str, list[str]]
+    muted: bool
+    is_new: bool
+    shown_comments: list[Comment]
+    more_comments: bool
 
     class Meta:
         indexes = [

@@ -110,16 +110,16 @@ def decorate_posts(viewer: Member, posts: list[Post], last_read: dict[int, Any] 
         for reaction in on_my_posts:
             reactors[reaction.post_id][reaction.get_kind_display()].append(reaction.member.display_name)
     for post in posts:
-        post.my_reactions = mine[post.pk]  # type: ignore[attr-defined]
-        post.reactors = dict(reactors[post.pk]) if post.author_id == viewer.pk else {}  # type: ignore[attr-defined]
-        post.muted = post.author_id != viewer.pk and profile.muted_match(  # type: ignore[attr-defined]
+        post.my_reactions = mine[post.pk]
+        post.reactors = dict(reactors[post.pk]) if post.author_id == viewer.pk else {}
+        post.muted = post.author_id != viewer.pk and profile.muted_match(
             post.body, post.card_title, post.content_note, post.photo_description
         )
         seen = (last_read or {}).get(post.group_id)
-        post.is_new = seen is not None and post.created_at > seen and post.author_id != viewer.pk  # type: ignore[attr-defined]
+        post.is_new = seen is not None and post.created_at > seen and post.author_id != viewer.pk
         comments = getattr(post, "comment_list", [])
-        post.shown_comments = comments[-3:]  # type: ignore[attr-defined]
-        post.more_comments = len(comments) > 3  # type: ignore[attr-defined]
+        post.shown_comments = comments[-3:]
+        post.more_comments = len(comments) > 3
     return posts
 
 
@@ -605,10 +605,10 @@ def react(request: MemberRequest, post_id: int) -> HttpResponse:
     try:
         actions.do_toggle_reaction(me, post, request.POST.get("kind", ""))
     except ActionError as exc:
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return HttpResponse(str(exc), status=400)
         messages.error(request, str(exc))
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _render_fragment(request, me, post.pk, membership)
     return redirect(params.safe_next(request, f"{reverse('community:group', args=[post.group_id])}#post-{post.pk}"))
 

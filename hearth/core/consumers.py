@@ -86,7 +86,7 @@ def signed_in_user(session: SessionBase | None) -> Any:
     """
     if session is None:
         return AnonymousUser()
-    return auth.get_user(SimpleNamespace(session=session))  # type: ignore[arg-type]
+    return auth.get_user(SimpleNamespace(session=session))  # type: ignore[arg-type]  # stubs: an HttpRequest; it reads .session
 
 
 def current_session(session_key: str | None) -> tuple[Any, SessionBase]:

@@ -10,8 +10,8 @@ from hearth.core.badges import counts_for
 from hearth.core.crisis import crisis_resources, emergency_number
 
 
-def organisation(request: HttpRequest) -> dict[str, Any]:
-    """What every page needs: the organisation's name and its crisis lines."""
+def organisation(request: HttpRequest | None) -> dict[str, Any]:
+    """What every page needs: the organisation's name and its crisis lines (no request needed: error pages)."""
     return {
         "org_name": settings.HEARTH_ORG_NAME,
         "crisis_resources": crisis_resources(),

@@ -1,4 +1,4 @@
-"""Forms for core's own pages: the notification choices."""
+"""Forms for core's own pages (the notification choices), and ``field_of`` for every app's forms."""
 
 from __future__ import annotations
 
@@ -11,6 +11,18 @@ from hearth.core.models import NotificationChoice
 from hearth.core.notifications import APP, EMAIL, PUSH, Kind
 
 CHANNEL_LABELS = {APP: "In the app", EMAIL: "Email", PUSH: "Push to your devices"}
+
+
+def field_of[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """``form.fields[name]`` as the kind of field it is, to set its choices or queryset for this request.
+
+    django-stubs types every field of ``form.fields`` as a plain ``Field``; this checks the kind instead of
+    ignoring the type error, so a field renamed or changed in kind fails here, by name.
+    """
+    found = form.fields[name]
+    if not isinstance(found, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(found).__name__}, not a {kind.__name__}")
+    return found
 
 
 def field_name(kind: Kind, channel: str) -> str:

@@ -263,7 +263,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
         body["version"] = hearth.__version__
     response = JsonResponse(body, status=200 if ready else 503)
     # Our request line already says 503; Django would add an ERROR line for every failing probe.
-    response._has_been_logged = True  # type: ignore[attr-defined]
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own flag, not in django-stubs
     return response
 
 

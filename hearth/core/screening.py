@@ -46,10 +46,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.db.models.signals import post_init, post_save
 from django.dispatch import Signal
 
@@ -181,7 +183,7 @@ class TextField:
 
 
 _FIELDS: dict[tuple[str, str], TextField] = {}
-_member_fields_of: dict[type, dict[str, str]] = {}  # model class -> {member-text field: its path}
+_member_fields_of: dict[type[models.Model], dict[str, str]] = {}  # model class -> {member-text field: its path}
 
 
 def _add(model: str, names: tuple[str, ...], source: Source, *, path: str = "", why: str = "") -> None:
@@ -502,16 +504,16 @@ def watch(where: str, *, strict: bool) -> Iterator[_Watch]:
 _SEEN = "_hearth_screening_seen"
 
 
-def _member_fields(model: type) -> dict[str, str]:
+def _member_fields(model: type[models.Model]) -> dict[str, str]:
     found = _member_fields_of.get(model)
     if found is None:
-        label = f"{model._meta.app_label}.{model.__name__}".lower()  # type: ignore[attr-defined]
+        label = f"{model._meta.app_label}.{model.__name__}".lower()
         found = {name: f.path for (m, name), f in _FIELDS.items() if m == label and f.source == Source.MEMBER}
         _member_fields_of[model] = found
     return found
 
 
-def _remember(sender: type, instance: Any, **kwargs: Any) -> None:
+def _remember(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
     """What a loaded row's member-text columns held, so a save can tell whether they changed."""
     fields = _member_fields(sender)
     if fields:
@@ -525,18 +527,20 @@ def _is_test_code(module: str) -> bool:
 
 def _writer() -> str | None:
     """Where the save came from: the innermost Hearth code outside models (and this module); None for test code."""
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if _is_test_code(module) or module == "conftest":
             return None
         if module.startswith("hearth.") and not module.endswith(".models") and module != __name__:
             return f"{module}:{frame.f_lineno} ({frame.f_code.co_name})"
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return None
 
 
-def _check_save(sender: type, instance: Any, created: bool, raw: bool, update_fields: Any, **kwargs: Any) -> None:
+def _check_save(
+    sender: type[models.Model], instance: Any, created: bool, raw: bool, update_fields: Any, **kwargs: Any
+) -> None:
     fields = _member_fields(sender)
     if not fields or raw:
         return

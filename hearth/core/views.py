@@ -106,7 +106,7 @@ def error_page(request: HttpRequest | None, status: int, detail: str = "") -> Ht
     if status == 500 or request is None:
         # The database may be the thing that failed: render without anything that reads it
         # (signed-out header, no counts, no energy control).
-        body = render_to_string("core/error.html", {**context, **organisation(request)})  # type: ignore[arg-type]
+        body = render_to_string("core/error.html", {**context, **organisation(request)})
         return HttpResponse(body, status=status)
     return render(request, "core/error.html", context, status=status)
 
@@ -205,10 +205,10 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
 def push_device_add(request: MemberRequest) -> HttpResponse:
     """The page's script posts the browser's subscription (JSON) after the person turned push on."""
     data = _json_body(request)
-    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
-    form = PushDeviceForm(
-        {"endpoint": data.get("endpoint"), "p256dh": keys.get("p256dh"), "auth": keys.get("auth")}  # type: ignore[union-attr]
-    )
+    keys = data.get("keys")
+    if not isinstance(keys, dict):
+        keys = {}
+    form = PushDeviceForm({"endpoint": data.get("endpoint"), "p256dh": keys.get("p256dh"), "auth": keys.get("auth")})
     if not form.is_valid():
         return JsonResponse(
             {"error": "This browser's push details are incomplete. Try turning push on again."}, status=400

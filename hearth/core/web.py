@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from hearth.core.errors import ActionError
 
@@ -33,6 +34,7 @@ class MemberRequest(HttpRequest):
     """A request from a signed-in member (a view behind ``login_required``)."""
 
     member: Member
+    htmx: HtmxDetails  # set by django-htmx's middleware: whether htmx sent it, and what it asks for
 
 
 class show_errors:  # a class used like a function: ``with show_errors(request):``

@@ -18,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.apps import apps
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
@@ -183,13 +185,16 @@ def model_ready(app_label: str, model_name: str) -> bool:
     return model._meta.db_table in _tables()
 
 
+_TABLES: WeakKeyDictionary[BaseDatabaseWrapper, set[str]] = WeakKeyDictionary()
+
+
 def _tables() -> set[str]:
-    # One introspection query per connection; cached on the connection object so a new
+    # One introspection query per connection; kept per connection object so a new
     # test database (a new connection) looks again.
-    cached = getattr(connection, "_hearth_tables", None)
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    cached = _TABLES.get(wrapper)
     if cached is None:
-        cached = set(connection.introspection.table_names())
-        connection._hearth_tables = cached  # type: ignore[attr-defined]
+        cached = _TABLES[wrapper] = set(wrapper.introspection.table_names())
     return cached
 
 

@@ -217,17 +217,18 @@ def do_update_profile(member: Member, changes: dict[str, Any]) -> Screening | No
 
 def do_set_consent(member: Member, kind_key: str, audience_key: str) -> None:
     kind = consent.get_kind(kind_key)
-    if kind is None or kind.audience(audience_key) is None:
+    audience = kind.audience(audience_key) if kind is not None else None
+    if kind is None or audience is None:
         raise ActionError("That sharing choice isn't available. Please pick one of the options shown.")
     with transaction.atomic():
         Consent.objects.update_or_create(member=member, kind=kind_key, defaults={"audience": audience_key})
         if kind.on_change is not None:
-            kind.on_change(member, kind.audience(audience_key))  # type: ignore[arg-type]
+            kind.on_change(member, audience)
         audit.log_action(
             "members.consent.changed",
             actor=member,
             subject=member,
-            data={"kind": kind.title.lower(), "audience": kind.audience(audience_key).label},  # type: ignore[union-attr]
+            data={"kind": kind.title.lower(), "audience": audience.label},
         )
 
 

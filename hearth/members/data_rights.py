@@ -116,10 +116,8 @@ def _export_profile(member: Member) -> dict[str, Any]:
 
 
 def _export_sharing(member: Member) -> list[dict[str, str]]:
-    return [
-        {"what": consent.get_kind(key).title, "shared_with": audience.label}  # type: ignore[union-attr]
-        for key, audience in consent.choices_for(member).items()
-    ]
+    chosen = consent.choices_for(member)
+    return [{"what": kind.title, "shared_with": chosen[kind.key].label} for kind in consent.kinds()]
 
 
 def _export_invitations(member: Member) -> list[dict[str, Any]]:

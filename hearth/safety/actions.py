@@ -60,26 +60,13 @@ notifications.register(
     notifications.Kind("safety.report_outcome", "What happened to something you reported", _DECISIONS)
 )
 # Decisions about a person's own account: always in the app (the email with the appeal link is sent regardless).
-notifications.register(
-    notifications.Kind(
-        "safety.decision",
-        "A moderator's decision about your account",
-        _DECISIONS,
-        urgent=True,
-        channels=("app", "push"),
-        required=frozenset({"app"}),
+for _key, _label in (
+    ("safety.decision", "A moderator's decision about your account"),
+    ("safety.appeal", "The answer to an appeal"),
+):
+    notifications.register(
+        notifications.Kind(_key, _label, _DECISIONS, urgent=True, channels=("app", "push"), required=frozenset({"app"}))
     )
-)
-notifications.register(
-    notifications.Kind(
-        "safety.appeal",
-        "The answer to an appeal",
-        _DECISIONS,
-        urgent=True,
-        channels=("app", "push"),
-        required=frozenset({"app"}),
-    )
-)
 notifications.register(
     notifications.Kind(
         "safety.mood_alert",
@@ -325,7 +312,9 @@ def _first_person(reason: str) -> bool:
     return "[third person]" not in reason and "learned lexicon" not in reason
 
 
-def _open_item(*, content_key: str, object_id: int | None, now: datetime, **fields: object) -> ModerationItem:
+def _open_item(
+    *, content_key: str, object_id: int | None, now: datetime, reasons: list[str], **fields: object
+) -> ModerationItem:
     """The open queue item for this content (new results join it), assigned to an on-duty moderator."""
     item = None
     if object_id is not None:
@@ -333,7 +322,7 @@ def _open_item(*, content_key: str, object_id: int | None, now: datetime, **fiel
             content_key=content_key, object_id=object_id, state=ModerationItem.State.OPEN
         ).first()
     if item is not None:
-        item.reasons = [*item.reasons, *fields.get("reasons", [])]  # type: ignore[misc]
+        item.reasons = [*item.reasons, *reasons]
         if fields.get("risk") and _more_urgent(str(fields["risk"]), item.risk):
             item.risk = str(fields["risk"])
         item.heavy = item.heavy or bool(fields.get("heavy"))
@@ -342,10 +331,10 @@ def _open_item(*, content_key: str, object_id: int | None, now: datetime, **fiel
         try:
             with transaction.atomic():
                 item = ModerationItem.objects.create(
-                    content_key=content_key, object_id=object_id, created_at=now, **fields
+                    content_key=content_key, object_id=object_id, created_at=now, reasons=reasons, **fields
                 )
         except IntegrityError:
-            return _open_item(content_key=content_key, object_id=object_id, now=now, **fields)
+            return _open_item(content_key=content_key, object_id=object_id, now=now, reasons=reasons, **fields)
     if item.assigned_to_id is None:
         assignee = pick_moderator(item)
         if assignee is not None:
@@ -971,10 +960,10 @@ def do_acknowledge_alert(actor: Member, alert_id: int, now: datetime | None = No
                 [member_group(m.pk) for m in alerts.crisis_handlers()],
                 {"kind": "safety.alert_acknowledged", "alert": alert.pk, "by": actor.display_name},
             )
-            if alerts.told_to_member(alert):
+            if alert.member_id is not None and alerts.told_to_member(alert):
                 # The support page they may still be on changes to who has seen it.
                 send_event_on_commit(
-                    [member_group(alert.member_id)],  # type: ignore[arg-type]
+                    [member_group(alert.member_id)],
                     {"kind": "safety.alert_seen", "text": alerts.what_the_member_is_told(alert).seen},
                 )
     return alert

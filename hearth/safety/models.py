@@ -7,6 +7,7 @@ the functions that app registered in :mod:`hearth.safety.content`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -182,14 +183,16 @@ class Sanction(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     lifted_at = models.DateTimeField(null=True, blank=True)
+    # Set for the member's own page by views._sanctions_with_appeals (not columns).
+    latest_appeal: Appeal | None
+    appeal_token: str
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.member})"
 
-    def active(self, now: object = None) -> bool:
+    def active(self, now: datetime | None = None) -> bool:
         """In force now: not lifted, and not past ``until`` (a ban has no end)."""
-        now = now or timezone.now()
-        return self.lifted_at is None and (self.until is None or self.until > now)  # type: ignore[operator]
+        return self.lifted_at is None and (self.until is None or self.until > (now or timezone.now()))
 
 
 class Appeal(models.Model):

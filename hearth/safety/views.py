@@ -21,7 +21,7 @@ from hearth.members.models import Member
 from hearth.members.policy import Perm
 from hearth.safety import actions, alerts, content
 from hearth.safety.forms import AppealDecisionForm, AppealForm, DecisionForm, LabelForm, ReportForm, SanctionForm
-from hearth.safety.models import Appeal, CrisisAlert, ModerationItem, ModeratorAway, Risk, TriageLabel
+from hearth.safety.models import Appeal, CrisisAlert, ModerationItem, ModeratorAway, Risk, Sanction, TriageLabel
 
 
 def support(request: MemberRequest) -> HttpResponse:
@@ -102,14 +102,14 @@ def my_reports(request: MemberRequest) -> HttpResponse:
     )
 
 
-def _sanctions_with_appeals(member: Member) -> list[Any]:
+def _sanctions_with_appeals(member: Member) -> list[Sanction]:
     """The member's own decisions, each with its latest appeal and a link to appeal while that's possible."""
     rows = list(member.sanctions.order_by("-created_at").prefetch_related("appeals"))
     since = timezone.now() - actions.APPEAL_WINDOW
     for s in rows:
         appeals = sorted(s.appeals.all(), key=lambda a: a.created_at)
-        s.latest_appeal = appeals[-1] if appeals else None  # type: ignore[attr-defined]
-        s.appeal_token = actions.appeal_token(s) if s.created_at >= since and not appeals else ""  # type: ignore[attr-defined]
+        s.latest_appeal = appeals[-1] if appeals else None
+        s.appeal_token = actions.appeal_token(s) if s.created_at >= since and not appeals else ""
     return rows
 
 

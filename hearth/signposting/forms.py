@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from hearth.core.forms import field_of
 from hearth.members.models import Member
 from hearth.signposting.actions import RESOURCE_FIELDS
 from hearth.signposting.models import Referral, Resource, Topic
@@ -62,7 +63,7 @@ class ReferralUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         if self_service:
             # Members update their own self-referrals in their words; staff notes stay staff's.
-            self.fields["status"].choices = [  # type: ignore[attr-defined]
+            field_of(self, "status", forms.ChoiceField).choices = [
                 (Referral.Status.MADE, "I've been in touch with them"),
                 (Referral.Status.ACCEPTED, "They're helping me"),
                 (Referral.Status.DECLINED, "It wasn't for me"),

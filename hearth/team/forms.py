@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from hearth.core.forms import field_of
 from hearth.members.models import Member, Role
 from hearth.team.models import APPLICABLE_ROLES, Application, Check, SupervisionSession
 
@@ -30,7 +31,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+        field_of(self, "role", forms.ChoiceField).choices = roles
         if roles:
             self.fields["role"].initial = roles[0][0]
 
@@ -75,7 +76,7 @@ class TrainingRecordForm(forms.Form):
 
     def __init__(self, *args: Any, modules: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["module"].choices = [(str(pk), name) for pk, name in modules]  # type: ignore[attr-defined]
+        field_of(self, "module", forms.ChoiceField).choices = [(str(pk), name) for pk, name in modules]
 
 
 class CheckForm(forms.Form):

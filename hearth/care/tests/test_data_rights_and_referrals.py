@@ -1,19 +1,18 @@
-"""Download/erase cover care; referrals due (from signposting, when it's there) become queue items."""
+"""Download/erase cover care; referrals due for follow-up (signposting's) become queue items."""
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Callable
-from datetime import date
+from datetime import timedelta
 
-import pytest
+from django.utils import timezone
 from time_machine import TimeMachineFixture
 
 from hearth.care import actions, queue
 from hearth.care.models import CareItem, MoodEntry, Source, Visit
 from hearth.members.data_rights import erase_member, export_member
 from hearth.members.models import Member
+from hearth.signposting.models import Referral, Resource
 
 
 def test_export_and_erase(
@@ -33,27 +32,14 @@ def test_export_and_erase(
     assert not MoodEntry.objects.exists() and not Visit.objects.exists() and not CareItem.objects.exists()
 
 
-class _Referral:
-    def __init__(self, pk: int, member: Member, resource_name: str, follow_up_on: date) -> None:
-        self.pk, self.member, self.resource_name, self.follow_up_on = pk, member, resource_name, follow_up_on
-
-
-def test_referrals_due_become_queue_items_once(
-    member: Member, peer_worker: Member, clock: TimeMachineFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    module = types.ModuleType("hearth.signposting.actions")
-    monkeypatch.setattr(
-        module,
-        "referrals_due",
-        lambda now=None: [_Referral(7, member, "money advice", date(2026, 11, 24))],
-        raising=False,
+def test_referrals_due_become_queue_items_once(member: Member, peer_worker: Member, clock: TimeMachineFixture) -> None:
+    money = Resource.objects.create(name="Money advice", description="Debt and benefits")
+    Referral.objects.create(
+        member=member, resource=money, status=Referral.Status.MADE, follow_up_on=timezone.localdate()
     )
-    monkeypatch.setitem(sys.modules, "hearth.signposting.actions", module)
+    Referral.objects.create(  # not due yet
+        member=member, resource=money, status=Referral.Status.MADE, follow_up_on=timezone.localdate() + timedelta(1)
+    )
     assert actions.referrals_due_items() == 1
     assert actions.referrals_due_items() == 0
-    assert queue.build_queue(peer_worker)[0].reasons == ["referral to money advice due for follow-up"]
-
-
-def test_the_queue_works_without_signposting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "hearth.signposting.actions", None)  # import fails
-    assert actions.referrals_due_items() == 0
+    assert queue.build_queue(peer_worker)[0].reasons == ["referral to Money advice due for follow-up"]

@@ -35,8 +35,9 @@ def copies_in(source: str) -> list[str]:
             found.append(f"line {node.lineno}: def _me (use request.member)")
         if isinstance(node, ast.Try):
             for handler in node.handlers:
-                caught = ast.unparse(handler.type) if handler.type else ""
-                if caught == "ActionError" and _shows_refusal(handler):
+                caught = handler.type
+                names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught else []
+                if "ActionError" in [ast.unparse(n) for n in names] and _shows_refusal(handler):
                     found.append(f"line {node.lineno}: try/except ActionError that only shows it (use show_errors)")
     for number, line in enumerate(source.splitlines(), 1):
         if "request.user" in line and "type: ignore" in line:
@@ -62,3 +63,14 @@ def view(request):
         messages.error(request, str(exc))
 """
     assert len(copies_in(source)) == 2
+
+
+def test_the_check_finds_a_refusal_caught_with_other_errors() -> None:
+    source = """
+def view(request):
+    try:
+        actions.do_thing(request.member)
+    except (ActionError, ValueError) as error:
+        messages.error(request, str(error))
+"""
+    assert copies_in(source) == ["line 3: try/except ActionError that only shows it (use show_errors)"]

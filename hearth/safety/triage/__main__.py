@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 from . import run_jsonl
 
 if __name__ == "__main__":
-    sys.stdin.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
-    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    if isinstance(sys.stdin, io.TextIOWrapper):  # typed TextIO, which has no reconfigure; a pipe is a wrapper
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")
     n = run_jsonl(sys.stdin, sys.stdout)
     sys.stderr.write(f"triage: {n} messages classified\n")
