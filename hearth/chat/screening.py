@@ -43,25 +43,17 @@ staff_text(
     "title",
     why="named by a group host or supporter opening a drop-in or gathering, in that role (group rooms take the group's name)",
 )
+# What a gathering says about itself; a series holds the same words for the gatherings it makes.
+GATHERING_WORDS = ("title", "description", "activity", "bring", "video_link", "place")
 staff_text(
     "chat.Gathering",
-    "title",
-    "description",
-    "activity",
-    "bring",
-    "video_link",
-    "place",
+    *GATHERING_WORDS,
     "notes",
     why="written by the group's hosts and supporters (Perm.RUN_GATHERINGS) and facilitators, in that role",
 )
 staff_text(
     "chat.GatheringSeries",
-    "title",
-    "description",
-    "activity",
-    "bring",
-    "video_link",
-    "place",
+    *GATHERING_WORDS,
     why="a recurring gathering, written by the group's hosts and supporters (Perm.RUN_GATHERINGS) in that role",
 )
 staff_text("chat.Prompt", "text", why="the organisation's prompt deck (Perm.EDIT_PROMPTS)")

@@ -344,6 +344,10 @@ def _open_item(
     return item
 
 
+# What the person who reported something is told when a moderator acted on it.
+ACTIONED_WORDS = "We've looked at this and taken action. Thank you for telling us."
+
+
 def _more_urgent(a: str, b: str) -> bool:
     return RISK_ORDER[Risk(a)] < RISK_ORDER[Risk(b)]
 
@@ -544,14 +548,7 @@ def do_moderate(
                 data=data,
             )
             if decision == "hide":
-                _resolve(
-                    item,
-                    moderator,
-                    ModerationItem.State.ACTIONED,
-                    reason,
-                    "We've looked at this and taken action. Thank you for telling us.",
-                    now,
-                )
+                _resolve(item, moderator, ModerationItem.State.ACTIONED, reason, ACTIONED_WORDS, now)
             else:
                 item.state = ModerationItem.State.DISMISSED
                 item.save(update_fields=["state"])
@@ -693,14 +690,7 @@ def do_sanction(
         if item_id:
             item = ModerationItem.objects.filter(pk=item_id, state=ModerationItem.State.OPEN).first()
             if item is not None:
-                _resolve(
-                    item,
-                    moderator,
-                    ModerationItem.State.ACTIONED,
-                    reason,
-                    "We've looked at this and taken action. Thank you for telling us.",
-                    now,
-                )
+                _resolve(item, moderator, ModerationItem.State.ACTIONED, reason, ACTIONED_WORDS, now)
         if kind in ("suspend", "ban"):
             # Inactive accounts can't sign in and existing sessions stop working at once;
             # lift_expired_suspensions turns a suspension back on when it ends.

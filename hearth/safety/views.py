@@ -20,8 +20,9 @@ from hearth.members import policy
 from hearth.members.models import Member
 from hearth.members.policy import Perm
 from hearth.safety import actions, alerts, content
+from hearth.safety.access import access_alert, access_moderation_item
 from hearth.safety.forms import AppealDecisionForm, AppealForm, DecisionForm, LabelForm, ReportForm, SanctionForm
-from hearth.safety.models import Appeal, CrisisAlert, ModerationItem, ModeratorAway, Risk, Sanction, TriageLabel
+from hearth.safety.models import Appeal, ModerationItem, ModeratorAway, Risk, Sanction, TriageLabel
 
 
 def support(request: MemberRequest) -> HttpResponse:
@@ -152,10 +153,7 @@ def moderation_queue(request: MemberRequest) -> HttpResponse:
 @login_required
 def moderation_item(request: MemberRequest, item_id: int) -> HttpResponse:
     me = request.member
-    policy.require(me, Perm.MODERATE)
-    item = ModerationItem.objects.select_related("subject", "assigned_to").filter(pk=item_id).first()
-    if item is None:
-        raise Http404
+    item = access_moderation_item(me, item_id)
     try:
         actions.check_can_see_item(me, item)
     except ActionError:
@@ -229,10 +227,7 @@ def alert_list(request: MemberRequest) -> HttpResponse:
 def alert_detail(request: MemberRequest, alert_id: int) -> HttpResponse:
     """One alert: why, who has it, and what reached whom by each channel (live screens, email, push)."""
     me = request.member
-    policy.require(me, Perm.HANDLE_CRISIS)
-    alert = CrisisAlert.objects.select_related("member", "acknowledged_by", "item").filter(pk=alert_id).first()
-    if alert is None:
-        raise Http404
+    alert = access_alert(me, alert_id)
     alerts.record_alerts_read(me, [alert])
     return render(
         request,

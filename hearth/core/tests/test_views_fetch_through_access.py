@@ -43,14 +43,13 @@ def _model_of_lookup(call: ast.Call) -> str | None:
     func = call.func
     if not by_id:
         return None
-    if (
-        isinstance(func, ast.Attribute)
-        and func.attr in {"get", "filter"}
-        and isinstance(func.value, ast.Attribute)
-        and func.value.attr == "objects"
-        and isinstance(func.value.value, ast.Name)
-    ):
-        return func.value.value.id
+    if isinstance(func, ast.Attribute) and func.attr in {"get", "filter"}:
+        # Model.objects.get(pk=…), and through a chain: Model.objects.select_related(…).filter(pk=…)
+        node: ast.expr = func.value
+        while isinstance(node, ast.Call | ast.Attribute):
+            if isinstance(node, ast.Attribute) and node.attr == "objects" and isinstance(node.value, ast.Name):
+                return node.value.id
+            node = node.func if isinstance(node, ast.Call) else node.value
     if isinstance(func, ast.Name) and func.id == "get_object_or_404" and call.args:
         first = call.args[0]
         return first.id if isinstance(first, ast.Name) else ast.unparse(first)
