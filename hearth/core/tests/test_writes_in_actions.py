@@ -13,6 +13,7 @@ Not read, by rule: tests, migrations and management commands; ``models.py`` (a m
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -41,6 +42,12 @@ KNOWN: dict[str, str] = {
 }
 
 
+@functools.cache
+def _parse(source: str) -> ast.Module:
+    """Each module is read by two checks here: parsed once."""
+    return ast.parse(source)
+
+
 def _through_a_manager(node: ast.expr) -> bool:
     while isinstance(node, ast.Attribute | ast.Call):
         if isinstance(node, ast.Attribute):
@@ -54,7 +61,7 @@ def _through_a_manager(node: ast.expr) -> bool:
 
 def writes_in(source: str) -> list[tuple[int, str]]:
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(_parse(source)):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         name = node.func.attr
@@ -115,7 +122,7 @@ KNOWN_CROSS_APP: dict[str, str] = {
 
 def cross_app_writes_in(source: str, app: str) -> list[tuple[int, str]]:
     """Writes through the manager of a model imported from another app's ``models`` (``Member.objects.create``)."""
-    tree = ast.parse(source)
+    tree = _parse(source)
     owner = {
         alias.asname or alias.name: node.module.split(".")[1]
         for node in ast.walk(tree)
