@@ -53,11 +53,13 @@ from hearth.core.events import member_group
 from hearth.core.fanout import Outbox, fanout
 from hearth.core.frames import FRAMES
 from hearth.core.logs import log_event
+from hearth.safety.actions import WritingRules
 
 TYPING_EVERY = 2.0  # seconds between typing signals from one connection
 BACKLOG_PAGE = 500
 HAVE_MAX = 2000  # seqs a page may list as already held when it asks for a gap
 STORE_TRIES = 4  # a send the database was too busy to store: "slow down" (1, 2, 3 s), then refused
+RULES_KEPT = 30.0  # seconds a socket judges sends by the writing rules it read (each change also says so at once)
 
 
 class RoomConsumer(EventConsumer):
@@ -66,6 +68,11 @@ class RoomConsumer(EventConsumer):
     visit_id: int | None = None
     outbox: Outbox | None = None
     room_group = ""
+    # The member's writing rules (mute, suspension, hostility cooldown), kept between sends: forgotten when
+    # they change (hearth_writing), and after RULES_KEPT in case that word was lost on the way.
+    rules: WritingRules | None = None
+    rules_read_at = 0.0
+    rules_changes = 0  # times they were forgotten: rules read before the latest change are never kept
 
     def groups_for(self, member: Any, **url_kwargs: Any) -> list[str]:
         self.room = access_room(member, int(url_kwargs["room_id"]))
@@ -153,6 +160,11 @@ class RoomConsumer(EventConsumer):
         since presence changes may have been among them, the whole list again."""
         await self.send_json({"kind": "gap", "room": self.room.pk, "dropped": count})
         await self.send_json(await database_sync_to_async(actions.presence_snapshot)(self.room))
+
+    async def hearth_writing(self, message: dict[str, Any]) -> None:
+        """The member's writing rules changed (a sanction, hostile writing triaged): read them with the next send."""
+        self.rules = None
+        self.rules_changes += 1
 
     async def hearth_event(self, message: dict[str, Any]) -> None:
         """Events for the member (their own channel): being removed from the room's group closes the socket."""
@@ -246,8 +258,10 @@ class RoomConsumer(EventConsumer):
         if retry is not None:  # over capacity: refused to the sender, nothing stored
             await self._slow_down(client_id, retry)
             return
+        kept = self.rules if time.monotonic() - self.rules_read_at < RULES_KEPT else None
+        changes, asked_at = self.rules_changes, time.monotonic()
         try:
-            sent, triaged = await sender().send(Send(self.member, self.room, body, client_id))
+            sent, triaged = await sender().send(Send(self.member, self.room, body, client_id, kept))
         except DatabaseError:  # the database was busy or away (logged): the page sends it again, same client id
             tries = self.store_failures[client_id] = self.store_failures.get(client_id, 0) + 1
             if tries < STORE_TRIES:
@@ -258,6 +272,8 @@ class RoomConsumer(EventConsumer):
         finally:
             gate.leave(self.room.pk)
         self.store_failures.pop(client_id, None)
+        if kept is None and sent.rules is not None and changes == self.rules_changes:
+            self.rules, self.rules_read_at = sent.rules, asked_at
         if sent.error is not None:
             raise sent.error
         message = sent.message

@@ -44,6 +44,7 @@ from django.db import transaction
 from hearth.chat import actions
 from hearth.chat.actions import Send, Sent
 from hearth.chat.pushback import gate
+from hearth.core.events import events_kept, send_event_async
 from hearth.core.logs import log_event
 from hearth.core.loops import PerLoop
 
@@ -90,34 +91,39 @@ class Sender:
         if self.store_task is None or self.store_task.done():
             self.store_task = loop.create_task(self._store())
 
-    def _take_and_store(self) -> tuple[list[Any], list[Sent], list[Any], list[Any]]:
+    def _take_and_store(self) -> tuple[list[Any], list[Sent], list[Any], list[Any], list[Any]]:
         """On the database thread: take every send and write waiting *now* (those that arrived while this call
-        queued behind other database work included) and commit them together."""
+        queued behind other database work included) and commit them together. The broadcasts their commit
+        released come back with them (:func:`~hearth.core.events.events_kept`), to be sent from the loop."""
         with self._lock:
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
             writes, self.writes = self.writes[:MAX_BATCH], self.writes[MAX_BATCH:]
         if not batch and not writes:
-            return batch, [], writes, []
+            return batch, [], writes, [], []
         started = time.perf_counter()
-        try:
-            results, outcomes = _commit([send for send, _ in batch], [work for work, _ in writes])
-        except Exception:
-            # Nothing in the batch was stored. Whatever failed it — the database busy or away, or one send or
-            # write it refuses only at commit (a row it refers to deleted meanwhile) — must not send the others
-            # round again with it, for ever: each is stored again on its own, so only the one at fault fails.
-            log_event("chat.store_failed", level=logging.ERROR, exc_info=True, batch=len(batch) + len(writes))
-            results, outcomes = _one_by_one(batch, writes)
-        finally:
-            if batch:
-                gate.done(time.perf_counter() - started, len(batch))
-        return batch, results, writes, outcomes
+        with events_kept() as events:
+            try:
+                results, outcomes = _commit([send for send, _ in batch], [work for work, _ in writes])
+            except Exception:
+                # Nothing in the batch was stored. Whatever failed it — the database busy or away, or one send or
+                # write it refuses only at commit (a row it refers to deleted meanwhile) — must not send the
+                # others round again with it, for ever: each is stored again on its own, so only the one at
+                # fault fails.
+                log_event("chat.store_failed", level=logging.ERROR, exc_info=True, batch=len(batch) + len(writes))
+                results, outcomes = _one_by_one(batch, writes)
+            finally:
+                if batch:
+                    gate.done(time.perf_counter() - started, len(batch))
+        return batch, results, writes, outcomes, events
 
     async def _store(self) -> None:
         loop = asyncio.get_running_loop()
         while self.waiting or self.writes:
-            batch, results, writes, outcomes = await database_sync_to_async(self._take_and_store)()
+            batch, results, writes, outcomes, events = await database_sync_to_async(self._take_and_store)()
             if batch or writes:
                 self.commits += 1
+            for groups, event in events:  # committed: the rooms hear, in commit order, before anyone is answered
+                await send_event_async(groups, event)
             for (_, future), sent in zip(batch, results, strict=True):
                 if sent.triage_later:
                     sent.triaged = loop.create_future()

@@ -197,6 +197,10 @@ class EventConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             return
         await self._look_again()
 
+    async def hearth_writing(self, message: dict[str, Any]) -> None:
+        """The member's writing rules changed (:func:`hearth.core.events.writing_changed_on_commit`): a socket
+        that keeps them (a chat room's) forgets them; others have nothing to do."""
+
     async def _look_again(self) -> None:
         session = self.scope.get("session")
         member, fresh = await database_sync_to_async(current_session)(getattr(session, "session_key", None))

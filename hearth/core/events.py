@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from hearth.core.logs import log_event
 
 EVENT_TYPE = "hearth.event"  # the channel-layer message type consumers handle
 RECHECK_TYPE = "hearth.recheck"  # consumers look again at the sign-in rules (never forwarded to the page)
+WRITING_TYPE = "hearth.writing"  # consumers forget the writing rules they keep (never forwarded to the page)
 
 
 def member_group(member_id: int) -> str:
@@ -37,6 +39,7 @@ def member_group(member_id: int) -> str:
 class _Capture:
     sent: list[tuple[tuple[str, ...], dict[str, Any]]] = field(default_factory=list)
     rechecks: list[tuple[str, ...]] = field(default_factory=list)
+    writing: list[tuple[str, ...]] = field(default_factory=list)
 
     def recipients_of(self, kind: str) -> set[str]:
         return {g for groups, event in self.sent if event.get("kind") == kind for g in groups}
@@ -55,7 +58,34 @@ def send_event_on_commit(groups: Iterable[str], event: dict[str, Any]) -> None:
         raise ValueError("every live event needs a 'kind'")
     json.dumps(event)  # fail in the action, not later in a consumer, if it isn't plain JSON
     if targets:
-        transaction.on_commit(lambda: send_event_now(targets, event))
+        transaction.on_commit(lambda: _after_commit(targets, event))
+
+
+_deferring = threading.local()
+
+
+def _after_commit(targets: tuple[str, ...], event: dict[str, Any]) -> None:
+    kept: list[tuple[tuple[str, ...], dict[str, Any]]] | None = getattr(_deferring, "events", None)
+    if kept is not None:
+        kept.append((targets, event))
+    else:
+        send_event_now(targets, event)
+
+
+@contextlib.contextmanager
+def events_kept() -> Iterator[list[tuple[tuple[str, ...], dict[str, Any]]]]:
+    """While the block runs (on this thread), events due after a commit are kept, in order, in the list it
+    yields instead of being sent; the caller sends them from its event loop with :func:`send_event_async`.
+
+    The chat send path (``chat/sending.py``) stores batches on the database thread: sending each message's
+    broadcast from there would cost a trip back to the event loop per message, with the thread waiting."""
+    previous = getattr(_deferring, "events", None)
+    kept: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+    _deferring.events = kept
+    try:
+        yield kept
+    finally:
+        _deferring.events = previous
 
 
 def send_event_now(groups: tuple[str, ...], event: dict[str, Any], *, raise_errors: bool = False) -> None:
@@ -99,12 +129,24 @@ def recheck_sockets_on_commit(member_ids: Iterable[int], *, ended_session: str |
     key, whose sockets close at once), a suspension, a role, the two-factor requirement. See
     :func:`hearth.members.sessions.socket_refusal` for the rules.
     """
-    groups = tuple(sorted({member_group(pk) for pk in member_ids}))
     message: dict[str, Any] = {"type": RECHECK_TYPE}
     if ended_session:
         message["session"] = session_digest(ended_session)
+    groups = _tell_sockets_on_commit(member_ids, message)
     if _capture is not None:
         _capture.rechecks.append(groups)
+
+
+def writing_changed_on_commit(member_ids: Iterable[int]) -> None:
+    """After commit, every open websocket of these people forgets the writing rules it keeps (a sanction given
+    or lifted, hostile writing triaged: :class:`hearth.safety.actions.WritingRules`) and reads them afresh."""
+    groups = _tell_sockets_on_commit(member_ids, {"type": WRITING_TYPE})
+    if _capture is not None:
+        _capture.writing.append(groups)
+
+
+def _tell_sockets_on_commit(member_ids: Iterable[int], message: dict[str, Any]) -> tuple[str, ...]:
+    groups = tuple(sorted({member_group(pk) for pk in member_ids}))
 
     def send() -> None:
         layer = get_channel_layer()
@@ -118,6 +160,7 @@ def recheck_sockets_on_commit(member_ids: Iterable[int], *, ended_session: str |
 
     if groups:
         transaction.on_commit(send)
+    return groups
 
 
 def layer_message(group: str, event: dict[str, Any], text: str = "") -> dict[str, Any]:

@@ -13,6 +13,8 @@ Principles, enforced here:
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,7 +29,7 @@ from hearth.core import screening as screening_registry
 from hearth.core.deliveries import cancel as cancel_deliveries
 from hearth.core.deliveries import send_email
 from hearth.core.errors import ActionError
-from hearth.core.events import member_group, send_event_on_commit
+from hearth.core.events import member_group, send_event_on_commit, writing_changed_on_commit
 from hearth.core.logs import log_event_on_commit
 from hearth.core.screening import Screening
 from hearth.members import actions as member_actions
@@ -119,29 +121,66 @@ APPEAL_WINDOW = timedelta(days=90)  # how long an appeal link works
 # --- Writing ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class WritingRules:
+    """What may stop a member writing, as read at one moment: their sanctions in force and their recent hostile
+    writing. :meth:`check` judges a message against them at its own time, so a mute that ends, or a cooldown
+    that passes, needs no second read.
+
+    A live room keeps one per socket (:mod:`hearth.chat.consumers`) instead of reading them for every message;
+    whatever changes them — a sanction given or lifted, hostile writing triaged — tells the member's open
+    sockets on commit (:func:`hearth.core.events.writing_changed_on_commit`), which read them again.
+    """
+
+    sanctions: tuple[Sanction, ...]
+    hostile: tuple[datetime, ...]  # when their latest hostile writing was triaged (newest first, the window's)
+
+    def check(self, now: datetime | None = None) -> None:
+        """Refuse writing while muted or suspended, or briefly after repeated hostile messages."""
+        now = now or timezone.now()
+        for sanction in self.sanctions:
+            if sanction.active(now):
+                until = f" until {timezone.localtime(sanction.until):%A %H:%M}" if sanction.until else ""
+                raise ActionError(
+                    f"You can't post or send messages{until}: {sanction.reason} You can read, and you can appeal "
+                    "from the 'Your reports and decisions' page."
+                )
+        recent = [at for at in self.hostile if at >= now - HOSTILITY_WINDOW][:HOSTILITY_LIMIT]
+        if len(recent) >= HOSTILITY_LIMIT and now - recent[0] < HOSTILITY_COOLDOWN:
+            wait = int((HOSTILITY_COOLDOWN - (now - recent[0])).total_seconds() // 60) + 1
+            raise ActionError(
+                f"Let's pause for a few minutes: several of your recent messages came across as hostile. "
+                f"You can write again in {wait} minute{'s' if wait != 1 else ''}."
+            )
+
+
+def writing_rules(author: Member, now: datetime | None = None) -> WritingRules:
+    """Read what may stop ``author`` writing (see :class:`WritingRules`)."""
+    return writing_rules_of([author.pk], now)[author.pk]
+
+
+def writing_rules_of(member_ids: Iterable[int], now: datetime | None = None) -> dict[int, WritingRules]:
+    """:func:`writing_rules` for several people in two queries (a batch of chat sends)."""
+    now = now or timezone.now()
+    ids = set(member_ids)
+    if not ids:
+        return {}
+    sanctions: dict[int, list[Sanction]] = {pk: [] for pk in ids}
+    for sanction in Sanction.objects.filter(
+        member_id__in=ids, lifted_at__isnull=True, kind__in=["mute", "suspend", "ban"]
+    ):
+        sanctions[sanction.member_id].append(sanction)
+    hostile: dict[int, list[datetime]] = {pk: [] for pk in ids}
+    rows = TriageRecord.objects.filter(author_id__in=ids, created_at__gte=now - HOSTILITY_WINDOW)
+    for author_id, at, flags in rows.order_by("-created_at").values_list("author_id", "created_at", "flags"):
+        if "hostility" in flags and len(hostile[author_id]) < HOSTILITY_LIMIT:
+            hostile[author_id].append(at)
+    return {pk: WritingRules(tuple(sanctions[pk]), tuple(hostile[pk])) for pk in ids}
+
+
 def check_can_write(author: Member, now: datetime | None = None) -> None:
     """Refuse writing while muted or suspended, or briefly after repeated hostile messages."""
-    now = now or timezone.now()
-    for sanction in Sanction.objects.filter(member=author, lifted_at__isnull=True, kind__in=["mute", "suspend", "ban"]):
-        if sanction.active(now):
-            until = f" until {timezone.localtime(sanction.until):%A %H:%M}" if sanction.until else ""
-            raise ActionError(
-                f"You can't post or send messages{until}: {sanction.reason} You can read, and you can appeal from "
-                "the 'Your reports and decisions' page."
-            )
-    recent = _recent_hostile(author, now)
-    if len(recent) >= HOSTILITY_LIMIT and now - recent[0] < HOSTILITY_COOLDOWN:
-        wait = int((HOSTILITY_COOLDOWN - (now - recent[0])).total_seconds() // 60) + 1
-        raise ActionError(
-            f"Let's pause for a few minutes: several of your recent messages came across as hostile. "
-            f"You can write again in {wait} minute{'s' if wait != 1 else ''}."
-        )
-
-
-def _recent_hostile(author: Member, now: datetime) -> list[datetime]:
-    """When the writer's most recent hostile messages (within the window) were written, newest first."""
-    rows = TriageRecord.objects.filter(author=author, created_at__gte=now - HOSTILITY_WINDOW).order_by("-created_at")
-    return [r.created_at for r in rows.only("created_at", "flags") if "hostility" in r.flags][:HOSTILITY_LIMIT]
+    writing_rules(author, now).check(now)
 
 
 def screen_writing(
@@ -193,6 +232,8 @@ def screen_writing(
     if about is not None:
         return _screen_worry(author, about, result, screening, content_key=content_key, object_id=object_id, now=now)
     hostile = "hostility" in result.flags
+    if hostile:
+        writing_changed_on_commit([author.pk])  # their open rooms count it towards the cooldown (WritingRules)
     item = None
     if result.risk in (Risk.CRISIS, Risk.CONCERN) or hostile or result.review:
         # The review band: no alarm, but a person reads it on the moderation queue at concern level.
@@ -691,6 +732,8 @@ def do_sanction(
             item = ModerationItem.objects.filter(pk=item_id, state=ModerationItem.State.OPEN).first()
             if item is not None:
                 _resolve(item, moderator, ModerationItem.State.ACTIONED, reason, ACTIONED_WORDS, now)
+        if kind != "warn":
+            writing_changed_on_commit([member.pk])  # their open rooms stop taking messages now
         if kind in ("suspend", "ban"):
             # Inactive accounts can't sign in and existing sessions stop working at once;
             # lift_expired_suspensions turns a suspension back on when it ends.
@@ -783,6 +826,7 @@ def do_decide_appeal(
             sanction = appeal.sanction
             sanction.lifted_at = now
             sanction.save(update_fields=["lifted_at"])
+            writing_changed_on_commit([sanction.member_id])
             if sanction.kind in ("suspend", "ban"):
                 member_actions.do_set_account_active(sanction.member, active=True)
             audit.log_action("safety.sanction.lifted", actor=coordinator, subject=sanction.member, obj=sanction)
@@ -862,6 +906,7 @@ def lift_expired_suspensions(now: datetime | None = None) -> list[int]:
     ):
         with transaction.atomic():
             if Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(lifted_at=now):
+                writing_changed_on_commit([sanction.member_id])
                 still_banned = Sanction.objects.filter(
                     member=sanction.member, kind="ban", lifted_at__isnull=True
                 ).exists()
