@@ -254,12 +254,13 @@ class RoomConsumer(EventConsumer):
             await self._error("rate_limited", actions.RATE_LIMIT_MESSAGE, client_id)
             return
         watch_loop()
-        retry = gate.enter(self.room.pk)
+        entered = time.monotonic()
+        retry = gate.enter(self.room.pk, entered)
         if retry is not None:  # over capacity: refused to the sender, nothing stored
             await self._slow_down(client_id, retry)
             return
         kept = self.rules if time.monotonic() - self.rules_read_at < RULES_KEPT else None
-        changes, asked_at = self.rules_changes, time.monotonic()
+        changes = self.rules_changes
         try:
             sent, triaged = await sender().send(Send(self.member, self.room, body, client_id, kept))
         except DatabaseError:  # the database was busy or away (logged): the page sends it again, same client id
@@ -270,10 +271,10 @@ class RoomConsumer(EventConsumer):
             del self.store_failures[client_id]  # a few times at most, then the writer is told
             raise ActionError(actions.STORE_FAILED_MESSAGE) from None
         finally:
-            gate.leave(self.room.pk)
+            gate.leave(self.room.pk, entered)
         self.store_failures.pop(client_id, None)
         if kept is None and sent.rules is not None and changes == self.rules_changes:
-            self.rules, self.rules_read_at = sent.rules, asked_at
+            self.rules, self.rules_read_at = sent.rules, entered
         if sent.error is not None:
             raise sent.error
         message = sent.message

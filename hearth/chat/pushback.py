@@ -12,6 +12,12 @@ Triage runs just after the commit (``chat/sending.py``) and has a backlog of its
 take more than ``TRIAGE_MAX_WAIT`` seconds, sends are refused too, so an accepted message — a crisis among
 them — is triaged within seconds however busy the process is.
 
+**Waiting already too long.** Store times are only the database's share of a send's wait: the same thread
+also triages and writes visits (people arriving), and a starved process runs late everywhere. So the gate
+also looks at the sends it let in that are still waiting: when the oldest has waited more than ``AGE_MAX``
+seconds, new sends are refused until the backlog is answered — what is accepted is answered within about a
+second, whatever made the process slow.
+
 **A starved process.** Store times say how busy the database is, not how late the process itself runs: on a
 machine with more work than cores, an event loop that gets a fraction of a core answers everything late however
 short its queue. So :func:`watch_loop` (started by the first websocket send on each event loop) wakes every
@@ -38,6 +44,7 @@ ROOM_LIMIT = 40  # sends waiting in one room (in this process) before that room 
 TRIAGE_MAX_WAIT = 1.0  # seconds the triage backlog may take to clear before sends are refused
 FLOOR = 16  # always let this many wait, whatever the average says (a cold start has no average)
 LAG_MAX = 0.25  # seconds the event loop may run late (moving average) before sends are refused
+AGE_MAX = 0.5  # seconds the oldest send still waiting may have waited before new ones are refused
 LAG_TICK = 0.1  # how often the loop watch wakes
 LAG_IDLE = 10.0  # the watch stops this long after the last send (the next send starts it again)
 RETRY_MIN, RETRY_MAX = 0.5, 10.0  # seconds
@@ -48,6 +55,7 @@ class SendGate:
         self._lock = threading.Lock()  # the form path runs in a thread, the websocket path in the loop
         self.waiting = 0
         self.rooms: Counter[int] = Counter()
+        self.entered: Counter[float] = Counter()  # when each send still waiting was let in (monotonic seconds)
         self.per_message = 0.005  # seconds to store one message, moving average
         self.triage_waiting = 0  # messages stored and waiting for triage (chat/sending.py)
         self.per_triage = 0.005  # seconds to triage one message, moving average
@@ -55,18 +63,21 @@ class SendGate:
         self.loop_lag = 0.0  # seconds late the event loop wakes, moving average (see watch_loop)
         self._last_log = 0.0
 
-    def enter(self, room_id: int) -> float | None:
-        """Admit one send to ``room_id`` (returns None), or refuse it: the seconds to wait before retrying."""
+    def enter(self, room_id: int, now: float) -> float | None:
+        """Admit one send to ``room_id`` at ``now`` (``time.monotonic()``; returns None), or refuse it: the
+        seconds to wait before retrying. An admitted send must :meth:`leave` with the same ``now``."""
         with self._lock:
             expected = self.waiting * self.per_message
             triage_backlog = (self.triage_waiting + self.waiting) * self.per_triage
+            oldest = now - min(self.entered) if self.entered else 0.0
             if (
                 (self.waiting >= FLOOR and expected > MAX_WAIT)
                 or self.rooms[room_id] >= ROOM_LIMIT
                 or (self.triage_waiting >= FLOOR and triage_backlog > TRIAGE_MAX_WAIT)
                 or self.loop_lag > LAG_MAX
+                or oldest > AGE_MAX
             ):
-                expected = max(expected, triage_backlog, 4 * self.loop_lag)
+                expected = max(expected, triage_backlog, 4 * self.loop_lag, 2 * oldest)
                 self.refused += 1
                 retry = min(RETRY_MAX, max(RETRY_MIN, expected)) * random.uniform(1.0, 1.5)
                 now = time.monotonic()
@@ -81,19 +92,25 @@ class SendGate:
                         room_waiting=self.rooms[room_id],
                         refused_total=self.refused,
                         loop_lag_ms=round(self.loop_lag * 1000),
+                        oldest_waiting_ms=round(oldest * 1000),
                         retry_after_ms=round(retry * 1000),
                     )
                 return retry
             self.waiting += 1
             self.rooms[room_id] += 1
+            self.entered[now] += 1
             return None
 
-    def leave(self, room_id: int) -> None:
+    def leave(self, room_id: int, entered: float) -> None:
+        """A send let in at ``entered`` has its answer (stored or refused)."""
         with self._lock:
             self.waiting -= 1
             self.rooms[room_id] -= 1
             if self.rooms[room_id] <= 0:
                 del self.rooms[room_id]
+            self.entered[entered] -= 1
+            if self.entered[entered] <= 0:
+                del self.entered[entered]
 
     def done(self, seconds: float, messages: int = 1) -> None:
         """Storing ``messages`` took ``seconds`` of the database's time: update the average per message."""

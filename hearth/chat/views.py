@@ -311,7 +311,8 @@ def send(request: MemberRequest, room_id: int) -> HttpResponse:
     room = access.access_room(request.member, room_id)
     form = SendForm(request.POST)
     if form.is_valid():
-        retry = pushback.gate.enter(room.pk)
+        entered = time.monotonic()
+        retry = pushback.gate.enter(room.pk, entered)
         if retry is not None:  # over capacity: nothing stored; the form comes back with the words in it
             if not form.cleaned_data["client_id"]:  # so that sending it again posts it once
                 form = SendForm({"body": form.cleaned_data["body"], "client_id": uuid.uuid4().hex})
@@ -322,7 +323,9 @@ def send(request: MemberRequest, room_id: int) -> HttpResponse:
             response["Retry-After"] = str(seconds)
             return response
         with show_errors(request) as attempt:
-            message, _ = _store_message(request.member, room, form.cleaned_data["body"], form.cleaned_data["client_id"])
+            message, _ = _store_message(
+                request.member, room, form.cleaned_data["body"], form.cleaned_data["client_id"], entered
+            )
         if attempt.ok and message.screening is not None:
             return respond_to_screening(request, message.screening, reverse("chat:room", args=[room.pk]), "Sent.")
     else:
@@ -330,13 +333,13 @@ def send(request: MemberRequest, room_id: int) -> HttpResponse:
     return _room_redirect(room.pk)
 
 
-def _store_message(member: Any, room: Any, body: str, client_id: str) -> tuple[Any, bool]:
+def _store_message(member: Any, room: Any, body: str, client_id: str, entered: float) -> tuple[Any, bool]:
     started = time.perf_counter()
     try:
         return actions.do_send_message(member, room, body, client_id)
     finally:
         pushback.gate.done(time.perf_counter() - started)
-        pushback.gate.leave(room.pk)
+        pushback.gate.leave(room.pk, entered)
 
 
 @login_required

@@ -131,10 +131,26 @@ async def test_a_process_too_starved_to_answer_in_time_says_slow_down_and_stops_
     time.sleep(1.0)  # the point: the event loop can't run
     await asyncio.sleep(pushback.LAG_TICK)
     assert gate.loop_lag > pushback.LAG_MAX
-    retry = gate.enter(1)
+    retry = gate.enter(1, time.monotonic())
     assert retry is not None and retry >= pushback.RETRY_MIN
     for _ in range(50):  # on time again: the average falls below the limit within a few ticks
         await asyncio.sleep(pushback.LAG_TICK)
         if gate.loop_lag <= pushback.LAG_MAX:
             break
-    assert gate.enter(1) is None
+    assert gate.enter(1, time.monotonic()) is None
+
+
+async def test_while_a_send_let_in_has_waited_too_long_new_ones_are_refused_until_it_is_answered() -> None:
+    # Whatever holds sends up — the database thread busy triaging or letting people in, a starved process —
+    # the age of the oldest send still waiting says so: new ones are refused rather than queued behind it.
+    gate = pushback.SendGate()
+    assert gate.enter(1, 100.0) is None
+    assert gate.enter(2, 100.2) is None  # a moment later: fine
+    retry = gate.enter(3, 100.0 + pushback.AGE_MAX + 0.1)  # the first has waited longer than AGE_MAX
+    assert retry is not None and retry >= pushback.RETRY_MIN
+    assert gate.refused == 1
+    gate.leave(1, 100.0)  # answered: the oldest still waiting came in at 100.2
+    assert gate.enter(3, 100.0 + pushback.AGE_MAX + 0.1) is None
+    for room, entered in ((2, 100.2), (3, 100.0 + pushback.AGE_MAX + 0.1)):
+        gate.leave(room, entered)
+    assert gate.waiting == 0 and not gate.entered

@@ -143,11 +143,11 @@ async def test_a_message_left_untriaged_by_a_stopped_process_is_triaged_by_the_w
 async def test_a_triage_backlog_makes_the_process_say_slow_down(monkeypatch: pytest.MonkeyPatch) -> None:
     gate = pushback.SendGate()
     gate.triage_queued(pushback.FLOOR)
-    assert gate.enter(1) is None  # a backlog that clears quickly is fine
-    gate.leave(1)
+    assert gate.enter(1, 100.0) is None  # a backlog that clears quickly is fine
+    gate.leave(1, 100.0)
     gate.triage_done(2.0, 10)  # triage has been slow: 0.2 s a message
     gate.triage_queued(40)  # 46 waiting: some 2 s of triage
-    retry = gate.enter(1)
+    retry = gate.enter(1, 101.0)
     assert retry is not None and retry >= pushback.RETRY_MIN
     assert gate.refused == 1
 
