@@ -4,7 +4,9 @@
 PostgreSQL), and one at a time that capped a process near 85 messages a second. Here every send waiting in the
 process joins the next batch: :func:`hearth.chat.actions.do_send_messages` stores the whole batch in one
 transaction, one flush for all of them, while the next batch gathers. Nobody waits on purpose: a send on a quiet
-evening is a batch of one. Each sender is acknowledged only once its batch has committed.
+evening is a batch of one. Each sender is acknowledged only once its batch has committed, and after the room's
+broadcasts of the batch, which the loop sends in commit order once the database call returns
+(:func:`~hearth.core.events.events_kept`: not a trip from the database thread to the loop per message).
 
 **Triage off the delivery path.** Outside pre-moderated groups, what triage finds doesn't change who may see a
 message, so it runs right after the commit instead of before it: the sender is acknowledged and the room hears
