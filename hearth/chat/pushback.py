@@ -16,7 +16,8 @@ them — is triaged within seconds however busy the process is.
 also triages and writes visits (people arriving), and a starved process runs late everywhere. So the gate
 also looks at the sends it let in that are still waiting: when the oldest has waited more than ``AGE_MAX``
 seconds, new sends are refused until the backlog is answered — what is accepted is answered within about a
-second, whatever made the process slow.
+second, whatever made the process slow. A send let in more than ``STUCK`` seconds ago and never answered is
+logged (``chat.send_stuck``) and no longer counted, so one lost answer can't refuse every send for ever.
 
 **A starved process.** Store times say how busy the database is, not how late the process itself runs: on a
 machine with more work than cores, an event loop that gets a fraction of a core answers everything late however
@@ -45,6 +46,7 @@ TRIAGE_MAX_WAIT = 1.0  # seconds the triage backlog may take to clear before sen
 FLOOR = 16  # always let this many wait, whatever the average says (a cold start has no average)
 LAG_MAX = 0.25  # seconds the event loop may run late (moving average) before sends are refused
 AGE_MAX = 0.5  # seconds the oldest send still waiting may have waited before new ones are refused
+STUCK = 60.0  # a send let in this long ago and not answered is stuck (logged), not a reason to refuse for ever
 LAG_TICK = 0.1  # how often the loop watch wakes
 LAG_IDLE = 10.0  # the watch stops this long after the last send (the next send starts it again)
 RETRY_MIN, RETRY_MAX = 0.5, 10.0  # seconds
@@ -62,6 +64,7 @@ class SendGate:
         self.refused = 0
         self.loop_lag = 0.0  # seconds late the event loop wakes, moving average (see watch_loop)
         self._last_log = 0.0
+        self._last_stuck_log = float("-inf")
 
     def enter(self, room_id: int, now: float) -> float | None:
         """Admit one send to ``room_id`` at ``now`` (``time.monotonic()``; returns None), or refuse it: the
@@ -70,6 +73,12 @@ class SendGate:
             expected = self.waiting * self.per_message
             triage_backlog = (self.triage_waiting + self.waiting) * self.per_triage
             oldest = now - min(self.entered) if self.entered else 0.0
+            if oldest > STUCK:  # something never answered it: say so (once a minute), and judge by the others
+                if now - self._last_stuck_log >= STUCK:
+                    self._last_stuck_log = now
+                    log_event("chat.send_stuck", level=logging.ERROR, waited_s=round(oldest), room=room_id)
+                live = [at for at in self.entered if now - at <= STUCK]
+                oldest = now - min(live) if live else 0.0
             if (
                 (self.waiting >= FLOOR and expected > MAX_WAIT)
                 or self.rooms[room_id] >= ROOM_LIMIT

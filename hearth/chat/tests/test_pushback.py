@@ -154,3 +154,10 @@ async def test_while_a_send_let_in_has_waited_too_long_new_ones_are_refused_unti
     for room, entered in ((2, 100.2), (3, 100.0 + pushback.AGE_MAX + 0.1)):
         gate.leave(room, entered)
     assert gate.waiting == 0 and not gate.entered
+
+
+async def test_a_send_never_answered_does_not_stop_the_room_for_ever() -> None:
+    gate = pushback.SendGate()
+    assert gate.enter(1, 100.0) is None  # and then nothing ever answered it
+    assert gate.enter(2, 100.0 + pushback.AGE_MAX + 0.1) is not None  # for a while, it holds the others back
+    assert gate.enter(2, 100.0 + pushback.STUCK + 1) is None  # stuck (and logged), not a reason to refuse for ever
