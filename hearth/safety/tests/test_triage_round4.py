@@ -140,7 +140,8 @@ def test_the_rules_see_kinds_of_crisis_they_missed(text: str) -> None:
 MODEL_FALSE_ALARMS = {
     "I don't want to be the one who finds out the ending, no spoilers please",
     "cut my finger on the stanley knife doing the skirting, bit of blood, plaster on",
-    "going fishing with the lads and my dad's old knife for the bait",
+    # "going fishing with the lads and my dad's old knife for the bait" left this list in round 8: retrained on
+    # 36 sets, the learned lexicon no longer raises it (so it is asserted above with the other near-misses).
 }
 
 

@@ -203,6 +203,9 @@ _BENIGN_LEAVE_RE = re.compile(
     r"(?:because|as|for)|back (?:in|next|after|on) (?:\w+ )?(?:week|month|may|june|july|august|september|january|"
     r"february|march|april|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"see you (?:all )?(?:soon|tuesday|next|in|at|on(?! the other side\b(?! of\b))|when)|challenge|gratitude|the series|the season)\b"
+    # Round 8: a pet rehomed because where the writer lives will not have it ("the refuge doesn't take pets").
+    r"|\b(?:doesnt|dont|wont|does not|do not|will not|cant|cannot|isnt|arent) (?:allow|take|accept|have|let (?:me|us) "
+    r"(?:have|keep)) (?:any )?(?:pets|dogs?|cats?|animals)\b|\bno pets\b"
 )
 # Frustration markers that make "I'm going to kill her" sibling hyperbole, absent a weapon or a time.
 _FRUSTRATION_RE = re.compile(r"(?:\bugh+\b|\bargh+\b|\bffs\b|\bomg\b|\U0001f624|\U0001f644|\U0001f621|\U0001f620)")
@@ -217,6 +220,11 @@ _MUNDANE_PLAN_RE = re.compile(
     r"marathon|gym|class|new|first|degree|uni|relationship|him|her|manager|gp|doctor|family|parents|mum|dad|partner|"
     r"friends|teacher|sponsor)\b|\bhanding (?:my|in my) notice\b|\b(?:decided|doing it)\b[^\n]{0,20}\b(?:signing up|"
     r"sign up|booking|applying|enrolling|going back to (?:college|uni|school|work))\b"
+)
+# "if I ever see him", "if I catch her": a condition on meeting someone, not a plan to go to them.
+_IF_EVER_RE = re.compile(
+    r"\bif (?:i|we|my \w+) (?:ever )?(?:see|catch|meet|run into|bump into|find|set eyes on) (?:him|her|them|that|you|"
+    r"the|his|her)\b"
 )
 _ASKED_IF_RE = re.compile(r"\basked (?:me )?(?:if|whether)\b[^.!?\n]{0,60}$")
 _SECOND_AFTER_RE = re.compile(r"\s*(?:yourself|yourselves|urself|you)\b")
@@ -390,6 +398,11 @@ def _vet(rule: lx.Rule, m: re.Match[str], ctx: _Context, dropped: list[str]) -> 
         if mundane:
             dropped.append(f'an ordinary decision: "{words}" ("{mundane.group(0)}")')
             return None
+    if kind == "harm_other" and _IF_EVER_RE.search(text, s0, m.start()) and not _WEAPON_RE.search(sentence):
+        # Round 8: "if I ever see him in town I'll smash his face in": a threat on a condition, with no weapon and no
+        # when, is hostility, not an alarm.
+        dropped.append(f'a threat on a condition: "{words}"')
+        return Hit("hostility", "threat of violence (on a condition)", words, person)
     if kind == "harm_other" and _FRUSTRATION_RE.search(text) and not _WEAPON_RE.search(text):
         dropped.append(f'hyperbole, frustration: "{words}"')
         return None
@@ -600,6 +613,7 @@ def decide(hits: list[Hit], text: str = "") -> tuple[str, list[str]]:
         other = time or means
         assert other is not None
         reasons.append(f'crisis: {_q(place)} with {"a time or nobody about" if time else "means"} ("{other.words}")')
+    errand = bool(place) and place is not None and _on_an_errand(text, place)
     if not reasons:
         reasons = _concept_crisis(
             means, place, time, finality, finals, farewell, any_ideation, despair, act_like, denial
@@ -611,7 +625,8 @@ def decide(hits: list[Hit], text: str = "") -> tuple[str, list[str]]:
             reasons.append(f"crisis: {_q(who)} with means/plan ({_q(means)})")
         elif ideation and ideation.kind == "ideation" and time and not denial:
             reasons.append(f'crisis: {_q(ideation)} with a time ("{time.words}")')
-        elif means and (time or farewell) and not denial:
+        elif means and (time or farewell) and not denial and not (place and place.words in means.words and errand):
+            # (round 8: "going to the bridge" is the place again; an errand there is no means)
             other = time or farewell
             assert other is not None
             reasons.append(f'crisis: {_q(means)} with "{other.words}"')
@@ -734,6 +749,9 @@ _GROUP_PLAN_RE = re.compile(
     r"repairs?|roadworks|diversion|eating|chips|ice cream|coffee|lunch|breakfast|picnic|sunbathing|paddling|gutters?|"
     r"ladder|fixing|painting|cleaning|clearing|cinema|theatre|gym|pool|concert|gig|restaurant|pub|cafe|shops?|dentist|"
     r"market|football|rugby|parkrun|ferry|bus)\b"
+    # Round 8: an open invitation or a volunteering job ("… for the litter pick with the council, anyone coming?").
+    r"|\b(?:any(?:one|body) (?:coming|fancy|want to come|wanna come|joining|up for)|who(?:s| is) (?:coming|in|up for)|"
+    r"fancy (?:coming|joining)|come along|litter ?picks?|litter picking|volunteer\w*|clean ?up)\b"
 )
 # "took ages", "taking forever": a length of time, not a dose.
 _DURATION_RE = re.compile(
