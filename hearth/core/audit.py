@@ -17,7 +17,7 @@ from hearth.core.models import AuditEntry
 if TYPE_CHECKING:
     from django.db.models import Model
 
-    from hearth.members.models import Member
+    from hearth.core.people import Member
 
 # action type -> sentence template; {actor}, {subject} and keys of data.
 _DESCRIPTIONS: dict[str, str] = {}

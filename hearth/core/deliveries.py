@@ -51,7 +51,7 @@ from hearth.core.logs import FieldValue, log_event
 from hearth.core.models import Delivery, DeliveryAttempt
 
 if TYPE_CHECKING:
-    from hearth.members.models import Member
+    from hearth.core.people import Member
 
 LANES = ("live", "deliveries")  # task queues for deliveries; periodic jobs use "default"
 STUCK_AFTER = timedelta(minutes=5)  # a delivery "sending" this long lost its worker: try again

@@ -45,6 +45,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -54,7 +55,7 @@ from hearth.core.logs import log_event
 from hearth.core.models import Notification, NotificationChoice, NotificationSettings
 
 if TYPE_CHECKING:
-    from hearth.members.models import Member
+    from hearth.core.people import Member
 
 APP: str = NotificationChoice.Channel.APP.value
 EMAIL: str = NotificationChoice.Channel.EMAIL.value
@@ -382,9 +383,9 @@ def send_digests(now: datetime | None = None, limit: int = 500) -> int:
     member_ids = list(due.values_list("member_id", flat=True).distinct()[:limit])
     resting = paused(member_ids, now)
     sent = 0
-    from hearth.members.models import Member
-
-    for member in Member.objects.filter(pk__in=[pk for pk in member_ids if pk not in resting], is_active=True):
+    for member in get_user_model().objects.filter(
+        pk__in=[pk for pk in member_ids if pk not in resting], is_active=True
+    ):
         with transaction.atomic():
             ids = list(
                 Notification.objects.filter(member=member, email_due_at__lte=now, emailed_at__isnull=True)

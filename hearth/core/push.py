@@ -38,7 +38,7 @@ from hearth.core.errors import ActionError
 from hearth.core.models import Delivery, PushSubscription
 
 if TYPE_CHECKING:
-    from hearth.members.models import Member
+    from hearth.core.people import Member
 
 CHANNEL = "push"
 TTL_SECONDS = 24 * 60 * 60  # a push service keeps an undelivered push this long (a phone switched off)

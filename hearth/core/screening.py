@@ -58,7 +58,7 @@ from django.dispatch import Signal
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponseRedirect
 
-    from hearth.members.models import Member
+    from hearth.core.people import Member
 
 
 # --- What screening returns --------------------------------------------------------------------------

@@ -14,12 +14,11 @@ from zoneinfo import ZoneInfo
 
 from django.test import Client
 
-from hearth.members.models import Member
-
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
 
     from hearth.core.events import _Capture
+    from hearth.core.people import Member
 
 # When the tests' shared demo organisation is seeded (the ``demo_organisation`` fixture): a Tuesday early evening
 # in December, with drop-ins and gatherings coming up and shifts running.

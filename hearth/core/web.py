@@ -27,7 +27,7 @@ from django_htmx.middleware import HtmxDetails
 from hearth.core.errors import ActionError
 
 if TYPE_CHECKING:
-    from hearth.members.models import Member
+    from hearth.core.people import Member
 
 
 class MemberRequest(HttpRequest):
