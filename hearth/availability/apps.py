@@ -9,6 +9,6 @@ class AvailabilityConfig(AppConfig):
     def ready(self) -> None:
         # Registers audit wording, periodic jobs and data-rights sections.
         from hearth.availability import actions, data_rights, demo, health, screening, tasks, views  # noqa: F401
-        from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
+        from hearth.core.demo import DEMO_SEEDERS
 
         DEMO_SEEDERS.append(demo.seed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hearth.availability.models import DutySession, HandoverNote, ShiftPattern, SupporterProfile, TalkRequest
-from hearth.members.data_rights import Section, register
+from hearth.core.data_rights import Section, register
 from hearth.members.models import Member
 
 

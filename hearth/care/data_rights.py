@@ -16,7 +16,7 @@ from hearth.care.models import (
     WellbeingToken,
 )
 from hearth.core import crypto
-from hearth.members.data_rights import Section, register
+from hearth.core.data_rights import Section, register
 from hearth.members.models import Member
 
 

@@ -33,8 +33,8 @@ from hearth.care.models import (
     WellbeingReading,
     WellbeingToken,
 )
+from hearth.core.demo import DEMO_SEEDERS
 from hearth.members import consent
-from hearth.members.management.commands import seed_demo
 from hearth.members.models import Consent, Member, RoleGrant
 
 
@@ -256,4 +256,4 @@ def _after_the_night(priya: Member, coordinator: Member, now: datetime) -> None:
     actions.follow_up_check_ins(now)
 
 
-seed_demo.DEMO_SEEDERS.append(seed_care)
+DEMO_SEEDERS.append(seed_care)

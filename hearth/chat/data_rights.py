@@ -22,7 +22,7 @@ from hearth.chat.models import (
     Rsvp,
     TimePollResponse,
 )
-from hearth.members.data_rights import Section, register
+from hearth.core.data_rights import Section, register
 from hearth.members.models import Member
 
 

@@ -33,7 +33,7 @@ from hearth.chat.models import (
 )
 from hearth.community.actions import do_join_group
 from hearth.community.models import Group, Membership
-from hearth.members.management.commands import seed_demo
+from hearth.core.demo import DEMO_SEEDERS
 from hearth.members.models import Member
 
 PROMPTS = [
@@ -168,7 +168,7 @@ def seed_chat(rng: random.Random, people: list[Member]) -> None:
     actions.do_send_message(priya, conversation.room, "Hi Robin, yes of course. How are you doing today?", "demo-2")
 
 
-seed_demo.DEMO_SEEDERS.append(seed_chat)
+DEMO_SEEDERS.append(seed_chat)
 
 
 def seed_member_messages(rng: random.Random, people: list[Member]) -> None:
@@ -198,7 +198,7 @@ def seed_member_messages(rng: random.Random, people: list[Member]) -> None:
     actions.do_block(blocker, blocked)
 
 
-seed_demo.DEMO_SEEDERS.append(seed_member_messages)
+DEMO_SEEDERS.append(seed_member_messages)
 
 
 def seed_recurring_gatherings(rng: random.Random, people: list[Member]) -> None:
@@ -246,7 +246,7 @@ def seed_recurring_gatherings(rng: random.Random, people: list[Member]) -> None:
     )
 
 
-seed_demo.DEMO_SEEDERS.append(seed_recurring_gatherings)
+DEMO_SEEDERS.append(seed_recurring_gatherings)
 
 
 def seed_slots(rng: random.Random, people: list[Member]) -> None:
@@ -288,7 +288,7 @@ def seed_slots(rng: random.Random, people: list[Member]) -> None:
     )
 
 
-seed_demo.DEMO_SEEDERS.append(seed_slots)
+DEMO_SEEDERS.append(seed_slots)
 
 
 def seed_calls(rng: random.Random, people: list[Member]) -> None:
@@ -312,7 +312,7 @@ def seed_calls(rng: random.Random, people: list[Member]) -> None:
         )
 
 
-seed_demo.DEMO_SEEDERS.append(seed_calls)
+DEMO_SEEDERS.append(seed_calls)
 
 
 def seed_buddies(rng: random.Random, people: list[Member]) -> None:
@@ -335,7 +335,7 @@ def seed_buddies(rng: random.Random, people: list[Member]) -> None:
             actions.do_send_message(looking[0], pair.conversation.room, "Hi buddy! How was your week?", "demo-buddy-1")
 
 
-seed_demo.DEMO_SEEDERS.append(seed_buddies)
+DEMO_SEEDERS.append(seed_buddies)
 
 
 SESSION = [
@@ -447,7 +447,7 @@ def seed_last_gathering(rng: random.Random, people: list[Member]) -> None:
         delivered(follow_up.conversation.room, starts + timedelta(minutes=30))
 
 
-seed_demo.DEMO_SEEDERS.append(seed_last_gathering)
+DEMO_SEEDERS.append(seed_last_gathering)
 
 
 def seed_time_poll(rng: random.Random, people: list[Member]) -> None:
@@ -478,4 +478,4 @@ def seed_time_poll(rng: random.Random, people: list[Member]) -> None:
         actions.do_answer_poll(person, poll, answers, travel_minutes=rng.choice([10, 20, 35, 50]))
 
 
-seed_demo.DEMO_SEEDERS.append(seed_time_poll)
+DEMO_SEEDERS.append(seed_time_poll)

@@ -29,7 +29,7 @@ from hearth.community.models import (
     Post,
     Reaction,
 )
-from hearth.members import data_rights
+from hearth.core import data_rights
 from hearth.members.models import Member
 
 

@@ -35,7 +35,7 @@ from hearth.community.models import (
     ReactionKind,
 )
 from hearth.core import screening
-from hearth.members.management.commands import seed_demo
+from hearth.core.demo import DEMO_SCALE_SEEDERS, DEMO_SEEDERS
 from hearth.members.models import Member, Role, RoleGrant
 
 # name, purpose, who for, not covered, interests, experiences, join policy, listed, host index in DEMO_ACCOUNTS
@@ -741,6 +741,6 @@ def _seed_moderation(people: list[Member]) -> None:
         do_comment(person, cushion, body)
 
 
-seed_demo.DEMO_SEEDERS.append(seed_community)
-seed_demo.DEMO_SEEDERS.append(seed_moderation)
-seed_demo.DEMO_SCALE_SEEDERS.append(seed_scale)
+DEMO_SEEDERS.append(seed_community)
+DEMO_SEEDERS.append(seed_moderation)
+DEMO_SCALE_SEEDERS.append(seed_scale)

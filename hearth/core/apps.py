@@ -32,6 +32,5 @@ class CoreConfig(AppConfig):
         register_count("notifications", notifications.unread_count_expression)
 
         from hearth.core import demo
-        from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
 
-        DEMO_SEEDERS.append(demo.seed)
+        demo.DEMO_SEEDERS.append(demo.seed)

@@ -1,19 +1,45 @@
-"""Notifications in "download my data" and "delete my account" (registered from ``CoreConfig.ready``).
+"""The registry behind "download my data" and "delete my account", and core's own section in it.
 
-A person's own notifications, choices, quiet hours and devices go with their
+Each app registers a :class:`Section` (from its ``AppConfig.ready``): what it exports about a member, how it
+erases them, and the sentence the deletion page shows before they confirm. The members app walks them
+(``hearth/members/data_rights.py``: ``export_member``, ``erase_member``) and shows them on the deletion page.
+
+Core's section: a person's own notifications, choices, quiet hours and devices go with their
 account (the rows cascade). Notifications they caused for others name them, so
 those are deleted too.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from hearth.core.models import Notification, NotificationChoice, NotificationSettings
-from hearth.members import data_rights
-from hearth.members.models import Member
+
+if TYPE_CHECKING:
+    from hearth.core.people import Member
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    export: Callable[[Member], Any]
+    erase: Callable[[Member], None]
+    on_delete: str  # shown on the deletion page: what happens to this data
+
+
+_SECTIONS: dict[str, Section] = {}
+
+
+def register(section: Section) -> None:
+    _SECTIONS[section.key] = section
+
+
+def sections() -> list[Section]:
+    return list(_SECTIONS.values())
 
 
 def _iso(value: Any) -> str | None:
@@ -45,8 +71,8 @@ def erase_notifications(member: Member) -> None:
         NotificationSettings.objects.filter(member=member).delete()
 
 
-data_rights.register(
-    data_rights.Section(
+register(
+    Section(
         "notifications",
         export_notifications,
         erase_notifications,

@@ -1,11 +1,20 @@
-"""The demo organisation's settings (staff two-factor off, said aloud), notification choices (a few people who
-chose quiet hours and fewer emails), and :func:`delivered`, which the other apps' demos use to show what reached
-whom for the history they write."""
+"""The demo's registries, and core's own demo data.
+
+``hearth seed_demo`` (the members app's command) makes the people, then runs :data:`DEMO_SEEDERS` in order; each
+app adds its seeders from its ``AppConfig.ready`` (or its demo module, which ``ready`` imports), lowest app first,
+so the shared random source gives the same demo every time. :data:`DEMO_SCALE_SEEDERS` is the same for
+``--scale``.
+
+Core's own: the organisation's settings (staff two-factor off, said aloud), notification choices (a few people
+who chose quiet hours and fewer emails), and :func:`delivered`, which the other apps' demos use to show what
+reached whom for the history they write."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -16,7 +25,15 @@ from hearth.core.models import (
     NotificationSettings,
     OrganisationSettings,
 )
-from hearth.members.models import Member
+
+if TYPE_CHECKING:
+    from hearth.core.people import Member
+
+# Each takes the random source and the demo's people (see the module's docstring).
+DEMO_SEEDERS: list[Callable[[random.Random, list[Member]], Any]] = []
+# For benchmarks (``--scale MEMBERS:POSTS``): each takes the random source, the members and the number of posts
+# asked for, and bulk-creates in batches.
+DEMO_SCALE_SEEDERS: list[Callable[[random.Random, list[Member], int], Any]] = []
 
 
 def seed(rng: random.Random, people: list[Member]) -> None:

@@ -9,7 +9,7 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         # Registers consent kinds, audit wording, metrics, the periodic job, the home panel,
         # the data-rights section and the demo seeder.
+        from hearth.core.demo import DEMO_SEEDERS
         from hearth.insights import actions, data_rights, demo, home, metrics, screening, tasks  # noqa: F401
-        from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
 
         DEMO_SEEDERS.append(demo.seed)

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from hearth.core import data_rights
 from hearth.insights import measures
 from hearth.insights.models import OutcomeInvitation, OutcomeResponse
-from hearth.members import data_rights
 from hearth.members.models import Member
 
 

@@ -12,6 +12,6 @@ class IntakeConfig(AppConfig):
         from hearth.intake import actions, data_rights, demo, gatekeeping, home, screening  # noqa: F401
 
         register_join_check(gatekeeping.check_can_join)  # community asks; it never imports intake
-        from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
+        from hearth.core.demo import DEMO_SEEDERS
 
         DEMO_SEEDERS.append(demo.seed)

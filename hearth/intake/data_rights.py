@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hearth.core.data_rights import Section, register
 from hearth.intake import questionnaire
 from hearth.intake.models import Assessment, Path
-from hearth.members.data_rights import Section, register
 from hearth.members.models import Member
 
 

@@ -1,16 +1,15 @@
 """Download my data and delete my account, across every app.
 
-Each app registers a :class:`Section`: what it exports about a member, how it
-erases them, and the sentence the deletion page shows before they confirm.
-:func:`export_member` and :func:`erase_member` walk every section, so a new
-app's data is covered by adding one ``register`` call.
+Each app registers a :class:`~hearth.core.data_rights.Section` in core's
+registry: what it exports about a member, how it erases them, and the sentence
+the deletion page shows before they confirm. :func:`export_member` and
+:func:`erase_member` walk every section, so a new app's data is covered by
+adding one ``register`` call.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin.models import LogEntry
@@ -20,29 +19,11 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hearth.core import audit
+from hearth.core.data_rights import Section, register, sections
 from hearth.core.logs import log_event
 from hearth.core.models import AuditEntry
 from hearth.members import consent
 from hearth.members.models import Invitation, Member
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    export: Callable[[Member], Any]
-    erase: Callable[[Member], None]
-    on_delete: str  # shown on the deletion page: what happens to this data
-
-
-_SECTIONS: dict[str, Section] = {}
-
-
-def register(section: Section) -> None:
-    _SECTIONS[section.key] = section
-
-
-def sections() -> list[Section]:
-    return list(_SECTIONS.values())
 
 
 def export_member(member: Member) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from hearth.core import data_rights as core_data_rights
 from hearth.core import params, throttle
 from hearth.core.errors import ActionError
 from hearth.core.models import OrganisationSettings
@@ -313,7 +314,7 @@ def _base32(key: bytes) -> str:
 @login_required
 def download_data(request: MemberRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "members/data.html", {"sections": data_rights.sections()})
+        return render(request, "members/data.html", {"sections": core_data_rights.sections()})
     member = request.member
     payload = data_rights.export_member(member)
     response = HttpResponse(json.dumps(payload, indent=2, ensure_ascii=False), content_type="application/json")
@@ -336,7 +337,7 @@ def delete_account(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "members/delete.html",
-        {"form": form, "sections": data_rights.sections(), "last_coordinator": last_coordinator},
+        {"form": form, "sections": core_data_rights.sections(), "last_coordinator": last_coordinator},
     )
 
 

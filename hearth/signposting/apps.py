@@ -8,7 +8,7 @@ class SignpostingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, the data-rights section and the demo seeder.
-        from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
+        from hearth.core.demo import DEMO_SEEDERS
         from hearth.signposting import actions, data_rights, demo, screening  # noqa: F401
 
         DEMO_SEEDERS.append(demo.seed)

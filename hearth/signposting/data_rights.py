@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hearth.members.data_rights import Section, register
+from hearth.core.data_rights import Section, register
 from hearth.members.models import Member
 from hearth.signposting.models import Referral
 

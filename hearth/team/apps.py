@@ -8,7 +8,7 @@ class TeamConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers audit wording, the role-grant training check, periodic jobs, data-rights sections, demo data.
-        from hearth.members.management.commands.seed_demo import DEMO_SEEDERS
+        from hearth.core.demo import DEMO_SEEDERS
         from hearth.team import actions, data_rights, demo, screening, tasks, views  # noqa: F401
 
         DEMO_SEEDERS.append(demo.seed)

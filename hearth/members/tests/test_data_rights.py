@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 
 from hearth.conftest import PASSWORD
+from hearth.core import data_rights as core_data_rights
 from hearth.core.models import AuditEntry
 from hearth.core.testing import ClientFor, MakeMember, text
 from hearth.members import actions, data_rights
@@ -42,7 +43,7 @@ def test_download_contains_everything_about_the_member(client_for: ClientFor, bu
     assert data["invitations"][0]["note"] == "for Dana from the café"
     seen = [row["what"] for row in data["records_about_you"]]
     assert "Priya viewed the contact details of Robin" in seen
-    assert set(data) >= {section.key for section in data_rights.sections()}
+    assert set(data) >= {section.key for section in core_data_rights.sections()}
 
 
 def test_download_is_audited_and_only_ever_your_own(
@@ -84,7 +85,7 @@ def test_deleting_an_account_leaves_nothing_personal_in_the_database(
     assert _rows_containing(needles), "the search must find the data before deletion, or it proves nothing"
     client = client_for(busy_member)
     page = text(client.get(reverse("members:delete")))
-    for section in data_rights.sections():
+    for section in core_data_rights.sections():
         assert section.on_delete in page  # told before confirming
     response = client.post(reverse("members:delete"), {"password": PASSWORD, "confirm": "on"})
     assert "Your account is deleted" in text(response)

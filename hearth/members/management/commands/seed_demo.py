@@ -1,14 +1,13 @@
 """``hearth seed_demo``: a realistic small peer-support service to explore and test with.
 
 Deterministic: the same seed always gives the same people, so tests and docs
-can name them. Later apps add their own demo data through the ``DEMO_SEEDERS``
-list below (each a function taking the ``random.Random`` and the members).
+can name them. Every app adds its own demo data through core's ``DEMO_SEEDERS``
+(``hearth/core/demo.py``: each a function taking the ``random.Random`` and the members).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from hearth.core.demo import DEMO_SCALE_SEEDERS, DEMO_SEEDERS
 from hearth.members import consent
 from hearth.members.models import AgeBand, Consent, Invitation, Member, Role, RoleGrant
 
@@ -97,11 +97,6 @@ _NATURE = [
 ]
 _PRONOUNS = ["she/her", "he/him", "they/them", "she/they", "he/they", ""]
 _GENDERS = ["woman", "man", "non-binary", "", "", "trans man", "trans woman"]
-
-DEMO_SEEDERS: list[Callable[[random.Random, list[Member]], Any]] = []
-# For benchmarks (``--scale MEMBERS:POSTS``): each takes the random source, the
-# members and the number of posts asked for, and bulk-creates in batches.
-DEMO_SCALE_SEEDERS: list[Callable[[random.Random, list[Member], int], Any]] = []
 
 
 def parse_scale(value: str) -> tuple[int, int]:
