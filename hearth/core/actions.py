@@ -1,49 +1,19 @@
-"""Changes to organisation-wide settings and to a person's notification choices (see :mod:`hearth.members.actions`)."""
+"""Changes to a person's notification choices (organisation-wide settings: ``hearth/members/actions.py``)."""
 
 from __future__ import annotations
 
 from datetime import time
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from hearth.core import audit, notifications
+from hearth.core import notifications
 from hearth.core.errors import ActionError
-from hearth.core.events import recheck_sockets_on_commit
-from hearth.core.models import Notification, NotificationChoice, NotificationSettings, OrganisationSettings
-from hearth.members import policy
-from hearth.members.models import Member
-from hearth.members.policy import Perm
+from hearth.core.models import Notification, NotificationChoice, NotificationSettings
 
-audit.register({"core.settings.changed": "{actor} changed the organisation settings: {changes}"})
-
-
-def do_update_organisation_settings(
-    actor: Member, *, open_signup: bool, require_staff_two_factor: bool, member_messages: bool | None = None
-) -> None:
-    """Save the coordinator's choices; ``member_messages`` left as ``None`` keeps the current value."""
-    policy.require(actor, Perm.MANAGE_ORGANISATION)
-    with transaction.atomic():
-        org = OrganisationSettings.load()
-        changes = []
-        if org.open_signup != open_signup:
-            changes.append(f"open sign-up {'on' if open_signup else 'off'}")
-        if org.require_staff_two_factor != require_staff_two_factor:
-            changes.append(f"two-factor for staff {'required' if require_staff_two_factor else 'optional'}")
-        if member_messages is not None and org.member_messages != member_messages:
-            changes.append(f"messages between members {'on' if member_messages else 'off'}")
-            org.member_messages = member_messages
-        if not changes:
-            return
-        if require_staff_two_factor and not org.require_staff_two_factor:
-            # Staff sockets opened with a password alone close, as their pages now ask for a code.
-            recheck_sockets_on_commit(
-                Member.objects.filter(role_grants__role__in=policy.STAFF).values_list("pk", flat=True).distinct()
-            )
-        org.open_signup = open_signup
-        org.require_staff_two_factor = require_staff_two_factor
-        org.save()
-        audit.log_action("core.settings.changed", actor=actor, obj=org, data={"changes": ", ".join(changes)})
+if TYPE_CHECKING:
+    from hearth.core.people import Member
 
 
 def do_save_notification_choices(

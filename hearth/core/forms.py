@@ -112,17 +112,3 @@ class RemoveDeviceForm(forms.Form):
         if not data.get("device") and not data.get("endpoint"):
             raise forms.ValidationError("Choose the device to stop pushing to.")
         return data
-
-
-class OrganisationSettingsForm(forms.Form):
-    open_signup = forms.BooleanField(
-        label="Anyone can join with a confirmed email address (otherwise: invitation links only)", required=False
-    )
-    require_staff_two_factor = forms.BooleanField(
-        label="Peer workers, counsellors and coordinators must use two-factor sign-in", required=False
-    )
-    member_messages = forms.BooleanField(
-        label="Members can message each other one-to-one, when both have chosen to (screened like every message; "
-        "either can block or report)",
-        required=False,
-    )

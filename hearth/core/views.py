@@ -16,18 +16,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 import hearth
-from hearth.core import audit, notifications, params, push
-from hearth.core.actions import do_save_notification_choices, do_update_organisation_settings
+from hearth.core import notifications, params, push
+from hearth.core.actions import do_save_notification_choices
 from hearth.core.badges import counts_for
 from hearth.core.context_processors import organisation
 from hearth.core.errors import ActionError
-from hearth.core.forms import NotificationChoicesForm, OrganisationSettingsForm, PushDeviceForm, RemoveDeviceForm
+from hearth.core.forms import NotificationChoicesForm, PushDeviceForm, RemoveDeviceForm
 from hearth.core.home import panels_for
-from hearth.core.models import AuditEntry, Notification, OrganisationSettings
+from hearth.core.models import Notification, OrganisationSettings
 from hearth.core.params import BadParameter
 from hearth.core.web import MemberRequest, show_errors
-from hearth.members import policy
-from hearth.members.policy import Perm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,48 +37,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def need_help_now(request: HttpRequest) -> HttpResponse:
     """Crisis resources: open to everyone, signed in or not, and never behind anything else."""
     return render(request, "core/help.html")
-
-
-@login_required
-def audit_log(request: MemberRequest) -> HttpResponse:
-    policy.require(request.member, Perm.VIEW_AUDIT_LOG)
-    action = request.GET.get("action", "")
-    entries = AuditEntry.objects.select_related("actor", "subject")
-    if action in audit.registered_actions():
-        entries = entries.filter(action=action)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    rows = [{"entry": e, "text": audit.describe(e)} for e in page]
-    return render(
-        request,
-        "core/audit_log.html",
-        {"page": page, "rows": rows, "actions": audit.registered_actions(), "action": action},
-    )
-
-
-@login_required
-def organisation_settings(request: MemberRequest) -> HttpResponse:
-    policy.require(request.member, Perm.MANAGE_ORGANISATION)
-    org = OrganisationSettings.load()
-    form = OrganisationSettingsForm(
-        request.POST or None,
-        initial={
-            "open_signup": org.open_signup,
-            "require_staff_two_factor": org.require_staff_two_factor,
-            "member_messages": org.member_messages,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        do_update_organisation_settings(request.member, **form.cleaned_data)
-        messages.success(request, "Organisation settings are saved.")
-        return redirect("core:settings")
-    return render(request, "core/settings.html", {"form": form, "two_factor_required": org.require_staff_two_factor})
-
-
-@login_required
-def team(request: MemberRequest) -> HttpResponse:
-    """One page listing the team's tools (what each person's roles allow), so the main menu stays short."""
-    policy.require(request.member, Perm.TAKE_SHIFTS)
-    return render(request, "core/team.html")
 
 
 # --- Error pages: in the site's shell, with a way back and the help link -------------------------

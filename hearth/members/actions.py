@@ -44,12 +44,45 @@ audit.register(
         "members.consent.changed": "{subject} now shares {kind} with: {audience}",
         "members.two_factor.enabled": "{subject} turned on two-factor sign-in",
         "members.two_factor.disabled": "{subject} turned off two-factor sign-in",
+        # Kept under core's name: the log's entries already say it.
+        "core.settings.changed": "{actor} changed the organisation settings: {changes}",
     }
 )
 
 MAX_OPEN_INVITATIONS = 20
 CONFIRMATION_MAX_AGE = timedelta(days=3)
 _CONFIRM_SALT = "hearth.members.confirm-email"
+
+
+# --- The organisation's settings -------------------------------------------------
+
+
+def do_update_organisation_settings(
+    actor: Member, *, open_signup: bool, require_staff_two_factor: bool, member_messages: bool | None = None
+) -> None:
+    """Save the coordinator's choices; ``member_messages`` left as ``None`` keeps the current value."""
+    policy.require(actor, Perm.MANAGE_ORGANISATION)
+    with transaction.atomic():
+        org = OrganisationSettings.load()
+        changes = []
+        if org.open_signup != open_signup:
+            changes.append(f"open sign-up {'on' if open_signup else 'off'}")
+        if org.require_staff_two_factor != require_staff_two_factor:
+            changes.append(f"two-factor for staff {'required' if require_staff_two_factor else 'optional'}")
+        if member_messages is not None and org.member_messages != member_messages:
+            changes.append(f"messages between members {'on' if member_messages else 'off'}")
+            org.member_messages = member_messages
+        if not changes:
+            return
+        if require_staff_two_factor and not org.require_staff_two_factor:
+            # Staff sockets opened with a password alone close, as their pages now ask for a code.
+            recheck_sockets_on_commit(
+                Member.objects.filter(role_grants__role__in=policy.STAFF).values_list("pk", flat=True).distinct()
+            )
+        org.open_signup = open_signup
+        org.require_staff_two_factor = require_staff_two_factor
+        org.save()
+        audit.log_action("core.settings.changed", actor=actor, obj=org, data={"changes": ", ".join(changes)})
 
 
 # --- Joining -------------------------------------------------------------------

@@ -107,6 +107,20 @@ class PreferencesForm(forms.ModelForm[Member]):
         help_texts = {"email_notifications": "Choose which ones, and when, on your notifications page."}
 
 
+class OrganisationSettingsForm(forms.Form):
+    open_signup = forms.BooleanField(
+        label="Anyone can join with a confirmed email address (otherwise: invitation links only)", required=False
+    )
+    require_staff_two_factor = forms.BooleanField(
+        label="Peer workers, counsellors and coordinators must use two-factor sign-in", required=False
+    )
+    member_messages = forms.BooleanField(
+        label="Members can message each other one-to-one, when both have chosen to (screened like every message; "
+        "either can block or report)",
+        required=False,
+    )
+
+
 class InvitationForm(forms.Form):
     note = forms.CharField(label="Who is it for? (optional, only you see this)", max_length=80, required=False)
 

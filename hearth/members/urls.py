@@ -6,6 +6,9 @@ from hearth.members import views
 app_name = "members"
 
 urlpatterns = [
+    path("staff/audit/", views.audit_log, name="audit_log"),
+    path("staff/settings/", views.organisation_settings, name="settings"),
+    path("team/", views.team, name="team"),
     path("signin/", views.sign_in, name="signin"),
     path("signin/verify/", views.verify_two_factor, name="verify"),
     path("signout/", views.sign_out, name="signout"),

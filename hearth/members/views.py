@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from hearth.core import audit, params, throttle
 from hearth.core import data_rights as core_data_rights
-from hearth.core import params, throttle
 from hearth.core.errors import ActionError
-from hearth.core.models import OrganisationSettings
+from hearth.core.models import AuditEntry, OrganisationSettings
 from hearth.core.screening import respond_to_screening
 from hearth.core.web import MemberRequest, show_errors
 from hearth.members import actions, consent, data_rights, policy
@@ -31,6 +31,7 @@ from hearth.members.forms import (
     DeleteAccountForm,
     InvitationForm,
     JoinForm,
+    OrganisationSettingsForm,
     PreferencesForm,
     ProfileForm,
     ResetPasswordForm,
@@ -408,3 +409,48 @@ def change_role(request: MemberRequest, member_id: int) -> HttpResponse:
         if attempt.ok:
             messages.success(request, f"Roles for {member.display_name} are updated.")
     return redirect("members:member_detail", member_id=member.pk)
+
+
+# --- The organisation's staff pages: audit log, settings, team tools -----------------------------
+
+
+@login_required
+def audit_log(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.VIEW_AUDIT_LOG)
+    action = request.GET.get("action", "")
+    entries = AuditEntry.objects.select_related("actor", "subject")
+    if action in audit.registered_actions():
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [{"entry": e, "text": audit.describe(e)} for e in page]
+    return render(
+        request,
+        "members/audit_log.html",
+        {"page": page, "rows": rows, "actions": audit.registered_actions(), "action": action},
+    )
+
+
+@login_required
+def organisation_settings(request: MemberRequest) -> HttpResponse:
+    policy.require(request.member, Perm.MANAGE_ORGANISATION)
+    org = OrganisationSettings.load()
+    form = OrganisationSettingsForm(
+        request.POST or None,
+        initial={
+            "open_signup": org.open_signup,
+            "require_staff_two_factor": org.require_staff_two_factor,
+            "member_messages": org.member_messages,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_organisation_settings(request.member, **form.cleaned_data)
+        messages.success(request, "Organisation settings are saved.")
+        return redirect("members:settings")
+    return render(request, "members/settings.html", {"form": form, "two_factor_required": org.require_staff_two_factor})
+
+
+@login_required
+def team(request: MemberRequest) -> HttpResponse:
+    """One page listing the team's tools (what each person's roles allow), so the main menu stays short."""
+    policy.require(request.member, Perm.TAKE_SHIFTS)
+    return render(request, "members/team.html")

@@ -85,7 +85,7 @@ def test_a_coordinator_puts_someone_on_call_from_team_tools(
 ) -> None:
     make_member("Sam", Role.VOLUNTEER)
     client = client_for(coordinator)
-    assert reverse("availability:on_call") in text(client.get(reverse("core:team")))
+    assert reverse("availability:on_call") in text(client.get(reverse("members:team")))
     page = client.get(reverse("availability:on_call"))
     assert "Nobody is on call right now" in text(page)
     assert "Sam" not in text(page)  # volunteers aren't offered

@@ -363,7 +363,7 @@ def test_the_coordinator_edits_hours_rules_and_special_days_on_one_page(
     client_for: ClientFor, coordinator: Member, friday: date
 ) -> None:
     client = client_for(coordinator)
-    assert reverse("availability:rules") in text(client.get(reverse("core:team")))
+    assert reverse("availability:rules") in text(client.get(reverse("members:team")))
     hours = {"form": "hours"}
     for day in range(7):
         hours |= {f"day{day}-opens": "10:00", f"day{day}-closes": "20:00"}

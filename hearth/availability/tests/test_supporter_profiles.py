@@ -195,7 +195,7 @@ def test_bad_values_get_a_clear_error_not_a_500(client_for: ClientFor, volunteer
 def test_the_coordinator_edits_anyones_profile_and_sees_them_all(
     client_for: ClientFor, coordinator: Member, volunteer: Member
 ) -> None:
-    team = text(client_for(coordinator).get(reverse("core:team")))
+    team = text(client_for(coordinator).get(reverse("members:team")))
     assert reverse("availability:supporters") in team
     listing = visible_text(client_for(coordinator).get(reverse("availability:supporters")))
     assert "Sam" in listing and "no profile yet" in listing

@@ -15,11 +15,11 @@ from django.urls import reverse
 from hearth.chat import access, actions
 from hearth.chat.models import Block, Conversation, ConversationKind, InboxEntry, Message, MessagesFrom
 from hearth.community.models import Group, Membership
-from hearth.core.actions import do_update_organisation_settings
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group
 from hearth.core.models import AuditEntry, OrganisationSettings
 from hearth.core.testing import ClientFor, Events, MakeMember, text, visible_text
+from hearth.members.actions import do_update_organisation_settings
 from hearth.members.models import Member
 from hearth.safety.actions import do_report
 from hearth.safety.models import CrisisAlert, ModerationItem
@@ -286,7 +286,7 @@ def test_the_pages_need_signing_in(client_for: ClientFor, robin: Member) -> None
 def test_the_coordinator_turns_messages_between_members_on_and_it_is_audited(
     client_for: ClientFor, coordinator: Member, member: Member
 ) -> None:
-    response = client_for(coordinator).post(reverse("core:settings"), {"member_messages": "on"})
+    response = client_for(coordinator).post(reverse("members:settings"), {"member_messages": "on"})
     assert response.status_code == 302 and OrganisationSettings.load().member_messages
     assert "messages between members on" in AuditEntry.objects.get(action="core.settings.changed").data["changes"]
-    assert client_for(member).post(reverse("core:settings"), {"member_messages": ""}).status_code == 403
+    assert client_for(member).post(reverse("members:settings"), {"member_messages": ""}).status_code == 403

@@ -69,7 +69,7 @@ def test_in_development_a_404_never_lists_the_sites_urls(client_for: ClientFor, 
 
 
 def test_a_refusal_is_a_styled_page_not_a_bare_403(client_for: ClientFor, member: Member) -> None:
-    response = client_for(member).get(reverse("core:team"))
+    response = client_for(member).get(reverse("members:team"))
     assert response.status_code == 403
     page = visible_text(response)
     assert "This page isn't open to you" in page and "Go to the home page" in page and "Need help now?" in page

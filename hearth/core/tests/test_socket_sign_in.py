@@ -23,10 +23,10 @@ from hearth.chat import actions as chat_actions
 from hearth.chat.models import Room
 from hearth.community.models import Group, Membership
 from hearth.community.tests.conftest import make_group
-from hearth.core.actions import do_update_organisation_settings
 from hearth.core.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_SIGNED_IN, EventConsumer
 from hearth.core.models import OrganisationSettings
 from hearth.core.testing import session_cookie, sign_in, sockets
+from hearth.members.actions import do_update_organisation_settings
 from hearth.members.models import Member
 from hearth.routing import websocket_urlpatterns
 from hearth.safety.actions import do_sanction

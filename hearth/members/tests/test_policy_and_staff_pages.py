@@ -52,8 +52,8 @@ def test_a_person_holds_several_roles(make_member: MakeMember) -> None:
 
 STAFF_PAGES: list[tuple[str, dict[str, Any], Perm]] = [
     ("members:member_list", {}, Perm.VIEW_MEMBER_LIST),
-    ("core:audit_log", {}, Perm.VIEW_AUDIT_LOG),
-    ("core:settings", {}, Perm.MANAGE_ORGANISATION),
+    ("members:audit_log", {}, Perm.VIEW_AUDIT_LOG),
+    ("members:settings", {}, Perm.MANAGE_ORGANISATION),
 ]
 
 
@@ -68,7 +68,7 @@ def test_staff_pages_answer_only_to_those_allowed(
 
 
 @pytest.mark.parametrize(
-    "name", ["members:member_list", "core:audit_log", "core:settings", "members:profile", "members:data"]
+    "name", ["members:member_list", "members:audit_log", "members:settings", "members:profile", "members:data"]
 )
 def test_anonymous_visitors_are_sent_to_sign_in(client: Client, db: None, name: str) -> None:
     response = client.get(reverse(name))
@@ -170,14 +170,14 @@ def test_audit_log_names_people_and_filters_by_type(
     actions.do_view_contact_details(peer_worker, member)
     actions.do_grant_role(coordinator, member, Role.VOLUNTEER)
     client = client_for(coordinator)
-    page = text(client.get(reverse("core:audit_log")))
+    page = text(client.get(reverse("members:audit_log")))
     assert "Priya viewed the contact details of Robin" in page
     assert "Jo gave Robin the volunteer role" in page
-    filtered = text(client.get(reverse("core:audit_log"), {"action": "members.role.granted"}))
+    filtered = text(client.get(reverse("members:audit_log"), {"action": "members.role.granted"}))
     assert "viewed the contact details" not in filtered
 
 
 def test_coordinator_changes_organisation_settings_with_audit(client_for: ClientFor, coordinator: Member) -> None:
-    client_for(coordinator).post(reverse("core:settings"), {"open_signup": "on", "require_staff_two_factor": "on"})
+    client_for(coordinator).post(reverse("members:settings"), {"open_signup": "on", "require_staff_two_factor": "on"})
     entry = AuditEntry.objects.get(action="core.settings.changed")
     assert entry.data["changes"] == "open sign-up on"

@@ -269,7 +269,7 @@ def test_the_pathway_is_reachable_from_team_tools(
     client_for: ClientFor, coordinator: Member, member: Member, clock: TimeMachineFixture
 ) -> None:
     apply(member)
-    team = text(client_for(coordinator).get(reverse("core:team")))
+    team = text(client_for(coordinator).get(reverse("members:team")))
     assert reverse("team:people") in team and reverse("team:training") in team
     page = visible_text(client_for(coordinator).get(reverse("team:people")))
     assert "Robin : volunteer" in page
