@@ -343,6 +343,8 @@ def assert_accessible(page: Page) -> None:
     """axe-core (bundled with axe-playwright-python, nothing downloaded): no serious or critical violations."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A link's click returns once navigation has started; axe must read the page it led to, not one half-replaced.
+    page.wait_for_load_state("load")
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     summary = "\n".join(

@@ -71,6 +71,7 @@ def test_a_member_applies_to_volunteer_and_the_coordinator_reads_it(
     robin = new_page()
     sign_in(robin, live_server_url, "member@example.org")
     robin.get_by_role("link", name="Volunteering").first.click()
+    expect(robin.get_by_role("heading", name="Volunteering", exact=True)).to_be_visible()
     assert_accessible(robin)
     robin.get_by_label("What draws you to it?").fill("Talking here helped me; I'd like to listen to others now.")
     robin.get_by_role("button", name="Send my application").click()
