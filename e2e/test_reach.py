@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
 from hearth.core import push
-from hearth.core.testing import FakePushService
+from hearth.testing import FakePushService
 
 PHONE = {"viewport": {"width": 320, "height": 568}, "device_scale_factor": 1, "is_mobile": True, "has_touch": True}
 SHOTS = Path(__file__).resolve().parent.parent / "data" / "screenshots"

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from pytest_django import DjangoCaptureOnCommitCallbacks, DjangoDbBlocker, Settings
 
-from hearth.core.testing import DEMO_NOW, ClientFor, Events, FakeSMTPServer, MakeMember, sign_in
 from hearth.members.models import Member, Role, RoleGrant
+from hearth.testing import DEMO_NOW, ClientFor, Events, FakeSMTPServer, MakeMember, sign_in
 
 # pytest keeps each test module it has rewritten (for its assert messages) beside the source, unless Python is told
 # not to write bytecode, as this environment tells it (PYTHONDONTWRITEBYTECODE): then every process of every run

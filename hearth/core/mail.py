@@ -2,7 +2,7 @@
 
 Email is an outside edge; tests use Django's locmem backend and read
 ``mail.outbox`` after running deliveries (or a local fake SMTP server, see
-:class:`hearth.core.testing.FakeSMTPServer`). Nothing personal beyond what the
+:class:`hearth.testing.FakeSMTPServer`). Nothing personal beyond what the
 email is about goes in it.
 """
 

@@ -8,8 +8,8 @@ import pytest
 from time_machine import TimeMachineFixture
 
 from hearth.availability import actions
-from hearth.core.testing import MakeMember
 from hearth.members.models import Member, Role
+from hearth.testing import MakeMember
 
 LONDON = ZoneInfo("Europe/London")
 

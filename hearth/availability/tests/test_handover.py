@@ -15,8 +15,8 @@ from hearth.availability import actions
 from hearth.availability.models import HandoverNote
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, visible_text
 from hearth.members.models import Member, Role
+from hearth.testing import ClientFor, MakeMember, visible_text
 
 NOTE = "Robin asked for a call back tomorrow afternoon; the Wednesday group felt tense tonight."
 

@@ -12,8 +12,8 @@ from hearth.availability import actions, oncall
 from hearth.availability.models import OnCallSlot, ShiftPattern, Weekday
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, text
 from hearth.members.models import Member, Role
+from hearth.testing import ClientFor, MakeMember, text
 
 from .conftest import LONDON
 

@@ -16,8 +16,8 @@ from hearth.availability.models import ServiceHours, ShiftPattern
 from hearth.availability.rota import Rota, hour_slots, next_scheduled_start
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, MakeMember, text
 
 MONDAY = date(2026, 11, 23)
 

@@ -27,8 +27,8 @@ from hearth.availability.models import (
 from hearth.availability.rota import Rota
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text, visible_text
 from hearth.members.models import Member, Role
+from hearth.testing import ClientFor, MakeMember, run_deliveries, text, visible_text
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -16,8 +16,8 @@ from hearth.availability.models import Gender, Mode, SupporterProfile, TalkReque
 from hearth.availability.profiles import gender_from_words, known_experience_tags
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, text, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, MakeMember, text, visible_text
 
 PHONE: dict[str, Any] = {"mode": Mode.PHONE, "phone_for_callback": "07700 900000"}
 

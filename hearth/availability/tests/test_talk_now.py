@@ -19,8 +19,8 @@ from hearth.availability.rota import next_scheduled_start
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text
 from hearth.members.models import Member, Role
+from hearth.testing import ClientFor, MakeMember, run_deliveries, text
 
 PHONE = {"mode": Mode.PHONE, "phone_for_callback": "07700 900000"}
 

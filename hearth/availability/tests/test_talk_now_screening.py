@@ -11,9 +11,9 @@ from hearth.availability import actions
 from hearth.availability.models import TalkRequest
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery
-from hearth.core.testing import ClientFor, run_deliveries, text
 from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert
+from hearth.testing import ClientFor, run_deliveries, text
 
 CRISIS = "I am going to kill myself tonight, I have the pills ready"
 

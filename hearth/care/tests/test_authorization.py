@@ -14,8 +14,8 @@ from time_machine import TimeMachineFixture
 
 from hearth.care import actions
 from hearth.care.models import CareItem, Source
-from hearth.core.testing import ClientFor, MakeMember, session_cookie, text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, MakeMember, session_cookie, text
 
 CAST = ["member", "volunteer", "peer_worker", "counsellor", "coordinator", "outsider", None]
 

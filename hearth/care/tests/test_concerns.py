@@ -15,8 +15,8 @@ from hearth.care.models import CareItem, Concern, Source
 from hearth.community.models import Group, Post
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, Events, MakeMember, text, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, Events, MakeMember, text, visible_text
 
 NOTICED = "Robin said they haven't been sleeping and skipped the last two craft nights. They seemed really flat."
 CRISIS_ABOUT_THEM = "Robin told me they've written the letters and are going to take all their tablets tonight."

@@ -23,9 +23,9 @@ from hearth.care.models import (
 )
 from hearth.care.tests.conftest import TODAY, visits_every
 from hearth.core.errors import ActionError
-from hearth.core.testing import ClientFor
 from hearth.members import consent
 from hearth.members.models import Member
+from hearth.testing import ClientFor
 
 
 def test_every_cue_is_in_the_consent_centre_and_starts_off(client_for: ClientFor, member: Member) -> None:

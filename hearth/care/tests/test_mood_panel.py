@@ -12,8 +12,8 @@ from time_machine import TimeMachineFixture
 from hearth.care import actions
 from hearth.care.models import MoodEntry, Source, Visit
 from hearth.community.models import CommunityProfile
-from hearth.core.testing import ClientFor, text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, text
 
 PROMPT = "How are you today?"
 

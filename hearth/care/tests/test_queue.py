@@ -18,8 +18,8 @@ from hearth.care.models import CareItem, CheckInRecord, Source
 from hearth.care.queue import Entry
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, MakeMember, text
 
 
 def test_ranked_with_reasons_in_plain_words(

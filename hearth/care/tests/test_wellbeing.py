@@ -15,8 +15,8 @@ from time_machine import TimeMachineFixture
 from hearth.care import actions, wellbeing
 from hearth.care.models import Source, WellbeingReading, WellbeingToken
 from hearth.core.errors import ActionError
-from hearth.core.testing import ClientFor
 from hearth.members.models import Member
+from hearth.testing import ClientFor
 
 CSV = "date,stress,sleep,steps\n2026-11-20,42,78,9000\n2026-11-21,55,,4000\n"
 

@@ -21,8 +21,8 @@ from hearth.chat import actions
 from hearth.chat.models import Room
 from hearth.community.models import Group, Membership
 from hearth.community.tests.conftest import make_group
-from hearth.core.testing import MakeMember, sockets
 from hearth.members.models import Member
+from hearth.testing import MakeMember, sockets
 
 
 @pytest.fixture(autouse=True)

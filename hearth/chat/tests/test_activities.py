@@ -19,8 +19,8 @@ from time_machine import TimeMachineFixture
 from hearth.chat import actions
 from hearth.chat.models import Gathering, GatheringFormat, Repeat
 from hearth.community.models import Group
-from hearth.core.testing import ClientFor, run_deliveries, text, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, run_deliveries, text, visible_text
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -20,9 +20,9 @@ from hearth.chat.buddies import Person, suits
 from hearth.chat.models import BuddyPair, Conversation, ConversationKind
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, Notification
-from hearth.core.testing import ClientFor, MakeMember, visible_text
 from hearth.members.actions import do_update_organisation_settings
 from hearth.members.models import Member
+from hearth.testing import ClientFor, MakeMember, visible_text
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

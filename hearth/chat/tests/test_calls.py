@@ -27,8 +27,8 @@ from hearth.chat.models import Call, CallOutcome, Conversation
 from hearth.conf import env_url
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, Notification
-from hearth.core.testing import ClientFor, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, visible_text
 
 MONDAY = datetime(2027, 2, 1, 9, 0, tzinfo=ZoneInfo("Europe/London"))
 VIDEO = "https://meet.example.org"

@@ -12,8 +12,8 @@ from time_machine import TimeMachineFixture
 from hearth.chat import actions
 from hearth.chat.models import DropIn
 from hearth.community.models import Group
-from hearth.core.testing import ClientFor, Events, text, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, Events, text, visible_text
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_5PM = datetime(2026, 12, 1, 17, 0, tzinfo=LONDON)

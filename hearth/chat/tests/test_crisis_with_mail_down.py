@@ -16,9 +16,9 @@ from hearth.chat.models import Room
 from hearth.core import deliveries
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery
-from hearth.core.testing import run_deliveries
 from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert
+from hearth.testing import run_deliveries
 
 CRISIS = "I can't do this anymore. I've got the tablets counted out and I'm taking them all tonight."
 

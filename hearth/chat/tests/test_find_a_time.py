@@ -20,8 +20,8 @@ from hearth.chat.models import Gathering, GatheringFormat, PollAnswer, TimePoll
 from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.models import Notification
-from hearth.core.testing import ClientFor, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, visible_text
 
 TUESDAY = datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 THURSDAY_6PM = TUESDAY + timedelta(days=2, hours=6)

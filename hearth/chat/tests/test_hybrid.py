@@ -22,8 +22,8 @@ from hearth.chat import actions
 from hearth.chat.models import Attendance, Gathering, GatheringFormat, Rsvp
 from hearth.community.models import Group
 from hearth.core.errors import ActionError
-from hearth.core.testing import ClientFor, run_deliveries, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, run_deliveries, visible_text
 
 TUESDAY = datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/London"))
 VIDEO = "https://meet.example.org"

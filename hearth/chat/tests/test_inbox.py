@@ -17,8 +17,8 @@ from hearth.chat import actions
 from hearth.chat.models import Conversation, InboxEntry
 from hearth.core.badges import counts_for
 from hearth.core.events import member_group
-from hearth.core.testing import ClientFor, Events, MakeMember, text, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, Events, MakeMember, text, visible_text
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -142,7 +142,7 @@ def test_a_message_is_emailed_only_if_still_unread_ten_minutes_later(
     from django.core import mail
 
     from hearth.core.models import Delivery
-    from hearth.core.testing import run_deliveries
+    from hearth.testing import run_deliveries
 
     sent_at = timezone.now()
     with time_machine.travel(sent_at, tick=False) as clock:

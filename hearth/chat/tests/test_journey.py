@@ -19,8 +19,8 @@ from time_machine import TimeMachineFixture
 from hearth.chat import access, actions
 from hearth.chat.models import AttendanceHow, GatheringFormat
 from hearth.community.models import Group
-from hearth.core.testing import ClientFor, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, visible_text
 
 START = datetime(2027, 3, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 

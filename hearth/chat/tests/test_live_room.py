@@ -14,8 +14,8 @@ from hearth.chat.access import room_channel
 from hearth.chat.models import Message, Room
 from hearth.community.models import Group
 from hearth.core.events import capture_events, member_group
-from hearth.core.testing import Live
 from hearth.members.models import Member
+from hearth.testing import Live
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -18,11 +18,11 @@ from hearth.community.models import Group, Membership
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group
 from hearth.core.models import AuditEntry, OrganisationSettings
-from hearth.core.testing import ClientFor, Events, MakeMember, text, visible_text
 from hearth.members.actions import do_update_organisation_settings
 from hearth.members.models import Member
 from hearth.safety.actions import do_report
 from hearth.safety.models import CrisisAlert, ModerationItem
+from hearth.testing import ClientFor, Events, MakeMember, text, visible_text
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

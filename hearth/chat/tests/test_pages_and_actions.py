@@ -19,9 +19,9 @@ from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry, Notification
-from hearth.core.testing import ClientFor, run_deliveries, visible_text
 from hearth.members import data_rights
 from hearth.members.models import Member
+from hearth.testing import ClientFor, run_deliveries, visible_text
 
 
 def test_room_page_shows_history_newest_page_first_and_sends_without_javascript(

@@ -20,8 +20,8 @@ from hearth.chat.heartbeat import heartbeat
 from hearth.chat.models import Room, RoomVisit
 from hearth.community.models import Group
 from hearth.core.events import capture_events
-from hearth.core.testing import run_deliveries
 from hearth.members.models import Member
+from hearth.testing import run_deliveries
 
 EVENING = datetime(2026, 12, 1, 19, 15, tzinfo=timezone.get_current_timezone())  # a Tuesday
 

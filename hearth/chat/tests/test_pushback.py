@@ -18,8 +18,8 @@ from hearth.chat import actions, pushback
 from hearth.chat.consumers import RoomConsumer
 from hearth.chat.models import Message, Room
 from hearth.core import fanout
-from hearth.core.testing import ClientResponse
 from hearth.members.models import Member
+from hearth.testing import ClientResponse
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -21,8 +21,8 @@ from hearth.chat.models import Gathering, GatheringFormat, Repeat, Rsvp, RsvpAns
 from hearth.community.models import Group, Membership
 from hearth.core.errors import ActionError
 from hearth.core.models import Notification
-from hearth.core.testing import ClientFor, MakeMember, text, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, MakeMember, text, visible_text
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

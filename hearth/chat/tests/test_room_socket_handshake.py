@@ -21,8 +21,8 @@ from hearth.chat.access import access_room
 from hearth.chat.models import Room
 from hearth.community.models import Group, GroupState
 from hearth.community.tests.conftest import make_group
-from hearth.core.testing import session_cookie, sockets
 from hearth.members.models import Member
+from hearth.testing import session_cookie, sockets
 
 
 class _Statements:

@@ -23,8 +23,8 @@ from hearth.chat import actions
 from hearth.chat.models import Conversation, Slot, SlotOutcome, SlotWay
 from hearth.core.errors import ActionError
 from hearth.core.models import Delivery
-from hearth.core.testing import ClientFor, Events, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, Events, visible_text
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

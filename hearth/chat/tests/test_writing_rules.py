@@ -15,11 +15,11 @@ from hearth.chat import actions
 from hearth.chat.models import Message, MessagesFrom, Room
 from hearth.chat.sending import sender
 from hearth.community.models import Group, Membership
-from hearth.core.testing import MakeMember
 from hearth.members.actions import do_update_organisation_settings
 from hearth.members.models import Member
 from hearth.safety import actions as safety
 from hearth.safety.actions import WritingRules
+from hearth.testing import MakeMember
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

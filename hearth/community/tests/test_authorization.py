@@ -23,9 +23,9 @@ from hearth.community.access import group_channel
 from hearth.community.models import Group, Post
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
-from hearth.core.testing import ClientFor, MakeMember, session_cookie, text, visible_text
 from hearth.members import data_rights
 from hearth.members.models import Member
+from hearth.testing import ClientFor, MakeMember, session_cookie, text, visible_text
 
 SECRET = "my brother's wedding is making me anxious"
 

@@ -20,9 +20,9 @@ from hearth.community.models import (
     Reaction,
 )
 from hearth.core.models import Notification
-from hearth.core.testing import ClientFor
 from hearth.members import data_rights
 from hearth.members.models import Member
+from hearth.testing import ClientFor
 
 ROBINS_WORDS = ["Robin's secret scarf", "Robin's lonely evening", "Robin's reply", "Robin's card", "Robin's photo"]
 
@@ -53,7 +53,7 @@ def test_export_includes_every_kind_of_community_data(member: Member, volunteer:
 def test_deletion_page_says_what_happens_to_community_data(client_for: ClientFor, member: Member) -> None:
     from django.urls import reverse
 
-    from hearth.core.testing import visible_text
+    from hearth.testing import visible_text
 
     page = visible_text(client_for(member).get(reverse("members:delete")))
     assert "Your posts, photos, comments, reactions" in page and "empty placeholder" in page

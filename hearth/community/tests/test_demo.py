@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from hearth.community.models import Comment, Group, GroupState, Post, PostKind, Reaction
-from hearth.core.testing import visible_text
 from hearth.members.models import Member
+from hearth.testing import visible_text
 
 pytestmark = pytest.mark.usefixtures("demo_organisation")  # seeded once for this module
 

@@ -22,8 +22,8 @@ from hearth.community.models import (
 from hearth.community.tests.conftest import make_group
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, Notification
-from hearth.core.testing import ClientFor, MakeMember, text, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, MakeMember, text, visible_text
 
 PROPOSAL = {
     "name": "Allotment Friends",

@@ -15,8 +15,8 @@ from pytest_django import Settings
 from hearth.community import actions, photos
 from hearth.community.models import Group, Post
 from hearth.core.errors import ActionError
-from hearth.core.testing import ClientFor, ClientResponse, text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, ClientResponse, text
 
 GPS_IFD = 0x8825
 

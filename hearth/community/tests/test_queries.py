@@ -9,8 +9,8 @@ from pytest_django import DjangoAssertNumQueries
 from hearth.community import actions
 from hearth.community.models import Comment, Group, Post, Reaction
 from hearth.community.tests.conftest import make_group
-from hearth.core.testing import ClientFor
 from hearth.members.models import Member
+from hearth.testing import ClientFor
 
 # Feed: session, member, roles, profile, memberships, the page's post ids, posts, comments, my reactions, reactions on my posts,
 # "coming up" (the member's groups, their drop-ins, their gatherings) and the header's counts (one query).

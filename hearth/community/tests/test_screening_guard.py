@@ -13,8 +13,8 @@ from hearth.community import actions
 from hearth.community.models import Comment, Post
 from hearth.core import screening
 from hearth.core.screening import Screening
-from hearth.core.testing import ClientFor
 from hearth.members.models import Member
+from hearth.testing import ClientFor
 
 pytestmark = pytest.mark.usefixtures("own_units_of_work")
 

@@ -17,9 +17,9 @@ from hearth.community.models import CommunityProfile, Energy, Group, Membership,
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Notification
-from hearth.core.testing import ClientFor, ClientResponse, text, visible_text
 from hearth.members import actions as member_actions
 from hearth.members.models import Member
+from hearth.testing import ClientFor, ClientResponse, text, visible_text
 
 
 def group_page(client: Client, group: Group, **params: Any) -> ClientResponse:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pytest_django import Settings
 
 from hearth.core import crisis
-from hearth.core.testing import text
+from hearth.testing import text
 
 
 @pytest.fixture(autouse=True)

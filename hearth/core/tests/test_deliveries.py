@@ -21,8 +21,8 @@ from hearth.core import deliveries
 from hearth.core.events import capture_events, member_group
 from hearth.core.management.commands import worker as worker_command
 from hearth.core.models import Delivery, DeliveryAttempt
-from hearth.core.testing import FakeSMTPServer, run_deliveries
 from hearth.members.models import Invitation, Member
+from hearth.testing import FakeSMTPServer, run_deliveries
 
 
 @pytest.fixture

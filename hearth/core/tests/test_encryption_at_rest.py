@@ -15,9 +15,9 @@ from hearth.availability.models import TalkRequest
 from hearth.chat.models import Message, Room, RoomKind
 from hearth.core import crypto
 from hearth.core.tasks import reencrypt_with_the_newest_key
-from hearth.core.testing import MakeMember
 from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert
+from hearth.testing import MakeMember
 
 MARK = "Zephyrine"  # a word no demo row holds
 

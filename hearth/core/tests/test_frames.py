@@ -13,7 +13,7 @@ import pytest
 from hearth.core import fanout
 from hearth.core.fanout import Outbox
 from hearth.core.frames import text_frame
-from hearth.core.testing import read_text_frame
+from hearth.testing import read_text_frame
 
 
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 65_535, 65_536, 200_000])

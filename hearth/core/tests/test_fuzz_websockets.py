@@ -19,9 +19,9 @@ from hearth.chat import actions as chat_actions
 from hearth.community.models import Membership
 from hearth.community.tests.conftest import make_group
 from hearth.core.consumers import EventConsumer
-from hearth.core.testing import Live, MakeMember, sockets
 from hearth.members.models import Member
 from hearth.routing import websocket_urlpatterns
+from hearth.testing import Live, MakeMember, sockets
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

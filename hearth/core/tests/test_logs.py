@@ -17,7 +17,7 @@ from django.test import Client
 
 from hearth.core.logs import FieldValue, JsonFormatter, TextFormatter, log_event, logging_config
 from hearth.core.management.commands.worker import Command as WorkerCommand
-from hearth.core.testing import run_queued_tasks
+from hearth.testing import run_queued_tasks
 
 
 @task()

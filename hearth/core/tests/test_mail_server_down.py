@@ -11,8 +11,8 @@ from time_machine import TimeMachineFixture
 
 from hearth.availability.models import TalkRequest
 from hearth.core.models import Delivery
-from hearth.core.testing import ClientFor, FakeSMTPServer, run_deliveries
 from hearth.members.models import Member
+from hearth.testing import ClientFor, FakeSMTPServer, run_deliveries
 
 
 def test_leaving_a_talk_now_message_with_the_mail_server_down_works(

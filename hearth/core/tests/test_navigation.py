@@ -7,9 +7,9 @@ from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from hearth.core.testing import ClientFor, text, visible_text
 from hearth.core.views import server_error
 from hearth.members.models import Member
+from hearth.testing import ClientFor, text, visible_text
 
 
 def menu(page: str) -> str:

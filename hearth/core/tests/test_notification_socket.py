@@ -7,8 +7,8 @@ from channels.db import database_sync_to_async
 
 from hearth.core import deliveries
 from hearth.core.models import Delivery, DeliveryAttempt
-from hearth.core.testing import run_deliveries, sockets
 from hearth.members.models import Member
+from hearth.testing import run_deliveries, sockets
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

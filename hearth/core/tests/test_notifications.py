@@ -22,9 +22,9 @@ from hearth.core.actions import do_save_notification_choices
 from hearth.core.errors import ActionError
 from hearth.core.events import member_group
 from hearth.core.models import Delivery, Notification, NotificationChoice, NotificationSettings
-from hearth.core.testing import ClientFor, Events, run_deliveries, visible_text
 from hearth.members.data_rights import erase_member
 from hearth.members.models import Member
+from hearth.testing import ClientFor, Events, run_deliveries, visible_text
 
 
 def _local(day_offset: int, hour: int, minute: int = 0) -> datetime:

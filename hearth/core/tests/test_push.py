@@ -27,8 +27,8 @@ from hearth.core import deliveries, notifications, push
 from hearth.core.actions import do_save_notification_choices
 from hearth.core.errors import ActionError
 from hearth.core.models import Delivery, DeliveryAttempt, PushSubscription
-from hearth.core.testing import ClientFor, FakePushService, run_deliveries, visible_text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, FakePushService, run_deliveries, visible_text
 
 KEY = push.new_key_pair()[0]
 
@@ -121,7 +121,7 @@ def test_a_push_service_that_is_down_is_a_recorded_failure(member: Member, push_
 
 
 def _closed_port() -> int:
-    from hearth.core.testing import FakeSMTPServer
+    from hearth.testing import FakeSMTPServer
 
     return FakeSMTPServer.refusing()
 

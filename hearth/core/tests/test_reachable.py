@@ -28,8 +28,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from time_machine import TimeMachineFixture
 
-from hearth.core.testing import DEMO_NOW, sign_in
 from hearth.members.models import Member
+from hearth.testing import DEMO_NOW, sign_in
 
 NOW = DEMO_NOW  # the demo organisation's evening: drop-ins and gatherings coming up, shifts running
 

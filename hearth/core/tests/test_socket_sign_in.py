@@ -25,11 +25,11 @@ from hearth.community.models import Group, Membership
 from hearth.community.tests.conftest import make_group
 from hearth.core.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_SIGNED_IN, EventConsumer
 from hearth.core.models import OrganisationSettings
-from hearth.core.testing import session_cookie, sign_in, sockets
 from hearth.members.actions import do_update_organisation_settings
 from hearth.members.models import Member
 from hearth.routing import websocket_urlpatterns
 from hearth.safety.actions import do_sanction
+from hearth.testing import session_cookie, sign_in, sockets
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

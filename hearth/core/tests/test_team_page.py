@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from hearth.core.testing import ClientFor, text
 from hearth.members.models import Member
+from hearth.testing import ClientFor, text
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])

@@ -11,9 +11,9 @@ from pytest_django import Settings
 
 from hearth.conftest import PASSWORD
 from hearth.core import throttle
-from hearth.core.testing import visible_text
 from hearth.members import actions as member_actions
 from hearth.members.models import Member
+from hearth.testing import visible_text
 
 pytestmark = pytest.mark.django_db
 

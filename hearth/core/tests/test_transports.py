@@ -9,9 +9,9 @@ from pytest_django import Settings
 from hearth.core import deliveries
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery
-from hearth.core.testing import FakeSMTPServer
 from hearth.core.transports import EmailTransport, LiveTransport
 from hearth.members.models import Member
+from hearth.testing import FakeSMTPServer
 
 
 def live_delivery(member: Member) -> Delivery:

@@ -34,7 +34,6 @@ KNOWN: dict[str, str] = {
     "core/scheduler.py": "the periodic scheduler's claims on its own runs",
     "core/health.py": "the worker's heartbeat row",
     "core/tasks.py": "core's housekeeping job (old bookkeeping rows)",
-    "core/testing.py": "helpers for tests",
     "chat/loadtest.py": "the load test's own rooms and people",
     "community/screening.py": "the crisis drill's own private group, made and removed by hearth drill",
     "safety/screening.py": "the crisis drill's stand-in sanction for its appeal path",

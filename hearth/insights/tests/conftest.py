@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from hearth.core.testing import MakeMember
 from hearth.insights.models import InsightsSettings
 from hearth.insights.registry import Span
 from hearth.members.models import Member
+from hearth.testing import MakeMember
 
 WEEK1, WEEK2 = date(2026, 3, 2), date(2026, 3, 9)
 

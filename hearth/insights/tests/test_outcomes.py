@@ -10,13 +10,13 @@ from django.utils import timezone
 from hearth.care.models import CareItem
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, visible_text
 from hearth.insights import actions
 from hearth.insights.access import ONLY_ME, OUTCOMES, WITH_STAFF
 from hearth.insights.models import InsightsSettings, OutcomeInvitation, OutcomeResponse
 from hearth.members.actions import do_set_consent
 from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert
+from hearth.testing import ClientFor, visible_text
 
 pytestmark = pytest.mark.usefixtures("measures_on")
 

@@ -13,12 +13,12 @@ from django.test import Client
 
 from hearth.community.models import Comment, Group, GroupState, Post
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor
 from hearth.insights import research
 from hearth.insights.access import ONLY_ME, OUTCOMES, RESEARCH, RESEARCH_YES
 from hearth.insights.models import InsightsSettings, OutcomeResponse
 from hearth.insights.tests.conftest import at, count_fortnight
 from hearth.members.models import Consent, Member
+from hearth.testing import ClientFor
 
 SPAN = {"start": "2026-03-02", "end": "2026-03-15"}
 

@@ -18,12 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hearth.community.models import Group, GroupState, Membership, Post, Reaction
-from hearth.core.testing import ClientFor
 from hearth.insights.actions import BACKFILL_PER_RUN, do_roll_up, roll_up_due
 from hearth.insights.models import ActivityWeeks, OutcomeResponse, RolledUpDay
 from hearth.insights.registry import Span, get
 from hearth.members.models import Member
 from hearth.signposting.models import Referral, Resource
+from hearth.testing import ClientFor
 
 # A Wednesday in June 2026 (British Summer Time), at noon.
 NOW = timezone.make_aware(datetime(2026, 6, 17, 12))  # noqa: DTZ001 (made aware in London time)

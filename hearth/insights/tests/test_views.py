@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from hearth.community.models import Group, GroupState, Membership, Post
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, text
 from hearth.insights import registry
 from hearth.insights.tests.conftest import at, count_fortnight
 from hearth.members.models import Member
+from hearth.testing import ClientFor, text
 
 CAST = ["member", "volunteer", "peer_worker", "counsellor", "coordinator", "outsider", None]
 COORDINATOR_ONLY = [

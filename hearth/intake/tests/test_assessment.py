@@ -15,7 +15,6 @@ from hearth.availability.models import DutySession, TalkRequest
 from hearth.community.models import Group
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, ClientResponse, text, visible_text
 from hearth.intake import actions
 from hearth.intake.access import current_version
 from hearth.intake.actions import Outcome
@@ -25,6 +24,7 @@ from hearth.intake.tests.conftest import GOOD
 from hearth.members.models import Member
 from hearth.members.policy import Perm
 from hearth.safety.models import CrisisAlert
+from hearth.testing import ClientFor, ClientResponse, text, visible_text
 
 
 def submit(member: Member, answers: dict[str, Any], version: int | None = None) -> Outcome:
@@ -99,7 +99,7 @@ def test_urgent_raises_exactly_one_crisis_alert_through_safety_and_shows_crisis_
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     from hearth.core.events import capture_events
-    from hearth.core.testing import run_deliveries
+    from hearth.testing import run_deliveries
 
     DutySession.objects.create(supporter=peer_worker)
     with capture_events() as events, django_capture_on_commit_callbacks(execute=True):

@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 
 from hearth.community.models import Group
-from hearth.core.testing import ClientFor
 from hearth.intake import actions
 from hearth.intake.access import current_version
 from hearth.intake.models import Assessment
 from hearth.intake.tests.conftest import GOOD
 from hearth.members.models import Member
+from hearth.testing import ClientFor
 
 CAST = ["anonymous", "member", "volunteer", "peer_worker", "counsellor", "coordinator", "outsider"]
 

@@ -13,13 +13,13 @@ from hearth.community import actions as community
 from hearth.community.models import Group, JoinPolicy, JoinRequest, Membership
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, text, visible_text
 from hearth.intake import actions, gatekeeping
 from hearth.intake.access import current_version
 from hearth.intake.actions import Outcome
 from hearth.intake.models import GroupRequirement
 from hearth.intake.tests.conftest import GOOD
 from hearth.members.models import Member
+from hearth.testing import ClientFor, text, visible_text
 
 
 def complete_intake(member: Member, **extra: Any) -> Outcome:

@@ -13,9 +13,9 @@ from django.urls import reverse
 from hearth.conftest import PASSWORD
 from hearth.core import data_rights as core_data_rights
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, text
 from hearth.members import actions, data_rights
 from hearth.members.models import Member, Role
+from hearth.testing import ClientFor, MakeMember, text
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from django.db.models import Model
 from django.utils import timezone
 from time_machine import TimeMachineFixture
 
-from hearth.core.testing import DEMO_NOW
 from hearth.members.models import Member, Role
+from hearth.testing import DEMO_NOW
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, OrganisationSettings
-from hearth.core.testing import ClientFor, ClientResponse, run_deliveries, text
 from hearth.members import actions
 from hearth.members.models import Invitation, Member
+from hearth.testing import ClientFor, ClientResponse, run_deliveries, text
 
 GOOD = {"email": "new.person@example.org", "display_name": "Heron", "password": "kettle-garden-lantern-9"}
 

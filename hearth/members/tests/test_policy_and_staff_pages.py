@@ -11,10 +11,10 @@ from pytest_django import DjangoAssertNumQueries
 
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, text
 from hearth.members import actions, policy
 from hearth.members.models import Member, Role
 from hearth.members.policy import Perm
+from hearth.testing import ClientFor, MakeMember, text
 
 EXPECTED = {
     # permission: roles that have it

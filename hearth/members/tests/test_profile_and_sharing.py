@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, text
 from hearth.members import consent
 from hearth.members.models import Member
+from hearth.testing import ClientFor, text
 
 
 def test_member_updates_profile(client_for: ClientFor, member: Member) -> None:

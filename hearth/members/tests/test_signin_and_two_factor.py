@@ -10,9 +10,9 @@ from time_machine import TimeMachineFixture
 from hearth.conftest import PASSWORD
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry, OrganisationSettings
-from hearth.core.testing import ClientFor, ClientResponse, sign_in, text
 from hearth.members import actions
 from hearth.members.models import Member
+from hearth.testing import ClientFor, ClientResponse, sign_in, text
 
 
 def current_code(device: TOTPDevice) -> str:

@@ -10,10 +10,10 @@ from time_machine import TimeMachineFixture
 
 from hearth.availability import actions as availability
 from hearth.core.events import capture_events, member_group
-from hearth.core.testing import ClientFor, FakeSMTPServer, run_deliveries, text, visible_text
 from hearth.members.models import Member
 from hearth.safety import actions as safety_actions
 from hearth.safety.models import CrisisAlert
+from hearth.testing import ClientFor, FakeSMTPServer, run_deliveries, text, visible_text
 
 
 @pytest.fixture

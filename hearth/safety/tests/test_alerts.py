@@ -15,11 +15,11 @@ from hearth.availability import actions as availability
 from hearth.core import screening
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, run_deliveries, text
 from hearth.members.models import Member
 from hearth.safety import actions as safety_actions
 from hearth.safety import alerts
 from hearth.safety.models import CrisisAlert
+from hearth.testing import ClientFor, run_deliveries, text
 
 
 @pytest.fixture

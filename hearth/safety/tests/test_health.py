@@ -9,10 +9,10 @@ from pytest_django import Settings
 from time_machine import TimeMachineFixture
 
 from hearth.core.management.commands.worker import scheduler_tick
-from hearth.core.testing import run_queued_tasks
 from hearth.members.models import Member
 from hearth.safety import actions as safety_actions
 from hearth.safety.models import CrisisAlert
+from hearth.testing import run_queued_tasks
 
 TOKEN = "metrics-token-for-tests-0123456789"
 

@@ -24,9 +24,9 @@ from hearth.community.models import Membership
 from hearth.community.tests.conftest import make_group
 from hearth.core import scheduler
 from hearth.core.logs import JsonFormatter, TextFormatter
-from hearth.core.testing import ClientFor, run_queued_tasks
 from hearth.members.models import Member
 from hearth.safety.models import CrisisAlert
+from hearth.testing import ClientFor, run_queued_tasks
 
 CRISIS = "I've written the letters and I'm going to take all my tablets tonight after everyone's asleep"
 

@@ -17,11 +17,11 @@ from hearth.availability import actions as availability
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text
 from hearth.members.models import Member
 from hearth.safety import actions
 from hearth.safety.contact import contact_risks
 from hearth.safety.models import Appeal, ModerationItem, Report, Sanction
+from hearth.testing import ClientFor, MakeMember, run_deliveries, text
 
 
 def report_member(reporter: Member, member: Member, reason: str = "Sending me unkind messages") -> Report:

@@ -18,12 +18,12 @@ from time_machine import TimeMachineFixture
 from hearth.availability.models import OnCallSlot, Weekday
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Delivery
-from hearth.core.testing import ClientFor, Events, FakePushService, run_deliveries, text
 from hearth.core.tests.test_push import _phone, push_service  # noqa: F401  (a fixture)
 from hearth.members.models import Member
 from hearth.safety import actions as safety_actions
 from hearth.safety import alerts
 from hearth.safety.models import CrisisAlert
+from hearth.testing import ClientFor, Events, FakePushService, run_deliveries, text
 
 LONDON = ZoneInfo("Europe/London")
 

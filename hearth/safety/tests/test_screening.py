@@ -14,10 +14,10 @@ from hearth.community.tests.conftest import make_group
 from hearth.core.errors import ActionError
 from hearth.core.events import capture_events, member_group
 from hearth.core.models import Notification
-from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text
 from hearth.members.models import Member
 from hearth.safety import actions
 from hearth.safety.models import CrisisAlert, ModerationItem, TriageRecord
+from hearth.testing import ClientFor, MakeMember, run_deliveries, text
 
 CRISIS = "I've written the letters and I'm going to take all my tablets tonight after everyone's asleep"
 CONCERN = "Honestly I wish I could just go to sleep and not wake up. Everyone would be better off."

@@ -15,8 +15,6 @@ from django.utils import timezone
 
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor
-from hearth.core.testing import text as page_text
 from hearth.members.data_rights import erase_member
 from hearth.members.models import Member
 from hearth.safety import actions
@@ -24,6 +22,8 @@ from hearth.safety.models import ModerationItem, TriageLabel
 from hearth.safety.tests.test_triage_cv import CONCERN, CRISIS, NONE, _toy_sets
 from hearth.safety.triage import model
 from hearth.safety.triage import training as tr
+from hearth.testing import ClientFor
+from hearth.testing import text as page_text
 
 WORDS = "I keep thinking I'd be better off not waking up, honestly everyone would cope fine"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from hearth.core.testing import ClientFor, text, visible_text
 from hearth.members.models import Member
 from hearth.signposting.models import Referral, Resource
+from hearth.testing import ClientFor, text, visible_text
 
 CAST = ["anonymous", "member", "volunteer", "peer_worker", "counsellor", "coordinator", "outsider"]
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, visible_text
 from hearth.members import data_rights
 from hearth.members.models import Member
 from hearth.signposting import actions
 from hearth.signposting.models import Referral, Resource
+from hearth.testing import ClientFor, visible_text
 
 LONDON = ZoneInfo("Europe/London")
 

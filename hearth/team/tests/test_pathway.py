@@ -14,13 +14,13 @@ from time_machine import TimeMachineFixture
 
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text, visible_text
 from hearth.members import actions as member_actions
 from hearth.members.models import Member, Role
 from hearth.safety.models import CrisisAlert
 from hearth.team import actions
 from hearth.team.models import Application, Check, TrainingModule, TrainingRecord, add_months
 from hearth.team.tests.conftest import TODAY
+from hearth.testing import ClientFor, MakeMember, run_deliveries, text, visible_text
 
 WHY = "The Tuesday group helped me a lot and I'd like to give something back."
 

@@ -21,11 +21,11 @@ from hearth.chat.models import Conversation
 from hearth.community.models import Group, GroupState, Membership
 from hearth.core.errors import ActionError
 from hearth.core.models import AuditEntry
-from hearth.core.testing import ClientFor, MakeMember, run_deliveries, text, visible_text
 from hearth.members.models import Member, Role
 from hearth.team import actions
 from hearth.team.models import DebriefRequest, Departure, SupervisionSession
 from hearth.team.tests.conftest import TODAY
+from hearth.testing import ClientFor, MakeMember, run_deliveries, text, visible_text
 
 NOTE = "Talked through a hard call on Tuesday; agreed a lighter rota for a fortnight."
 
