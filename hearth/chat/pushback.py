@@ -89,7 +89,6 @@ class SendGate:
                 expected = max(expected, triage_backlog, 4 * self.loop_lag, 2 * oldest)
                 self.refused += 1
                 retry = min(RETRY_MAX, max(RETRY_MIN, expected)) * random.uniform(1.0, 1.5)
-                now = time.monotonic()
                 if now - self._last_log >= 1.0:  # one line a second while refusing, with the running count
                     self._last_log = now
                     log_event(
